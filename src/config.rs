@@ -1,0 +1,162 @@
+//! The configuration file (`dataloss-scan.toml`, `.dataloss-scan.toml`, or the same in `.github/`):
+//! rule selection, levels, excludes, contexts and data tables users extend. Unknown keys are
+//! rejected with the line they are on. Command-line flags win over the file.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::levels::{Context, Level};
+
+/// Names looked for at the scan root, then in `.github/`.
+pub const FILE_NAMES: &[&str] = &["dataloss-scan.toml", ".dataloss-scan.toml"];
+
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    #[serde(default)]
+    pub select: Vec<String>,
+    #[serde(default)]
+    pub ignore: Vec<String>,
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    pub fail_on: Option<String>,
+    /// Files larger than this many bytes are skipped with a notice.
+    pub max_file_size: Option<u64>,
+    #[serde(default)]
+    pub rules: BTreeMap<String, RuleConfig>,
+    #[serde(default)]
+    pub contexts: ContextConfig,
+    /// Extra stateful images: `[[stateful-images]] image = "acme/db" data-dirs = ["/srv/data"]`.
+    #[serde(default)]
+    pub stateful_images: Vec<StatefulImage>,
+    #[serde(default)]
+    pub password_variables: Vec<String>,
+    #[serde(default)]
+    pub backup_commands: Vec<String>,
+    #[serde(default)]
+    pub backup_images: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RuleConfig {
+    pub level: Option<Level>,
+}
+
+/// Globs (gitignore-style, repo-relative) that put paths in a context.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ContextConfig {
+    #[serde(default)]
+    pub production: Vec<String>,
+    #[serde(default)]
+    pub test: Vec<String>,
+    #[serde(default)]
+    pub local: Vec<String>,
+    #[serde(default)]
+    pub docs: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct StatefulImage {
+    pub image: String,
+    #[serde(default)]
+    pub data_dirs: Vec<String>,
+    pub dump_tool: Option<String>,
+}
+
+impl Config {
+    pub fn parse(text: &str, path: &Path) -> Result<Config, String> {
+        toml::from_str(text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    /// Read a config file; an unreadable or invalid file is an error (exit 2).
+    pub fn load(path: &Path) -> Result<Config, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read config {}: {e}", path.display()))?;
+        Config::parse(&text, path)
+    }
+
+    /// The config file that applies to a scan root, if any.
+    pub fn discover(root: &Path) -> Option<PathBuf> {
+        let dirs = [root.to_path_buf(), root.join(".github")];
+        dirs.iter()
+            .flat_map(|d| FILE_NAMES.iter().map(move |n| d.join(n)))
+            .find(|p| p.is_file())
+    }
+}
+
+/// Context overrides compiled to glob sets.
+#[derive(Clone, Debug, Default)]
+pub struct ContextOverrides {
+    sets: Vec<(globset::GlobSet, Context)>,
+}
+
+impl ContextOverrides {
+    pub fn new(config: &ContextConfig) -> Result<Self, String> {
+        let mut sets = Vec::new();
+        for (globs, context) in [
+            (&config.production, Context::Production),
+            (&config.test, Context::Test),
+            (&config.local, Context::Local),
+            (&config.docs, Context::Docs),
+        ] {
+            if globs.is_empty() {
+                continue;
+            }
+            let mut builder = globset::GlobSetBuilder::new();
+            for glob in globs {
+                let pattern = glob.trim_start_matches('/');
+                let g = globset::GlobBuilder::new(pattern)
+                    .literal_separator(false)
+                    .build()
+                    .map_err(|e| format!("invalid context glob `{glob}`: {e}"))?;
+                builder.add(g);
+            }
+            let set = builder
+                .build()
+                .map_err(|e| format!("invalid context globs: {e}"))?;
+            sets.push((set, context));
+        }
+        Ok(ContextOverrides { sets })
+    }
+
+    pub fn context_for(&self, path: &str) -> Option<Context> {
+        self.sets
+            .iter()
+            .find(|(set, _)| set.is_match(path))
+            .map(|(_, c)| *c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_are_rejected_with_their_line() {
+        let err = Config::parse(
+            "select = [\"sql\"]\nfail_on = \"error\"\n",
+            Path::new("x.toml"),
+        )
+        .expect_err("unknown key");
+        assert!(err.contains("fail_on"), "{err}");
+        assert!(err.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn full_config() {
+        let cfg = Config::parse(
+            "fail-on = \"error\"\n[rules.drop-table]\nlevel = \"note\"\n[contexts]\ntest = [\"qa/**\"]\n",
+            Path::new("x.toml"),
+        )
+        .expect("valid");
+        assert_eq!(cfg.rules["drop-table"].level, Some(Level::Note));
+        let o = ContextOverrides::new(&cfg.contexts).expect("globs");
+        assert_eq!(o.context_for("qa/reset.sh"), Some(Context::Test));
+        assert_eq!(o.context_for("ops/reset.sh"), None);
+    }
+}

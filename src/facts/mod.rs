@@ -1,0 +1,124 @@
+//! Facts: syntax trees → small typed facts with spans in host-file coordinates. This is the only
+//! layer that knows tree-sitter and sqlparser node kinds; rules read facts, never trees.
+//!
+//! `FileFacts::extract` dispatches on the file's kind. Per-file facts are combined into
+//! [`repo::RepoFacts`] for rules that need the whole repository.
+
+pub mod cli;
+pub mod compose;
+pub mod repo;
+pub mod shell;
+pub mod sql;
+
+use crate::classify::FileKind;
+use crate::levels::Context;
+use crate::notice::{Notice, NoticeKind};
+use crate::source::{OffsetMap, SourceFile, Span};
+
+/// A part of a file that is in a different context than the file (a Markdown fence, a CI job on a
+/// hosted runner, a goose `Down` section) or that only runs behind a guard.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Region {
+    pub span: Span,
+    pub context: Option<Context>,
+    /// Words naming the guard ("an interactive confirmation", "the CONFIRM_DESTROY_DB check").
+    pub guard: Option<String>,
+}
+
+/// Everything known about one file.
+#[derive(Debug)]
+pub struct FileFacts {
+    pub file: SourceFile,
+    pub kind: FileKind,
+    /// The file's context, by its path.
+    pub context: Context,
+    pub regions: Vec<Region>,
+    pub shell: shell::ShellFacts,
+    pub sql: sql::SqlFacts,
+    pub compose: Option<compose::ComposeFile>,
+    /// Spans of secret values (passwords) found in the file: masked in every output.
+    pub secrets: Vec<Span>,
+    pub notices: Vec<Notice>,
+}
+
+impl FileFacts {
+    /// Extract the facts of one file. Never panics on input (the caller still catches panics).
+    pub fn extract(file: SourceFile, kind: FileKind, context: Context) -> FileFacts {
+        let mut facts = FileFacts {
+            file,
+            kind,
+            context,
+            regions: Vec::new(),
+            shell: shell::ShellFacts::default(),
+            sql: sql::SqlFacts::default(),
+            compose: None,
+            secrets: Vec::new(),
+            notices: Vec::new(),
+        };
+        match kind {
+            FileKind::Shell => {
+                let text = facts.file.text.clone();
+                facts.shell.add_source(
+                    &text,
+                    &OffsetMap::verbatim(0, text.len()),
+                    shell::ShellOrigin::Script,
+                );
+            }
+            FileKind::Sql => sql::extract_file(&mut facts),
+            FileKind::Compose | FileKind::Yaml => compose::extract_file(&mut facts),
+            FileKind::GithubWorkflow
+            | FileKind::GitlabCi
+            | FileKind::Makefile
+            | FileKind::Markdown
+            | FileKind::DotEnv
+            | FileKind::Crontab
+            | FileKind::Systemd => {}
+        }
+        facts.finish();
+        facts
+    }
+
+    /// Turn layer problems into notices.
+    fn finish(&mut self) {
+        for (offset, message) in std::mem::take(&mut self.shell.problems) {
+            let line = self.file.position(offset).line;
+            self.notices
+                .push(Notice::file(&self.file.path, NoticeKind::ParseError, message).at_line(line));
+        }
+    }
+
+    /// The file's text with every secret value replaced by `*` (byte length kept, so spans hold).
+    pub fn redacted_text(&self) -> String {
+        if self.secrets.is_empty() {
+            return self.file.text.clone();
+        }
+        let mut bytes = self.file.text.clone().into_bytes();
+        for span in &self.secrets {
+            let end = span.end().min(bytes.len());
+            for b in &mut bytes[span.start().min(end)..end] {
+                // Keep UTF-8 valid: continuation bytes become `*` too, as every byte does.
+                *b = b'*';
+            }
+        }
+        String::from_utf8(bytes).unwrap_or_default()
+    }
+
+    /// The context at a byte offset: the innermost region that sets one, else the file's.
+    pub fn context_at(&self, span: Span) -> Context {
+        self.regions
+            .iter()
+            .filter(|r| r.context.is_some() && r.span.contains(span))
+            .min_by_key(|r| r.span.len())
+            .and_then(|r| r.context)
+            .unwrap_or(self.context)
+    }
+
+    /// The guard around a span, if any.
+    pub fn guard_at(&self, span: Span) -> Option<&str> {
+        self.regions
+            .iter()
+            .filter(|r| r.guard.is_some() && r.span.contains(span))
+            .min_by_key(|r| r.span.len())
+            .and_then(|r| r.guard.as_deref())
+    }
+}

@@ -1,0 +1,11 @@
+//! SQL facts: statements of `.sql` files and of SQL embedded in shell, with spans in the host file.
+//! (The full model arrives with the sql pack.)
+
+use super::FileFacts;
+
+/// Everything the SQL layer knows about one file.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct SqlFacts {}
+
+/// Extract the statements of a `.sql` file.
+pub fn extract_file(_facts: &mut FileFacts) {}

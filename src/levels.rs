@@ -1,0 +1,240 @@
+//! Levels and contexts, in one place: which context a path (or a region of a file) is in, and how
+//! a rule's level moves with that context and with guards (the catalogue's *Levels and contexts*).
+//!
+//! Rules never decide context themselves: they report at their natural level and this module
+//! lowers it (or drops the finding for down-migrations).
+
+use serde::Serialize;
+
+/// A finding's level, ordered `Note < Warning < Error`.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Note => "note",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Level> {
+        match s {
+            "note" => Some(Level::Note),
+            "warning" => Some(Level::Warning),
+            "error" => Some(Level::Error),
+            _ => None,
+        }
+    }
+
+    /// One step down, never below `note`.
+    pub fn lowered(self) -> Level {
+        match self {
+            Level::Error => Level::Warning,
+            Level::Warning | Level::Note => Level::Note,
+        }
+    }
+}
+
+/// Where a piece of code runs, which decides how much its findings matter.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Context {
+    Production,
+    Local,
+    Test,
+    EphemeralCi,
+    Docs,
+    DownMigration,
+}
+
+impl Context {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Context::Production => "production",
+            Context::Local => "local",
+            Context::Test => "test",
+            Context::EphemeralCi => "ephemeral-ci",
+            Context::Docs => "docs",
+            Context::DownMigration => "down-migration",
+        }
+    }
+
+    /// Words for a message suffix ("in a test file").
+    pub fn describe(self) -> &'static str {
+        match self {
+            Context::Production => "production",
+            Context::Local => "a local/dev file",
+            Context::Test => "a test file",
+            Context::EphemeralCi => "an ephemeral CI job",
+            Context::Docs => "documentation",
+            Context::DownMigration => "a down-migration",
+        }
+    }
+}
+
+/// The context a repo-relative path is in, by its name alone.
+pub fn path_context(path: &str) -> Context {
+    let lower = path.to_ascii_lowercase();
+    let segments: Vec<&str> = lower.split('/').collect();
+    let (dirs, name) = segments.split_at(segments.len().saturating_sub(1));
+    let name = name.first().copied().unwrap_or("");
+
+    if is_down_migration(dirs, name) {
+        return Context::DownMigration;
+    }
+    const TEST_DIRS: &[&str] = &[
+        "test",
+        "tests",
+        "spec",
+        "specs",
+        "e2e",
+        "testdata",
+        "__tests__",
+        "fixtures",
+        "integration-tests",
+    ];
+    if dirs.iter().any(|d| TEST_DIRS.contains(d)) {
+        return Context::Test;
+    }
+    let tokens = name_tokens(name);
+    if tokens
+        .iter()
+        .any(|t| matches!(*t, "test" | "tests" | "testing" | "e2e" | "ci"))
+        && !name.ends_with(".md")
+    {
+        // `docker-compose.ci.yml`, `*.test.yml`, `*-test.*`, `*_test.*`, `test-db-reset.sh`.
+        return Context::Test;
+    }
+    const LOCAL_DIRS: &[&str] = &[
+        "local", "dev", "example", "examples", "sample", "samples", "demo", "sandbox",
+    ];
+    if dirs.iter().any(|d| LOCAL_DIRS.contains(d)) {
+        return Context::Local;
+    }
+    if name.starts_with("docker-compose.override.") || name.starts_with("compose.override.") {
+        return Context::Local;
+    }
+    if tokens.iter().any(|t| {
+        matches!(
+            *t,
+            "local"
+                | "dev"
+                | "develop"
+                | "development"
+                | "localdev"
+                | "devcontainer"
+                | "example"
+                | "sample"
+        )
+    }) {
+        return Context::Local;
+    }
+    Context::Production
+}
+
+fn is_down_migration(dirs: &[&str], name: &str) -> bool {
+    if name.ends_with(".down.sql") || name.ends_with("_down.sql") || name == "down.sql" {
+        return true;
+    }
+    if dirs.iter().any(|d| *d == "down" || *d == "revert") && name.ends_with(".sql") {
+        return true;
+    }
+    // Flyway undo migrations: U1__name.sql, U1.2__name.sql.
+    if let Some(rest) = name.strip_prefix('u') {
+        if let Some((version, _)) = rest.split_once("__") {
+            return !version.is_empty()
+                && version
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == '.' || c == '_')
+                && name.ends_with(".sql");
+        }
+    }
+    false
+}
+
+/// Split a file name into words at `.`, `-` and `_`.
+fn name_tokens(name: &str) -> Vec<&str> {
+    name.split(['.', '-', '_'])
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+/// The level a finding is shown at: context first, then a guard lowers it one step.
+/// `None` means the finding is not reported at all (down-migrations).
+pub fn resolve(level: Level, context: Context, guarded: bool) -> Option<Level> {
+    let level = match context {
+        Context::DownMigration => return None,
+        Context::Production => level,
+        Context::Local | Context::Test | Context::EphemeralCi | Context::Docs => Level::Note,
+    };
+    Some(if guarded { level.lowered() } else { level })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_contexts() {
+        use Context::*;
+        let table = [
+            ("stop.sh", Production),
+            ("scripts/deploy.sh", Production),
+            ("docker-compose.yml", Production),
+            ("docker-compose.prod.yml", Production),
+            ("docker-compose.override.yml", Local),
+            ("docker-compose.dev.yml", Local),
+            ("compose.local.yaml", Local),
+            ("scripts/reset-local-db.sh", Local),
+            ("scripts/dev_reset.sh", Local),
+            ("examples/demo/stop.sh", Local),
+            ("tests/e2e/teardown.sh", Test),
+            ("spec/support/db.sql", Test),
+            ("docker-compose.ci.yml", Test),
+            ("docker-compose.test.yml", Test),
+            ("scripts/db_test.sh", Test),
+            ("migrations/0001_init.down.sql", DownMigration),
+            ("db/migrations/V2__add.sql", Production),
+            ("db/migrations/U2__add.sql", DownMigration),
+            ("sqitch/revert/users.sql", DownMigration),
+            ("scripts/devops-restore.sh", Production),
+            ("latest.sh", Production),
+            ("docs/CONTRIBUTING.md", Production),
+        ];
+        for (path, want) in table {
+            assert_eq!(path_context(path), want, "{path}");
+        }
+    }
+
+    #[test]
+    fn resolution() {
+        assert_eq!(
+            resolve(Level::Error, Context::Production, false),
+            Some(Level::Error)
+        );
+        assert_eq!(
+            resolve(Level::Error, Context::Production, true),
+            Some(Level::Warning)
+        );
+        assert_eq!(
+            resolve(Level::Error, Context::Test, false),
+            Some(Level::Note)
+        );
+        assert_eq!(
+            resolve(Level::Warning, Context::Docs, true),
+            Some(Level::Note)
+        );
+        assert_eq!(resolve(Level::Error, Context::DownMigration, false), None);
+    }
+}

@@ -1,0 +1,584 @@
+//! dataloss-scan: finds the ways a repository can lose its database's data.
+//!
+//! The pipeline is `walk → classify → parse → facts → rules → report`: [`scan`] walks the given
+//! paths, reads and classifies each candidate once, extracts facts in parallel, builds the
+//! repository's cross-file facts, runs the rules, resolves levels (context, guards), applies inline
+//! suppressions and returns sorted findings and notices. The library never prints.
+
+pub mod baseline;
+pub mod classify;
+pub mod config;
+pub mod diff;
+pub mod facts;
+pub mod fingerprint;
+pub mod levels;
+pub mod notice;
+pub mod parse;
+pub mod report;
+pub mod rules;
+pub mod source;
+pub mod suppress;
+pub mod walk;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::classify::{FileKind, NameClass, classify_head, looks_binary};
+use crate::config::{Config, ContextOverrides};
+use crate::facts::FileFacts;
+use crate::facts::repo::RepoFacts;
+use crate::levels::{Context, Level, path_context, resolve};
+use crate::notice::{Notice, NoticeKind};
+use crate::rules::{Check, Ctx, Finding, RULES, RuleMeta, UNUSED_SUPPRESSION};
+use crate::source::SourceFile;
+use crate::walk::{Candidate, WalkOptions};
+
+/// Files larger than this are skipped with a notice unless configured otherwise.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
+
+/// Things that stop a scan (exit status 2). Per-file problems are notices, not errors.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("path does not exist: {0}")]
+    PathNotFound(PathBuf),
+    #[error("{0}")]
+    Config(String),
+    #[error("unknown rule or pack `{0}` (see --list-rules)")]
+    UnknownRule(String),
+    #[error("invalid rule metadata: {0}")]
+    RuleMetadata(String),
+    #[error("{0}")]
+    Walk(String),
+    #[error("could not start worker threads: {0}")]
+    Threads(String),
+}
+
+/// What to scan and how.
+#[derive(Clone, Debug, Default)]
+pub struct ScanOptions {
+    pub paths: Vec<PathBuf>,
+    /// Rule ids or packs to run (empty: all).
+    pub select: Vec<String>,
+    /// Rule ids or packs to skip.
+    pub ignore: Vec<String>,
+    pub exclude: Vec<String>,
+    pub no_ignore: bool,
+    /// Worker threads; 0 means one per core.
+    pub threads: usize,
+    pub config: Config,
+}
+
+/// The result of a scan: sorted findings (suppressed ones included, marked) and notices.
+#[derive(Debug, Default)]
+pub struct ScanOutcome {
+    pub findings: Vec<Finding>,
+    pub notices: Vec<Notice>,
+    pub files_scanned: usize,
+    pub elapsed: Duration,
+    /// Ids of the rules that ran.
+    pub enabled_rules: Vec<&'static str>,
+    /// Text of every file a finding points at, with secret values masked (for snippets and
+    /// SARIF line hashes). Reports never see unmasked text.
+    pub sources: BTreeMap<String, String>,
+}
+
+impl ScanOutcome {
+    /// Findings that are not suppressed.
+    pub fn active(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.suppressed.is_none())
+    }
+
+    /// Whether an unsuppressed finding is at or above `threshold`.
+    pub fn fails(&self, threshold: Option<Level>) -> bool {
+        threshold.is_some_and(|t| self.active().any(|f| f.level >= t))
+    }
+
+    /// Prefix every path (findings, related locations, notices) with `prefix` (a scan root
+    /// relative to the working directory), so reports point at files from where the user stands.
+    pub fn prefix_paths(&mut self, prefix: &str) {
+        if prefix.is_empty() {
+            return;
+        }
+        let join = |p: &mut String| *p = format!("{prefix}/{p}");
+        for f in &mut self.findings {
+            join(&mut f.path);
+            for r in &mut f.related {
+                join(&mut r.path);
+            }
+        }
+        for n in &mut self.notices {
+            if let Some(p) = n.path.as_mut() {
+                join(p);
+            }
+        }
+        self.sources = std::mem::take(&mut self.sources)
+            .into_iter()
+            .map(|(p, t)| (format!("{prefix}/{p}"), t))
+            .collect();
+    }
+}
+
+/// The resolved set of rules to run.
+fn enabled_rules(opts: &ScanOptions, meta: &[RuleMeta]) -> Result<Vec<usize>, Error> {
+    let known = |s: &str| {
+        rules::PACKS.contains(&s)
+            || meta
+                .iter()
+                .any(|m| m.id == s || m.aliases.iter().any(|a| a == s))
+    };
+    let select: Vec<&String> = if opts.select.is_empty() {
+        opts.config.select.iter().collect()
+    } else {
+        opts.select.iter().collect()
+    };
+    let ignore: Vec<&String> = opts.ignore.iter().chain(&opts.config.ignore).collect();
+    for s in select.iter().chain(&ignore) {
+        if !known(s) {
+            return Err(Error::UnknownRule((*s).clone()));
+        }
+    }
+    let matches =
+        |m: &RuleMeta, s: &str| m.id == s || m.pack == s || m.aliases.iter().any(|a| a == s);
+    Ok(meta
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| select.is_empty() || select.iter().any(|s| matches(m, s)))
+        .filter(|(_, m)| !ignore.iter().any(|s| matches(m, s)))
+        .map(|(i, _)| i)
+        .collect())
+}
+
+/// Run a scan. Findings are sorted by (path, offset, rule); output built from it is deterministic.
+pub fn scan(opts: &ScanOptions) -> Result<ScanOutcome, Error> {
+    let started = Instant::now();
+    let meta = rules::metadata().map_err(Error::RuleMetadata)?;
+    let enabled = enabled_rules(opts, meta)?;
+    let overrides = ContextOverrides::new(&opts.config.contexts).map_err(Error::Config)?;
+    let mut level_overrides = BTreeMap::new();
+    for (id, rule) in &opts.config.rules {
+        let Some(found) = rules::lookup(id) else {
+            return Err(Error::Config(format!(
+                "unknown rule `{id}` in [rules.{id}]"
+            )));
+        };
+        if let Some(level) = rule.level {
+            level_overrides.insert(found.id.clone(), level);
+        }
+    }
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads)
+        .build()
+        .map_err(|e| Error::Threads(e.to_string()))?;
+    let paths = if opts.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        opts.paths.clone()
+    };
+    let mut outcome = ScanOutcome {
+        enabled_rules: enabled.iter().map(|&i| RULES[i].id).collect(),
+        ..ScanOutcome::default()
+    };
+    let setup = Setup {
+        meta,
+        enabled: &enabled,
+        overrides: &overrides,
+        level_overrides: &level_overrides,
+        max_file_size: opts.config.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
+    };
+    for path in &paths {
+        if !path.exists() {
+            return Err(Error::PathNotFound(path.clone()));
+        }
+        let part = pool.install(|| scan_root(path, opts, &setup))?;
+        outcome.files_scanned += part.files_scanned;
+        outcome.findings.extend(part.findings);
+        outcome.notices.extend(part.notices);
+        outcome.sources.extend(part.sources);
+    }
+    outcome.findings.sort_by(|a, b| {
+        (&a.path, a.span.start, a.rule, a.span.end, &a.message).cmp(&(
+            &b.path,
+            b.span.start,
+            b.rule,
+            b.span.end,
+            &b.message,
+        ))
+    });
+    outcome.findings.dedup();
+    outcome.notices.sort();
+    outcome.notices.dedup();
+    outcome.elapsed = started.elapsed();
+    Ok(outcome)
+}
+
+struct Setup<'a> {
+    meta: &'a [RuleMeta],
+    enabled: &'a [usize],
+    overrides: &'a ContextOverrides,
+    level_overrides: &'a BTreeMap<String, Level>,
+    max_file_size: u64,
+}
+
+fn scan_root(path: &Path, opts: &ScanOptions, setup: &Setup) -> Result<ScanOutcome, Error> {
+    // A file argument is scanned alone, with its directory as the root.
+    let (root, only): (PathBuf, Option<String>) = if path.is_file() {
+        let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+        let root = parent.map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        (root, Some(name))
+    } else {
+        (path.to_path_buf(), None)
+    };
+    let mut exclude = opts.config.exclude.clone();
+    exclude.extend(opts.exclude.iter().cloned());
+    let walk_opts = WalkOptions {
+        exclude,
+        no_ignore: opts.no_ignore,
+        threads: opts.threads,
+    };
+    let (mut candidates, mut notices) = walk::walk(&root, &walk_opts).map_err(Error::Walk)?;
+    if let Some(only) = &only {
+        candidates.retain(|c| &c.rel == only);
+        notices.retain(|n| n.path.as_deref() == Some(only.as_str()));
+        if candidates.is_empty() {
+            // Named explicitly: analyse it even if its name says nothing (sniff its content).
+            candidates.push(Candidate {
+                rel: only.clone(),
+                abs: path.to_path_buf(),
+                class: classify::classify_name(only),
+            });
+        }
+    }
+
+    // Read, classify and extract facts: one file per task, order kept.
+    let results: Vec<(Option<FileFacts>, Vec<Notice>)> = candidates
+        .par_iter()
+        .map(|c| analyse_file(c, setup))
+        .collect();
+    let mut files = Vec::with_capacity(results.len());
+    for (facts, file_notices) in results {
+        notices.extend(file_notices);
+        if let Some(mut facts) = facts {
+            notices.append(&mut facts.notices);
+            files.push(facts);
+        }
+    }
+
+    let repo = RepoFacts::build(&files);
+    let mut findings = run_rules(&files, &repo, setup, &mut notices);
+    finalize(&mut findings, &files, setup);
+    let audit = suppress_and_audit(&mut findings, &files, setup);
+    findings.extend(audit);
+
+    // Keep the text of files with findings for snippets and line hashes, with secrets masked.
+    let wanted: BTreeSet<&str> = findings
+        .iter()
+        .flat_map(|f| {
+            std::iter::once(f.path.as_str()).chain(f.related.iter().map(|r| r.path.as_str()))
+        })
+        .collect();
+    let sources = files
+        .iter()
+        .filter(|f| wanted.contains(f.file.path.as_str()))
+        .map(|f| (f.file.path.clone(), f.redacted_text()))
+        .collect();
+    Ok(ScanOutcome {
+        findings,
+        notices,
+        files_scanned: files.len(),
+        sources,
+        ..ScanOutcome::default()
+    })
+}
+
+/// Read one candidate once, classify it (sniffing extensionless files), and extract its facts.
+fn analyse_file(candidate: &Candidate, setup: &Setup) -> (Option<FileFacts>, Vec<Notice>) {
+    let rel = &candidate.rel;
+    let mut notices = Vec::new();
+    let text = match read_candidate(candidate, setup.max_file_size) {
+        Ok(Some(t)) => t,
+        Ok(None) => return (None, notices),
+        Err(notice) => {
+            notices.push(notice);
+            return (None, notices);
+        }
+    };
+    let kind = match candidate.class {
+        NameClass::Kind(kind) => kind,
+        _ => FileKind::Shell,
+    };
+    let context = setup
+        .overrides
+        .context_for(rel)
+        .unwrap_or_else(|| path_context(rel));
+    let file = SourceFile::new(rel.clone(), text);
+    match catch_unwind(AssertUnwindSafe(|| FileFacts::extract(file, kind, context))) {
+        Ok(facts) => (Some(facts), notices),
+        Err(_) => {
+            notices.push(Notice::file(
+                rel,
+                NoticeKind::InternalError,
+                "internal error while analysing this file; it was skipped (please report it)",
+            ));
+            (None, notices)
+        }
+    }
+}
+
+/// `Ok(None)` means "not a file we analyse" (an extensionless file without a shell shebang).
+fn read_candidate(candidate: &Candidate, max: u64) -> Result<Option<String>, Notice> {
+    let rel = &candidate.rel;
+    let unreadable = |e: std::io::Error| {
+        Notice::file(
+            rel,
+            NoticeKind::Unreadable,
+            format!("skipped: cannot read ({})", io_reason(&e)),
+        )
+    };
+    let mut file = std::fs::File::open(&candidate.abs).map_err(unreadable)?;
+    let len = file.metadata().map_err(unreadable)?.len();
+    let mut bytes = Vec::new();
+    if candidate.class == NameClass::Sniff {
+        // Only the first bytes decide; the rest is read only for scripts.
+        let mut head = [0u8; 256];
+        let n = read_up_to(&mut file, &mut head).map_err(unreadable)?;
+        if classify_head(&head[..n]) != Some(FileKind::Shell) {
+            return Ok(None);
+        }
+        bytes.extend_from_slice(&head[..n]);
+    }
+    if len > max {
+        return Err(Notice::file(
+            rel,
+            NoticeKind::TooLarge,
+            format!("skipped: {len} bytes is over the {max}-byte limit"),
+        ));
+    }
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if looks_binary(&bytes) {
+        return Err(Notice::file(
+            rel,
+            NoticeKind::Binary,
+            "skipped: binary file",
+        ));
+    }
+    String::from_utf8(bytes).map(Some).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        Notice::file(rel, NoticeKind::NotUtf8, "skipped: not valid UTF-8")
+            .at_line(u32::try_from(line).unwrap_or(u32::MAX))
+    })
+}
+
+fn read_up_to(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match file.read(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::NotFound => "not found".into(),
+        _ => e.to_string(),
+    }
+}
+
+fn run_rules(
+    files: &[FileFacts],
+    repo: &RepoFacts,
+    setup: &Setup,
+    notices: &mut Vec<Notice>,
+) -> Vec<Finding> {
+    let level_for = |i: usize| {
+        let m = &setup.meta[i];
+        setup
+            .level_overrides
+            .get(&m.id)
+            .copied()
+            .unwrap_or(m.severity)
+    };
+    let per_file: Vec<(Vec<Finding>, Vec<Notice>)> = files
+        .par_iter()
+        .map(|file| {
+            let mut found = Vec::new();
+            let mut problems = Vec::new();
+            for &i in setup.enabled {
+                let Check::File(check) = RULES[i].check else {
+                    continue;
+                };
+                if !setup.meta[i].applies_to_kind(file.kind) {
+                    continue;
+                }
+                let mut cx = Ctx::new(RULES[i].id, level_for(i), &file.file.path);
+                match catch_unwind(AssertUnwindSafe(|| check(file, repo, &mut cx))) {
+                    Ok(()) => found.extend(cx.into_findings()),
+                    Err(_) => problems.push(Notice::file(
+                        &file.file.path,
+                        NoticeKind::InternalError,
+                        format!("internal error in rule `{}`; its findings for this file are missing (please report it)", RULES[i].id),
+                    )),
+                }
+            }
+            (found, problems)
+        })
+        .collect();
+    let mut findings = Vec::new();
+    for (f, n) in per_file {
+        findings.extend(f);
+        notices.extend(n);
+    }
+    for &i in setup.enabled {
+        let Check::Repo(check) = RULES[i].check else {
+            continue;
+        };
+        let mut cx = Ctx::new(RULES[i].id, level_for(i), "");
+        match catch_unwind(AssertUnwindSafe(|| check(repo, files, &mut cx))) {
+            Ok(()) => findings.extend(cx.into_findings()),
+            Err(_) => notices.push(Notice {
+                path: None,
+                line: None,
+                kind: NoticeKind::InternalError,
+                level: notice::NoticeLevel::Warning,
+                message: format!(
+                    "internal error in rule `{}`; its findings are missing (please report it)",
+                    RULES[i].id
+                ),
+            }),
+        }
+    }
+    findings
+}
+
+/// Apply context and guards to every finding (down-migrations drop out) and fingerprint it.
+fn finalize(findings: &mut Vec<Finding>, files: &[FileFacts], setup: &Setup) {
+    let by_path: BTreeMap<&str, &FileFacts> =
+        files.iter().map(|f| (f.file.path.as_str(), f)).collect();
+    findings.retain_mut(|finding| {
+        let Some(file) = by_path.get(finding.path.as_str()) else {
+            return true;
+        };
+        let context = if finding.context == Context::Production {
+            file.context_at(finding.span)
+        } else {
+            finding.context
+        };
+        if finding.guard.is_none() {
+            finding.guard = file.guard_at(finding.span).map(str::to_string);
+        }
+        let overridden = setup.level_overrides.contains_key(finding.rule);
+        let base = if overridden {
+            setup.level_overrides[finding.rule]
+        } else {
+            finding.level
+        };
+        let Some(level) = resolve(base, context, finding.guard.is_some()) else {
+            return false;
+        };
+        finding.context = context;
+        finding.level = level;
+        if let Some(guard) = &finding.guard {
+            finding
+                .message
+                .push_str(&format!(" (level lowered: it runs only behind {guard})"));
+        } else if context != Context::Production && base > Level::Note {
+            finding.message.push_str(&format!(
+                " (reported as a note: this is {})",
+                context.describe()
+            ));
+        }
+        true
+    });
+    fingerprint::assign(findings, &by_path);
+}
+
+/// Mark findings covered by inline suppressions, and report unused or unknown suppressions.
+fn suppress_and_audit(
+    findings: &mut [Finding],
+    files: &[FileFacts],
+    setup: &Setup,
+) -> Vec<Finding> {
+    let enabled_ids: BTreeSet<&str> = setup.enabled.iter().map(|&i| RULES[i].id).collect();
+    let audit = enabled_ids.contains(UNUSED_SUPPRESSION);
+    let mut extra = Vec::new();
+    let mut by_path: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        by_path.entry(f.path.clone()).or_default().push(i);
+    }
+    for file in files {
+        let suppressions = suppress::parse(&file.file);
+        if suppressions.is_empty() {
+            continue;
+        }
+        let indices = by_path.get(&file.file.path).cloned().unwrap_or_default();
+        let mut used = vec![BTreeSet::<String>::new(); suppressions.len()];
+        for &i in &indices {
+            let finding = &mut findings[i];
+            let line = file.file.position(finding.span.start()).line;
+            let aliases = rules::lookup(finding.rule)
+                .map(|m| m.aliases.clone())
+                .unwrap_or_default();
+            for (k, s) in suppressions.iter().enumerate() {
+                if s.covers(finding.rule, &aliases, line) {
+                    if finding.suppressed.is_none() {
+                        finding.suppressed = Some(s.reason.clone());
+                    }
+                    for id in &s.ids {
+                        if id == finding.rule || aliases.contains(id) {
+                            used[k].insert(id.clone());
+                        }
+                    }
+                }
+            }
+        }
+        if !audit {
+            continue;
+        }
+        let mut cx = Ctx::new(UNUSED_SUPPRESSION, Level::Note, &file.file.path);
+        for (k, s) in suppressions.iter().enumerate() {
+            if s.misplaced {
+                cx.report(s.span, "This `ignore-file` suppression is not in the file's first comment block, so it suppresses nothing");
+                continue;
+            }
+            for id in &s.ids {
+                match rules::lookup(id) {
+                    None => {
+                        cx.report(s.span, format!("Suppression names `{id}`, which is not a rule id, so it suppresses nothing"));
+                    }
+                    Some(m)
+                        if !used[k].contains(id)
+                            && enabled_ids.contains(m.id.as_str())
+                            && m.applies_to_kind(file.kind) =>
+                    {
+                        cx.report(s.span, format!("Suppression of `{id}` matches no finding on this line or the next; remove it"));
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        let mut found = cx.into_findings();
+        let by_file: BTreeMap<&str, &FileFacts> =
+            [(file.file.path.as_str(), file)].into_iter().collect();
+        for f in &mut found {
+            f.context = file.context;
+        }
+        fingerprint::assign(&mut found, &by_file);
+        extra.extend(found);
+    }
+    extra
+}

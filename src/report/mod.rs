@@ -1,0 +1,128 @@
+//! Reports: a finished [`ScanOutcome`](crate::ScanOutcome) and the rule catalogue → bytes, in one
+//! of the output formats. Nothing here scans, and nothing here prints: the binary writes the bytes.
+
+pub mod catalogue;
+pub mod github;
+pub mod gitlab;
+pub mod human;
+pub mod json;
+pub mod sarif;
+
+use crate::ScanOutcome;
+use crate::rules::{Finding, RuleMeta};
+use crate::source::{LineIndex, Position};
+
+/// Output formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    Sarif,
+    Json,
+    Github,
+    Gitlab,
+}
+
+/// How a report is rendered.
+#[derive(Clone, Debug)]
+pub struct ReportOptions {
+    pub color: bool,
+    /// Terminal width for the human format.
+    pub width: usize,
+    /// Emit suppressed findings (SARIF `suppressions`, JSON `suppressed`, human "(suppressed)").
+    pub include_suppressed: bool,
+    /// Show `Info` notices too.
+    pub verbose: bool,
+    /// Hide notices (human format).
+    pub quiet: bool,
+    /// Print the elapsed time in the human summary (off in tests for stable output).
+    pub show_time: bool,
+}
+
+impl Default for ReportOptions {
+    fn default() -> Self {
+        ReportOptions {
+            color: false,
+            width: 100,
+            include_suppressed: false,
+            verbose: false,
+            quiet: false,
+            show_time: true,
+        }
+    }
+}
+
+/// Render a report.
+pub fn render(
+    outcome: &ScanOutcome,
+    meta: &[RuleMeta],
+    format: Format,
+    opts: &ReportOptions,
+) -> Vec<u8> {
+    match format {
+        Format::Human => human::render(outcome, meta, opts).into_bytes(),
+        Format::Json => json::render(outcome, meta, opts),
+        Format::Sarif => sarif::render(outcome, meta, opts),
+        Format::Github => github::render(outcome, opts).into_bytes(),
+        Format::Gitlab => gitlab::render(outcome, meta, opts),
+    }
+}
+
+/// The findings a report shows.
+pub fn shown<'a>(
+    outcome: &'a ScanOutcome,
+    opts: &ReportOptions,
+) -> impl Iterator<Item = &'a Finding> {
+    let include = opts.include_suppressed;
+    outcome
+        .findings
+        .iter()
+        .filter(move |f| include || f.suppressed.is_none())
+}
+
+/// Start and end positions of a finding (end exclusive), from the kept source text.
+pub fn region(
+    outcome: &ScanOutcome,
+    path: &str,
+    span: crate::source::Span,
+) -> (Position, Position) {
+    let Some(text) = outcome.sources.get(path) else {
+        let p = Position {
+            line: 1,
+            column_utf16: 1,
+            column_chars: 1,
+        };
+        return (p, p);
+    };
+    let index = LineIndex::new(text);
+    (
+        index.position(text, span.start()),
+        index.position(text, span.end()),
+    )
+}
+
+/// The help text of a finding: its own, or its rule's.
+pub fn help_for<'a>(finding: &'a Finding, meta: &'a [RuleMeta]) -> &'a str {
+    finding
+        .help
+        .as_deref()
+        .or_else(|| {
+            meta.iter()
+                .find(|m| m.id == finding.rule)
+                .map(|m| m.help.as_str())
+        })
+        .unwrap_or("")
+}
+
+/// Counts of unsuppressed findings by level: (errors, warnings, notes).
+pub fn counts(outcome: &ScanOutcome) -> (usize, usize, usize) {
+    use crate::levels::Level;
+    let mut c = (0, 0, 0);
+    for f in outcome.active() {
+        match f.level {
+            Level::Error => c.0 += 1,
+            Level::Warning => c.1 += 1,
+            Level::Note => c.2 += 1,
+        }
+    }
+    c
+}

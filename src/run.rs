@@ -1,0 +1,224 @@
+//! The binary's glue: turn arguments into `ScanOptions`, run the scan (or list/explain rules),
+//! apply baseline and diff filters, render the report and decide the exit code. Returns bytes;
+//! `main.rs` writes them.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use dataloss_scan::config::Config;
+use dataloss_scan::levels::Level;
+use dataloss_scan::report::{self, Format, ReportOptions};
+use dataloss_scan::{ScanOptions, rules, scan};
+
+use crate::cli::{Args, ColorArg, FailOn, FormatArg};
+
+pub struct Output {
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    pub code: u8,
+}
+
+pub fn run(args: Args) -> Result<Output, String> {
+    let meta = rules::metadata()?;
+    let format = match args.format {
+        FormatArg::Human => Format::Human,
+        FormatArg::Sarif => Format::Sarif,
+        FormatArg::Json => Format::Json,
+        FormatArg::Github => Format::Github,
+        FormatArg::Gitlab => Format::Gitlab,
+    };
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let color = match args.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+
+    if args.list_rules {
+        let bytes = report::catalogue::list(meta, format == Format::Json);
+        return finish(bytes, Vec::new(), 0, args.output.as_deref());
+    }
+    if let Some(id) = &args.explain {
+        let Some(text) = report::catalogue::explain(meta, id) else {
+            return Err(format!("unknown rule `{id}` (see --list-rules)"));
+        };
+        return finish(text.into_bytes(), Vec::new(), 0, args.output.as_deref());
+    }
+
+    let first_root = args
+        .paths
+        .first()
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
+    let config = match &args.config {
+        Some(path) => Config::load(path)?,
+        None => match Config::discover(&root_dir(&first_root)) {
+            Some(path) => Config::load(&path)?,
+            None => Config::default(),
+        },
+    };
+    let fail_on = match args.fail_on {
+        Some(f) => f,
+        None => match config.fail_on.as_deref() {
+            None => FailOn::Warning,
+            Some("never") => FailOn::Never,
+            Some(s) => match Level::parse(s) {
+                Some(Level::Error) => FailOn::Error,
+                Some(Level::Warning) => FailOn::Warning,
+                Some(Level::Note) => FailOn::Note,
+                None => {
+                    return Err(format!(
+                        "config: invalid fail-on `{s}` (error, warning, note or never)"
+                    ));
+                }
+            },
+        },
+    };
+    let threshold = match fail_on {
+        FailOn::Error => Some(Level::Error),
+        FailOn::Warning => Some(Level::Warning),
+        FailOn::Note => Some(Level::Note),
+        FailOn::Never => None,
+    };
+    let opts = ScanOptions {
+        paths: args.paths.clone(),
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        exclude: args.exclude.clone(),
+        no_ignore: args.no_ignore,
+        threads: args.threads.unwrap_or(0),
+        config,
+    };
+    let mut outcome = scan(&opts).map_err(|e| e.to_string())?;
+
+    if let Some(baseline) = &args.baseline {
+        let known = dataloss_scan::baseline::load(baseline)?;
+        outcome.findings.retain(|f| !known.contains(&f.fingerprint));
+    }
+    if let Some(reference) = &args.diff {
+        let changed = dataloss_scan::diff::changed_lines(&root_dir(&first_root), reference)?;
+        dataloss_scan::diff::retain_changed(&mut outcome, &changed);
+    }
+    if args.paths.len() == 1 {
+        outcome.prefix_paths(&display_prefix(&first_root));
+    }
+
+    let ropts = ReportOptions {
+        color,
+        width: terminal_width(),
+        include_suppressed: args.include_suppressed,
+        verbose: args.verbose,
+        quiet: args.quiet,
+        show_time: true,
+    };
+    let bytes = report::render(&outcome, meta, format, &ropts);
+    let mut stderr = Vec::new();
+    if format == Format::Human || args.verbose {
+        let notice_opts = ReportOptions {
+            color: args.color == ColorArg::Always
+                || (args.color == ColorArg::Auto
+                    && std::io::stderr().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())),
+            ..ropts.clone()
+        };
+        stderr = report::human::render_notices(&outcome, &notice_opts).into_bytes();
+    }
+    if let Some(warning) = report::sarif::limit_warning(&outcome) {
+        if format == Format::Sarif {
+            stderr.extend(warning.into_bytes());
+        }
+    }
+    let code = u8::from(outcome.fails(threshold));
+    finish(bytes, stderr, code, args.output.as_deref())
+}
+
+fn finish(
+    bytes: Vec<u8>,
+    stderr: Vec<u8>,
+    code: u8,
+    output: Option<&Path>,
+) -> Result<Output, String> {
+    match output {
+        Some(path) => {
+            write_whole(path, &bytes)?;
+            Ok(Output {
+                stdout: Vec::new(),
+                stderr,
+                code,
+            })
+        }
+        None => Ok(Output {
+            stdout: bytes,
+            stderr,
+            code,
+        }),
+    }
+}
+
+/// Write to a temporary file next to `path`, then rename: never half a file.
+fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, path));
+    if let Err(e) = result {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(format!("cannot write {}: {e}", path.display()));
+    }
+    Ok(())
+}
+
+/// The directory a PATH argument scans from.
+fn root_dir(path: &Path) -> PathBuf {
+    if path.is_file() {
+        path.parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+    } else {
+        path.to_path_buf()
+    }
+}
+
+/// How to prefix root-relative paths so they are relative to the working directory.
+fn display_prefix(path: &Path) -> String {
+    let root = root_dir(path);
+    let rel = if root.is_absolute() {
+        match std::env::current_dir()
+            .ok()
+            .and_then(|cwd| root.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        {
+            Some(r) => r,
+            None => return String::new(),
+        }
+    } else {
+        root
+    };
+    let parts: Vec<String> = rel
+        .components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    if rel
+        .components()
+        .any(|c| matches!(c, std::path::Component::ParentDir))
+    {
+        return String::new();
+    }
+    parts.join("/")
+}
+
+fn terminal_width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(100)
+        .clamp(40, 200)
+}

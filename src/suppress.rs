@@ -1,0 +1,148 @@
+//! Inline suppressions: `dataloss-scan: ignore[ID, ID] reason` in a comment on the finding's line
+//! or the line above, and `dataloss-scan: ignore-file[ID] reason` in the file's first comment block.
+//! Any comment syntax works (`#`, `--`, `//`, `/* */`, `<!-- -->`, `;`).
+
+use crate::source::{SourceFile, Span};
+
+const MARKER: &str = "dataloss-scan:";
+
+/// One suppression comment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppression {
+    /// 1-based line of the comment.
+    pub line: u32,
+    /// The `dataloss-scan: ignore[…]` text.
+    pub span: Span,
+    pub ids: Vec<String>,
+    pub reason: String,
+    pub file_wide: bool,
+    /// `ignore-file` outside the first comment block: it suppresses nothing.
+    pub misplaced: bool,
+}
+
+impl Suppression {
+    /// Whether it covers a finding of `rule` starting on `line`.
+    pub fn covers(&self, rule: &str, aliases: &[String], line: u32) -> bool {
+        if self.misplaced {
+            return false;
+        }
+        let named = self
+            .ids
+            .iter()
+            .any(|id| id == rule || aliases.iter().any(|a| a == id));
+        named && (self.file_wide || line == self.line || line == self.line + 1)
+    }
+}
+
+/// Find every suppression comment in a file.
+pub fn parse(file: &SourceFile) -> Vec<Suppression> {
+    let text = &file.text;
+    let mut out = Vec::new();
+    let leading_block_end = leading_comment_block_end(file);
+    let mut from = 0;
+    while let Some(found) = text[from..].find(MARKER) {
+        let at = from + found;
+        from = at + MARKER.len();
+        let position = file.position(at);
+        let (line_start, line_end) = file.line_index.line_range(text, position.line);
+        let before = &text[line_start..at];
+        if !has_comment_opener(before) {
+            continue;
+        }
+        let rest = text[from..line_end.max(from)].trim_start();
+        let (file_wide, rest) = if let Some(r) = rest.strip_prefix("ignore-file[") {
+            (true, r)
+        } else if let Some(r) = rest.strip_prefix("ignore[") {
+            (false, r)
+        } else {
+            continue;
+        };
+        let Some((ids, reason)) = rest.split_once(']') else {
+            continue;
+        };
+        let reason = reason
+            .trim()
+            .trim_end_matches("-->")
+            .trim_end_matches("*/")
+            .trim()
+            .trim_start_matches("--")
+            .trim()
+            .to_string();
+        let consumed = text[at..line_end]
+            .find(']')
+            .map_or(line_end, |i| at + i + 1);
+        out.push(Suppression {
+            line: position.line,
+            span: Span::new(at, consumed),
+            ids: ids
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect(),
+            reason,
+            file_wide,
+            misplaced: file_wide && position.line > leading_block_end,
+        });
+    }
+    out
+}
+
+fn has_comment_opener(before: &str) -> bool {
+    ["#", "--", "//", "/*", "<!--", ";", "*"]
+        .iter()
+        .any(|opener| before.contains(opener))
+}
+
+/// The last line (1-based) of the file's first comment block: leading blank lines, a shebang and
+/// comment lines.
+fn leading_comment_block_end(file: &SourceFile) -> u32 {
+    let mut last = 0;
+    let mut in_block_comment = false;
+    for line in 1..=u32::try_from(file.line_index.line_count()).unwrap_or(u32::MAX) {
+        let t = file.line_text(line).trim();
+        let is_comment = in_block_comment
+            || t.is_empty()
+            || t.starts_with('#')
+            || t.starts_with("--")
+            || t.starts_with("//")
+            || t.starts_with("/*")
+            || t.starts_with("<!--")
+            || t.starts_with(';');
+        if !is_comment {
+            break;
+        }
+        if t.starts_with("/*") || t.starts_with("<!--") {
+            in_block_comment = !(t.contains("*/") || t.contains("-->"));
+        } else if in_block_comment && (t.contains("*/") || t.contains("-->")) {
+            in_block_comment = false;
+        }
+        last = line;
+    }
+    last
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms() {
+        let file = SourceFile::new(
+            "x.sh",
+            "#!/bin/sh\n# dataloss-scan: ignore-file[drop-table] dumps only\necho\ndocker compose down -v # dataloss-scan: ignore[compose-down-volumes, docker-volume-remove] local only\n-- dataloss-scan: ignore[drop-table]\n<!-- dataloss-scan: ignore[x] why -->\necho \"dataloss-scan: ignore[y]\"\n# dataloss-scan: ignore-file[z]\n",
+        );
+        let s = parse(&file);
+        assert_eq!(s.len(), 5);
+        assert!(s[0].file_wide && !s[0].misplaced);
+        assert_eq!(s[1].ids, ["compose-down-volumes", "docker-volume-remove"]);
+        assert_eq!(s[1].reason, "local only");
+        assert_eq!(s[1].line, 4);
+        assert!(s[1].covers("docker-volume-remove", &[], 4));
+        assert!(!s[1].covers("docker-volume-remove", &[], 6));
+        assert!(s[2].covers("drop-table", &[], 6));
+        assert_eq!(s[3].reason, "why");
+        // The `echo` line is not a comment: its text is not a suppression.
+        assert_eq!(s[4].ids, ["z"]);
+        assert!(s[4].misplaced);
+    }
+}

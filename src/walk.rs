@@ -1,0 +1,180 @@
+//! Discovery: the one place that builds the `ignore` walker. `.gitignore`/`.ignore` honoured
+//! (unless `--no-ignore`), hidden files included, `.git/` never entered, symbolic links never
+//! followed, user excludes applied. Each entry is classified by name here, so files the scanner
+//! does not analyse are never opened. Walk problems become notices; the result is sorted.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use ignore::overrides::OverrideBuilder;
+use ignore::{WalkBuilder, WalkState};
+
+use crate::classify::{NameClass, classify_name};
+use crate::notice::{Notice, NoticeKind};
+
+/// A file to analyse.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Candidate {
+    /// Repo-relative path with `/` separators (the sort key).
+    pub rel: String,
+    pub abs: PathBuf,
+    pub class: NameClass,
+}
+
+/// How to walk.
+#[derive(Clone, Debug, Default)]
+pub struct WalkOptions {
+    pub exclude: Vec<String>,
+    pub no_ignore: bool,
+    pub threads: usize,
+}
+
+/// Walk `root` and return the candidates (sorted by path) and the notices.
+pub fn walk(root: &Path, opts: &WalkOptions) -> Result<(Vec<Candidate>, Vec<Notice>), String> {
+    let mut overrides = OverrideBuilder::new(root);
+    for glob in &opts.exclude {
+        let glob = glob.trim();
+        if glob.is_empty() {
+            continue;
+        }
+        // An override glob whitelists; `!glob` excludes (gitignore syntax otherwise).
+        overrides
+            .add(&format!("!{glob}"))
+            .map_err(|e| format!("invalid --exclude pattern `{glob}`: {e}"))?;
+    }
+    let overrides = overrides
+        .build()
+        .map_err(|e| format!("invalid --exclude patterns: {e}"))?;
+
+    let mut builder = WalkBuilder::new(root);
+    builder
+        .hidden(false)
+        .parents(!opts.no_ignore)
+        .ignore(!opts.no_ignore)
+        .git_ignore(!opts.no_ignore)
+        .git_global(!opts.no_ignore)
+        .git_exclude(!opts.no_ignore)
+        .require_git(false)
+        .follow_links(false)
+        .overrides(overrides)
+        .threads(opts.threads)
+        .filter_entry(|entry| entry.file_name() != ".git");
+
+    let root_canonical = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let found: Mutex<(Vec<Candidate>, Vec<Notice>)> = Mutex::new((Vec::new(), Vec::new()));
+    builder.build_parallel().run(|| {
+        let found = &found;
+        let root = root;
+        let root_canonical = &root_canonical;
+        Box::new(move |entry| {
+            let outcome = visit(entry, root, root_canonical);
+            if let Some(outcome) = outcome {
+                let mut guard = found.lock().unwrap_or_else(|p| p.into_inner());
+                match outcome {
+                    Ok(c) => guard.0.push(c),
+                    Err(n) => guard.1.push(n),
+                }
+            }
+            WalkState::Continue
+        })
+    });
+    let (mut candidates, mut notices) = found.into_inner().unwrap_or_else(|p| p.into_inner());
+    candidates.sort();
+    candidates.dedup_by(|a, b| a.rel == b.rel);
+    notices.sort();
+    Ok((candidates, notices))
+}
+
+fn visit(
+    entry: Result<ignore::DirEntry, ignore::Error>,
+    root: &Path,
+    root_canonical: &Path,
+) -> Option<Result<Candidate, Notice>> {
+    let entry = match entry {
+        Ok(e) => e,
+        Err(err) => {
+            let path = walk_error_path(&err).map(|p| relative(root, &p));
+            return Some(Err(Notice {
+                path,
+                line: None,
+                kind: NoticeKind::WalkError,
+                level: crate::notice::NoticeLevel::Warning,
+                message: format!("could not walk: {}", strip_path(&err.to_string())),
+            }));
+        }
+    };
+    let file_type = entry.file_type()?;
+    if file_type.is_dir() {
+        return None;
+    }
+    let rel = relative(root, entry.path());
+    if file_type.is_symlink() {
+        // Never follow links; say so when one points outside the scan root.
+        return match entry.path().canonicalize() {
+            Ok(target) if !target.starts_with(root_canonical) => Some(Err(Notice::file(
+                &rel,
+                NoticeKind::SymlinkOutsideRoot,
+                "skipped: symbolic link pointing outside the scan root",
+            ))),
+            Ok(_) => None,
+            Err(_) => Some(Err(Notice::file(
+                &rel,
+                NoticeKind::SymlinkOutsideRoot,
+                "skipped: broken or looping symbolic link",
+            )
+            .info())),
+        };
+    }
+    if !file_type.is_file() {
+        return Some(Err(Notice::file(
+            &rel,
+            NoticeKind::SpecialFile,
+            "skipped: not a regular file (device, FIFO or socket)",
+        )));
+    }
+    match classify_name(&rel) {
+        NameClass::Skip => None,
+        class => Some(Ok(Candidate {
+            rel,
+            abs: entry.into_path(),
+            class,
+        })),
+    }
+}
+
+fn walk_error_path(err: &ignore::Error) -> Option<PathBuf> {
+    match err {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            walk_error_path(err)
+        }
+        _ => None,
+    }
+}
+
+/// The message of an `ignore` error without its absolute path prefix.
+fn strip_path(message: &str) -> String {
+    message
+        .rsplit_once(": ")
+        .map_or(message, |(_, m)| m)
+        .to_string()
+}
+
+/// Repo-relative path with `/` separators.
+pub fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let parts: Vec<String> = rel
+        .components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    if parts.is_empty() {
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    } else {
+        parts.join("/")
+    }
+}
