@@ -273,8 +273,14 @@ fn scan_root(path: &Path, opts: &ScanOptions, setup: &Setup) -> Result<ScanOutco
     }
 
     let repo = RepoFacts::build(&files);
+    // Every rule runs (post rules read the others' findings); selection filters the output.
     let mut findings = run_rules(&files, &repo, setup, &mut notices);
     finalize(&mut findings, &files, setup);
+    let mut post = run_post_rules(&files, &repo, &findings, setup, &mut notices);
+    finalize(&mut post, &files, setup);
+    findings.extend(post);
+    let enabled_ids: BTreeSet<&str> = setup.enabled.iter().map(|&i| RULES[i].id).collect();
+    findings.retain(|f| enabled_ids.contains(f.rule));
     let audit = suppress_and_audit(&mut findings, &files, setup);
     findings.extend(audit);
 
@@ -418,7 +424,7 @@ fn run_rules(
         .map(|file| {
             let mut found = Vec::new();
             let mut problems = Vec::new();
-            for &i in setup.enabled {
+            for i in 0..RULES.len() {
                 let Check::File(check) = RULES[i].check else {
                     continue;
                 };
@@ -443,7 +449,7 @@ fn run_rules(
         findings.extend(f);
         notices.extend(n);
     }
-    for &i in setup.enabled {
+    for i in 0..RULES.len() {
         let Check::Repo(check) = RULES[i].check else {
             continue;
         };
@@ -463,6 +469,42 @@ fn run_rules(
         }
     }
     findings
+}
+
+fn run_post_rules(
+    files: &[FileFacts],
+    repo: &RepoFacts,
+    findings: &[Finding],
+    setup: &Setup,
+    notices: &mut Vec<Notice>,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (i, rule) in RULES.iter().enumerate() {
+        let Check::Post(check) = rule.check else {
+            continue;
+        };
+        let m = &setup.meta[i];
+        let level = setup
+            .level_overrides
+            .get(&m.id)
+            .copied()
+            .unwrap_or(m.severity);
+        let mut cx = Ctx::new(rule.id, level, "");
+        match catch_unwind(AssertUnwindSafe(|| check(repo, files, findings, &mut cx))) {
+            Ok(()) => out.extend(cx.into_findings()),
+            Err(_) => notices.push(Notice {
+                path: None,
+                line: None,
+                kind: NoticeKind::InternalError,
+                level: notice::NoticeLevel::Warning,
+                message: format!(
+                    "internal error in rule `{}`; its findings are missing (please report it)",
+                    rule.id
+                ),
+            }),
+        }
+    }
+    out
 }
 
 /// Apply context and guards to every finding (down-migrations drop out) and fingerprint it.

@@ -74,6 +74,8 @@ impl FileFacts {
             | FileKind::Crontab
             | FileKind::Systemd => {}
         }
+        // SQL handed to database clients by any shell source goes to the sql layer.
+        sql::extract_embedded(&mut facts);
         facts.finish();
         facts
     }

@@ -198,12 +198,40 @@ pub struct FunctionDef {
     pub source: usize,
 }
 
+/// A variable assignment (`X=1`, `export X=1`, `local X=1`, `readonly X=1`, or a `VAR=1 cmd` prefix).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Assignment {
+    pub name: String,
+    /// Span of the name in the host file.
+    pub name_span: Span,
+    pub value: Word,
+    /// `export` / `declare -x`, or a prefix of a command (then in its environment).
+    pub exported: bool,
+    pub source: usize,
+}
+
+/// SQL text handed to a database client (`psql <<EOF`, `psql -c "…"`, `mysql -e`, `echo … | psql`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct EmbeddedSql {
+    /// The SQL as the client receives it; shell expansions appear as written (`$DB_NAME`).
+    pub text: String,
+    /// Offsets into `text` → host-file offsets.
+    #[serde(skip)]
+    pub map: OffsetMap,
+    /// The client program (`psql`, `mysql`, `sqlite3`, …).
+    pub client: String,
+    /// Index into [`ShellFacts::commands`] of the command that runs it.
+    pub command: usize,
+}
+
 /// Everything the shell layer knows about one file.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct ShellFacts {
     pub sources: Vec<ShellSource>,
     pub commands: Vec<Command>,
     pub functions: Vec<FunctionDef>,
+    pub assignments: Vec<Assignment>,
+    pub embedded_sql: Vec<EmbeddedSql>,
     /// Nesting too deep or other trouble, as messages with a host offset.
     #[serde(skip)]
     pub problems: Vec<(usize, String)>,
@@ -283,12 +311,14 @@ impl<'a> Walker<'a> {
         match node.kind() {
             "comment" | "heredoc_body" | "heredoc_start" | "heredoc_end" => {}
             "command" => self.command(node, None, depth),
-            "variable_assignment" => self.assignment(node),
+            "variable_assignment" => self.assignment(node, false),
             "declaration_command" => {
+                let exported = self.node_text(node).starts_with("export")
+                    || self.node_text(node).starts_with("declare -x");
                 let mut cursor = node.walk();
                 for child in node.named_children(&mut cursor) {
                     if child.kind() == "variable_assignment" {
-                        self.assignment(child);
+                        self.assignment(child, exported);
                     }
                 }
             }
@@ -530,16 +560,26 @@ impl<'a> Walker<'a> {
         }
     }
 
-    fn assignment(&mut self, node: Node) {
-        let Some(name) = node.child_by_field_name("name") else {
+    fn assignment(&mut self, node: Node, exported: bool) {
+        let Some(name_node) = node.child_by_field_name("name") else {
             return;
         };
-        let name = self.node_text(name).to_string();
-        let pieces = match node.child_by_field_name("value") {
-            Some(value) => self.word(value).pieces,
-            None => vec![Piece::Lit(String::new())],
+        let name = self.node_text(name_node).to_string();
+        let value = match node.child_by_field_name("value") {
+            Some(value) => self.word(value),
+            None => Word {
+                span: self.host(node).cover(self.host(name_node)),
+                pieces: vec![Piece::Lit(String::new())],
+            },
         };
-        self.vars.insert(name, pieces);
+        self.vars.insert(name.clone(), value.pieces.clone());
+        self.out.assignments.push(Assignment {
+            name,
+            name_span: self.host(name_node),
+            value,
+            exported,
+            source: self.source,
+        });
     }
 
     fn command(&mut self, node: Node, stdin: Option<StdinText>, depth: usize) {
@@ -547,7 +587,13 @@ impl<'a> Walker<'a> {
         let mut cursor = node.walk();
         for child in node.named_children(&mut cursor) {
             match child.kind() {
-                "variable_assignment" | "file_redirect" | "herestring_redirect" | "comment" => {}
+                "variable_assignment" => {
+                    // `VAR=x cmd`: in the command's environment only; do not keep it for later words.
+                    let saved = self.vars.clone();
+                    self.assignment(child, true);
+                    self.vars = saved;
+                }
+                "file_redirect" | "herestring_redirect" | "comment" => {}
                 "command_name" => {
                     let mut c2 = child.walk();
                     if let Some(inner) = child.named_children(&mut c2).next() {

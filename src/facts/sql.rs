@@ -9,3 +9,6 @@ pub struct SqlFacts {}
 
 /// Extract the statements of a `.sql` file.
 pub fn extract_file(_facts: &mut FileFacts) {}
+
+/// Extract the statements of SQL embedded in the file's shell (`facts.shell.embedded_sql`).
+pub fn extract_embedded(_facts: &mut FileFacts) {}

@@ -19,6 +19,9 @@ use crate::source::Span;
 pub enum Check {
     File(fn(&FileFacts, &RepoFacts, &mut Ctx)),
     Repo(fn(&RepoFacts, &[FileFacts], &mut Ctx)),
+    /// Runs after every other rule, with their findings (level-resolved, before suppressions):
+    /// for rules about other findings (is there a backup before this destructive step?).
+    Post(fn(&RepoFacts, &[FileFacts], &[Finding], &mut Ctx)),
     /// Reported by the engine itself (suppression bookkeeping).
     Engine,
 }
@@ -44,6 +47,7 @@ macro_rules! rules {
     };
     (@check File $module:ident) => { Check::File($module::check) };
     (@check Repo $module:ident) => { Check::Repo($module::check) };
+    (@check Post $module:ident) => { Check::Post($module::check) };
     (@check Engine) => { Check::Engine };
 }
 
