@@ -151,14 +151,14 @@ fn is_down_migration(dirs: &[&str], name: &str) -> bool {
         return true;
     }
     // Flyway undo migrations: U1__name.sql, U1.2__name.sql.
-    if let Some(rest) = name.strip_prefix('u') {
-        if let Some((version, _)) = rest.split_once("__") {
-            return !version.is_empty()
-                && version
-                    .chars()
-                    .all(|c| c.is_ascii_digit() || c == '.' || c == '_')
-                && name.ends_with(".sql");
-        }
+    if let Some(rest) = name.strip_prefix('u')
+        && let Some((version, _)) = rest.split_once("__")
+    {
+        return !version.is_empty()
+            && version
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '.' || c == '_')
+            && name.ends_with(".sql");
     }
     false
 }

@@ -424,20 +424,20 @@ fn run_rules(
         .map(|file| {
             let mut found = Vec::new();
             let mut problems = Vec::new();
-            for i in 0..RULES.len() {
-                let Check::File(check) = RULES[i].check else {
+            for (i, rule) in RULES.iter().enumerate() {
+                let Check::File(check) = rule.check else {
                     continue;
                 };
                 if !setup.meta[i].applies_to_kind(file.kind) {
                     continue;
                 }
-                let mut cx = Ctx::new(RULES[i].id, level_for(i), &file.file.path);
+                let mut cx = Ctx::new(rule.id, level_for(i), &file.file.path);
                 match catch_unwind(AssertUnwindSafe(|| check(file, repo, &mut cx))) {
                     Ok(()) => found.extend(cx.into_findings()),
                     Err(_) => problems.push(Notice::file(
                         &file.file.path,
                         NoticeKind::InternalError,
-                        format!("internal error in rule `{}`; its findings for this file are missing (please report it)", RULES[i].id),
+                        format!("internal error in rule `{}`; its findings for this file are missing (please report it)", rule.id),
                     )),
                 }
             }
@@ -449,11 +449,11 @@ fn run_rules(
         findings.extend(f);
         notices.extend(n);
     }
-    for i in 0..RULES.len() {
-        let Check::Repo(check) = RULES[i].check else {
+    for (i, rule) in RULES.iter().enumerate() {
+        let Check::Repo(check) = rule.check else {
             continue;
         };
-        let mut cx = Ctx::new(RULES[i].id, level_for(i), "");
+        let mut cx = Ctx::new(rule.id, level_for(i), "");
         match catch_unwind(AssertUnwindSafe(|| check(repo, files, &mut cx))) {
             Ok(()) => findings.extend(cx.into_findings()),
             Err(_) => notices.push(Notice {

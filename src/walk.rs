@@ -64,7 +64,6 @@ pub fn walk(root: &Path, opts: &WalkOptions) -> Result<(Vec<Candidate>, Vec<Noti
     let found: Mutex<(Vec<Candidate>, Vec<Notice>)> = Mutex::new((Vec::new(), Vec::new()));
     builder.build_parallel().run(|| {
         let found = &found;
-        let root = root;
         let root_canonical = &root_canonical;
         Box::new(move |entry| {
             let outcome = visit(entry, root, root_canonical);

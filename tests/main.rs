@@ -1,1 +1,6 @@
+//! One integration-test binary (linking the tree-sitter grammars once): fixtures, registry and
+//! end-to-end CLI tests.
 
+mod cli;
+mod fixtures;
+mod registry;

@@ -331,11 +331,10 @@ fn subcommand<'c>(
                 first.as_str(),
                 "volume" | "system" | "container" | "image" | "network" | "builder"
             )
+            && let Some(second) = words.get(1).and_then(Word::literal)
         {
-            if let Some(second) = words.get(1).and_then(Word::literal) {
-                path.push(second);
-                at = 2;
-            }
+            path.push(second);
+            at = 2;
         }
     }
     let refs: Vec<&str> = path.iter().map(String::as_str).collect();

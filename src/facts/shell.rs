@@ -635,13 +635,11 @@ impl<'a> Walker<'a> {
     fn push_words(&mut self, argv: &mut Vec<Word>, node: Node) {
         let word = self.word(node);
         let unquoted_expansion = matches!(node.kind(), "simple_expansion" | "expansion");
-        if unquoted_expansion {
-            if let Some(value) = word.literal() {
-                for part in value.split_whitespace() {
-                    argv.push(Word::literal_word(word.span, part));
-                }
-                return;
+        if unquoted_expansion && let Some(value) = word.literal() {
+            for part in value.split_whitespace() {
+                argv.push(Word::literal_word(word.span, part));
             }
+            return;
         }
         argv.push(word);
     }
@@ -678,20 +676,21 @@ impl<'a> Walker<'a> {
                 let mut last_end = node.start_byte() + usize::from(node.kind() == "string");
                 for child in node.named_children(&mut cursor) {
                     // Literal text between named children (e.g. `"a $x b"` keeps the spaces).
-                    if node.kind() == "string" && child.start_byte() > last_end {
-                        if let Some(gap) = self.text.get(last_end..child.start_byte()) {
-                            out.push(Piece::Lit(unescape_double(gap)));
-                        }
+                    if node.kind() == "string"
+                        && child.start_byte() > last_end
+                        && let Some(gap) = self.text.get(last_end..child.start_byte())
+                    {
+                        out.push(Piece::Lit(unescape_double(gap)));
                     }
                     self.pieces(child, out);
                     last_end = child.end_byte();
                 }
                 if node.kind() == "string" {
                     let close = node.end_byte().saturating_sub(1);
-                    if close > last_end {
-                        if let Some(gap) = self.text.get(last_end..close) {
-                            out.push(Piece::Lit(unescape_double(gap)));
-                        }
+                    if close > last_end
+                        && let Some(gap) = self.text.get(last_end..close)
+                    {
+                        out.push(Piece::Lit(unescape_double(gap)));
                     }
                 }
             }
@@ -767,10 +766,10 @@ fn unescape_word(text: &str) -> String {
     let mut chars = text.chars();
     while let Some(c) = chars.next() {
         if c == '\\' {
-            if let Some(next) = chars.next() {
-                if next != '\n' {
-                    out.push(next);
-                }
+            if let Some(next) = chars.next()
+                && next != '\n'
+            {
+                out.push(next);
             }
         } else {
             out.push(c);

@@ -1,0 +1,553 @@
+//! End-to-end tests of the real binary: exit codes, formats, `-o`, `--fail-on`, `--select` and
+//! `--ignore`, suppressions, notices for bad input, walking rules, determinism.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_dataloss-scan");
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let out = Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .env("COLUMNS", "100")
+        .output()
+        .expect("run the binary");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// A temporary repository built from `(path, content)` pairs.
+fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (path, content) in files {
+        let full = dir.path().join(path);
+        std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
+        std::fs::write(full, content).expect("write");
+    }
+    dir
+}
+
+const STOP_SH: &str = "#!/bin/sh\nset -e\ndocker compose down -v\n";
+
+fn json(r: &Run) -> Value {
+    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", r.stdout))
+}
+
+fn rules_of(doc: &Value) -> Vec<String> {
+    doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap_or("").to_string())
+        .collect()
+}
+
+#[test]
+fn exit_codes() {
+    let clean = repo(&[("start.sh", "#!/bin/sh\ndocker compose up -d\n")]);
+    let r = run_in(clean.path(), &["."]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("No findings (1 file scanned"),
+        "{}",
+        r.stdout
+    );
+
+    let dirty = repo(&[("stop.sh", STOP_SH)]);
+    let r = run_in(dirty.path(), &["."]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout
+            .contains("stop.sh:3:1: warning[compose-down-volumes]"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("help:"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("Found 0 errors, 1 warning, 0 notes (1 file scanned"),
+        "{}",
+        r.stdout
+    );
+
+    assert_eq!(run_in(dirty.path(), &["--fail-on", "error"]).code, 0);
+    assert_eq!(run_in(dirty.path(), &["--fail-on", "warning"]).code, 1);
+    assert_eq!(run_in(dirty.path(), &["--fail-on", "note"]).code, 1);
+    assert_eq!(run_in(dirty.path(), &["--fail-on", "never"]).code, 0);
+
+    // The scan could not be done: exit 2 with a message.
+    let r = run_in(dirty.path(), &["does-not-exist"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("path does not exist"), "{}", r.stderr);
+    assert_eq!(run_in(dirty.path(), &["--format", "xml"]).code, 2);
+    let r = run_in(dirty.path(), &["--select", "no-such-rule"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("unknown rule or pack `no-such-rule`"),
+        "{}",
+        r.stderr
+    );
+    let r = run_in(dirty.path(), &["--config", "missing.toml"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("cannot read config"), "{}", r.stderr);
+}
+
+#[test]
+fn config_file_is_found_and_strict() {
+    let dir = repo(&[
+        ("stop.sh", STOP_SH),
+        ("dataloss-scan.toml", "fail-on = \"error\"\n"),
+    ]);
+    assert_eq!(
+        run_in(dir.path(), &[]).code,
+        0,
+        "fail-on from the config file"
+    );
+    assert_eq!(
+        run_in(dir.path(), &["--fail-on", "warning"]).code,
+        1,
+        "the flag wins"
+    );
+
+    let dir = repo(&[
+        ("stop.sh", STOP_SH),
+        (
+            ".github/dataloss-scan.toml",
+            "[rules.compose-down-volumes]\nlevel = \"error\"\n",
+        ),
+    ]);
+    let r = run_in(dir.path(), &["--format", "json"]);
+    assert_eq!(json(&r)["findings"][0]["level"], "error");
+
+    let dir = repo(&[
+        ("stop.sh", STOP_SH),
+        (
+            "dataloss-scan.toml",
+            "select = [\"shell\"]\nfail_on = \"x\"\n",
+        ),
+    ]);
+    let r = run_in(dir.path(), &[]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("line 2") && r.stderr.contains("fail_on"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn output_file_is_written_whole() {
+    let dir = repo(&[("stop.sh", STOP_SH)]);
+    let r = run_in(dir.path(), &["--format", "json", "-o", "report.json"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.is_empty());
+    let text = std::fs::read_to_string(dir.path().join("report.json")).expect("report");
+    let doc: Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(doc["version"], 1);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("dir")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary file left behind");
+
+    let r = run_in(dir.path(), &["-o", "no/such/dir/report.txt"]);
+    assert_eq!(r.code, 2, "an unwritable output is exit 2");
+    assert!(r.stderr.contains("cannot write"), "{}", r.stderr);
+}
+
+#[test]
+fn json_document() {
+    let dir = repo(&[(
+        "scripts/stop.sh",
+        "#!/bin/sh\n# é\ndocker volume rm shop_pgdata\n",
+    )]);
+    let r = run_in(dir.path(), &["--format", "json"]);
+    let doc = json(&r);
+    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["tool"]["name"], "dataloss-scan");
+    let f = &doc["findings"][0];
+    assert_eq!(f["rule"], "docker-volume-remove");
+    assert_eq!(f["level"], "warning");
+    assert_eq!(f["path"], "scripts/stop.sh");
+    assert_eq!(f["start"], serde_json::json!({"line": 3, "column": 1}));
+    assert_eq!(f["end"], serde_json::json!({"line": 3, "column": 29}));
+    assert!(
+        f["message"]
+            .as_str()
+            .expect("message")
+            .contains("`shop_pgdata`")
+    );
+    assert!(!f["help"].as_str().expect("help").is_empty());
+    assert_eq!(f["fingerprint"].as_str().expect("fingerprint").len(), 16);
+    assert_eq!(doc["summary"]["warnings"], 1);
+    assert_eq!(doc["summary"]["files_scanned"], 1);
+
+    // Paths are relative to where the user stands.
+    let parent = dir.path().parent().expect("parent");
+    let name = dir
+        .path()
+        .file_name()
+        .expect("name")
+        .to_string_lossy()
+        .into_owned();
+    let r = run_in(parent, &["--format", "json", &name]);
+    assert_eq!(
+        json(&r)["findings"][0]["path"],
+        format!("{name}/scripts/stop.sh")
+    );
+}
+
+#[test]
+fn select_and_ignore_take_ids_and_packs() {
+    let dir = repo(&[(
+        "stop.sh",
+        "#!/bin/sh\ndocker compose down -v\ndocker volume prune -f\n",
+    )]);
+    let all = rules_of(&json(&run_in(dir.path(), &["-f", "json"])));
+    assert_eq!(all, ["compose-down-volumes", "docker-volume-remove"]);
+    let only = rules_of(&json(&run_in(
+        dir.path(),
+        &["-f", "json", "--select", "docker-volume-remove"],
+    )));
+    assert_eq!(only, ["docker-volume-remove"]);
+    let pack = rules_of(&json(&run_in(
+        dir.path(),
+        &["-f", "json", "--select", "shell"],
+    )));
+    assert_eq!(pack, ["compose-down-volumes", "docker-volume-remove"]);
+    let ignored = rules_of(&json(&run_in(
+        dir.path(),
+        &["-f", "json", "--ignore", "compose-down-volumes"],
+    )));
+    assert_eq!(ignored, ["docker-volume-remove"]);
+    let none = rules_of(&json(&run_in(
+        dir.path(),
+        &["-f", "json", "--ignore", "shell"],
+    )));
+    assert!(none.is_empty());
+}
+
+#[test]
+fn inline_suppressions() {
+    let dir = repo(&[(
+        "stop.sh",
+        "#!/bin/sh\n\
+         docker compose down -v  # dataloss-scan: ignore[compose-down-volumes] local reset only\n\
+         # dataloss-scan: ignore[docker-volume-remove] cache volume, no data\n\
+         docker volume rm cache\n\
+         # dataloss-scan: ignore[docker-volume-remove] nothing here\n\
+         echo done\n\
+         docker volume prune -f # dataloss-scan: ignore[drop-tabel] typo\n",
+    )]);
+    let doc = json(&run_in(dir.path(), &["-f", "json"]));
+    let found: Vec<(String, u64)> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or("").to_string(),
+                f["start"]["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("unused-suppression".to_string(), 5),
+            ("docker-volume-remove".to_string(), 7),
+            ("unused-suppression".to_string(), 7),
+        ]
+    );
+    assert_eq!(doc["summary"]["suppressed"], 2);
+    let unknown = &doc["findings"][2]["message"];
+    assert!(
+        unknown.as_str().unwrap_or("").contains("`drop-tabel`"),
+        "{unknown}"
+    );
+
+    let with = json(&run_in(dir.path(), &["-f", "json", "--include-suppressed"]));
+    let suppressed: Vec<&Value> = with["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f.get("suppressed").is_some())
+        .collect();
+    assert_eq!(suppressed.len(), 2);
+    assert_eq!(
+        suppressed[0]["suppressed"]["justification"],
+        "local reset only"
+    );
+
+    // The file-wide form, in the first comment block.
+    let dir = repo(&[(
+        "reset.sh",
+        "#!/bin/sh\n# dataloss-scan: ignore-file[compose-down-volumes] dev-only helper\nset -e\ndocker compose down -v\ndocker compose down --volumes\n",
+    )]);
+    let r = run_in(dir.path(), &["-f", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(rules_of(&json(&r)).is_empty());
+}
+
+#[test]
+fn notices_for_bad_input_and_the_scan_goes_on() {
+    let dir = repo(&[("stop.sh", STOP_SH), ("data.sql", "SELECT 1;\n")]);
+    std::fs::write(
+        dir.path().join("blob.sh"),
+        b"\x7fELF\x00\x01\x02docker compose down -v",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("latin1.sh"),
+        b"#!/bin/sh\n# caf\xe9\ndocker compose down -v\n",
+    )
+    .expect("write");
+    let outside = tempfile::tempdir().expect("outside");
+    std::fs::write(outside.path().join("secret.sh"), STOP_SH).expect("write");
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.sh"),
+        dir.path().join("linked.sh"),
+    )
+    .expect("symlink");
+
+    let r = run_in(dir.path(), &["."]);
+    assert_eq!(r.code, 1, "the rest of the repository is still scanned");
+    assert!(r.stdout.contains("stop.sh:3:1"), "{}", r.stdout);
+    assert!(
+        r.stderr.contains("blob.sh: skipped: binary file [binary]"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("latin1.sh:2: skipped: not valid UTF-8 [not-utf8]"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("linked.sh: skipped: symbolic link pointing outside the scan root"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !r.stdout.contains("linked.sh"),
+        "a link out of the root is never followed"
+    );
+
+    let doc = json(&run_in(dir.path(), &["-f", "json"]));
+    let kinds: Vec<&str> = doc["notices"]
+        .as_array()
+        .expect("notices")
+        .iter()
+        .map(|n| n["kind"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(kinds, ["binary", "not-utf8", "symlink-outside-root"]);
+
+    // -q hides notices in human mode.
+    let r = run_in(dir.path(), &["-q"]);
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
+}
+
+#[test]
+fn unreadable_file_is_a_notice() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = repo(&[("stop.sh", STOP_SH), ("locked.sh", STOP_SH)]);
+    let locked = dir.path().join("locked.sh");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755))
+        .expect("chmod dir");
+    // Root reads anything: run as `nobody` then, so the permission is enforced.
+    let is_root = std::fs::read_to_string("/proc/self/status")
+        .map(|s| {
+            s.lines()
+                .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"))
+        })
+        .unwrap_or(false);
+    let mut cmd = if is_root {
+        let mut c = Command::new("setpriv");
+        c.args(["--reuid=65534", "--regid=65534", "--clear-groups", BIN]);
+        c
+    } else {
+        Command::new(BIN)
+    };
+    let out = cmd
+        .args(["-f", "json", "."])
+        .current_dir(dir.path())
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let doc: Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("{e}: {stdout}\n{}", String::from_utf8_lossy(&out.stderr)));
+    let notice = &doc["notices"][0];
+    assert_eq!(notice["kind"], "unreadable");
+    assert_eq!(notice["path"], "locked.sh");
+    assert!(
+        notice["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("permission denied")
+    );
+    assert_eq!(rules_of(&doc), ["compose-down-volumes"]);
+}
+
+#[test]
+fn walking_honours_ignores_and_never_enters_git() {
+    let dir = repo(&[
+        ("stop.sh", STOP_SH),
+        (".gitignore", "build/\n"),
+        ("build/stop.sh", STOP_SH),
+        (".ops/stop.sh", STOP_SH),
+        (".git/hooks/stop.sh", STOP_SH),
+        ("vendor/stop.sh", STOP_SH),
+    ]);
+    let paths = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["-f", "json"];
+        all.extend_from_slice(args);
+        json(&run_in(dir.path(), &all))["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| f["path"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    assert_eq!(paths(&[]), [".ops/stop.sh", "stop.sh", "vendor/stop.sh"]);
+    assert_eq!(
+        paths(&["--no-ignore"]),
+        [".ops/stop.sh", "build/stop.sh", "stop.sh", "vendor/stop.sh"]
+    );
+    assert_eq!(
+        paths(&["--exclude", "vendor/"]),
+        [".ops/stop.sh", "stop.sh"]
+    );
+    // A single file can be named directly.
+    assert_eq!(paths(&["vendor/stop.sh"]), ["vendor/stop.sh"]);
+}
+
+#[test]
+fn output_is_identical_for_any_thread_count() {
+    let mut files: Vec<(String, String)> = Vec::new();
+    for i in 0..60 {
+        files.push((
+            format!("s{}/stop{i}.sh", i % 7),
+            format!("#!/bin/sh\ndocker volume rm v{i}\ndocker compose down -v\n"),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let dir = repo(&refs);
+    let one = run_in(dir.path(), &["-f", "json", "-j", "1"]).stdout;
+    let four = run_in(dir.path(), &["-f", "json", "-j", "4"]).stdout;
+    assert_eq!(one, four);
+    assert_eq!(
+        json(&run_in(dir.path(), &["-f", "json"]))["summary"]["warnings"],
+        120
+    );
+}
+
+#[test]
+fn list_and_explain_rules() {
+    let dir = repo(&[]);
+    let r = run_in(dir.path(), &["--list-rules"]);
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stdout
+            .lines()
+            .any(|l| l.starts_with("compose-down-volumes ")
+                && l.contains("shell")
+                && l.contains("warning"))
+    );
+    let r = run_in(dir.path(), &["--list-rules", "--format", "json"]);
+    let doc = json(&r);
+    assert!(
+        doc["rules"]
+            .as_array()
+            .expect("rules")
+            .iter()
+            .any(|r| r["id"] == "docker-volume-remove")
+    );
+    let r = run_in(dir.path(), &["--explain", "compose-down-volumes"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("## Why it loses data"));
+    let r = run_in(dir.path(), &["--explain", "nope"]);
+    assert_eq!(r.code, 2);
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let dir = repo(&[("stop.sh", STOP_SH)]);
+    assert!(
+        !run_in(dir.path(), &[]).stdout.contains('\x1b'),
+        "no colour into a pipe"
+    );
+    assert!(
+        run_in(dir.path(), &["--color", "always"])
+            .stdout
+            .contains('\x1b')
+    );
+    assert!(
+        !run_in(dir.path(), &["--color", "never"])
+            .stdout
+            .contains('\x1b')
+    );
+}
+
+#[test]
+fn broken_pipe_exits_quietly() {
+    let mut files: Vec<(String, String)> = Vec::new();
+    for i in 0..300 {
+        files.push((format!("stop{i}.sh"), STOP_SH.to_string()));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let dir = repo(&refs);
+    let mut child = Command::new(BIN)
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn the_demo_repository_reproduces_the_incident() {
+    let demo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/incident-demo");
+    let r = run_in(&demo, &["-f", "json", "."]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let rules = rules_of(&json(&r));
+    assert!(
+        rules.contains(&"compose-down-volumes".to_string()),
+        "{rules:?}"
+    );
+}
