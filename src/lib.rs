@@ -216,6 +216,87 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanOutcome, Error> {
     Ok(outcome)
 }
 
+/// The facts extracted from every file under the given paths, as JSON (`--debug-facts`): for rule
+/// authors to see what the facts layer made of a file. Secret values are masked.
+pub fn debug_facts(opts: &ScanOptions) -> Result<serde_json::Value, Error> {
+    let meta = rules::metadata().map_err(Error::RuleMetadata)?;
+    let overrides = ContextOverrides::new(&opts.config.contexts).map_err(Error::Config)?;
+    let setup = Setup {
+        meta,
+        enabled: &[],
+        overrides: &overrides,
+        level_overrides: &BTreeMap::new(),
+        max_file_size: opts.config.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
+    };
+    let mut out = Vec::new();
+    for path in &opts.paths {
+        if !path.exists() {
+            return Err(Error::PathNotFound(path.clone()));
+        }
+        let walk_opts = WalkOptions {
+            exclude: opts.exclude.clone(),
+            no_ignore: opts.no_ignore,
+            threads: opts.threads,
+        };
+        let (candidates, _) = walk::walk(path, &walk_opts).map_err(Error::Walk)?;
+        for candidate in &candidates {
+            let (facts, notices) = analyse_file(candidate, &setup);
+            let Some(facts) = facts else {
+                if !notices.is_empty() {
+                    out.push(serde_json::json!({"path": candidate.rel, "notices": notices}));
+                }
+                continue;
+            };
+            let mask = |v: serde_json::Value| mask_secrets(v, &facts);
+            out.push(serde_json::json!({
+                "path": facts.file.path,
+                "kind": facts.kind,
+                "context": facts.context,
+                "regions": facts.regions,
+                "shell": mask(serde_json::to_value(&facts.shell).unwrap_or_default()),
+                "sql": mask(serde_json::to_value(&facts.sql).unwrap_or_default()),
+                "compose": mask(serde_json::to_value(&facts.compose).unwrap_or_default()),
+                "notices": facts.notices,
+            }));
+        }
+    }
+    Ok(serde_json::Value::Array(out))
+}
+
+/// Replace every string equal to a secret value of the file with `***`.
+fn mask_secrets(value: serde_json::Value, facts: &FileFacts) -> serde_json::Value {
+    use serde_json::Value;
+    let secrets: Vec<&str> = facts
+        .secrets
+        .iter()
+        .map(|s| facts.file.slice(*s))
+        .filter(|s| !s.is_empty())
+        .collect();
+    fn walk(v: Value, secrets: &[&str]) -> Value {
+        match v {
+            Value::String(s) => {
+                let mut s = s;
+                for secret in secrets {
+                    if s.contains(secret) {
+                        s = s.replace(secret, "***");
+                    }
+                }
+                Value::String(s)
+            }
+            Value::Array(a) => Value::Array(a.into_iter().map(|x| walk(x, secrets)).collect()),
+            Value::Object(o) => {
+                Value::Object(o.into_iter().map(|(k, x)| (k, walk(x, secrets))).collect())
+            }
+            other => other,
+        }
+    }
+    if secrets.is_empty() {
+        value
+    } else {
+        walk(value, &secrets)
+    }
+}
+
 struct Setup<'a> {
     meta: &'a [RuleMeta],
     enabled: &'a [usize],

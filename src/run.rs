@@ -89,6 +89,12 @@ pub fn run(args: Args) -> Result<Output, String> {
         threads: args.threads.unwrap_or(0),
         config,
     };
+    if args.debug_facts {
+        let facts = dataloss_scan::debug_facts(&opts).map_err(|e| e.to_string())?;
+        let mut bytes = serde_json::to_vec_pretty(&facts).map_err(|e| e.to_string())?;
+        bytes.push(b'\n');
+        return finish(bytes, Vec::new(), 0, args.output.as_deref());
+    }
     let mut outcome = scan(&opts).map_err(|e| e.to_string())?;
 
     if let Some(baseline) = &args.baseline {

@@ -1,0 +1,80 @@
+//! Benchmark: scan a synthetic repository (shell scripts, compose files, SQL migrations, CI
+//! workflows, Markdown) and report files/s and MB/s. Run with `cargo bench --bench scan`;
+//! `BENCH_FILES=N` sets the repository size (default 3000 files).
+
+#![allow(clippy::print_stdout)] // a benchmark reports on stdout
+use std::time::{Duration, Instant};
+
+use dataloss_scan::{ScanOptions, scan};
+
+const SHELL: &str = r#"#!/usr/bin/env bash
+set -euo pipefail
+cd "$(dirname "$0")/.."
+COMPOSE="docker compose -p shop"
+case "${1:-}" in
+  -v|--full)
+    $COMPOSE down -v
+    docker volume rm shop_pgdata || true
+    ;;
+  *) $COMPOSE down ;;
+esac
+for f in migrations/*.sql; do
+  docker compose exec -T db psql -U app -d shop -f "/migrations/$(basename "$f")"
+done
+"#;
+
+const COMPOSE: &str = "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: ${POSTGRES_PASSWORD:?}\n    volumes:\n      - pgdata:/var/lib/postgresql/data\n    ports:\n      - \"127.0.0.1:5432:5432\"\nvolumes:\n  pgdata:\n";
+
+const SQL: &str = "CREATE TABLE orders (id bigserial primary key, total numeric(12,2));\nALTER TABLE orders ADD COLUMN note text;\nCREATE INDEX orders_total ON orders (total);\nUPDATE orders SET note = '' WHERE note IS NULL;\n";
+
+const WORKFLOW: &str = "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: |\n          docker compose up -d\n          ./scripts/test.sh\n          docker compose down -v\n";
+
+const MARKDOWN: &str = "# Runbook\n\n```bash\ndocker compose down\ndocker compose up -d\n```\n";
+
+fn main() {
+    let files: usize = std::env::var("BENCH_FILES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3000);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut bytes = 0usize;
+    for i in 0..files {
+        let sub = dir.path().join(format!("svc{}", i / 50));
+        std::fs::create_dir_all(sub.join("migrations")).expect("mkdir");
+        std::fs::create_dir_all(sub.join(".github/workflows")).expect("mkdir");
+        let (path, text) = match i % 5 {
+            0 => (sub.join(format!("stop{i}.sh")), SHELL),
+            1 => (sub.join(format!("docker-compose.{i}.yml")), COMPOSE),
+            2 => (sub.join(format!("migrations/{i:04}_add.sql")), SQL),
+            3 => (sub.join(format!(".github/workflows/ci{i}.yml")), WORKFLOW),
+            _ => (sub.join(format!("RUNBOOK{i}.md")), MARKDOWN),
+        };
+        bytes += text.len();
+        std::fs::write(path, text).expect("write");
+        // Files the scanner must skip by name without opening them.
+        std::fs::write(sub.join(format!("lib{i}.rs")), "fn main() {}\n").expect("write");
+    }
+    let opts = ScanOptions {
+        paths: vec![dir.path().to_path_buf()],
+        ..ScanOptions::default()
+    };
+    let _ = scan(&opts).expect("warm-up scan");
+    let runs = 5;
+    let mut best = Duration::MAX;
+    let mut findings = 0;
+    for _ in 0..runs {
+        let started = Instant::now();
+        let outcome = scan(&opts).expect("scan");
+        best = best.min(started.elapsed());
+        findings = outcome.findings.len();
+        assert_eq!(outcome.files_scanned, files);
+    }
+    let secs = best.as_secs_f64();
+    println!(
+        "scan: {files} files ({:.1} MB analysed, {files} more skipped by name), best of {runs}: {:.1} ms, {:.0} files/s, {:.1} MB/s, {findings} findings",
+        bytes as f64 / 1e6,
+        secs * 1e3,
+        files as f64 / secs,
+        bytes as f64 / 1e6 / secs
+    );
+}
