@@ -54,6 +54,16 @@ macro_rules! rules {
 rules! {
     "compose-down-volumes" => File(compose_down_volumes),
     "docker-volume-remove" => File(docker_volume_remove),
+    "drop-database" => File(drop_database),
+    "drop-schema" => File(drop_schema),
+    "drop-table" => File(drop_table),
+    "truncate-table" => File(truncate_table),
+    "unbounded-delete" => File(unbounded_delete),
+    "unbounded-update" => File(unbounded_update),
+    "drop-column" => File(drop_column),
+    "rename-column" => File(rename_column),
+    "rename-table" => File(rename_table),
+    "alter-column-type" => File(alter_column_type),
     "unused-suppression" => Engine,
 }
 
