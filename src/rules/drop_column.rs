@@ -3,11 +3,11 @@
 use super::Ctx;
 use crate::facts::FileFacts;
 use crate::facts::repo::RepoFacts;
-use crate::facts::sql::{AlterAction, StmtKind};
+use crate::facts::sql::{code, AlterAction, StmtKind};
 use crate::levels::Level;
 
 pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
-    for stmt in file.sql.statements.iter().filter(|s| !s.scratch) {
+    for stmt in file.sql.statements.iter().filter(|s| !s.scratch && !s.dump_replace) {
         let StmtKind::AlterTable { table, actions } = &stmt.kind else {
             continue;
         };
@@ -23,8 +23,8 @@ pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
             let finding = cx.report(
                 *span,
                 format!(
-                    "Dropping column `{}` of table `{}`{place} deletes its value in every row, and breaks the application version still reading it",
-                    column.text, table.text
+                    "Dropping column {} of table {}{place} deletes its value in every row, and breaks the application version still reading it",
+                    code(&column.text), code(&table.text)
                 ),
             );
             if stmt.up_migration {

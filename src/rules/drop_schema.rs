@@ -3,10 +3,10 @@
 use super::Ctx;
 use crate::facts::FileFacts;
 use crate::facts::repo::RepoFacts;
-use crate::facts::sql::{ObjectKind, StmtKind};
+use crate::facts::sql::{code, ObjectKind, StmtKind};
 
 pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
-    for stmt in file.sql.statements.iter().filter(|s| !s.scratch) {
+    for stmt in file.sql.statements.iter().filter(|s| !s.scratch && !s.dump_replace) {
         match &stmt.kind {
             StmtKind::Drop {
                 object: ObjectKind::Schema,
@@ -21,7 +21,7 @@ pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
                 }
                 let list = names
                     .iter()
-                    .map(|n| format!("`{}`", n.text))
+                    .map(|n| code(&n.text))
                     .collect::<Vec<_>>()
                     .join(", ");
                 let what = if *cascade {
@@ -31,20 +31,20 @@ pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
                         "deletes schema {list}, where the application's tables usually live (with CASCADE, every table and row in it)"
                     )
                 };
-                let shown = file.file.slice(stmt.clause_span);
-                cx.report(stmt.clause_span, format!("`{shown}` {what}"));
+                let shown = code(file.file.slice(stmt.clause_span));
+                cx.report(stmt.clause_span, format!("{shown} {what}"));
             }
             StmtKind::DropOwned { roles } => {
                 let list = roles
                     .iter()
-                    .map(|n| format!("`{}`", n.text))
+                    .map(|n| code(&n.text))
                     .collect::<Vec<_>>()
                     .join(", ");
-                let shown = file.file.slice(stmt.clause_span);
+                let shown = code(file.file.slice(stmt.clause_span));
                 cx.report(
                     stmt.clause_span,
                     format!(
-                        "`{shown}` deletes every table and object owned by {list} in this database, with their rows"
+                        "{shown} deletes every table and object owned by {list} in this database, with their rows"
                     ),
                 );
             }

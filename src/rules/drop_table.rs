@@ -3,11 +3,11 @@
 use super::Ctx;
 use crate::facts::FileFacts;
 use crate::facts::repo::RepoFacts;
-use crate::facts::sql::{ObjectKind, StmtKind};
+use crate::facts::sql::{code, ObjectKind, StmtKind};
 use crate::levels::Level;
 
 pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
-    for stmt in file.sql.statements.iter().filter(|s| !s.scratch) {
+    for stmt in file.sql.statements.iter().filter(|s| !s.scratch && !s.dump_replace) {
         let StmtKind::Drop {
             object: ObjectKind::Table,
             names,
@@ -21,10 +21,14 @@ pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
         }
         let list = names
             .iter()
-            .map(|n| format!("`{}`", n.text))
+            .map(|n| code(&n.text))
             .collect::<Vec<_>>()
             .join(", ");
-        let noun = if names.len() == 1 { "table" } else { "tables" };
+        let (noun, it) = if names.len() == 1 {
+            ("table", "it")
+        } else {
+            ("tables", "them")
+        };
         let place = if stmt.up_migration {
             " in an up-migration"
         } else {
@@ -32,7 +36,7 @@ pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
         };
         let finding = cx.report(
             stmt.clause_span,
-            format!("`DROP TABLE`{place} deletes {noun} {list} and every row in it"),
+            format!("`DROP TABLE`{place} deletes {noun} {list} and every row in {it}"),
         );
         if stmt.up_migration {
             finding.level(Level::Error);

@@ -3,10 +3,10 @@
 use super::Ctx;
 use crate::facts::FileFacts;
 use crate::facts::repo::RepoFacts;
-use crate::facts::sql::{AlterAction, StmtKind};
+use crate::facts::sql::{code, AlterAction, StmtKind};
 
 pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
-    for stmt in file.sql.statements.iter().filter(|s| s.up_migration && !s.scratch) {
+    for stmt in file.sql.statements.iter().filter(|s| s.up_migration && !s.scratch && !s.dump_replace) {
         let StmtKind::AlterTable { table, actions } = &stmt.kind else {
             continue;
         };
@@ -17,8 +17,8 @@ pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
             cx.report(
                 *span,
                 format!(
-                    "Renaming table `{}` to `{}` breaks the application version still running during the deploy: its queries of `{}` fail",
-                    table.text, to.text, table.text
+                    "Renaming table {} to {} breaks the application version still running during the deploy: its queries of {} fail",
+                    code(&table.text), code(&to.text), code(&table.text)
                 ),
             );
         }

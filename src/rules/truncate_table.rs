@@ -3,17 +3,17 @@
 use super::Ctx;
 use crate::facts::FileFacts;
 use crate::facts::repo::RepoFacts;
-use crate::facts::sql::StmtKind;
+use crate::facts::sql::{StmtKind, code};
 use crate::levels::Level;
 
 pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
-    for stmt in file.sql.statements.iter().filter(|s| !s.scratch) {
+    for stmt in file.sql.statements.iter().filter(|s| !s.scratch && !s.dump_replace) {
         let StmtKind::Truncate { names, cascade } = &stmt.kind else {
             continue;
         };
         let list = names
             .iter()
-            .map(|n| format!("`{}`", n.text))
+            .map(|n| code(&n.text))
             .collect::<Vec<_>>()
             .join(", ");
         let noun = if names.len() == 1 { "table" } else { "tables" };

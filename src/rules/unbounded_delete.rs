@@ -3,11 +3,11 @@
 use super::Ctx;
 use crate::facts::FileFacts;
 use crate::facts::repo::RepoFacts;
-use crate::facts::sql::StmtKind;
+use crate::facts::sql::{StmtKind, code};
 use crate::levels::Level;
 
 pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
-    for stmt in file.sql.statements.iter().filter(|s| !s.scratch) {
+    for stmt in file.sql.statements.iter().filter(|s| !s.scratch && !s.dump_replace) {
         let StmtKind::Delete {
             table,
             bounded: false,
@@ -23,8 +23,8 @@ pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
         let finding = cx.report(
             stmt.clause_span,
             format!(
-                "`DELETE`{place} without a WHERE clause deletes every row of table `{}`",
-                table.text
+                "`DELETE`{place} without a WHERE clause deletes every row of table {}",
+                code(&table.text)
             ),
         );
         if stmt.up_migration {

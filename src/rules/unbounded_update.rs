@@ -3,10 +3,10 @@
 use super::Ctx;
 use crate::facts::FileFacts;
 use crate::facts::repo::RepoFacts;
-use crate::facts::sql::StmtKind;
+use crate::facts::sql::{StmtKind, code};
 
 pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
-    for stmt in file.sql.statements.iter().filter(|s| !s.scratch) {
+    for stmt in file.sql.statements.iter().filter(|s| !s.scratch && !s.dump_replace) {
         let StmtKind::Update {
             table,
             bounded: false,
@@ -17,8 +17,8 @@ pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
         cx.report(
             stmt.clause_span,
             format!(
-                "`UPDATE` without a WHERE clause overwrites the assigned columns in every row of table `{}`; the old values are gone",
-                table.text
+                "`UPDATE` without a WHERE clause overwrites the assigned columns in every row of table {}; the old values are gone",
+                code(&table.text)
             ),
         );
     }

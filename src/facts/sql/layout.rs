@@ -47,10 +47,18 @@ pub struct MigrationFile {
 impl MigrationFile {
     /// Whether the byte at `offset` runs on the way up.
     pub fn is_up_at(&self, offset: usize) -> bool {
-        if self.down_sections.iter().any(|&(s, e)| s <= offset && offset < e) {
+        if self
+            .down_sections
+            .iter()
+            .any(|&(s, e)| s <= offset && offset < e)
+        {
             return false;
         }
-        if self.up_sections.iter().any(|&(s, e)| s <= offset && offset < e) {
+        if self
+            .up_sections
+            .iter()
+            .any(|&(s, e)| s <= offset && offset < e)
+        {
             return true;
         }
         self.direction == Direction::Up
@@ -101,7 +109,7 @@ pub fn detect(path: &str, text: &str) -> Option<MigrationFile> {
     if name == "migration.sql" && dirs.len() >= 2 && dirs[dirs.len() - 2] == "migrations" {
         return Some(file(Layout::Prisma, Direction::Up));
     }
-    if dirs.iter().any(|d| *d == "down") {
+    if dirs.contains(&"down") {
         return Some(file(Layout::Folder, Direction::Down));
     }
     let migration_dir = dirs.iter().any(|d| {

@@ -69,6 +69,12 @@ impl SqlName {
     }
 }
 
+/// `text` as inline code for a message: in backticks, with backticks inside it (MySQL quoting)
+/// dropped so the code span is not broken.
+pub fn code(text: &str) -> String {
+    format!("`{}`", text.replace('`', ""))
+}
+
 /// One action of an `ALTER TABLE` (only those the rules care about).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(tag = "action", rename_all = "kebab-case")]
@@ -179,6 +185,9 @@ pub struct SqlStatement {
     pub up_migration: bool,
     /// It sits in a `DO $$ … $$` block.
     pub in_do_block: bool,
+    /// A dump file's own drop-then-recreate of an object it restores (`pg_dump --clean`,
+    /// mysqldump's `DROP TABLE IF EXISTS` before each `CREATE TABLE`): the dump's purpose.
+    pub dump_replace: bool,
     /// For SQL embedded in shell: the index into `shell.embedded_sql`.
     pub embedded: Option<usize>,
 }
@@ -187,7 +196,7 @@ impl SqlStatement {
     /// Non-additive: it can delete rows or columns, or break the running application
     /// (drop/truncate/unbounded delete/drop column/rename/narrowing type change).
     pub fn is_non_additive(&self) -> bool {
-        if self.scratch {
+        if self.scratch || self.dump_replace {
             return false;
         }
         match &self.kind {
@@ -223,6 +232,8 @@ pub struct CliDrop {
 pub struct SqlFacts {
     /// The dialect the file was read in (`.sql` files).
     pub dialect: SqlDialect,
+    /// The file is a dump (pg_dump, mysqldump, mariadb-dump), by its header.
+    pub dump: bool,
     /// The file's migration layout, when it is a migration.
     pub migration: Option<MigrationFile>,
     pub statements: Vec<SqlStatement>,
@@ -238,9 +249,9 @@ impl SqlFacts {
     /// Whether the file is an up-migration (or has an up section). Every up-migration in the
     /// repository counts as pending: the scanner cannot see which ones a database has applied.
     pub fn is_pending_up_migration(&self) -> bool {
-        self.migration.as_ref().is_some_and(|m| {
-            m.direction == layout::Direction::Up || !m.up_sections.is_empty()
-        })
+        self.migration
+            .as_ref()
+            .is_some_and(|m| m.direction == layout::Direction::Up || !m.up_sections.is_empty())
     }
 
     /// Non-additive statements of the file's up-migration parts (for the backup pack).
@@ -253,7 +264,11 @@ impl SqlFacts {
 
 /// Guess the dialect of a `.sql` file from its path and content.
 pub fn detect_dialect(path: &str, text: &str) -> SqlDialect {
-    let head: String = text.chars().take(4096).collect::<String>().to_ascii_lowercase();
+    let head: String = text
+        .chars()
+        .take(4096)
+        .collect::<String>()
+        .to_ascii_lowercase();
     for line in head.lines().take(20) {
         if let Some(rest) = line.trim().strip_prefix("-- dialect:") {
             match rest.trim() {
@@ -279,7 +294,11 @@ pub fn detect_dialect(path: &str, text: &str) -> SqlDialect {
         "auto_increment",
         "lock tables",
     ];
-    let sample: String = text.chars().take(65536).collect::<String>().to_ascii_lowercase();
+    let sample: String = text
+        .chars()
+        .take(65536)
+        .collect::<String>()
+        .to_ascii_lowercase();
     if mysql_hints.iter().any(|h| sample.contains(h)) || sample.contains('`') {
         return SqlDialect::MySql;
     }
@@ -420,6 +439,10 @@ pub fn extract_file(facts: &mut FileFacts) {
         embedded: None,
     };
     analyse(&unit, &mut state, &mut facts.sql.statements);
+    facts.sql.dump = is_dump(&text);
+    if facts.sql.dump {
+        mark_dump_replacements(&mut facts.sql.statements);
+    }
     facts.sql.dialect = dialect;
     facts.sql.migration = migration;
     report_unparsed(&mut facts.sql, &state);
@@ -469,6 +492,44 @@ pub fn extract_embedded(facts: &mut FileFacts) {
     report_unparsed(&mut facts.sql, &state);
 }
 
+/// Whether the text starts like a pg_dump or mysqldump/mariadb-dump file.
+fn is_dump(text: &str) -> bool {
+    let head: String = text.chars().take(2048).collect();
+    [
+        "-- PostgreSQL database dump",
+        "-- PostgreSQL database cluster dump",
+        "-- MySQL dump",
+        "-- MariaDB dump",
+    ]
+    .iter()
+    .any(|h| head.contains(h))
+}
+
+/// In a dump, a drop of an object the dump creates again later is how the dump restores it.
+fn mark_dump_replacements(statements: &mut [SqlStatement]) {
+    let creates: Vec<(ObjectKind, String, usize)> = statements
+        .iter()
+        .filter_map(|s| match &s.kind {
+            StmtKind::Create { object, name, .. } => {
+                Some((*object, name.key.clone(), s.span.start()))
+            }
+            _ => None,
+        })
+        .collect();
+    for stmt in statements.iter_mut() {
+        let StmtKind::Drop { object, names, .. } = &stmt.kind else {
+            continue;
+        };
+        let recreated = !names.is_empty()
+            && names.iter().all(|n| {
+                creates
+                    .iter()
+                    .any(|(k, key, at)| k == object && *key == n.key && *at > stmt.span.start())
+            });
+        stmt.dump_replace = recreated;
+    }
+}
+
 fn report_unparsed(sql: &mut SqlFacts, state: &State) {
     if let Some((offset, error)) = &state.unparsed_first {
         let more = if state.unparsed_count > 1 {
@@ -515,22 +576,23 @@ fn analyse(unit: &Unit, state: &mut State, out: &mut Vec<SqlStatement>) {
             }
             None => None,
         };
-        if let Some(Parsed::CreateTable { columns, .. }) = parsed_ok {
-            if let Some(tokens::Reading {
-                kind: StmtKind::Create { name, .. },
-                ..
-            }) = readings.first()
-            {
-                for (col, ty) in columns {
-                    state
-                        .columns
-                        .insert((name.key.clone(), col.to_lowercase()), ty.clone());
-                }
+        let declared = match (parsed_ok, readings.first().map(|r| &r.kind)) {
+            (Some(Parsed::CreateTable { columns, .. }), Some(StmtKind::Create { name, .. })) => {
+                Some((name, columns))
+            }
+            (Some(Parsed::AlterTable { added, .. }), Some(StmtKind::AlterTable { table, .. })) => {
+                Some((table, added))
+            }
+            _ => None,
+        };
+        if let Some((table, columns)) = declared {
+            for (col, ty) in columns {
+                state
+                    .columns
+                    .insert((table.key.clone(), col.to_lowercase()), ty.to_lowercase());
             }
         }
-        let host_stmt = unit
-            .map
-            .span_to_host(Span::new(stmt_range.0, stmt_range.1));
+        let host_stmt = unit.map.span_to_host(Span::new(stmt_range.0, stmt_range.1));
         for reading in readings {
             let Some(kind) = refine(reading.kind, parsed_ok) else {
                 continue;
@@ -551,6 +613,7 @@ fn analyse(unit: &Unit, state: &mut State, out: &mut Vec<SqlStatement>) {
                 scratch,
                 up_migration,
                 in_do_block: in_do,
+                dump_replace: false,
                 embedded: unit.embedded,
             });
         }
@@ -840,14 +903,31 @@ const PG_VALUE_FLAGS: &[&str] = &[
     "--tablespace",
 ];
 const MYSQL_VALUE_FLAGS: &[&str] = &[
+    "-h", "--host", "-P", "--port", "-u", "--user", "-S", "--socket",
+];
+
+const REDIS_VALUE_FLAGS: &[&str] = &[
     "-h",
-    "--host",
-    "-P",
-    "--port",
+    "-p",
+    "-s",
+    "-a",
     "-u",
+    "-r",
+    "-i",
+    "-n",
+    "-d",
+    "-D",
     "--user",
-    "-S",
-    "--socket",
+    "--pass",
+    "--rdb",
+    "--functions-rdb",
+    "--pipe-timeout",
+    "--cacert",
+    "--cacertdir",
+    "--cert",
+    "--key",
+    "--sni",
+    "--tls-ciphers",
 ];
 
 /// `createdb NAME`, `mysqladmin create NAME`: the database created, as written.
@@ -902,11 +982,14 @@ fn cli_drop(command: &super::shell::Command, state: &State) -> Option<CliDrop> {
             })
         }
         "redis-cli" | "valkey-cli" | "keydb-cli" => {
-            let word = command.args().find(|w| {
-                w.literal().is_some_and(|v| {
-                    v.eq_ignore_ascii_case("flushall") || v.eq_ignore_ascii_case("flushdb")
-                })
-            })?;
+            // The first positional is the command; later ones are its arguments.
+            let word = *positionals(command, REDIS_VALUE_FLAGS).first()?;
+            let is_flush = word.literal().is_some_and(|v| {
+                v.eq_ignore_ascii_case("flushall") || v.eq_ignore_ascii_case("flushdb")
+            });
+            if !is_flush {
+                return None;
+            }
             let verb = word.display().to_uppercase();
             Some(CliDrop {
                 shown: format!("{program} {verb}"),

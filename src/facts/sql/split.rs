@@ -24,7 +24,9 @@ pub enum TokenKind {
     /// `'…'`, `E'…'`, `$tag$…$tag$`.
     Str,
     /// A `$tag$…$tag$` body (the body is `start + tag_len .. end - tag_len`).
-    Dollar { tag_len: usize },
+    Dollar {
+        tag_len: usize,
+    },
     Number,
     /// Any other single character (`(`, `,`, `.`, `;`, operators).
     Punct(u8),
@@ -235,9 +237,9 @@ impl Splitter<'_> {
             let Some(&c) = b.get(self.pos) else { return };
             if c.is_ascii_whitespace() {
                 self.pos += 1;
-            } else if c == b'-' && b.get(self.pos + 1) == Some(&b'-') {
-                self.pos = self.line_end(self.pos);
-            } else if c == b'#' && self.dialect == SqlDialect::MySql {
+            } else if (c == b'-' && b.get(self.pos + 1) == Some(&b'-'))
+                || (c == b'#' && self.dialect == SqlDialect::MySql)
+            {
                 self.pos = self.line_end(self.pos);
             } else if c == b'/' && b.get(self.pos + 1) == Some(&b'*') {
                 self.block_comment();
@@ -427,7 +429,8 @@ mod tests {
 
     #[test]
     fn copy_data_and_meta_commands_are_not_statements() {
-        let text = "\\connect shop\nCOPY t (a) FROM stdin;\nDROP TABLE x;\n1\t2\n\\.\nDROP TABLE y;\n";
+        let text =
+            "\\connect shop\nCOPY t (a) FROM stdin;\nDROP TABLE x;\n1\t2\n\\.\nDROP TABLE y;\n";
         let pieces = split(text, SqlDialect::Postgres);
         let kinds: Vec<PieceKind> = pieces.iter().map(|p| p.kind).collect();
         assert_eq!(
@@ -460,7 +463,14 @@ mod tests {
 
     #[test]
     fn unterminated_input_never_panics() {
-        for text in ["'abc", "$$ x", "/* x", "\"x", "COPY t FROM stdin;\n1", "E'\\"] {
+        for text in [
+            "'abc",
+            "$$ x",
+            "/* x",
+            "\"x",
+            "COPY t FROM stdin;\n1",
+            "E'\\",
+        ] {
             let _ = split(text, SqlDialect::Postgres);
             let _ = split(text, SqlDialect::MySql);
         }

@@ -48,8 +48,14 @@ fn an_unparsable_statement_does_not_hide_the_next() {
     );
     assert_eq!(kinds(&f), vec!["drop Database shop"]);
     assert!(f.sql.statements[0].parsed);
-    let notice = f.notices.iter().find(|n| n.kind == crate::notice::NoticeKind::ParseError);
-    assert!(notice.is_some(), "an info notice says a statement was not parsed");
+    let notice = f
+        .notices
+        .iter()
+        .find(|n| n.kind == crate::notice::NoticeKind::ParseError);
+    assert!(
+        notice.is_some(),
+        "an info notice says a statement was not parsed"
+    );
 }
 
 #[test]
@@ -136,7 +142,10 @@ fn alter_table_actions_and_old_types() {
     assert!(alter.0.scratch, "the table was created in the same file");
     match &alter.1[0] {
         AlterAction::AlterType { from, to, .. } => {
-            assert_eq!(from.as_deref().map(str::to_lowercase).as_deref(), Some("varchar(200)"));
+            assert_eq!(
+                from.as_deref().map(str::to_lowercase).as_deref(),
+                Some("varchar(200)")
+            );
             assert_eq!(to, "varchar(50)");
         }
         other => panic!("{other:?}"),
@@ -203,7 +212,10 @@ fn clause_spans_on_non_ascii_lines() {
 fn embedded_sql_with_placeholders_maps_to_the_host() {
     let host = "#!/bin/sh\n# Wiederherstellung für café\ndocker exec -i db psql -U postgres <<EOF\nDROP DATABASE $DB_NAME;\nCREATE DATABASE ${DB_NAME};\nDROP SCHEMA '${SCHEMA}' CASCADE;\nEOF\n";
     let body_start = host.find("DROP DATABASE").expect("body");
-    let body_end = host.find("EOF\n").map(|i| host[i + 4..].find("EOF").map(|j| i + 4 + j)).flatten().expect("end");
+    let body_end = host
+        .find("EOF\n")
+        .and_then(|i| host[i + 4..].find("EOF").map(|j| i + 4 + j))
+        .expect("end");
     let text = host[body_start..body_end].to_string();
     let mut f = FileFacts::extract(
         SourceFile::new("restore.sh", host),
@@ -233,7 +245,15 @@ fn embedded_sql_with_placeholders_maps_to_the_host() {
         .sql
         .statements
         .iter()
-        .find(|s| matches!(&s.kind, StmtKind::Drop { object: ObjectKind::Schema, .. }))
+        .find(|s| {
+            matches!(
+                &s.kind,
+                StmtKind::Drop {
+                    object: ObjectKind::Schema,
+                    ..
+                }
+            )
+        })
         .expect("drop schema");
     let StmtKind::Drop { names, cascade, .. } = &schema.kind else {
         unreachable!()

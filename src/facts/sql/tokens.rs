@@ -99,7 +99,9 @@ impl Cursor<'_> {
     }
 
     fn punct(&self, i: usize, c: u8) -> bool {
-        self.toks.get(i).is_some_and(|t| t.kind == TokenKind::Punct(c))
+        self.toks
+            .get(i)
+            .is_some_and(|t| t.kind == TokenKind::Punct(c))
     }
 
     /// Skip `IF EXISTS` / `IF NOT EXISTS` at `i`.
@@ -202,9 +204,7 @@ impl Cursor<'_> {
             "sequence" => (ObjectKind::Sequence, 1),
             "function" | "procedure" | "trigger" | "type" | "extension" | "domain" | "role"
             | "user" | "policy" | "rule" | "aggregate" | "operator" | "publication"
-            | "subscription" | "event" | "server" | "collation" | "cast" => {
-                (ObjectKind::Other, 1)
-            }
+            | "subscription" | "event" | "server" | "collation" | "cast" => (ObjectKind::Other, 1),
             _ => (ObjectKind::Other, 1),
         };
         i += width;
@@ -420,8 +420,21 @@ impl Cursor<'_> {
     /// The type written from `i` up to the end of the action or a clause keyword.
     fn type_text(&self, i: usize, end: usize) -> Option<(String, usize)> {
         let stop = [
-            "using", "collate", "not", "null", "default", "first", "after", "comment", "primary",
-            "unique", "references", "check", "constraint", "auto_increment", "generated",
+            "using",
+            "collate",
+            "not",
+            "null",
+            "default",
+            "first",
+            "after",
+            "comment",
+            "primary",
+            "unique",
+            "references",
+            "check",
+            "constraint",
+            "auto_increment",
+            "generated",
         ];
         let mut j = i;
         let mut depth = 0i32;

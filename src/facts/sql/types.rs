@@ -34,7 +34,9 @@ enum Ty {
     Numeric(Option<(u64, u64)>),
     /// Floating point of this many bytes.
     Float(u8),
-    Timestamp { tz: bool },
+    Timestamp {
+        tz: bool,
+    },
     Date,
     Json,
     Bool,
@@ -131,19 +133,19 @@ pub fn judge(from: Option<&str>, to: &str) -> TypeChange {
         (Ty::Int(a), Ty::Numeric(Some((p, s)))) if p.saturating_sub(s) >= int_digits(a) => {
             TypeChange::Widening
         }
-        (Ty::Int(4 | 2 | 1 | 3), Ty::Float(8)) => TypeChange::Widening,
+        (Ty::Int(1..=4), Ty::Float(8)) => TypeChange::Widening,
         (Ty::Numeric(Some(_)), Ty::Numeric(None)) => TypeChange::Widening,
         (Ty::Numeric(Some((p1, s1))), Ty::Numeric(Some((p2, s2))))
             if s2 >= s1 && p2.saturating_sub(s2) >= p1.saturating_sub(s1) =>
         {
             TypeChange::Widening
         }
-        (Ty::Numeric(Some((_, s1))), Ty::Numeric(Some((_, s2)))) if s2 < s1 => narrowing(
-            format!("the scale shrinks from {s1} to {s2}; values are rounded"),
-        ),
-        (Ty::Numeric(_), Ty::Numeric(_)) => narrowing(
-            "the precision shrinks; larger values make the change fail".into(),
-        ),
+        (Ty::Numeric(Some((_, s1))), Ty::Numeric(Some((_, s2)))) if s2 < s1 => narrowing(format!(
+            "the scale shrinks from {s1} to {s2}; values are rounded"
+        )),
+        (Ty::Numeric(_), Ty::Numeric(_)) => {
+            narrowing("the precision shrinks; larger values make the change fail".into())
+        }
         (Ty::Float(a), Ty::Float(b)) if b < a => {
             narrowing("double precision to real rounds values".into())
         }
@@ -151,9 +153,9 @@ pub fn judge(from: Option<&str>, to: &str) -> TypeChange {
         (Ty::Date, Ty::Timestamp { .. }) => TypeChange::Widening,
         (Ty::Timestamp { .. }, Ty::Date) => narrowing("the time of day is cut off".into()),
         (Ty::Timestamp { tz: a }, Ty::Timestamp { tz: b }) if a == b => TypeChange::Widening,
-        (Ty::Timestamp { .. }, Ty::Timestamp { .. }) => narrowing(
-            "existing values are reinterpreted in the session time zone".into(),
-        ),
+        (Ty::Timestamp { .. }, Ty::Timestamp { .. }) => {
+            narrowing("existing values are reinterpreted in the session time zone".into())
+        }
         (Ty::Json, Ty::Json) => TypeChange::Widening,
         (o, n) if o == n && from.eq_ignore_ascii_case(to) => TypeChange::Widening,
         (Ty::Text(_), _) => narrowing(format!(
@@ -182,7 +184,9 @@ fn judge_new_only(new: Ty, to: &str) -> TypeChange {
         ),
         Ty::Numeric(Some((p, s))) => (
             true,
-            format!("`{to}` keeps {p} digits with {s} after the point; other values are rounded or rejected"),
+            format!(
+                "`{to}` keeps {p} digits with {s} after the point; other values are rounded or rejected"
+            ),
         ),
         _ => (
             true,
@@ -210,7 +214,11 @@ mod tests {
             ("date", "timestamp"),
             ("smallint", "integer"),
         ] {
-            assert_eq!(judge(Some(from), to), TypeChange::Widening, "{from} -> {to}");
+            assert_eq!(
+                judge(Some(from), to),
+                TypeChange::Widening,
+                "{from} -> {to}"
+            );
         }
     }
 
