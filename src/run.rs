@@ -123,10 +123,10 @@ pub fn run(args: Args) -> Result<Output, String> {
         };
         stderr = report::human::render_notices(&outcome, &notice_opts).into_bytes();
     }
-    if let Some(warning) = report::sarif::limit_warning(&outcome) {
-        if format == Format::Sarif {
-            stderr.extend(warning.into_bytes());
-        }
+    if format == Format::Sarif
+        && let Some(warning) = report::sarif::limit_warning(&outcome, &ropts)
+    {
+        stderr.extend(warning.into_bytes());
     }
     let code = u8::from(outcome.fails(threshold));
     finish(bytes, stderr, code, args.output.as_deref())
