@@ -305,10 +305,10 @@ mod tests {
             "",
             "-- x",
         ];
-        for i in 0..pieces.len() {
-            for j in 0..pieces.len() {
-                for k in 0..pieces.len() {
-                    let text = format!("{}{}{}{}", pieces[i], pieces[j], pieces[k], pieces[i]);
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let text = format!("{a}{b}{c}{a}");
                     assert_eq!(hashes(&text), reference(&text), "{text:?}");
                 }
             }
