@@ -414,45 +414,65 @@ fn rendered_sarif_links_related_locations() {
 #[test]
 fn line_hash_is_left_out_when_a_masked_secret_is_in_its_window() {
     // The kept text has the secret masked as `*`; upload-sarif hashes the real file, so the
-    // scanner must not claim a value for lines whose hashed window reaches the mask.
-    let text = "#!/bin/sh\nPGPASSWORD=******** psql -c 'DROP TABLE users'\n\n\n\nx\n";
+    // scanner must not claim a value for lines whose hashed window reaches the mask. A real `*`
+    // (a `case` pattern) is no mask.
+    let mut text = String::from("#!/bin/sh\nPGPASSWORD=******** psql -c 'DROP TABLE users'\n");
+    text.push_str(&"echo padding padding padding\n".repeat(5));
+    text.push_str("case $1 in *) docker volume prune -f ;; esac\n");
+    let secret = span_of(&text, "********");
     let outcome = ScanOutcome {
         findings: vec![
             finding(
                 "compose-down-volumes",
                 Level::Warning,
                 "a.sh",
-                span_of(text, "psql"),
+                span_of(&text, "#!/bin/sh"),
                 "m",
             ),
             finding(
                 "compose-down-volumes",
                 Level::Warning,
                 "a.sh",
-                span_of(text, "x\n"),
+                span_of(&text, "psql"),
+                "m",
+            ),
+            finding(
+                "docker-volume-remove",
+                Level::Warning,
+                "a.sh",
+                span_of(&text, "docker volume"),
+                "m",
+            ),
+            finding(
+                "docker-volume-remove",
+                Level::Warning,
+                "a.sh",
+                span_of(&text, "esac\n"),
                 "m",
             ),
         ],
-        sources: BTreeMap::from([("a.sh".to_string(), text.to_string())]),
+        sources: BTreeMap::from([("a.sh".to_string(), text.clone())]),
+        masked: BTreeMap::from([("a.sh".to_string(), vec![secret])]),
         ..ScanOutcome::default()
     };
     let doc = validate(&render(&outcome, false));
     let results = results(&doc);
-    assert!(
-        results[0]["partialFingerprints"]
-            .get("primaryLocationLineHash")
-            .is_none()
-    );
-    let hashes = dataloss_scan::fingerprint::line_hashes(text);
-    assert_eq!(
-        results[1]["partialFingerprints"]["primaryLocationLineHash"],
-        hashes[6]
-    );
+    let hashes = dataloss_scan::fingerprint::line_hashes(&text);
+    let hash = |i: usize| results[i]["partialFingerprints"].get("primaryLocationLineHash");
+    assert_eq!(hash(0), None, "line 1's window reaches the mask on line 2");
+    assert_eq!(hash(1), None, "the mask is on line 2");
+    assert_eq!(hash(2).and_then(Value::as_str), Some(hashes[8].as_str()));
+    assert_eq!(hash(3).and_then(Value::as_str), Some(hashes[8].as_str()));
     // A span that takes in the line break ends on its own line.
-    let region = &results[1]["locations"][0]["physicalLocation"]["region"];
+    let region = &results[3]["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startLine"], 8);
+    assert_eq!(region["endLine"], 8);
     assert_eq!(
-        (region["endLine"].as_u64(), region["endColumn"].as_u64()),
-        (Some(6), Some(2))
+        region["endColumn"],
+        text.lines()
+            .nth(7)
+            .map(|l| l.len() as u64 + 1)
+            .expect("line 8")
     );
 }
 
@@ -518,5 +538,43 @@ fn rules_carry_security_tags_only_where_due() {
             .collect();
         let security = ["hardcoded-db-password", "db-port-public", "db-trust-auth"].contains(&id);
         assert_eq!(tags.contains(&"security"), security, "{id}: {tags:?}");
+    }
+}
+
+/// The bundled demo repositories and the rule fixtures (whatever exists in this checkout) give
+/// SARIF that passes the schema and the contract's checks, with `-j 1` and `-j 4` alike.
+#[test]
+fn examples_and_fixtures_give_valid_sarif() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut targets = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(root.join("examples")) {
+        let mut dirs: Vec<_> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_dir())
+            .collect();
+        dirs.sort();
+        targets.extend(dirs);
+    }
+    if root.join("fixtures").is_dir() {
+        targets.push(root.join("fixtures"));
+    }
+    for target in targets {
+        let rel = target.strip_prefix(root).expect("inside the crate");
+        let rel = rel.to_str().expect("UTF-8 path");
+        let (code, one, stderr) = run_in(root, &["--format", "sarif", "-j", "1", rel]);
+        assert!(code == 0 || code == 1, "{rel}: exit {code}: {stderr}");
+        let (_, four, _) = run_in(root, &["--format", "sarif", "-j", "4", rel]);
+        assert_eq!(one, four, "{rel}: same bytes for any thread count");
+        let doc = validate(&one);
+        for result in results(&doc) {
+            let uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .expect("uri");
+            assert!(
+                uri.starts_with(rel),
+                "{uri} is relative to where the scan ran"
+            );
+        }
     }
 }

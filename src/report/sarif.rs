@@ -591,6 +591,25 @@ pub fn uri_path(path: &str) -> String {
     out
 }
 
+/// The byte offset where the line hash of the line starting at `start` stops reading: after
+/// 100 UTF-16 units, not counting spaces, tabs and the LF of a CRLF (as upload-sarif reads).
+fn hash_window_end(text: &str, start: usize) -> usize {
+    let mut units = 0;
+    let mut prev_cr = false;
+    for (at, c) in text.get(start..).unwrap_or("").char_indices() {
+        if c == ' ' || c == '\t' || (prev_cr && c == '\n') {
+            prev_cr = false;
+            continue;
+        }
+        prev_cr = c == '\r';
+        units += c.len_utf16();
+        if units >= 100 {
+            return start + at + c.len_utf8();
+        }
+    }
+    text.len()
+}
+
 /// Per-file line indexes and line hashes, computed once per file from the masked source text.
 struct Sources<'a> {
     outcome: &'a ScanOutcome,
@@ -657,22 +676,17 @@ impl<'a> Sources<'a> {
     }
 
     /// GitHub's `primaryLocationLineHash` for a line, or `None` when it cannot be the value the
-    /// uploader would compute: the text is not at hand, or a masked secret (`*`) may lie in the
-    /// 100 characters the hash reads from the line start (the uploader hashes the real file).
+    /// uploader would compute: the text is not at hand, or a masked secret lies in the window
+    /// the hash reads (the 100 UTF-16 units from the line start, blanks skipped), since the
+    /// uploader hashes the real file. Left out, the uploader computes it itself.
     fn line_hash(&mut self, path: &str, line: u32) -> Option<String> {
+        let masked = self.outcome.masked.get(path);
         let file = self.file(path)?;
         let (start, _) = file.index.line_range(file.text, line);
-        let mut units = 0;
-        for c in file.text.get(start..)?.chars() {
-            if c == ' ' || c == '\t' {
-                continue;
-            }
-            if c == '*' {
+        if let Some(spans) = masked {
+            let end = hash_window_end(file.text, start);
+            if spans.iter().any(|s| s.start() < end && s.end() > start) {
                 return None;
-            }
-            units += c.len_utf16();
-            if units >= 100 {
-                break;
             }
         }
         let hashes = file.hashes.get_or_insert_with(|| line_hashes(file.text));
@@ -706,6 +720,18 @@ mod tests {
             let v: f64 = m.security_severity.parse().expect("a number");
             assert!((0.0..=10.0).contains(&v) && v != 9.0, "{}", m.id);
         }
+    }
+
+    #[test]
+    fn the_hash_window_is_100_units_without_blanks() {
+        let line = format!("{}\n", "a b\t".repeat(60));
+        // 100 non-blank units are 50 "a b\t" groups; the window ends after the 100th ("b").
+        assert_eq!(hash_window_end(&line, 0), 50 * 4 - 1);
+        assert_eq!(hash_window_end("short\n", 0), 6);
+        // CRLF is one unit; "é" one unit in two bytes; "😀" two units in four bytes.
+        let text = format!("x\r\n{}", "😀".repeat(60));
+        assert_eq!(hash_window_end(&text, 0), 3 + 4 * 49);
+        assert_eq!(hash_window_end(&"é".repeat(120), 0), 200);
     }
 
     #[test]
