@@ -251,15 +251,19 @@ fn plan(
 }
 
 fn limit_message(total: usize, keep: usize, findings: &[&Finding], order: &[usize]) -> String {
-    let lowest = order[..keep]
-        .last()
-        .map_or("error", |&i| findings[i].level.as_str());
+    let kept = match order[..keep].last() {
+        Some(&i) => format!(
+            "only the {keep} most severe (errors first, then warnings, then notes; the least \
+             severe kept is a {})",
+            findings[i].level.as_str()
+        ),
+        None => "none of them".to_string(),
+    };
     format!(
         "the scan found {total} results, more than GitHub code scanning accepts in one SARIF \
          upload (at most {MAX_RESULTS} results and {MAX_GZIP_BYTES} bytes gzipped), so this SARIF \
-         file holds only the {keep} most severe (errors first, then warnings, then notes; the \
-         least severe kept is a {lowest}); use --format json for every finding, or narrow the \
-         scan with --select, --exclude or a baseline"
+         file holds {kept}; use --format json for every finding, or narrow the scan with \
+         --select, --exclude or a baseline"
     )
 }
 
