@@ -394,3 +394,24 @@ fn scan_and_summary_steps_work_on_a_bad_and_a_good_repository() {
     assert_eq!(outputs["findings"], "0");
     assert!(!out.contains("::warning"), "{out}");
 }
+
+#[test]
+fn cache_key_follows_the_sources_or_the_release() {
+    let action = yaml(ACTION);
+    let dir = repo(&[("x", "")]);
+    let here = env!("CARGO_MANIFEST_DIR");
+    let key = |version: &'static str| {
+        let (code, out, outputs) = run_step(
+            &action,
+            "key",
+            dir.path(),
+            &[("INPUT_VERSION", version), ("GITHUB_ACTION_PATH", here)],
+        );
+        assert_eq!(code, 0, "{out}");
+        outputs["key"].clone()
+    };
+    let source = key("");
+    assert!(source.starts_with("source-"), "{source}");
+    assert_eq!(source, key(""), "stable");
+    assert!(key("1.2.3").starts_with("release-1.2.3-"));
+}
