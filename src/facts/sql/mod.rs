@@ -448,6 +448,9 @@ pub fn extract_file(facts: &mut FileFacts) {
     report_unparsed(&mut facts.sql, &state);
 }
 
+/// Clients whose scripts are not SQL (their drops are read from the command line instead).
+const NOT_SQL_CLIENTS: &[&str] = &["mongosh", "mongo", "redis-cli", "valkey-cli", "keydb-cli"];
+
 /// Extract the statements of SQL embedded in the file's shell (`facts.shell.embedded_sql`), and
 /// the CLI forms of dropping a database.
 pub fn extract_embedded(facts: &mut FileFacts) {
@@ -465,6 +468,9 @@ pub fn extract_embedded(facts: &mut FileFacts) {
     let mut statements = Vec::new();
     for i in order {
         let embedded = &facts.shell.embedded_sql[i];
+        if NOT_SQL_CLIENTS.contains(&embedded.client.as_str()) {
+            continue;
+        }
         let dialect = match embedded.client.as_str() {
             "mysql" | "mariadb" => SqlDialect::MySql,
             "sqlite3" | "sqlite" => SqlDialect::Sqlite,
