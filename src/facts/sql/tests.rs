@@ -324,3 +324,15 @@ fn every_prefix_of_every_sql_fixture_is_read_without_panic() {
         }
     }
 }
+
+#[test]
+fn deletes_after_a_cte_are_read() {
+    let f = facts(
+        "x.sql",
+        "WITH old AS (SELECT id FROM users WHERE deleted) DELETE FROM sessions;\nWITH x AS (DELETE FROM a RETURNING *) SELECT * FROM x;\nWITH ids AS (SELECT 1) UPDATE t SET a = 1 WHERE id IN (SELECT * FROM ids);\n",
+    );
+    assert_eq!(
+        kinds(&f),
+        vec!["delete sessions false", "delete a false", "update t true"]
+    );
+}

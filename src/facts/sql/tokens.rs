@@ -38,6 +38,7 @@ pub fn read(tokens: &[Token], sub: &str, orig: &str, dialect: SqlDialect) -> Vec
         "alter" => cur.alter(0),
         "rename" => cur.rename_table(0),
         "create" => cur.create(0).into_iter().collect(),
+        "with" => cur.with_statement(),
         _ => Vec::new(),
     }
 }
@@ -227,6 +228,39 @@ impl Cursor<'_> {
             },
             clause: (self.toks[at].start, self.end_of(end)),
         })
+    }
+
+    /// `WITH x AS (…) DELETE FROM t …`: data-modifying CTE bodies (`AS (DELETE …)`) and the
+    /// main statement after the CTE list.
+    fn with_statement(&self) -> Vec<Reading> {
+        let mut out = Vec::new();
+        let mut depth = 0i32;
+        for (i, t) in self.toks.iter().enumerate() {
+            let cte_body = depth == 1
+                && i >= 2
+                && self.punct(i - 1, b'(')
+                && (self.kw(i - 2, "as") || self.kw(i - 2, "materialized"));
+            match t.kind {
+                TokenKind::Punct(b'(') => depth += 1,
+                TokenKind::Punct(b')') => depth -= 1,
+                TokenKind::Word if (depth == 0 && i > 0) || cte_body => {
+                    if t.is_kw(self.sub, "delete") {
+                        out.extend(self.delete(i));
+                    } else if t.is_kw(self.sub, "update") {
+                        out.extend(self.update(i));
+                    }
+                    if depth == 0
+                        && ["delete", "update", "select", "insert", "merge"]
+                            .iter()
+                            .any(|k| t.is_kw(self.sub, k))
+                    {
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
     }
 
     fn truncate(&self, at: usize) -> Option<Reading> {
