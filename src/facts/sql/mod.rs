@@ -185,18 +185,25 @@ pub struct SqlStatement {
     pub up_migration: bool,
     /// It sits in a `DO $$ … $$` block.
     pub in_do_block: bool,
-    /// A dump file's own drop-then-recreate of an object it restores (`pg_dump --clean`,
-    /// mysqldump's `DROP TABLE IF EXISTS` before each `CREATE TABLE`): the dump's purpose.
-    pub dump_replace: bool,
+    /// The dropped object is rebuilt by the same file: a dump's own drop-then-recreate of what it
+    /// restores (`pg_dump --clean`, mysqldump's `DROP TABLE IF EXISTS` before each `CREATE
+    /// TABLE`), or a table rebuild that copies the rows into a new table and renames it back
+    /// (the SQLite/Prisma way to change a column).
+    pub replaced: bool,
     /// For SQL embedded in shell: the index into `shell.embedded_sql`.
     pub embedded: Option<usize>,
 }
 
 impl SqlStatement {
+    /// False for statements on scratch objects or on objects the same file rebuilds.
+    pub fn acts_on_data(&self) -> bool {
+        !self.scratch && !self.replaced
+    }
+
     /// Non-additive: it can delete rows or columns, or break the running application
     /// (drop/truncate/unbounded delete/drop column/rename/narrowing type change).
     pub fn is_non_additive(&self) -> bool {
-        if self.scratch || self.dump_replace {
+        if !self.acts_on_data() {
             return false;
         }
         match &self.kind {
@@ -384,6 +391,8 @@ struct State {
     created: Vec<(ObjectKind, String, usize)>,
     /// (table key, column key) → type as written.
     columns: BTreeMap<(String, String), String>,
+    /// `INSERT INTO into … SELECT … FROM from`: (into key, from key, host offset).
+    copies: Vec<(String, String, usize)>,
     unparsed_first: Option<(usize, String)>,
     unparsed_count: usize,
 }
@@ -439,6 +448,7 @@ pub fn extract_file(facts: &mut FileFacts) {
         embedded: None,
     };
     analyse(&unit, &mut state, &mut facts.sql.statements);
+    mark_rebuilds(&mut facts.sql.statements, &state);
     facts.sql.dump = is_dump(&text);
     if facts.sql.dump {
         mark_dump_replacements(&mut facts.sql.statements);
@@ -487,6 +497,7 @@ pub fn extract_embedded(facts: &mut FileFacts) {
         };
         analyse(&unit, &mut state, &mut statements);
     }
+    mark_rebuilds(&mut statements, &state);
     facts.sql.statements.extend(statements);
     let drops: Vec<CliDrop> = facts
         .shell
@@ -496,6 +507,49 @@ pub fn extract_embedded(facts: &mut FileFacts) {
         .collect();
     facts.sql.cli_drops.extend(drops);
     report_unparsed(&mut facts.sql, &state);
+}
+
+/// `INSERT INTO new … SELECT … FROM old; DROP TABLE old; ALTER TABLE new RENAME TO old`: the
+/// rows live on in the rebuilt table.
+fn mark_rebuilds(statements: &mut [SqlStatement], state: &State) {
+    let renames: Vec<(String, String, usize)> = statements
+        .iter()
+        .filter_map(|s| match &s.kind {
+            StmtKind::AlterTable { table, actions } => {
+                Some(actions.iter().filter_map(|a| match a {
+                    AlterAction::RenameTable { to, .. } => {
+                        Some((table.key.clone(), to.key.clone(), s.span.start()))
+                    }
+                    _ => None,
+                }))
+            }
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    for stmt in statements.iter_mut() {
+        let StmtKind::Drop {
+            object: ObjectKind::Table,
+            names,
+            ..
+        } = &stmt.kind
+        else {
+            continue;
+        };
+        let at = stmt.span.start();
+        let rebuilt = |old: &str| {
+            state.copies.iter().any(|(into, from, copied)| {
+                from == old
+                    && *copied < at
+                    && renames
+                        .iter()
+                        .any(|(t, to, renamed)| t == into && to == old && *renamed > at)
+            })
+        };
+        if !names.is_empty() && names.iter().all(|n| rebuilt(&n.key)) {
+            stmt.replaced = true;
+        }
+    }
 }
 
 /// Whether the text starts like a pg_dump or mysqldump/mariadb-dump file.
@@ -532,7 +586,7 @@ fn mark_dump_replacements(statements: &mut [SqlStatement]) {
                     .iter()
                     .any(|(k, key, at)| k == object && *key == n.key && *at > stmt.span.start())
             });
-        stmt.dump_replace = recreated;
+        stmt.replaced = recreated;
     }
 }
 
@@ -568,6 +622,11 @@ fn analyse(unit: &Unit, state: &mut State, out: &mut Vec<SqlStatement>) {
         };
         let stmt_range = (piece.start, last.end);
         let first_is_do = piece.tokens[0].is_kw(unit.sub, "do");
+        if let Some((into, from)) = tokens::insert_select(&piece.tokens, unit.sub, unit.orig) {
+            state
+                .copies
+                .push((into, from, unit.map.to_host(stmt_range.0)));
+        }
         let (readings, parsed, in_do) = if first_is_do {
             (read_do_block(unit, &piece.tokens), None, true)
         } else {
@@ -631,7 +690,7 @@ fn analyse(unit: &Unit, state: &mut State, out: &mut Vec<SqlStatement>) {
                 scratch,
                 up_migration,
                 in_do_block: in_do,
-                dump_replace: false,
+                replaced: false,
                 embedded: unit.embedded,
             });
         }

@@ -43,6 +43,36 @@ pub fn read(tokens: &[Token], sub: &str, orig: &str, dialect: SqlDialect) -> Vec
     }
 }
 
+/// `INSERT INTO a … SELECT … FROM b`: the keys of `a` and `b`.
+pub fn insert_select(tokens: &[Token], sub: &str, orig: &str) -> Option<(String, String)> {
+    let cur = Cursor {
+        toks: tokens,
+        sub,
+        orig,
+        dialect: SqlDialect::Postgres,
+    };
+    if !cur.kw(0, "insert") || !cur.kw(1, "into") {
+        return None;
+    }
+    let (into, mut i) = cur.name(2)?;
+    let mut depth = 0i32;
+    let mut selecting = false;
+    while i < tokens.len() {
+        match tokens[i].kind {
+            TokenKind::Punct(b'(') => depth += 1,
+            TokenKind::Punct(b')') => depth -= 1,
+            TokenKind::Word if depth == 0 && cur.kw(i, "select") => selecting = true,
+            TokenKind::Word if depth == 0 && selecting && cur.kw(i, "from") => {
+                let (from, _) = cur.name(i + 1)?;
+                return Some((into.key, from.key));
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
 /// Destructive statements inside a procedural body (`DO $$ … $$`): every verb that starts a
 /// statement of the body, at any depth of `IF … THEN` nesting.
 pub fn read_body(tokens: &[Token], sub: &str, orig: &str, dialect: SqlDialect) -> Vec<Reading> {
