@@ -239,6 +239,9 @@ pub struct CliDrop {
 pub struct SqlFacts {
     /// The dialect the file was read in (`.sql` files).
     pub dialect: SqlDialect,
+    /// The dialect a per-path setting fixes for this file (`[sql-dialects]` in the config).
+    #[serde(skip)]
+    pub dialect_setting: Option<SqlDialect>,
     /// The file is a dump (pg_dump, mysqldump, mariadb-dump), by its header.
     pub dump: bool,
     /// The file's migration layout, when it is a migration.
@@ -426,7 +429,10 @@ struct Unit<'a> {
 /// Extract the statements of a `.sql` file.
 pub fn extract_file(facts: &mut FileFacts) {
     let text = facts.file.text.clone();
-    let dialect = detect_dialect(&facts.file.path, &text);
+    let dialect = facts
+        .sql
+        .dialect_setting
+        .unwrap_or_else(|| detect_dialect(&facts.file.path, &text));
     let migration = layout::detect(&facts.file.path, &text);
     if let Some(m) = &migration {
         for &(start, end) in &m.down_sections {
