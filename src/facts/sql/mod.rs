@@ -764,14 +764,19 @@ fn refine(kind: StmtKind, parsed: Option<&Parsed>) -> Option<StmtKind> {
                 cascade: c || *cascade,
             })
         }
-        (StmtKind::Delete { table, .. }, Parsed::Delete { bounded }) => Some(StmtKind::Delete {
-            table,
-            bounded: *bounded,
-        }),
-        (StmtKind::Update { table, .. }, Parsed::Update { bounded }) => Some(StmtKind::Update {
-            table,
-            bounded: *bounded,
-        }),
+        // The parser sees a WHERE the tokens may miss; the tokens see a `JOIN … ON` bound.
+        (StmtKind::Delete { table, bounded: b }, Parsed::Delete { bounded }) => {
+            Some(StmtKind::Delete {
+                table,
+                bounded: b || *bounded,
+            })
+        }
+        (StmtKind::Update { table, bounded: b }, Parsed::Update { bounded }) => {
+            Some(StmtKind::Update {
+                table,
+                bounded: b || *bounded,
+            })
+        }
         (
             StmtKind::Create {
                 object,
