@@ -272,6 +272,18 @@ impl SqlFacts {
     }
 }
 
+/// The repository's pending non-additive migration changes, as (path, statement), in path order:
+/// what a backup rule asks before a `migrate up` step ("is there anything to lose?").
+pub fn pending_non_additive(files: &[FileFacts]) -> Vec<(&str, &SqlStatement)> {
+    let mut out: Vec<(&str, &SqlStatement)> = files
+        .iter()
+        .filter(|f| f.sql.is_pending_up_migration())
+        .flat_map(|f| f.sql.non_additive().map(|s| (f.file.path.as_str(), s)))
+        .collect();
+    out.sort_by_key(|(path, s)| (*path, s.span.start));
+    out
+}
+
 /// Guess the dialect of a `.sql` file from its path and content.
 pub fn detect_dialect(path: &str, text: &str) -> SqlDialect {
     let head: String = text

@@ -336,3 +336,22 @@ fn deletes_after_a_cte_are_read() {
         vec!["delete sessions false", "delete a false", "update t true"]
     );
 }
+
+#[test]
+fn pending_non_additive_across_files() {
+    let files = vec![
+        facts(
+            "db/migrations/000002_b.up.sql",
+            "ALTER TABLE users DROP COLUMN fax;\nALTER TABLE users ADD COLUMN x int;\n",
+        ),
+        facts("db/migrations/000002_b.down.sql", "DROP TABLE users;\n"),
+        facts(
+            "db/migrations/000001_a.up.sql",
+            "CREATE TABLE users (id int);\n",
+        ),
+        facts("scripts/cleanup.sql", "TRUNCATE sessions;\n"),
+    ];
+    let pending = pending_non_additive(&files);
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].0, "db/migrations/000002_b.up.sql");
+}
