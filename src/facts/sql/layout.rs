@@ -18,6 +18,9 @@ pub enum Layout {
     Sqitch,
     /// `migrations/<name>/migration.sql`.
     Prisma,
+    /// A Liquibase formatted-SQL changelog (`--liquibase formatted sql`); its `--rollback` lines
+    /// are comments.
+    Liquibase,
     /// A `.sql` file in a migrations folder (Rails/Knex/TypeORM/Alembic style, numbered files).
     Folder,
 }
@@ -87,6 +90,14 @@ pub fn detect(path: &str, text: &str) -> Option<MigrationFile> {
         down_sections: Vec::new(),
         up_sections: Vec::new(),
     };
+    let head = &text[..crate::source::floor_char_boundary(text, 512)];
+    if head
+        .trim_start()
+        .to_ascii_lowercase()
+        .starts_with("--liquibase formatted sql")
+    {
+        return Some(file(Layout::Liquibase, Direction::Up));
+    }
     if name.ends_with(".up.sql") || name.ends_with("_up.sql") {
         return Some(file(Layout::GolangMigrate, Direction::Up));
     }
@@ -225,6 +236,14 @@ mod tests {
             Some((Layout::Folder, Direction::Up))
         );
         assert_eq!(up("db/schema/users.sql"), None);
+        assert_eq!(
+            detect(
+                "db/changelog/users.sql",
+                "--liquibase formatted sql\n--changeset a:1\n"
+            )
+            .map(|m| m.layout),
+            Some(Layout::Liquibase)
+        );
         assert_eq!(up("scripts/cleanup.sql"), None);
         assert_eq!(up("sql/Version__notes.sql"), None);
     }
