@@ -457,9 +457,11 @@ pub fn extract_file(facts: &mut FileFacts) {
     }
     let map = OffsetMap::verbatim(0, text.len());
     let mut state = State::default();
+    // `.sql` files can be templates too (`envsubst`, `${DB_NAME}`).
+    let sub = substitute_placeholders(&text);
     let unit = Unit {
         orig: &text,
-        sub: &text,
+        sub: &sub,
         dialect,
         map: &map,
         migration: migration.as_ref(),

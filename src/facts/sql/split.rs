@@ -342,6 +342,20 @@ impl Splitter<'_> {
                 self.pos = i;
                 TokenKind::Word
             }
+            b':' if self.psql_variable(start) => {
+                // psql variables (`:name`, `:'name'`, `:"name"`) stand for names and values.
+                let mut i = start + 1;
+                match b.get(i) {
+                    Some(&q @ (b'\'' | b'"')) => i = self.quoted(i + 1, q, false),
+                    _ => {
+                        while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                            i += 1;
+                        }
+                    }
+                }
+                self.pos = i;
+                TokenKind::Word
+            }
             other => {
                 self.pos = start + 1;
                 TokenKind::Punct(other)
@@ -352,6 +366,18 @@ impl Splitter<'_> {
             start,
             end: self.pos,
         })
+    }
+
+    /// `:name` but not `::cast`, `:=` or a slice `a[1:2]`.
+    fn psql_variable(&self, start: usize) -> bool {
+        let b = self.bytes;
+        let prev = start.checked_sub(1).and_then(|i| b.get(i));
+        let next = b.get(start + 1);
+        self.dialect != SqlDialect::MySql
+            && prev != Some(&b':')
+            && !prev.is_some_and(|c| c.is_ascii_alphanumeric() || *c == b']')
+            && next
+                .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_' || *c == b'\'' || *c == b'"')
     }
 
     /// The end (exclusive) of a quoted run starting after the opening quote.

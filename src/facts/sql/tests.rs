@@ -355,3 +355,15 @@ fn pending_non_additive_across_files() {
     assert_eq!(pending.len(), 1);
     assert_eq!(pending[0].0, "db/migrations/000002_b.up.sql");
 }
+
+#[test]
+fn psql_variables_and_template_placeholders_name_objects() {
+    let f = facts(
+        "reset.sql",
+        "\\set schema billing\nDROP SCHEMA :\"schema\" CASCADE;\nDROP DATABASE ${DB_NAME};\nSELECT a::int, b[1:2] FROM t;\n",
+    );
+    assert_eq!(
+        kinds(&f),
+        vec!["drop Schema :\"schema\"", "drop Database ${DB_NAME}"]
+    );
+}
