@@ -63,7 +63,7 @@ rules! {
     "drop-column" => File(drop_column),
     "rename-column" => File(rename_column),
     "rename-table" => File(rename_table),
-    "alter-column-type" => File(alter_column_type),
+    "alter-column-type" => Repo(alter_column_type),
     "unused-suppression" => Engine,
 }
 

@@ -68,6 +68,26 @@ impl MigrationFile {
     }
 }
 
+/// Where a migration belongs and where it sorts in its set: (set directory, version numbers,
+/// name). The set is the parent directory (for Prisma, the `migrations` directory above the
+/// migration's own folder); versions compare as numbers, so `V10__` runs after `V9__`.
+pub fn order_key(path: &str) -> (String, Vec<u64>, String) {
+    let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+    let (set, name) = if name.eq_ignore_ascii_case("migration.sql") {
+        let (parent, folder) = dir.rsplit_once('/').unwrap_or(("", dir));
+        (parent.to_string(), folder.to_string())
+    } else {
+        (dir.to_string(), name.to_string())
+    };
+    let version: Vec<u64> = name
+        .trim_start_matches(|c: char| c.is_ascii_alphabetic())
+        .split(|c: char| !c.is_ascii_digit())
+        .take_while(|part| !part.is_empty())
+        .filter_map(|part| part.parse().ok())
+        .collect();
+    (set, version, name.to_ascii_lowercase())
+}
+
 fn starts_with_digits(name: &str) -> bool {
     name.chars().next().is_some_and(|c| c.is_ascii_digit())
 }
@@ -246,6 +266,30 @@ mod tests {
         );
         assert_eq!(up("scripts/cleanup.sql"), None);
         assert_eq!(up("sql/Version__notes.sql"), None);
+    }
+
+    #[test]
+    fn migrations_sort_by_version_numbers() {
+        let mut paths = vec![
+            "db/V10__c.sql",
+            "db/V9__b.sql",
+            "db/V1_1__a.sql",
+            "db/V1__a.sql",
+        ];
+        paths.sort_by_key(|p| order_key(p));
+        assert_eq!(
+            paths,
+            vec![
+                "db/V1__a.sql",
+                "db/V1_1__a.sql",
+                "db/V9__b.sql",
+                "db/V10__c.sql"
+            ]
+        );
+        assert_eq!(
+            order_key("prisma/migrations/20240101_x/migration.sql").0,
+            "prisma/migrations"
+        );
     }
 
     #[test]

@@ -367,3 +367,33 @@ fn psql_variables_and_template_placeholders_name_objects() {
         vec!["drop Schema :\"schema\"", "drop Database ${DB_NAME}"]
     );
 }
+
+#[test]
+fn earlier_migrations_declare_old_types_down_sections_do_not() {
+    let files = vec![
+        facts(
+            "db/migrations/000001_users.up.sql",
+            "CREATE TABLE users (title varchar(200));\n",
+        ),
+        facts(
+            "db/migrations/000002_x.down.sql",
+            "ALTER TABLE users ALTER COLUMN title TYPE varchar(10);\n",
+        ),
+        facts(
+            "db/migrations/000002_x.up.sql",
+            "ALTER TABLE users ALTER COLUMN title TYPE varchar(80);\n",
+        ),
+        facts(
+            "db/other/000001_users.up.sql",
+            "CREATE TABLE users (title text);\n",
+        ),
+    ];
+    assert_eq!(
+        earlier_column_type(&files, "db/migrations/000003_y.up.sql", "users", "title"),
+        Some(("varchar(80)", "db/migrations/000002_x.up.sql"))
+    );
+    assert_eq!(
+        earlier_column_type(&files, "db/migrations/000002_x.up.sql", "users", "title"),
+        Some(("varchar(200)", "db/migrations/000001_users.up.sql"))
+    );
+}
