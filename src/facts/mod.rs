@@ -9,6 +9,7 @@ pub mod compose;
 pub mod repo;
 pub mod shell;
 pub mod sql;
+pub mod yaml;
 
 use crate::classify::FileKind;
 use crate::levels::Context;
