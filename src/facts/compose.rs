@@ -132,6 +132,81 @@ impl Service {
     }
 }
 
+/// The stateful-images entry of a service's image, whether or not its data is persisted (a Redis
+/// cache is still a database server that listens on a port).
+pub fn database_entry(service: &Service) -> Option<&'static ImageEntry> {
+    StatefulTable::builtin().lookup(&service.image_ref.as_ref()?.path())
+}
+
+/// Authentication switched off on a database service: what says so, and where.
+pub fn trust_auth(service: &Service) -> Option<(String, Span)> {
+    let entry = database_entry(service)?;
+    let value_of = |key: &str| {
+        service
+            .env(key)
+            .and_then(|e| e.value.as_ref())
+            .map(|v| (v.value.trim().to_ascii_lowercase(), service.env(key).map_or(v.span, |e| e.key.span)))
+    };
+    if let Some((v, span)) = value_of("POSTGRES_HOST_AUTH_METHOD") {
+        if v == "trust" {
+            return Some(("`POSTGRES_HOST_AUTH_METHOD=trust`".into(), span));
+        }
+    }
+    for key in [
+        "MYSQL_ALLOW_EMPTY_PASSWORD",
+        "MARIADB_ALLOW_EMPTY_ROOT_PASSWORD",
+        "MARIADB_ALLOW_EMPTY_PASSWORD",
+        "ALLOW_EMPTY_PASSWORD",
+    ] {
+        if let Some((v, span)) = value_of(key) {
+            if !matches!(v.as_str(), "" | "no" | "false" | "0") {
+                return Some((format!("`{key}`"), span));
+            }
+        }
+    }
+    let argv = service.argv();
+    let joined = argv.join(" ");
+    if entry.family == "redis" {
+        let words: Vec<&str> = joined.split_whitespace().collect();
+        let off = words
+            .windows(2)
+            .position(|w| w[0] == "--protected-mode" && w[1].trim_matches(['"', '\'']) == "no");
+        let has_password = joined.contains("--requirepass")
+            || service.env("REDIS_PASSWORD").is_some()
+            || service.env("REDIS_PASSWORD_FILE").is_some()
+            || !service.env_files.is_empty();
+        if let (Some(_), false) = (off, has_password) {
+            let span = service
+                .command_argv
+                .iter()
+                .chain(&service.entrypoint_argv)
+                .find(|w| w.value.contains("--protected-mode"))
+                .map_or(service.name.span, |w| w.span);
+            return Some(("`--protected-mode no` without a password".into(), span));
+        }
+    }
+    let official_mongo = entry.family == "mongo"
+        && service
+            .image_ref
+            .as_ref()
+            .is_some_and(|i| i.path() == "mongo");
+    if official_mongo
+        && service.env_files.is_empty()
+        && !service
+            .environment
+            .iter()
+            .any(|e| e.key.value.starts_with("MONGO_INITDB_ROOT_"))
+        && !joined.contains("--auth")
+        && !joined.contains("--keyFile")
+    {
+        return Some((
+            "no `MONGO_INITDB_ROOT_USERNAME`/`MONGO_INITDB_ROOT_PASSWORD`".into(),
+            service.name.span,
+        ));
+    }
+    None
+}
+
 /// `dir` is `root` or inside it.
 pub fn path_within(dir: &str, root: &str) -> bool {
     let dir = dir.trim_end_matches('/');
@@ -963,9 +1038,16 @@ fn mount_of(item: &Node) -> Option<Mount> {
         source,
         target,
         read_only,
-        span: item.span,
+        span: first_pair_span(item),
         source_raw,
     })
+}
+
+/// The first `key: value` line of a long-syntax entry (a whole mapping would span many lines).
+fn first_pair_span(item: &Node) -> Span {
+    item.as_mapping()
+        .and_then(|pairs| pairs.iter().find(|p| !p.merged))
+        .map_or(item.span, |p| p.key.span.cover(p.value.span))
 }
 
 /// `[SOURCE:]TARGET[:MODE]`.
@@ -1017,7 +1099,7 @@ fn port_of(item: &Node) -> Option<Port> {
         host_ip: host_ip.filter(|ip| !ip.is_empty()),
         published,
         target,
-        span: item.span,
+        span: first_pair_span(item),
     })
 }
 

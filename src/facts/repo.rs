@@ -386,6 +386,16 @@ impl RepoFacts {
         None
     }
 
+    /// A service as Compose runs it: merged with the other files of the project `path` belongs
+    /// to (its override, or its base). `None` when the file is in no project.
+    pub fn merged_service(&self, path: &str, service: &str) -> Option<&super::compose::Service> {
+        self.projects
+            .iter()
+            .find(|p| p.files.iter().any(|f| f == path))?
+            .model
+            .service(service)
+    }
+
     /// Every stateful service with persistent data, in every project (for backup rules).
     pub fn stateful_services(&self) -> impl Iterator<Item = (&ComposeProject, &StatefulService)> {
         self.projects

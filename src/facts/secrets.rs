@@ -306,7 +306,7 @@ pub fn from_env_entries(facts: &mut FileFacts, entries: &[EnvEntry], origin: &Or
                 facts,
                 Found {
                     span: entry.map.span_to_host(Span::new(s + ps, s + pe)),
-                    name: format!("{} (a {scheme}:// URL)", entry.key.value),
+                    name: format!("the {scheme}:// URL of `{}`", entry.key.value),
                     origin: url_origin,
                     class,
                     value_chars: secret.chars().count(),
@@ -423,7 +423,7 @@ pub fn from_shell(facts: &mut FileFacts) {
                 });
             }
         }
-        found.extend(shell_urls(facts, &a.value, &a.name, Origin::ShellAssignment));
+        found.extend(shell_urls(facts, &a.value, &format!("in `{}`", a.name), Origin::ShellAssignment));
     }
     for command in &facts.shell.commands {
         let Some(program) = command.program() else {
@@ -437,7 +437,7 @@ pub fn from_shell(facts: &mut FileFacts) {
                 found.extend(shell_urls(
                     facts,
                     word,
-                    &format!("the `{program}` argument"),
+                    &format!("given to `{program}`"),
                     Origin::ShellUrl {
                         program: program.clone(),
                     },
@@ -462,7 +462,7 @@ fn shell_urls(facts: &FileFacts, word: &Word, what: &str, origin: Origin) -> Vec
         let secret = &pw[ps..pe];
         out.push(Found {
             span: Span::new(word.span.start() + s + ps, word.span.start() + s + pe),
-            name: format!("{what} (a {scheme}:// URL)"),
+            name: format!("the {scheme}:// URL {what}"),
             origin: origin.clone(),
             class,
             value_chars: secret.chars().count(),
@@ -500,7 +500,7 @@ fn mysql_password(facts: &FileFacts, command: &Command, program: &str) -> Vec<Fo
         if let Some((class, span)) = shell_secret(facts, word, secret) {
             out.push(Found {
                 span,
-                name: format!("`{program} -p`"),
+                name: format!("given with `{program} -p`"),
                 origin: Origin::ShellFlag {
                     program: program.to_string(),
                 },
