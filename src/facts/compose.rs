@@ -142,15 +142,17 @@ pub fn database_entry(service: &Service) -> Option<&'static ImageEntry> {
 pub fn trust_auth(service: &Service) -> Option<(String, Span)> {
     let entry = database_entry(service)?;
     let value_of = |key: &str| {
-        service
-            .env(key)
-            .and_then(|e| e.value.as_ref())
-            .map(|v| (v.value.trim().to_ascii_lowercase(), service.env(key).map_or(v.span, |e| e.key.span)))
+        service.env(key).and_then(|e| e.value.as_ref()).map(|v| {
+            (
+                v.value.trim().to_ascii_lowercase(),
+                service.env(key).map_or(v.span, |e| e.key.span),
+            )
+        })
     };
-    if let Some((v, span)) = value_of("POSTGRES_HOST_AUTH_METHOD") {
-        if v == "trust" {
-            return Some(("`POSTGRES_HOST_AUTH_METHOD=trust`".into(), span));
-        }
+    if let Some((v, span)) = value_of("POSTGRES_HOST_AUTH_METHOD")
+        && v == "trust"
+    {
+        return Some(("`POSTGRES_HOST_AUTH_METHOD=trust`".into(), span));
     }
     for key in [
         "MYSQL_ALLOW_EMPTY_PASSWORD",
@@ -158,10 +160,10 @@ pub fn trust_auth(service: &Service) -> Option<(String, Span)> {
         "MARIADB_ALLOW_EMPTY_PASSWORD",
         "ALLOW_EMPTY_PASSWORD",
     ] {
-        if let Some((v, span)) = value_of(key) {
-            if !matches!(v.as_str(), "" | "no" | "false" | "0") {
-                return Some((format!("`{key}`"), span));
-            }
+        if let Some((v, span)) = value_of(key)
+            && !matches!(v.as_str(), "" | "no" | "false" | "0")
+        {
+            return Some((format!("`{key}`"), span));
         }
     }
     let argv = service.argv();
@@ -585,8 +587,7 @@ pub fn extract_file(facts: &mut FileFacts) {
     for p in &parsed.problems {
         let line = facts.file.position(p.offset).line;
         facts.notices.push(
-            Notice::file(&facts.file.path, NoticeKind::ParseError, p.message.clone())
-                .at_line(line),
+            Notice::file(&facts.file.path, NoticeKind::ParseError, p.message.clone()).at_line(line),
         );
     }
     let mut model = ComposeFile::default();
@@ -1221,25 +1222,24 @@ pub fn stateful_of(service: &Service, table: &StatefulTable) -> Option<Stateful>
         Persistence::Flags => Some(persistence_reason(service, entry, &argv)?),
     };
     let mut data_dirs = entry.data_dirs_for(image.major());
-    if let Some(var) = &entry.data_dir_env {
-        if let Some(dir) = service
+    if let Some(var) = &entry.data_dir_env
+        && let Some(dir) = service
             .env(var)
             .and_then(|e| e.value.as_ref())
             .and_then(|v| with_defaults(&v.value))
             .filter(|d| d.starts_with('/'))
-        {
-            data_dirs.insert(0, dir);
-        }
+    {
+        data_dirs.insert(0, dir);
     }
-    if let Some(word) = &entry.data_dir_arg {
-        if let Some(at) = argv.iter().position(|w| w == word) {
-            data_dirs.extend(
-                argv[at + 1..]
-                    .iter()
-                    .filter(|w| w.starts_with('/'))
-                    .map(|w| (*w).to_string()),
-            );
-        }
+    if let Some(word) = &entry.data_dir_arg
+        && let Some(at) = argv.iter().position(|w| w == word)
+    {
+        data_dirs.extend(
+            argv[at + 1..]
+                .iter()
+                .filter(|w| w.starts_with('/'))
+                .map(|w| (*w).to_string()),
+        );
     }
     Some(Stateful {
         family: entry.family.clone(),
@@ -1327,7 +1327,10 @@ mod tests {
         let r = ImageRef::parse("bitnami/postgresql:16").expect("ref");
         assert_eq!(r.path(), "bitnami/postgresql");
         let r = ImageRef::parse("postgis/postgis:16-3.4").expect("ref");
-        assert_eq!((r.path().as_str(), r.major()), ("postgis/postgis", Some(16)));
+        assert_eq!(
+            (r.path().as_str(), r.major()),
+            ("postgis/postgis", Some(16))
+        );
         let r = ImageRef::parse("localhost:5000/team/db@sha256:abc").expect("ref");
         assert_eq!(r.registry.as_deref(), Some("localhost:5000"));
         assert_eq!(r.tag, None);
@@ -1393,13 +1396,27 @@ volumes:
         let (_, m) = model(text);
         assert_eq!(m.name.as_ref().map(|n| n.value.as_str()), Some("Shop"));
         let db = m.service("db").expect("db");
-        assert_eq!(db.env("POSTGRES_USER").and_then(|e| e.value.as_ref()).map(|v| v.value.as_str()), Some("shop"));
-        let pw = db.env("POSTGRES_PASSWORD").and_then(|e| e.value.as_ref()).expect("pw");
+        assert_eq!(
+            db.env("POSTGRES_USER")
+                .and_then(|e| e.value.as_ref())
+                .map(|v| v.value.as_str()),
+            Some("shop")
+        );
+        let pw = db
+            .env("POSTGRES_PASSWORD")
+            .and_then(|e| e.value.as_ref())
+            .expect("pw");
         assert_eq!(&text[pw.span.start()..pw.span.end()], "s3cret");
         let kinds: Vec<MountKind> = db.mounts.iter().map(|m| m.kind).collect();
         assert_eq!(
             kinds,
-            [MountKind::Named, MountKind::Bind, MountKind::Anonymous, MountKind::Tmpfs, MountKind::Tmpfs]
+            [
+                MountKind::Named,
+                MountKind::Bind,
+                MountKind::Anonymous,
+                MountKind::Tmpfs,
+                MountKind::Tmpfs
+            ]
         );
         assert!(db.mounts[1].read_only);
         assert!(!db.ports[0].is_public());
@@ -1411,33 +1428,57 @@ volumes:
         assert_eq!(st.family, "postgres");
         assert!(db.data_mount().is_some());
         let cache = m.service("cache").expect("cache");
-        assert!(cache.stateful.as_ref().is_some_and(|s| s.persistence.is_some()));
+        assert!(
+            cache
+                .stateful
+                .as_ref()
+                .is_some_and(|s| s.persistence.is_some())
+        );
         let worker = m.service("worker").expect("worker");
-        let url = worker.env("DATABASE_URL").and_then(|e| e.value.as_ref()).expect("url");
-        assert_eq!(&text[url.span.start()..url.span.end()], "postgres://u:p@db/shop");
+        let url = worker
+            .env("DATABASE_URL")
+            .and_then(|e| e.value.as_ref())
+            .expect("url");
+        assert_eq!(
+            &text[url.span.start()..url.span.end()],
+            "postgres://u:p@db/shop"
+        );
         assert!(worker.env("EMPTY").is_some_and(|e| e.value.is_none()));
-        assert_eq!(m.volume("pgdata").and_then(|v| v.name.as_ref()).map(|n| n.value.as_str()), Some("shop_pg"));
+        assert_eq!(
+            m.volume("pgdata")
+                .and_then(|v| v.name.as_ref())
+                .map(|n| n.value.as_str()),
+            Some("shop_pg")
+        );
         assert!(m.volume("other").is_some_and(|v| v.external));
     }
 
     #[test]
     fn redis_without_persistence_is_a_cache() {
-        let (_, m) = model("services:\n  cache:\n    image: redis:7-alpine\n    command: [\"redis-server\", \"--save\", \"\"]\n");
+        let (_, m) = model(
+            "services:\n  cache:\n    image: redis:7-alpine\n    command: [\"redis-server\", \"--save\", \"\"]\n",
+        );
         assert!(m.services[0].stateful.is_none());
-        let (_, m) = model("services:\n  cache:\n    image: valkey/valkey\n    command: valkey-server --save 60 1\n");
+        let (_, m) = model(
+            "services:\n  cache:\n    image: valkey/valkey\n    command: valkey-server --save 60 1\n",
+        );
         assert!(m.services[0].stateful.is_some());
     }
 
     #[test]
     fn minio_data_dir_comes_from_its_command() {
-        let (_, m) = model("services:\n  s3:\n    image: minio/minio\n    command: server /export --console-address :9001\n");
+        let (_, m) = model(
+            "services:\n  s3:\n    image: minio/minio\n    command: server /export --console-address :9001\n",
+        );
         let st = m.services[0].stateful.as_ref().expect("stateful");
         assert!(st.data_dirs.contains(&"/export".to_string()));
     }
 
     #[test]
     fn pgdata_moves_the_data_dir() {
-        let (_, m) = model("services:\n  db:\n    image: postgres:15\n    environment:\n      PGDATA: /var/lib/postgresql/data/pgdata\n    volumes:\n      - db:/var/lib/postgresql/data\n");
+        let (_, m) = model(
+            "services:\n  db:\n    image: postgres:15\n    environment:\n      PGDATA: /var/lib/postgresql/data/pgdata\n    volumes:\n      - db:/var/lib/postgresql/data\n",
+        );
         assert!(m.services[0].data_mount().is_some());
     }
 
@@ -1445,12 +1486,27 @@ volumes:
     fn sh_c_commands_reach_the_shell_layer() {
         let text = "services:\n  tool:\n    image: postgres:16\n    command: sh -c \"pg_dump -d $$DB > /backup/x.sql && echo ok\"\n  other:\n    image: alpine\n    entrypoint: [\"/bin/bash\", \"-c\", \"rm -rf /data/*\"]\n";
         let (facts, _) = model(text);
-        let progs: Vec<String> = facts.shell.commands.iter().filter_map(|c| c.program()).collect();
+        let progs: Vec<String> = facts
+            .shell
+            .commands
+            .iter()
+            .filter_map(|c| c.program())
+            .collect();
         assert!(progs.contains(&"pg_dump".to_string()), "{progs:?}");
         assert!(progs.contains(&"rm".to_string()), "{progs:?}");
-        let rm = facts.shell.commands.iter().find(|c| c.program().as_deref() == Some("rm")).expect("rm");
+        let rm = facts
+            .shell
+            .commands
+            .iter()
+            .find(|c| c.program().as_deref() == Some("rm"))
+            .expect("rm");
         assert_eq!(&text[rm.span.start()..rm.span.end()], "rm -rf /data/*");
-        let dump = facts.shell.commands.iter().find(|c| c.program().as_deref() == Some("pg_dump")).expect("dump");
+        let dump = facts
+            .shell
+            .commands
+            .iter()
+            .find(|c| c.program().as_deref() == Some("pg_dump"))
+            .expect("dump");
         assert!(text[dump.span.start()..dump.span.end()].starts_with("pg_dump -d"));
     }
 
@@ -1474,7 +1530,9 @@ volumes:
 
     #[test]
     fn multiple_documents_merge() {
-        let (_, m) = model("services:\n  db:\n    image: postgres:16\n---\nservices:\n  db:\n    volumes:\n      - pg:/var/lib/postgresql/data\n");
+        let (_, m) = model(
+            "services:\n  db:\n    image: postgres:16\n---\nservices:\n  db:\n    volumes:\n      - pg:/var/lib/postgresql/data\n",
+        );
         assert_eq!(m.services.len(), 1);
         assert!(m.services[0].data_mount().is_some());
     }

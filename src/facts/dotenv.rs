@@ -30,7 +30,10 @@ pub fn entries(text: &str) -> Vec<EnvEntry> {
             continue;
         };
         let key = body[..eq].trim_end();
-        if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+        if key.is_empty()
+            || !key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
         {
             continue;
         }
@@ -79,18 +82,18 @@ fn decode_value(text: &str, host: usize) -> (String, OffsetMap) {
         }
         let mut chars = inner.char_indices().peekable();
         while let Some((i, c)) = chars.next() {
-            if c == '\\' {
-                if let Some(&(j, next)) = chars.peek() {
-                    chars.next();
-                    let decoded = match next {
-                        'n' => '\n',
-                        't' => '\t',
-                        other => other,
-                    };
-                    map.push(out.len(), host + 1 + j, decoded.len_utf8());
-                    out.push(decoded);
-                    continue;
-                }
+            if c == '\\'
+                && let Some(&(j, next)) = chars.peek()
+            {
+                chars.next();
+                let decoded = match next {
+                    'n' => '\n',
+                    't' => '\t',
+                    other => other,
+                };
+                map.push(out.len(), host + 1 + j, decoded.len_utf8());
+                out.push(decoded);
+                continue;
             }
             map.push(out.len(), host + 1 + i, c.len_utf8());
             out.push(c);
@@ -112,7 +115,8 @@ mod tests {
 
     #[test]
     fn forms() {
-        let text = "# comment\nA=1\nexport B = 'two words'\nC=\"x\\\"y\" # note\nD=plain # comment\nE=\n";
+        let text =
+            "# comment\nA=1\nexport B = 'two words'\nC=\"x\\\"y\" # note\nD=plain # comment\nE=\n";
         let e = entries(text);
         let kv: Vec<(&str, &str)> = e
             .iter()
@@ -125,7 +129,13 @@ mod tests {
             .collect();
         assert_eq!(
             kv,
-            [("A", "1"), ("B", "two words"), ("C", "x\"y"), ("D", "plain"), ("E", "")]
+            [
+                ("A", "1"),
+                ("B", "two words"),
+                ("C", "x\"y"),
+                ("D", "plain"),
+                ("E", "")
+            ]
         );
         let b = e[1].value.as_ref().expect("b");
         assert_eq!(&text[b.span.start()..b.span.end()], "two words");

@@ -148,7 +148,10 @@ impl RepoFacts {
                 .map(|e| {
                     (
                         e.key.value.clone(),
-                        e.value.as_ref().map(|v| v.value.clone()).unwrap_or_default(),
+                        e.value
+                            .as_ref()
+                            .map(|v| v.value.clone())
+                            .unwrap_or_default(),
                     )
                 })
                 .collect();
@@ -169,11 +172,11 @@ impl RepoFacts {
         for f in &compose {
             let path = f.file.path.as_str();
             let name = file_name(path);
-            if is_override_name(name) {
-                if let Some(group) = grouped.get_mut(dir_of(path)) {
-                    group.push(path);
-                    continue;
-                }
+            if is_override_name(name)
+                && let Some(group) = grouped.get_mut(dir_of(path))
+            {
+                group.push(path);
+                continue;
             }
             if !is_default_name(name) {
                 grouped.entry(path).or_default().push(path);
@@ -181,7 +184,11 @@ impl RepoFacts {
         }
         for (_, paths) in grouped {
             let dir = dir_of(paths[0]).to_string();
-            let facts: Vec<&FileFacts> = paths.iter().filter_map(|p| by_path.get(p)).copied().collect();
+            let facts: Vec<&FileFacts> = paths
+                .iter()
+                .filter_map(|p| by_path.get(p))
+                .copied()
+                .collect();
             repo.projects.push(repo.project(&dir, &facts, None));
         }
         repo
@@ -217,12 +224,13 @@ impl RepoFacts {
                 continue;
             };
             // Which file each part came from: the last file that mentions it.
-            let file_with = |pred: &dyn Fn(&ComposeFile) -> Option<Span>| -> Option<(String, Span)> {
-                files.iter().rev().find_map(|f| {
-                    let m = f.compose.as_ref()?;
-                    pred(m).map(|s| (f.file.path.clone(), s))
-                })
-            };
+            let file_with =
+                |pred: &dyn Fn(&ComposeFile) -> Option<Span>| -> Option<(String, Span)> {
+                    files.iter().rev().find_map(|f| {
+                        let m = f.compose.as_ref()?;
+                        pred(m).map(|s| (f.file.path.clone(), s))
+                    })
+                };
             let (path, span) = files
                 .iter()
                 .find_map(|f| {
@@ -311,7 +319,10 @@ impl RepoFacts {
             let paths: Vec<String> = files.iter().map(|f| join_path(cwd, f)).collect();
             let facts: Vec<&FileFacts> = paths
                 .iter()
-                .filter_map(|p| all.iter().find(|f| &f.file.path == p && f.compose.is_some()))
+                .filter_map(|p| {
+                    all.iter()
+                        .find(|f| &f.file.path == p && f.compose.is_some())
+                })
                 .collect();
             if facts.is_empty() {
                 return None;
@@ -322,11 +333,12 @@ impl RepoFacts {
         // Search the directory and its parents for a default project.
         let mut dir = base_dir;
         loop {
-            if let Some(p) = self
-                .projects
-                .iter()
-                .find(|p| p.dir == dir && p.files.first().is_some_and(|f| is_default_name(file_name(f))))
-            {
+            if let Some(p) = self.projects.iter().find(|p| {
+                p.dir == dir
+                    && p.files
+                        .first()
+                        .is_some_and(|f| is_default_name(file_name(f)))
+            }) {
                 if project.is_none() {
                     return Some(p.clone());
                 }
@@ -346,7 +358,10 @@ impl RepoFacts {
 
     /// Stateful services' data volumes whose Docker name `name` could be (`${VAR}` parts match
     /// anything): `(project, service, volume)`.
-    pub fn volumes_matching(&self, name: &Word) -> Vec<(&ComposeProject, &StatefulService, &DataLocation)> {
+    pub fn volumes_matching(
+        &self,
+        name: &Word,
+    ) -> Vec<(&ComposeProject, &StatefulService, &DataLocation)> {
         let mut out = Vec::new();
         for p in &self.projects {
             for s in &p.services {
@@ -372,12 +387,16 @@ impl RepoFacts {
 
     /// The bind mount that puts a stateful service's data at `host_path` (or inside it: deleting
     /// a parent deletes the data too). `host_path` is absolute, or relative to the repo root.
-    pub fn bind_mount_at(&self, host_path: &str) -> Option<(&ComposeProject, &StatefulService, &DataLocation)> {
+    pub fn bind_mount_at(
+        &self,
+        host_path: &str,
+    ) -> Option<(&ComposeProject, &StatefulService, &DataLocation)> {
         let wanted = join_path("", host_path);
         for p in &self.projects {
             for s in &p.services {
                 for d in &s.data {
-                    if d.kind == MountKind::Bind && super::compose::path_within(&d.source, &wanted) {
+                    if d.kind == MountKind::Bind && super::compose::path_within(&d.source, &wanted)
+                    {
                         return Some((p, s, d));
                     }
                 }
@@ -398,9 +417,12 @@ impl RepoFacts {
 
     /// Every stateful service with persistent data, in every project (for backup rules).
     pub fn stateful_services(&self) -> impl Iterator<Item = (&ComposeProject, &StatefulService)> {
-        self.projects
-            .iter()
-            .flat_map(|p| p.services.iter().filter(|s| s.persistent).map(move |s| (p, s)))
+        self.projects.iter().flat_map(|p| {
+            p.services
+                .iter()
+                .filter(|s| s.persistent)
+                .map(move |s| (p, s))
+        })
     }
 
     /// A project's context is its base file's (an override of a production file stays
@@ -437,7 +459,11 @@ mod tests {
                 FileKind::Compose,
                 "services:\n  mongo:\n    image: mongo:7\n    volumes:\n      - ./data/mongo:/data/db\n",
             ),
-            facts("deploy/.env", FileKind::DotEnv, "COMPOSE_PROJECT_NAME=Shop.Prod\n"),
+            facts(
+                "deploy/.env",
+                FileKind::DotEnv,
+                "COMPOSE_PROJECT_NAME=Shop.Prod\n",
+            ),
             facts(
                 "other/stack.yml",
                 FileKind::Yaml,
@@ -467,7 +493,10 @@ mod tests {
         let renamed = repo
             .project_for(&files, "deploy", &[], Some("x"), None)
             .expect("renamed");
-        assert_eq!(renamed.services[0].data[0].docker_name.as_deref(), Some("x_pgdata"));
+        assert_eq!(
+            renamed.services[0].data[0].docker_name.as_deref(),
+            Some("x_pgdata")
+        );
     }
 
     #[test]

@@ -129,22 +129,48 @@ pub fn is_placeholder(value: &str) -> bool {
         || squashed.starts_with("replaceme")
         || squashed.starts_with("replacewith")
         || squashed.starts_with("changeme")
-        || (squashed.starts_with("your") && (squashed.ends_with("password") || squashed.ends_with("secret") || squashed.ends_with("pass")))
+        || (squashed.starts_with("your")
+            && (squashed.ends_with("password")
+                || squashed.ends_with("secret")
+                || squashed.ends_with("pass")))
     {
         return true;
     }
     // `SOME_SECRET`, `YOUR_DB_PASSWORD`: an upper-case name standing for a value.
     v.len() > 3
         && v.contains('_')
-        && v.chars().all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
+        && v.chars()
+            .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
 }
 
 /// A password everyone tries first.
 pub fn is_well_known(value: &str, user: Option<&str>) -> bool {
     const DEFAULTS: &[&str] = &[
-        "postgres", "password", "secret", "root", "admin", "mysql", "example", "pass", "passwd",
-        "123456", "12345678", "test", "mongo", "mongodb", "redis", "guest", "minioadmin", "neo4j",
-        "default", "changeit", "letmein", "qwerty", "admin123", "password1", "postgrespw",
+        "postgres",
+        "password",
+        "secret",
+        "root",
+        "admin",
+        "mysql",
+        "example",
+        "pass",
+        "passwd",
+        "123456",
+        "12345678",
+        "test",
+        "mongo",
+        "mongodb",
+        "redis",
+        "guest",
+        "minioadmin",
+        "neo4j",
+        "default",
+        "changeit",
+        "letmein",
+        "qwerty",
+        "admin123",
+        "password1",
+        "postgrespw",
     ];
     let lower = value.to_ascii_lowercase();
     DEFAULTS.contains(&lower.as_str()) || user.is_some_and(|u| !u.is_empty() && u == value)
@@ -153,9 +179,28 @@ pub fn is_well_known(value: &str, user: Option<&str>) -> bool {
 /// A password inside a connection URL: `(scheme, user, password range)` in `text`.
 pub fn url_passwords(text: &str) -> Vec<(String, String, usize, usize)> {
     const SCHEMES: &[&str] = &[
-        "postgres", "postgresql", "postgis", "pgsql", "mysql", "mysqlx", "mysql2", "mariadb",
-        "mongodb", "mongodb+srv", "redis", "rediss", "valkey", "amqp", "amqps", "clickhouse",
-        "neo4j", "bolt", "cockroachdb", "timescaledb", "couchdb", "influxdb",
+        "postgres",
+        "postgresql",
+        "postgis",
+        "pgsql",
+        "mysql",
+        "mysqlx",
+        "mysql2",
+        "mariadb",
+        "mongodb",
+        "mongodb+srv",
+        "redis",
+        "rediss",
+        "valkey",
+        "amqp",
+        "amqps",
+        "clickhouse",
+        "neo4j",
+        "bolt",
+        "cockroachdb",
+        "timescaledb",
+        "couchdb",
+        "influxdb",
     ];
     let mut out = Vec::new();
     let mut from = 0;
@@ -177,7 +222,9 @@ pub fn url_passwords(text: &str) -> Vec<(String, String, usize, usize)> {
         }
         let rest = &text[from..];
         let end = rest
-            .find(|c: char| c.is_whitespace() || matches!(c, '/' | '?' | '#' | '"' | '\'' | ',' | ';'))
+            .find(|c: char| {
+                c.is_whitespace() || matches!(c, '/' | '?' | '#' | '"' | '\'' | ',' | ';')
+            })
             .unwrap_or(rest.len());
         let authority = &rest[..end];
         let Some(at) = authority.rfind('@') else {
@@ -212,17 +259,27 @@ pub fn classify_raw(raw: &str) -> Option<(SecretClass, usize, usize)> {
         return Some((class, 0, raw.len()));
     }
     // `${VAR:-literal}` alone: the literal is what runs when VAR is unset.
-    if let [Interp::Var { op: Some(op), arg, start, end, .. }] = pieces.as_slice() {
-        if matches!(op.as_str(), ":-" | "-") && !arg.is_empty() && !arg.contains('$') {
-            let arg_start = end - 1 - arg.len();
-            let _ = start;
-            let class = if is_placeholder(arg) {
-                SecretClass::Placeholder
-            } else {
-                SecretClass::Default
-            };
-            return Some((class, arg_start, end - 1));
-        }
+    if let [
+        Interp::Var {
+            op: Some(op),
+            arg,
+            start,
+            end,
+            ..
+        },
+    ] = pieces.as_slice()
+        && matches!(op.as_str(), ":-" | "-")
+        && !arg.is_empty()
+        && !arg.contains('$')
+    {
+        let arg_start = end - 1 - arg.len();
+        let _ = start;
+        let class = if is_placeholder(arg) {
+            SecretClass::Placeholder
+        } else {
+            SecretClass::Default
+        };
+        return Some((class, arg_start, end - 1));
     }
     None
 }
@@ -397,9 +454,29 @@ const MYSQL_CLIENTS: &[&str] = &[
 ];
 
 const DB_CLIENTS: &[&str] = &[
-    "psql", "pg_dump", "pg_dumpall", "pg_restore", "pg_basebackup", "pgbench", "pg_isready",
-    "mongosh", "mongo", "mongodump", "mongorestore", "mongoexport", "mongoimport", "redis-cli",
-    "migrate", "dbmate", "goose", "atlas", "sqitch", "usql", "pgcli", "mycli", "liquibase",
+    "psql",
+    "pg_dump",
+    "pg_dumpall",
+    "pg_restore",
+    "pg_basebackup",
+    "pgbench",
+    "pg_isready",
+    "mongosh",
+    "mongo",
+    "mongodump",
+    "mongorestore",
+    "mongoexport",
+    "mongoimport",
+    "redis-cli",
+    "migrate",
+    "dbmate",
+    "goose",
+    "atlas",
+    "sqitch",
+    "usql",
+    "pgcli",
+    "mycli",
+    "liquibase",
     "flyway",
 ];
 
@@ -411,19 +488,24 @@ pub fn from_shell(facts: &mut FileFacts) {
             // A URL whose password is literal though other parts are expansions.
             continue;
         };
-        if is_password_var(&a.name) {
-            if let Some((class, span)) = shell_secret(facts, &a.value, &literal) {
-                found.push(Found {
-                    span,
-                    name: a.name.clone(),
-                    origin: Origin::ShellAssignment,
-                    class,
-                    value_chars: literal.chars().count(),
-                    well_known: is_well_known(&literal, None),
-                });
-            }
+        if is_password_var(&a.name)
+            && let Some((class, span)) = shell_secret(facts, &a.value, &literal)
+        {
+            found.push(Found {
+                span,
+                name: a.name.clone(),
+                origin: Origin::ShellAssignment,
+                class,
+                value_chars: literal.chars().count(),
+                well_known: is_well_known(&literal, None),
+            });
         }
-        found.extend(shell_urls(facts, &a.value, &format!("in `{}`", a.name), Origin::ShellAssignment));
+        found.extend(shell_urls(
+            facts,
+            &a.value,
+            &format!("in `{}`", a.name),
+            Origin::ShellAssignment,
+        ));
     }
     for command in &facts.shell.commands {
         let Some(program) = command.program() else {
@@ -516,9 +598,11 @@ fn mysql_password(facts: &FileFacts, command: &Command, program: &str) -> Vec<Fo
 /// A `.env.example`/`.sample`/`.template`/`.dist` file: documentation, not configuration.
 pub fn is_env_template(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
-    ["example", "sample", "template", "dist", "tmpl", "tpl", "defaults"]
-        .iter()
-        .any(|t| name.split(['.', '-', '_']).any(|p| p == *t))
+    [
+        "example", "sample", "template", "dist", "tmpl", "tpl", "defaults",
+    ]
+    .iter()
+    .any(|t| name.split(['.', '-', '_']).any(|p| p == *t))
 }
 
 #[cfg(test)]
@@ -552,10 +636,22 @@ mod tests {
         assert_eq!(classify_raw("${PW:?set it}"), None);
         assert_eq!(classify_raw(""), None);
         assert_eq!(classify_raw("hunter2"), Some((SecretClass::Literal, 0, 7)));
-        assert_eq!(classify_raw("${PW:-hunter2}"), Some((SecretClass::Default, 6, 13)));
-        assert_eq!(classify_raw("changeme").map(|c| c.0), Some(SecretClass::Placeholder));
-        assert_eq!(classify_raw("<password>").map(|c| c.0), Some(SecretClass::Placeholder));
-        assert_eq!(classify_raw("SOME_SECRET").map(|c| c.0), Some(SecretClass::Placeholder));
+        assert_eq!(
+            classify_raw("${PW:-hunter2}"),
+            Some((SecretClass::Default, 6, 13))
+        );
+        assert_eq!(
+            classify_raw("changeme").map(|c| c.0),
+            Some(SecretClass::Placeholder)
+        );
+        assert_eq!(
+            classify_raw("<password>").map(|c| c.0),
+            Some(SecretClass::Placeholder)
+        );
+        assert_eq!(
+            classify_raw("SOME_SECRET").map(|c| c.0),
+            Some(SecretClass::Placeholder)
+        );
     }
 
     #[test]

@@ -88,12 +88,7 @@ impl StatefulTable {
         let mut entries: Vec<ImageEntry> = extra
             .iter()
             .map(|x| ImageEntry {
-                family: x
-                    .image
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or(&x.image)
-                    .to_string(),
+                family: x.image.rsplit('/').next().unwrap_or(&x.image).to_string(),
                 images: vec![x.image.clone()],
                 data_dirs: x.data_dirs.clone(),
                 dump_tool: x.dump_tool.clone().unwrap_or_default(),
@@ -213,7 +208,10 @@ mod tests {
     fn postgres_18_moved_its_data() {
         let pg = StatefulTable::builtin().lookup("postgres").expect("pg");
         assert_eq!(pg.data_dirs_for(Some(16)), ["/var/lib/postgresql/data"]);
-        assert_eq!(pg.data_dirs_for(Some(18)), ["/var/lib/postgresql/18/docker"]);
+        assert_eq!(
+            pg.data_dirs_for(Some(18)),
+            ["/var/lib/postgresql/18/docker"]
+        );
         assert_eq!(pg.data_dirs_for(None).len(), 2);
     }
 
