@@ -182,6 +182,35 @@ impl RepoFacts {
                 grouped.entry(path).or_default().push(path);
             }
         }
+        // `docker-compose.prod.yml` holding only fragments of the default file's services is
+        // used as `-f docker-compose.yml -f docker-compose.prod.yml`: merge it onto that base.
+        let defaults: BTreeMap<&str, &str> = compose
+            .iter()
+            .map(|f| f.file.path.as_str())
+            .filter(|p| is_default_name(file_name(p)))
+            .map(|p| (dir_of(p), p))
+            .collect();
+        for (key, group) in grouped.iter_mut() {
+            let [only] = group.as_slice() else { continue };
+            if is_default_name(file_name(only)) || key != only {
+                continue;
+            }
+            let Some(base) = defaults.get(dir_of(only)) else {
+                continue;
+            };
+            let (Some(over), Some(base_facts)) = (by_path.get(only), by_path.get(base)) else {
+                continue;
+            };
+            let (Some(over_model), Some(base_model)) = (&over.compose, &base_facts.compose) else {
+                continue;
+            };
+            let fragment = over_model.services.iter().any(|s| {
+                s.image.is_none() && !s.build && base_model.service(&s.name.value).is_some()
+            });
+            if fragment {
+                group.insert(0, base);
+            }
+        }
         for (_, paths) in grouped {
             let dir = dir_of(paths[0]).to_string();
             let facts: Vec<&FileFacts> = paths

@@ -245,7 +245,8 @@ pub fn url_passwords(text: &str) -> Vec<(String, String, usize, usize)> {
 /// How a value as written (before interpolation) holds a secret: `None` when it holds none
 /// (`${VAR}`, `${VAR:?msg}`, empty), else the class and the secret's byte range in `raw`.
 pub fn classify_raw(raw: &str) -> Option<(SecretClass, usize, usize)> {
-    if raw.trim().is_empty() {
+    // `$${VAR}` reaches the container as `${VAR}`, for its own entrypoint to expand: not a literal.
+    if raw.trim().is_empty() || raw.contains("$$") {
         return None;
     }
     let pieces = interpolation(raw);
