@@ -353,6 +353,13 @@ fn scan_root(path: &Path, opts: &ScanOptions, setup: &Setup) -> Result<ScanOutco
         }
     }
 
+    if !opts.config.stateful_images.is_empty() {
+        // The user's `[[stateful-images]]` extend the shipped table.
+        let table = facts::stateful::StatefulTable::with_config(&opts.config.stateful_images);
+        for file in &mut files {
+            facts::compose::apply_table(file, &table);
+        }
+    }
     let repo = RepoFacts::build(&files);
     // Every rule runs (post rules read the others' findings); selection filters the output.
     let mut findings = run_rules(&files, &repo, setup, &mut notices);

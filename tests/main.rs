@@ -3,5 +3,6 @@
 
 mod canary;
 mod cli;
+mod compose;
 mod fixtures;
 mod registry;
