@@ -63,12 +63,17 @@ fn weak_auth(file: &FileFacts, service: &Service) -> Option<String> {
     for c in &file.credentials {
         let ours = matches!(&c.origin, Origin::ComposeEnv { service } if service == name)
             || matches!(&c.origin, Origin::ComposeUrl { service: Some(s) } if s == name);
-        if ours && c.class != SecretClass::Placeholder {
-            return Some(if c.well_known {
-                "password is a hardcoded well-known default".into()
-            } else {
-                "password is hardcoded in the repository".into()
-            });
+        let known = if c.well_known { " well-known" } else { "" };
+        match c.class {
+            SecretClass::Literal if ours => {
+                return Some(format!("password is a hardcoded{known} literal"));
+            }
+            SecretClass::Default if ours => {
+                return Some(format!(
+                    "password falls back to a hardcoded{known} default when the variable is unset"
+                ));
+            }
+            _ => {}
         }
     }
     crate::facts::compose::trust_auth(service).map(|(what, _)| format!("authentication is off ({what})"))
