@@ -24,7 +24,7 @@ pub enum Origin {
     DotEnv,
     /// A shell assignment (`export PGPASSWORD=…`, `DATABASE_URL=…`).
     ShellAssignment,
-    /// `mysql -pSECRET` / `--password=SECRET`.
+    /// `mysql -pSECRET` / `--password=SECRET`, `docker run -e POSTGRES_PASSWORD=…`.
     ShellFlag { program: String },
     /// A URL argument of a database client (`psql postgres://u:p@h/db`).
     ShellUrl { program: String },
@@ -515,6 +515,9 @@ pub fn from_shell(facts: &mut FileFacts) {
         if MYSQL_CLIENTS.contains(&program.as_str()) {
             found.extend(mysql_password(facts, command, &program));
         }
+        if matches!(program.as_str(), "docker" | "podman" | "nerdctl") {
+            found.extend(container_env(facts, command, &program));
+        }
         if MYSQL_CLIENTS.contains(&program.as_str()) || DB_CLIENTS.contains(&program.as_str()) {
             for word in command.args() {
                 found.extend(shell_urls(
@@ -551,6 +554,49 @@ fn shell_urls(facts: &FileFacts, word: &Word, what: &str, origin: Origin) -> Vec
             value_chars: secret.chars().count(),
             well_known: is_well_known(secret, Some(&user)),
         });
+    }
+    out
+}
+
+/// `docker run -e POSTGRES_PASSWORD=secret` (also `--env NAME=…`, `--env=NAME=…`, `-eNAME=…`).
+fn container_env(facts: &FileFacts, command: &Command, program: &str) -> Vec<Found> {
+    let mut out = Vec::new();
+    let args: Vec<&Word> = command.args().collect();
+    for (i, word) in args.iter().enumerate() {
+        let Some(text) = word.literal() else { continue };
+        let (assignment, value_word) = if text == "-e" || text == "--env" {
+            match args.get(i + 1) {
+                Some(next) => (next.literal(), *next),
+                None => continue,
+            }
+        } else if let Some(rest) = text.strip_prefix("--env=") {
+            (Some(rest.to_string()), *word)
+        } else if let Some(rest) = text.strip_prefix("-e").filter(|r| r.contains('=')) {
+            (Some(rest.to_string()), *word)
+        } else {
+            continue;
+        };
+        let Some(assignment) = assignment else {
+            continue;
+        };
+        let Some((name, value)) = assignment.split_once('=') else {
+            continue;
+        };
+        if !is_password_var(name) || value.is_empty() {
+            continue;
+        }
+        if let Some((class, span)) = shell_secret(facts, value_word, value) {
+            out.push(Found {
+                span,
+                name: format!("`{name}` given to `{program}`"),
+                origin: Origin::ShellFlag {
+                    program: program.to_string(),
+                },
+                class,
+                value_chars: value.chars().count(),
+                well_known: is_well_known(value, None),
+            });
+        }
     }
     out
 }
