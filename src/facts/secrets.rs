@@ -22,6 +22,8 @@ pub enum Origin {
     ComposeUrl { service: Option<String> },
     /// A `.env` file entry (a password variable or a URL).
     DotEnv,
+    /// An `env:`/`variables:` entry or a URL in a CI file (GitHub Actions, GitLab CI).
+    CiYaml,
     /// A shell assignment (`export PGPASSWORD=…`, `DATABASE_URL=…`).
     ShellAssignment,
     /// `mysql -pSECRET` / `--password=SECRET`, `docker run -e POSTGRES_PASSWORD=…`.
@@ -402,6 +404,68 @@ pub fn from_compose_scalar(
                 well_known: is_well_known(secret, Some(&user)),
             },
         );
+    }
+}
+
+/// Credentials in a CI file's YAML: password variables in any mapping (`env:`, `variables:`,
+/// service containers' `env:`) and connection URLs in any value. `${{ secrets.X }}` and `$VAR`
+/// are references, not literals.
+pub fn from_ci_yaml(facts: &mut FileFacts) {
+    use super::yaml::{self, Node, Value};
+    let parsed = yaml::parse(&facts.file.text);
+    let mut stack: Vec<&Node> = parsed
+        .documents
+        .iter()
+        .filter_map(|d| d.root.as_ref())
+        .collect();
+    let mut found = Vec::new();
+    while let Some(node) = stack.pop() {
+        match &node.value {
+            Value::Mapping(pairs) => {
+                for pair in pairs {
+                    stack.push(&pair.value);
+                    let (Some(key), Some(value)) = (pair.key_str(), pair.value.as_scalar()) else {
+                        continue;
+                    };
+                    if !is_password_var(key) || pair.value.is_null() {
+                        continue;
+                    }
+                    if let Some((class, s, e)) = classify_raw(&value.value) {
+                        let secret = &value.value[s..e];
+                        found.push(Found {
+                            span: value.host_span(s, e),
+                            name: key.to_string(),
+                            origin: Origin::CiYaml,
+                            class,
+                            value_chars: secret.chars().count(),
+                            well_known: is_well_known(secret, None),
+                        });
+                    }
+                }
+            }
+            Value::Sequence(items) => stack.extend(items),
+            Value::Scalar(scalar) => {
+                for (scheme, user, s, e) in url_passwords(&scalar.value) {
+                    let pw = &scalar.value[s..e];
+                    let Some((class, ps, pe)) = classify_raw(pw) else {
+                        continue;
+                    };
+                    let secret = &pw[ps..pe];
+                    found.push(Found {
+                        span: scalar.host_span(s + ps, s + pe),
+                        name: format!("a {scheme}:// URL"),
+                        origin: Origin::CiYaml,
+                        class,
+                        value_chars: secret.chars().count(),
+                        well_known: is_well_known(secret, Some(&user)),
+                    });
+                }
+            }
+        }
+    }
+    found.sort_by_key(|f| f.span);
+    for f in found {
+        push(facts, f);
     }
 }
 

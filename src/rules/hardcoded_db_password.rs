@@ -36,6 +36,8 @@ pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
             } => format!("{} in service `{service}`{}", c.name, image(service)),
             Origin::ComposeUrl { service: None } => c.name.clone(),
             Origin::DotEnv => format!("`{}` in this env file", c.name),
+            Origin::CiYaml if c.name.contains("://") => c.name.clone(),
+            Origin::CiYaml => format!("`{}` in this CI file", c.name),
             Origin::ShellAssignment => format!("`{}`", c.name),
             Origin::ShellFlag { .. } | Origin::ShellUrl { .. } => c.name.clone(),
         };
