@@ -2,7 +2,10 @@
 //! end-to-end CLI tests, report formats and the GitHub Action.
 
 mod action;
+mod baseline;
+mod canary;
 mod cli;
+mod compose;
 mod fixtures;
 mod formats;
 mod registry;

@@ -64,6 +64,11 @@ rules! {
     "rename-column" => File(rename_column),
     "rename-table" => File(rename_table),
     "alter-column-type" => Repo(alter_column_type),
+    "hardcoded-db-password" => File(hardcoded_db_password),
+    "db-without-volume" => File(db_without_volume),
+    "db-anonymous-volume" => File(db_anonymous_volume),
+    "db-port-public" => File(db_port_public),
+    "db-trust-auth" => File(db_trust_auth),
     "unused-suppression" => Engine,
 }
 

@@ -1,0 +1,98 @@
+//! `hardcoded-db-password`: see rules/hardcoded-db-password.toml for what/why/fix.
+
+use super::Ctx;
+use crate::facts::FileFacts;
+use crate::facts::repo::RepoFacts;
+use crate::facts::secrets::{Origin, SecretClass};
+use crate::levels::Level;
+
+pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
+    let dir = file.file.path.rsplit_once('/').map_or("", |(d, _)| d);
+    for c in &file.credentials {
+        // A `.env` entry with a merely secret-looking name counts when Compose uses it as one.
+        let used_as_password = c.by_name
+            || repo
+                .password_refs
+                .contains(&(dir.to_string(), c.name.clone()));
+        if !used_as_password {
+            continue;
+        }
+        // The value is never shown: only its length and whether everyone would guess it.
+        let what = format!(
+            "a literal of {} character{}{}",
+            c.chars,
+            if c.chars == 1 { "" } else { "s" },
+            if c.well_known {
+                ", a well-known default password"
+            } else {
+                ""
+            }
+        );
+        // Name the service with its image, as Compose runs it.
+        let image = |service: &str| {
+            file.compose
+                .as_ref()
+                .and_then(|m| m.service(service))
+                .map(|s| format!(" ({})", s.image_display()))
+                .unwrap_or_default()
+        };
+        let place = match &c.origin {
+            Origin::ComposeEnv { service } => {
+                format!("`{}` of service `{service}`{}", c.name, image(service))
+            }
+            Origin::ComposeUrl {
+                service: Some(service),
+            } => format!("{} in service `{service}`{}", c.name, image(service)),
+            Origin::ComposeUrl { service: None } => c.name.clone(),
+            Origin::DotEnv if c.by_name => format!("`{}` in this env file", c.name),
+            Origin::DotEnv => format!(
+                "`{}` in this env file (Compose passes it to a database password variable)",
+                c.name
+            ),
+            Origin::CiYaml if c.name.contains("://") => c.name.clone(),
+            Origin::CiYaml => format!("`{}` in this CI file", c.name),
+            Origin::ShellAssignment => format!("`{}`", c.name),
+            Origin::ShellFlag { .. } | Origin::ShellUrl { .. } => c.name.clone(),
+        };
+        let subject = if c.name.contains("://") {
+            format!("The password in {place}")
+        } else {
+            format!("The database password {place}")
+        };
+        let url_help = c.name.contains("://").then_some(
+            "Build the URL from a required variable (`postgres://app:${DB_PASSWORD:?}@db/app`) or read it from a secret file; rotate the password that was committed",
+        );
+        match c.class {
+            SecretClass::Literal => {
+                let finding = cx.report(
+                    c.span,
+                    format!(
+                        "{subject} is hardcoded ({what}): anyone with the repository can log in to the database."
+                    ),
+                );
+                if let Some(help) = url_help {
+                    finding.help(help);
+                }
+            }
+            SecretClass::Default => {
+                cx.report(
+                    c.span,
+                    format!(
+                        "{subject} falls back to a hardcoded default ({what}) when the variable is unset: production gets it whenever the variable is forgotten."
+                    ),
+                )
+                .level(Level::Warning)
+                .help("Require the variable instead of defaulting it: `${VAR:?set VAR}`, or use a `_FILE` variable with a Compose secret");
+            }
+            SecretClass::Placeholder => {
+                cx.report(
+                    c.span,
+                    format!(
+                        "{subject} is a placeholder ({what}): replace it before deploying."
+                    ),
+                )
+                .level(Level::Note);
+            }
+        }
+    }
+}
