@@ -74,6 +74,7 @@ impl FileFacts {
             | FileKind::Crontab
             | FileKind::Systemd => {}
         }
+        facts.regions.append(&mut facts.shell.regions);
         // SQL handed to database clients by any shell source goes to the sql layer.
         sql::extract_embedded(&mut facts);
         facts.finish();
