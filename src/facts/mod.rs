@@ -4,9 +4,12 @@
 //! `FileFacts::extract` dispatches on the file's kind. Per-file facts are combined into
 //! [`repo::RepoFacts`] for rules that need the whole repository.
 
+pub mod ci;
 pub mod cli;
 pub mod compose;
 pub mod dotenv;
+pub mod makefile;
+pub mod markdown;
 pub mod repo;
 pub mod secrets;
 pub mod shell;
@@ -83,12 +86,11 @@ impl FileFacts {
                     secrets::from_env_entries(&mut facts, &entries, &secrets::Origin::DotEnv);
                 }
             }
-            FileKind::GithubWorkflow
-            | FileKind::GitlabCi
-            | FileKind::Makefile
-            | FileKind::Markdown
-            | FileKind::Crontab
-            | FileKind::Systemd => {}
+            FileKind::GithubWorkflow => ci::extract_github(&mut facts),
+            FileKind::GitlabCi => ci::extract_gitlab(&mut facts),
+            FileKind::Makefile => makefile::extract(&mut facts),
+            FileKind::Markdown => markdown::extract(&mut facts),
+            FileKind::Crontab | FileKind::Systemd => {}
         }
         facts.regions.append(&mut facts.shell.regions);
         // SQL handed to database clients by any shell source goes to the sql layer.

@@ -309,6 +309,16 @@ impl ShellFacts {
         self.add_nested(text, map, origin, state, 0);
     }
 
+    /// Like [`ShellFacts::add_source`], for shell that starts in a known directory (a CI step's
+    /// `working-directory`).
+    pub fn add_source_in(&mut self, text: &str, map: &OffsetMap, origin: ShellOrigin, cwd: Dir) {
+        let state = State {
+            cwd,
+            ..State::default()
+        };
+        self.add_nested(text, map, origin, state, 0);
+    }
+
     fn add_nested(
         &mut self,
         text: &str,
@@ -497,6 +507,12 @@ impl<'a> Walker<'a> {
                 }
             }
             "for_statement" | "c_style_for_statement" => {
+                // `for v in $(docker volume ls -q)`: the list's substitutions run.
+                let mut cursor = node.walk();
+                let heads: Vec<Node> = node.children_by_field_name("value", &mut cursor).collect();
+                for head in heads {
+                    self.substitutions(head, depth);
+                }
                 if let Some(body) = node.child_by_field_name("body") {
                     self.with_scope(Scope::Loop, |w| w.statement_list(body, depth));
                 }
