@@ -15,6 +15,7 @@ pub mod secrets;
 pub mod shell;
 pub mod sql;
 pub mod stateful;
+pub mod targets;
 pub mod yaml;
 
 use crate::classify::FileKind;
