@@ -45,8 +45,7 @@ pub fn env_value(file: &FileFacts, command: &Command, name: &str) -> Option<Stri
     file.shell
         .assignments
         .iter()
-        .filter(|a| a.name == name && a.name_span.start() < command.span.start())
-        .next_back()
+        .rfind(|a| a.name == name && a.name_span.start() < command.span.start())
         .and_then(|a| a.value.literal())
 }
 
@@ -59,14 +58,14 @@ pub fn compose_project(
 ) -> Option<ComposeProject> {
     let command = call.command;
     let mut compose_files = call.compose_files();
-    if compose_files.is_empty() {
-        if let Some(list) = env_value(file, command, "COMPOSE_FILE") {
-            compose_files = list
-                .split([':', ','])
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect();
-        }
+    if compose_files.is_empty()
+        && let Some(list) = env_value(file, command, "COMPOSE_FILE")
+    {
+        compose_files = list
+            .split([':', ','])
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
     }
     let project = call
         .compose_project()

@@ -10,13 +10,13 @@ use crate::levels::Level;
 
 /// Well-known data directories and whose data they hold.
 const DATA_DIRS: &[(&str, &str)] = &[
-    ("/var/lib/postgresql", "PostgreSQL"),
-    ("/var/lib/pgsql", "PostgreSQL"),
-    ("/var/lib/mysql", "MySQL/MariaDB"),
-    ("/var/lib/mariadb", "MariaDB"),
-    ("/data/db", "MongoDB"),
-    ("/var/lib/mongodb", "MongoDB"),
-    ("/var/lib/docker/volumes", "Docker volume"),
+    ("/var/lib/postgresql", "PostgreSQL keeps its data files"),
+    ("/var/lib/pgsql", "PostgreSQL keeps its data files"),
+    ("/var/lib/mysql", "MySQL/MariaDB keeps its data files"),
+    ("/var/lib/mariadb", "MariaDB keeps its data files"),
+    ("/data/db", "MongoDB keeps its data files"),
+    ("/var/lib/mongodb", "MongoDB keeps its data files"),
+    ("/var/lib/docker/volumes", "Docker keeps the data of its volumes"),
 ];
 
 pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
@@ -47,7 +47,11 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
             if let Some((path, what)) = well_known(word) {
                 cx.report(
                     command.span,
-                    format!("`{verb}` deletes `{path}`, where {what} keeps its data files"),
+                    if what.starts_with("it contains") {
+                        format!("`{verb}` deletes `{path}`: {what}")
+                    } else {
+                        format!("`{verb}` deletes `{path}`, where {what}")
+                    },
                 );
             }
         }
@@ -140,12 +144,12 @@ fn strip_glob(path: &str) -> String {
 }
 
 /// A well-known database data directory the word names (or contains, or lies inside).
-fn well_known(word: &Word) -> Option<(String, &'static str)> {
+fn well_known(word: &Word) -> Option<(String, String)> {
     // `$PGDATA`, `${PGDATA}/*`.
     if let Some(Piece::Expansion(first)) = word.pieces.first() {
         let name = first.trim_start_matches('$').trim_matches(['{', '}']);
         if name == "PGDATA" {
-            return Some((word.display(), "PostgreSQL"));
+            return Some((word.display(), "PostgreSQL keeps its data files".to_string()));
         }
         return None;
     }
@@ -168,8 +172,11 @@ fn well_known(word: &Word) -> Option<(String, &'static str)> {
         let inside = path_within(&path, dir);
         // Deleting a parent (`/var/lib`) deletes the data too; `/` alone is left to other tools.
         let parent = complete && path != "/" && path_within(dir, &path);
-        if inside || parent {
-            return Some((word.display(), what));
+        if inside {
+            return Some((word.display(), (*what).to_string()));
+        }
+        if parent {
+            return Some((word.display(), format!("it contains `{dir}`, where {what}")));
         }
     }
     None

@@ -41,6 +41,14 @@ fn volume_rm(repo: &RepoFacts, file: &FileFacts, call: &DockerCall, cx: &mut Ctx
         .map(|w| format!("`{}`", w.display()))
         .collect();
     if names.is_empty() {
+        // `docker volume ls -q | xargs docker volume rm`: the names come from the pipe.
+        if call.command.via.iter().any(|v| v == "xargs") {
+            cx.report_in(
+                &file.file.path,
+                call.command.span,
+                format!("`xargs {program} volume rm` permanently deletes every volume piped into it"),
+            );
+        }
         return;
     }
     let mut hits = Vec::new();
@@ -55,6 +63,23 @@ fn volume_rm(repo: &RepoFacts, file: &FileFacts, call: &DockerCall, cx: &mut Ctx
         }
         for (_, service, data) in repo.volumes_matching(word) {
             hits.push((word.display(), service, data));
+        }
+        // A project whose name the repository does not fix (compose uses the directory name):
+        // `${COMPOSE_PROJECT_NAME}_pgdata` can still be its `<project>_pgdata` volume.
+        if word.literal().is_none() {
+            for project in &repo.projects {
+                for service in &project.services {
+                    for data in &service.data {
+                        let unnamed = data.kind == MountKind::Named
+                            && data.docker_name.is_none()
+                            && !data.external;
+                        // Any project name: the placeholder only has to be non-empty.
+                        if unnamed && word.could_be(&format!("project_{}", data.source)) {
+                            hits.push((word.display(), service, data));
+                        }
+                    }
+                }
+            }
         }
     }
     if hits.is_empty() {
@@ -72,8 +97,11 @@ fn volume_rm(repo: &RepoFacts, file: &FileFacts, call: &DockerCall, cx: &mut Ctx
     let what: Vec<String> = hits
         .iter()
         .map(|(word, s, d)| {
-            let resolved = d.docker_name.as_deref().unwrap_or(&d.source);
-            let name = if word == resolved {
+            let resolved = d
+                .docker_name
+                .clone()
+                .unwrap_or_else(|| format!("<project>_{}", d.source));
+            let name = if *word == resolved {
                 format!("`{word}`")
             } else {
                 format!("`{word}` (`{resolved}`)")
@@ -118,6 +146,11 @@ fn compose_rm(
     cx: &mut Ctx,
 ) {
     let program = call.command.argv[0].display();
+    let program = if program.ends_with("compose") {
+        program
+    } else {
+        format!("{program} compose")
+    };
     let project = targets::compose_project(repo, files, file, call);
     let anonymous: Vec<_> = project
         .iter()
@@ -129,7 +162,7 @@ fn compose_rm(
         cx.report_in(
             &file.file.path,
             call.command.span,
-            format!("`{program} compose rm -v` deletes the anonymous volumes of the removed containers, with any data they hold"),
+            format!("`{program} rm -v` deletes the anonymous volumes of the removed containers, with any data they hold"),
         );
         return;
     }
@@ -146,7 +179,7 @@ fn compose_rm(
         &file.file.path,
         call.command.span,
         format!(
-            "`{program} compose rm -v` deletes {}, where the database keeps its data",
+            "`{program} rm -v` deletes {}, where the database keeps its data",
             what.join(" and ")
         ),
     );

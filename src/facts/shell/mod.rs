@@ -582,16 +582,15 @@ impl<'a> Walker<'a> {
             // `case "$answer" in y|yes) …`: the branch that runs on a "yes" answer is guarded.
             if let (Some(guard), Some(first), Some(last)) =
                 (subject_guard.as_ref(), body.first(), body.last())
+                && patterns.iter().any(|p| guards::is_yes_pattern(p))
             {
-                if patterns.iter().any(|p| guards::is_yes_pattern(p)) {
-                    self.out.regions.push(Region {
-                        span: self
-                            .map
-                            .span_to_host(Span::new(first.start_byte(), last.end_byte())),
-                        context: None,
-                        guard: Some(guard.clone()),
-                    });
-                }
+                self.out.regions.push(Region {
+                    span: self
+                        .map
+                        .span_to_host(Span::new(first.start_byte(), last.end_byte())),
+                    context: None,
+                    guard: Some(guard.clone()),
+                });
             }
             self.with_scope(Scope::CaseBranch { id, patterns }, |w| {
                 for child in body {
@@ -606,18 +605,16 @@ impl<'a> Walker<'a> {
         let mut cursor = node.walk();
         let children: Vec<Node> = node.children(&mut cursor).collect();
         // `[ "$CONFIRM" = yes ] && docker volume rm x`: the right side runs only behind the check.
-        if let [left, op, right] = children.as_slice() {
-            if op.kind() == "&&" {
-                let cond = self.condition(*left);
-                if let Some(guard) =
-                    guards::classify(&cond, &self.st.read_vars, &self.st.confirm_fns)
-                {
-                    self.out.regions.push(Region {
-                        span: self.host(*right),
-                        context: None,
-                        guard: Some(guard),
-                    });
-                }
+        if let [left, op, right] = children.as_slice()
+            && op.kind() == "&&"
+        {
+            let cond = self.condition(*left);
+            if let Some(guard) = guards::classify(&cond, &self.st.read_vars, &self.st.confirm_fns) {
+                self.out.regions.push(Region {
+                    span: self.host(*right),
+                    context: None,
+                    guard: Some(guard),
+                });
             }
         }
         let mut pushed = 0;
@@ -656,12 +653,11 @@ impl<'a> Walker<'a> {
                     in_condition = false;
                     // A positive check (`if [ "$answer" = y ]; then …`) guards its branch; a check
                     // that exits (`if [ "$CONFIRM" != yes ]; then exit 1; fi`) guards what follows.
-                    if !self.branch_exits(node) {
-                        if let Some(cond) = node.child_by_field_name("condition") {
-                            let info = self.condition(cond);
-                            guard =
-                                guards::classify(&info, &self.st.read_vars, &self.st.confirm_fns);
-                        }
+                    if !self.branch_exits(node)
+                        && let Some(cond) = node.child_by_field_name("condition")
+                    {
+                        let info = self.condition(cond);
+                        guard = guards::classify(&info, &self.st.read_vars, &self.st.confirm_fns);
                     }
                 }
                 "elif_clause" => {
@@ -778,21 +774,22 @@ impl<'a> Walker<'a> {
         while let Some((n, d)) = stack.pop() {
             match n.kind() {
                 "simple_expansion" | "expansion" => {
-                    let mut cursor = n.walk();
-                    let name = n
-                        .named_children(&mut cursor)
-                        .find(|c| matches!(c.kind(), "variable_name" | "special_variable_name"))
-                        .map(|c| self.node_text(c).to_string())
-                        .unwrap_or_else(|| {
-                            self.node_text(n)
-                                .trim_start_matches('$')
-                                .trim_matches(['{', '}'])
-                                .to_string()
-                        });
+                    // `$answer`, `${CONFIRM:-no}`, `${1:-}` → `answer`, `CONFIRM`, `1`.
+                    let text = self.node_text(n).trim_start_matches('$');
+                    let text = text.strip_prefix('{').unwrap_or(text);
+                    let name: String = text
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                        .collect();
+                    let name = if name.is_empty() {
+                        text.chars().take(1).collect()
+                    } else {
+                        name
+                    };
                     info.vars.push(name);
                     continue;
                 }
-                "word" | "raw_string" | "regex" | "extglob_pattern" => {
+                "word" | "raw_string" | "string_content" | "regex" | "extglob_pattern" => {
                     info.words
                         .push(self.node_text(n).trim_matches(['\'', '"']).to_string());
                     continue;
@@ -928,15 +925,14 @@ impl<'a> Walker<'a> {
         }
         self.st.pending_heredocs.clear();
         // What followed the heredocs is still script: walk it.
-        if let Some((at, end)) = leftover {
-            if let Some(rest) = self.text.get(at..end) {
-                if !rest.trim().is_empty() {
-                    let map = self.map.then(&OffsetMap::verbatim(at, end - at));
-                    let origin = ShellOrigin::Nested;
-                    let state = std::mem::take(&mut self.st);
-                    self.st = self.out.add_nested(rest, &map, origin, state, depth + 1);
-                }
-            }
+        if let Some((at, end)) = leftover
+            && let Some(rest) = self.text.get(at..end)
+            && !rest.trim().is_empty()
+        {
+            let map = self.map.then(&OffsetMap::verbatim(at, end - at));
+            let origin = ShellOrigin::Nested;
+            let state = std::mem::take(&mut self.st);
+            self.st = self.out.add_nested(rest, &map, origin, state, depth + 1);
         }
     }
 
@@ -1067,6 +1063,13 @@ impl<'a> Walker<'a> {
                 env.extend(more);
                 let argv = argv.split_off(start);
                 let raws = raws.split_off(start.min(raws.len()));
+                // A wrapped command starts at its own program (`sudo docker …` → `docker …`).
+                let span = match argv.first() {
+                    Some(first) if start > 0 && first.span.start() >= span.start() => {
+                        Span::new(first.span.start(), span.end())
+                    }
+                    _ => span,
+                };
                 let mut all_via = self.st.via.clone();
                 all_via.extend(via);
                 let remote = all_via
@@ -1218,15 +1221,13 @@ impl<'a> Walker<'a> {
                 });
             }
         }
-        if !found {
-            if let Some(stdin) = &command.stdin {
-                self.out.embedded_sql.push(EmbeddedSql {
-                    text: stdin.text.clone(),
-                    map: stdin.map.clone(),
-                    client: client.to_string(),
-                    command: index,
-                });
-            }
+        if !found && let Some(stdin) = &command.stdin {
+            self.out.embedded_sql.push(EmbeddedSql {
+                text: stdin.text.clone(),
+                map: stdin.map.clone(),
+                client: client.to_string(),
+                command: index,
+            });
         }
     }
 
@@ -1316,14 +1317,12 @@ impl<'a> Walker<'a> {
     ) {
         let word = self.word(node);
         let unquoted_expansion = matches!(node.kind(), "simple_expansion" | "expansion");
-        if unquoted_expansion {
-            if let Some(value) = word.literal() {
-                for part in value.split_whitespace() {
-                    argv.push(Word::literal_word(word.span, part));
-                    raws.push(None);
-                }
-                return;
+        if unquoted_expansion && let Some(value) = word.literal() {
+            for part in value.split_whitespace() {
+                argv.push(Word::literal_word(word.span, part));
+                raws.push(None);
             }
+            return;
         }
         argv.push(word);
         raws.push(Some(node));
