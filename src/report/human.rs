@@ -8,7 +8,7 @@ use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity,
 };
 
-use super::{ReportOptions, counts, help_for, region, shown};
+use super::{Positions, ReportOptions, counts, help_for, shown};
 use crate::ScanOutcome;
 use crate::levels::Level;
 use crate::notice::NoticeLevel;
@@ -65,7 +65,7 @@ fn handler(opts: &ReportOptions) -> GraphicalReportHandler {
     GraphicalReportHandler::new_themed(theme)
         .with_links(false)
         .with_width(opts.width)
-        .with_context_lines(0)
+        .with_context_lines(1)
 }
 
 fn paint(opts: &ReportOptions, code: &str, text: &str) -> String {
@@ -87,9 +87,10 @@ fn level_word(opts: &ReportOptions, level: Level) -> String {
 /// Render findings and the summary line.
 pub fn render(outcome: &ScanOutcome, meta: &[RuleMeta], opts: &ReportOptions) -> String {
     let handler = handler(opts);
+    let positions = Positions::new(outcome);
     let mut out = String::new();
     for finding in shown(outcome, opts) {
-        render_finding(&mut out, &handler, outcome, meta, finding, opts);
+        render_finding(&mut out, &handler, &positions, outcome, meta, finding, opts);
     }
     out.push_str(&summary(outcome, opts));
     out.push('\n');
@@ -99,12 +100,13 @@ pub fn render(outcome: &ScanOutcome, meta: &[RuleMeta], opts: &ReportOptions) ->
 fn render_finding(
     out: &mut String,
     handler: &GraphicalReportHandler,
+    positions: &Positions,
     outcome: &ScanOutcome,
     meta: &[RuleMeta],
     finding: &Finding,
     opts: &ReportOptions,
 ) {
-    let (start, _) = region(outcome, &finding.path, finding.span);
+    let (start, _) = positions.region(&finding.path, finding.span);
     let suppressed = if finding.suppressed.is_some() {
         " (suppressed)"
     } else {
@@ -143,7 +145,7 @@ fn render_finding(
                 (a, l),
             ));
         } else {
-            let (p, _) = region(outcome, &related.path, related.span);
+            let (p, _) = positions.region(&related.path, related.span);
             elsewhere.push(format!(
                 "  = related: {}:{}:{}: {}\n",
                 related.path, p.line, p.column_chars, related.message
@@ -166,8 +168,21 @@ fn render_finding(
     if handler.render_report(&mut rendered, &shown).is_ok() {
         // miette's first lines repeat the message; the header line above already says it.
         let body: Vec<&str> = rendered.lines().skip_while(|l| !l.contains('╭')).collect();
-        for line in body {
-            out.push_str(line.trim_end());
+        for (i, line) in body.into_iter().enumerate() {
+            // miette counts the column of its `╭─[path:line:col]` header in bytes; show the
+            // character column the header line above uses.
+            let open = line.find("─[").map(|at| at + "─[".len());
+            match (i, open, line.rfind(']')) {
+                (0, Some(open), Some(close)) if close >= open => {
+                    out.push_str(&line[..open]);
+                    out.push_str(&format!(
+                        "{}:{}:{}",
+                        finding.path, start.line, start.column_chars
+                    ));
+                    out.push_str(line[close..].trim_end());
+                }
+                _ => out.push_str(line.trim_end()),
+            }
             out.push('\n');
         }
     }
