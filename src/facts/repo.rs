@@ -30,6 +30,8 @@ pub struct RepoFacts {
     pub projects: Vec<ComposeProject>,
     /// Variables of each directory's `.env` (directory → name → value), for interpolation.
     pub dotenv: BTreeMap<String, BTreeMap<String, String>>,
+    /// The scan root's directory name: the project name of a Compose file at the root.
+    pub root_name: Option<String>,
 }
 
 /// A Compose project: one or more files merged, with its name and stateful services.
@@ -137,7 +139,16 @@ pub fn join_path(dir: &str, path: &str) -> String {
 
 impl RepoFacts {
     pub fn build(files: &[FileFacts]) -> RepoFacts {
-        let mut repo = RepoFacts::default();
+        Self::build_with_root(files, None)
+    }
+
+    /// Like [`RepoFacts::build`], knowing the scan root's directory name (Compose names a project
+    /// at the root after it).
+    pub fn build_with_root(files: &[FileFacts], root_name: Option<&str>) -> RepoFacts {
+        let mut repo = RepoFacts {
+            root_name: root_name.map(str::to_string),
+            ..RepoFacts::default()
+        };
         for f in files.iter().filter(|f| f.kind == FileKind::DotEnv) {
             if file_name(&f.file.path) != ".env" {
                 continue;
@@ -182,6 +193,35 @@ impl RepoFacts {
                 grouped.entry(path).or_default().push(path);
             }
         }
+        // `docker-compose.prod.yml` holding only fragments of the default file's services is
+        // used as `-f docker-compose.yml -f docker-compose.prod.yml`: merge it onto that base.
+        let defaults: BTreeMap<&str, &str> = compose
+            .iter()
+            .map(|f| f.file.path.as_str())
+            .filter(|p| is_default_name(file_name(p)))
+            .map(|p| (dir_of(p), p))
+            .collect();
+        for (key, group) in grouped.iter_mut() {
+            let [only] = group.as_slice() else { continue };
+            if is_default_name(file_name(only)) || key != only {
+                continue;
+            }
+            let Some(base) = defaults.get(dir_of(only)) else {
+                continue;
+            };
+            let (Some(over), Some(base_facts)) = (by_path.get(only), by_path.get(base)) else {
+                continue;
+            };
+            let (Some(over_model), Some(base_model)) = (&over.compose, &base_facts.compose) else {
+                continue;
+            };
+            let fragment = over_model.services.iter().any(|s| {
+                s.image.is_none() && !s.build && base_model.service(&s.name.value).is_some()
+            });
+            if fragment {
+                group.insert(0, base);
+            }
+        }
         for (_, paths) in grouped {
             let dir = dir_of(paths[0]).to_string();
             let facts: Vec<&FileFacts> = paths
@@ -214,7 +254,11 @@ impl RepoFacts {
             })
             .or_else(|| {
                 let base = file_name(dir);
-                (!base.is_empty()).then(|| base.to_string())
+                if base.is_empty() {
+                    self.root_name.clone()
+                } else {
+                    Some(base.to_string())
+                }
             })
             .map(|n| normalise_project_name(&n))
             .filter(|n| !n.is_empty());
@@ -524,5 +568,24 @@ mod tests {
             .project_for(&files, "", &["other/stack.yml".into()], None, None)
             .expect("-f");
         assert_eq!(p.name.as_deref(), Some("billing"));
+    }
+
+    #[test]
+    fn root_project_is_named_after_the_root_directory() {
+        let files = vec![facts(
+            "compose.yaml",
+            FileKind::Compose,
+            "services:\n  db:\n    image: postgres\n    volumes: [\"pg:/var/lib/postgresql/data\"]\nvolumes:\n  pg: {}\n",
+        )];
+        let repo = RepoFacts::build_with_root(&files, Some("My.App"));
+        let p = repo
+            .project_for(&files, "", &[], None, None)
+            .expect("project");
+        assert_eq!(p.name.as_deref(), Some("myapp"));
+        assert_eq!(
+            p.services[0].data[0].docker_name.as_deref(),
+            Some("myapp_pg")
+        );
+        assert_eq!(normalise_project_name("_Shop Prod-2"), "shopprod-2");
     }
 }
