@@ -1445,9 +1445,9 @@ fn wrappers_read_vars(command: &Command) -> Vec<String> {
         let text = word.display();
         if text.starts_with('-') {
             // Options with a value: -p prompt, -t timeout, -n count, -d delim, -u fd, -a array, -N, -i, -e.
-            let takes = ["-p", "-t", "-n", "-N", "-d", "-u", "-a", "-i"]
-                .iter()
-                .any(|f| text.ends_with(&f[1..]) && text.len() == 2 || text == *f);
+            // A cluster (`-rp`) takes a value when its last flag does.
+            let takes = !text.starts_with("--")
+                && text.chars().last().is_some_and(|c| "ptnNduai".contains(c));
             i += if takes { 2 } else { 1 };
             continue;
         }
