@@ -5,8 +5,11 @@
 //! This is the only place that knows tree-sitter-bash node kinds. Text that is not executed
 //! (comments, strings that are only assigned, heredocs fed to `cat`) never becomes a `Command`.
 
+mod calls;
 mod guards;
 mod wrappers;
+
+pub use calls::{Call, CallTarget};
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 
@@ -879,16 +882,7 @@ impl<'a> Walker<'a> {
                     carve_from = Some((start, redirect.end_byte(), delimiter.clone()));
                 }
             } else if redirect.kind() == "herestring_redirect" {
-                let mut c2 = redirect.walk();
-                if let Some(value) = redirect.named_children(&mut c2).next() {
-                    let word = self.word(value);
-                    let (text, map) = self.word_text(Some(value), &word);
-                    stdin = Some(StdinText {
-                        text,
-                        span: word.span,
-                        map,
-                    });
-                }
+                stdin = self.herestring(redirect);
             }
         }
         // Carve this heredoc's body and those of the heredocs that follow, in order.
@@ -934,6 +928,19 @@ impl<'a> Walker<'a> {
             let state = std::mem::take(&mut self.st);
             self.st = self.out.add_nested(rest, &map, origin, state, depth + 1);
         }
+    }
+
+    /// The text of a here-string (`<<< 'SQL'`).
+    fn herestring(&self, redirect: Node) -> Option<StdinText> {
+        let mut cursor = redirect.walk();
+        let value = redirect.named_children(&mut cursor).next()?;
+        let word = self.word(value);
+        let (text, map) = self.word_text(Some(value), &word);
+        Some(StdinText {
+            text,
+            span: word.span,
+            map,
+        })
     }
 
     /// The offset just after the end of the line holding `at`.
@@ -1010,6 +1017,7 @@ impl<'a> Walker<'a> {
         let mut raws: Vec<Option<Node>> = Vec::new();
         let mut env: Vec<(String, Word)> = Vec::new();
         let piped = self.st.pipe_in.take();
+        let mut here = None;
         let mut cursor = node.walk();
         for child in node.named_children(&mut cursor) {
             match child.kind() {
@@ -1025,7 +1033,8 @@ impl<'a> Walker<'a> {
                         env.push((self.node_text(name).to_string(), last.value.clone()));
                     }
                 }
-                "file_redirect" | "herestring_redirect" | "comment" => {}
+                "herestring_redirect" => here = self.herestring(child),
+                "file_redirect" | "comment" => {}
                 "command_name" => {
                     let mut c2 = child.walk();
                     if let Some(inner) = child.named_children(&mut c2).next() {
@@ -1040,7 +1049,7 @@ impl<'a> Walker<'a> {
         if argv.is_empty() {
             return;
         }
-        let stdin = stdin.or(piped);
+        let stdin = stdin.or(here).or(piped);
         let span = self.host(node);
         match wrappers::unwrap(&argv) {
             wrappers::Unwrapped::Nothing => self.st.payload = None,
@@ -1722,5 +1731,54 @@ mysql --execute=\"DROP TABLE x\"\nsqlite3 app.db 'DROP TABLE y'\n";
         assert_eq!(down.cwd, Dir::ScriptDir("../deploy".into()));
         let pwd = f.commands_named("pwd").next().expect("pwd");
         assert_eq!(pwd.cwd, Dir::ScriptDir("../deploy".into()));
+    }
+
+    #[test]
+    fn clients_through_containers_and_here_strings() {
+        let text = "kubectl exec -i -n prod pg-0 -- psql -U app <<SQL\nTRUNCATE events;\nSQL\n\
+docker compose exec -T db mysql -uroot <<< 'DROP TABLE t'\n\
+mongosh --eval 'db.dropDatabase()'\n";
+        let f = facts(text);
+        let sql: Vec<(&str, &str)> = f
+            .embedded_sql
+            .iter()
+            .map(|e| (e.client.as_str(), e.text.trim()))
+            .collect();
+        assert_eq!(
+            sql,
+            [
+                ("psql", "TRUNCATE events;"),
+                ("mysql", "DROP TABLE t"),
+                ("mongosh", "db.dropDatabase()"),
+            ]
+        );
+        assert_eq!(f.commands[0].via, ["kubectl exec pg-0"]);
+        let here = &f.embedded_sql[1];
+        let at = here.map.to_host(0);
+        assert_eq!(&text[at..at + 4], "DROP");
+    }
+
+    #[test]
+    fn elif_and_else_branches_are_executed() {
+        let text = "if [ -z \"$1\" ]; then\n  a\nelif [ \"$1\" = x ]; then\n  b\nelse\n  c\nfi\n";
+        let f = facts(text);
+        let names: Vec<String> = f.commands.iter().filter_map(Command::program).collect();
+        assert_eq!(names, ["a", "b", "c"]);
+        assert!(matches!(
+            f.commands[1].scopes.last(),
+            Some(Scope::IfBranch { branch: 1, .. })
+        ));
+    }
+
+    #[test]
+    fn unknown_cd_and_remote_commands() {
+        let text = "cd \"$WORKDIR\"\ndocker compose down -v\n";
+        let f = facts(text);
+        assert_eq!(f.commands[1].cwd, Dir::Unknown);
+        let text = "docker exec db sh -c 'rm -rf /var/lib/postgresql/data'\n";
+        let f = facts(text);
+        let rm = f.commands_named("rm").next().expect("rm");
+        assert_eq!(rm.via, ["docker exec db", "sh -c"]);
+        assert_eq!(rm.cwd, Dir::Unknown);
     }
 }
