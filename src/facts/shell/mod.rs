@@ -713,12 +713,58 @@ impl<'a> Walker<'a> {
                 "elif_clause" | "else_clause" => return false,
                 "fi" => {}
                 _ if after_then && child.is_named() => {
+                    // A refusal only talks and leaves; a branch that does work and then exits
+                    // (`then docker volume rm x; exit 0`) is the guarded branch itself.
+                    if !self.only_talks(child) {
+                        return false;
+                    }
                     exits |= self.leaves(child);
                 }
                 _ => {}
             }
         }
         exits
+    }
+
+    /// Whether every command in a statement only prints or leaves (`echo …; exit 1`).
+    fn only_talks(&self, node: Node) -> bool {
+        let mut stack = vec![(node, 0usize)];
+        while let Some((n, d)) = stack.pop() {
+            if n.kind() == "command" {
+                let name = n
+                    .child_by_field_name("name")
+                    .map(|c| self.node_text(c))
+                    .unwrap_or("");
+                let talks = matches!(
+                    name,
+                    "echo"
+                        | "printf"
+                        | "exit"
+                        | "return"
+                        | "die"
+                        | "abort"
+                        | "fail"
+                        | "usage"
+                        | "log"
+                        | "error"
+                        | "warn"
+                        | "err"
+                        | "fatal"
+                        | "cat"
+                        | "logger"
+                );
+                if !talks {
+                    return false;
+                }
+                continue;
+            }
+            if d > 8 {
+                continue;
+            }
+            let mut cursor = n.walk();
+            stack.extend(n.named_children(&mut cursor).map(|c| (c, d + 1)));
+        }
+        true
     }
 
     /// Whether a statement ends in `exit`/`return` (or a `die`-style helper).
@@ -1780,5 +1826,15 @@ mongosh --eval 'db.dropDatabase()'\n";
         let rm = f.commands_named("rm").next().expect("rm");
         assert_eq!(rm.via, ["docker exec db", "sh -c"]);
         assert_eq!(rm.cwd, Dir::Unknown);
+    }
+
+    #[test]
+    fn a_branch_that_works_and_exits_is_guarded_itself() {
+        let text = "if [ \"$CONFIRM_RESET\" = yes ]; then\n  docker volume rm a\n  exit 0\nfi\ndocker volume rm b\n";
+        let f = facts(text);
+        assert_eq!(f.regions.len(), 1);
+        let r = &f.regions[0];
+        assert!(text[r.span.start()..r.span.end()].contains("rm a"));
+        assert!(!text[r.span.start()..r.span.end()].contains("rm b"));
     }
 }
