@@ -1837,4 +1837,13 @@ mongosh --eval 'db.dropDatabase()'\n";
         assert!(text[r.span.start()..r.span.end()].contains("rm a"));
         assert!(!text[r.span.start()..r.span.end()].contains("rm b"));
     }
+
+    #[test]
+    fn eval_of_literal_text_runs() {
+        let text = "CMD=\"docker compose down -v\"\neval \"$CMD\"\neval 'rm -rf /var/lib/mysql'\n";
+        let f = facts(text);
+        let programs: Vec<String> = f.commands.iter().filter_map(Command::program).collect();
+        assert_eq!(programs, ["docker", "rm"]);
+        assert_eq!(f.commands[0].via, ["eval"]);
+    }
 }
