@@ -1846,4 +1846,18 @@ mongosh --eval 'db.dropDatabase()'\n";
         assert_eq!(programs, ["docker", "rm"]);
         assert_eq!(f.commands[0].via, ["eval"]);
     }
+
+    #[test]
+    fn case_answers_and_confirm_functions_are_guards() {
+        let text = "read -r -p 'Wipe? [y/N] ' reply\ncase \"$reply\" in\n  y|Y) docker volume rm a ;;\n  *) echo skipped ;;\nesac\n\
+confirm() { read -r -p \"$1 [y/N] \" r; [ \"$r\" = y ]; }\nconfirm 'Really delete?' || exit 1\ndocker volume rm b\n";
+        let f = facts(text);
+        let guarded: Vec<&str> = f
+            .regions
+            .iter()
+            .map(|r| text[r.span.start()..r.span.end()].trim())
+            .collect();
+        assert_eq!(guarded, ["docker volume rm a", "docker volume rm b"]);
+        assert!(f.regions[1].guard.as_deref().is_some_and(|g| g.contains("confirm")));
+    }
 }
