@@ -7,6 +7,7 @@
 pub mod ci;
 pub mod cli;
 pub mod compose;
+pub mod cron;
 pub mod dotenv;
 pub mod makefile;
 pub mod markdown;
@@ -91,7 +92,8 @@ impl FileFacts {
             FileKind::GitlabCi => ci::extract_gitlab(&mut facts),
             FileKind::Makefile => makefile::extract(&mut facts),
             FileKind::Markdown => markdown::extract(&mut facts),
-            FileKind::Crontab | FileKind::Systemd => {}
+            FileKind::Crontab => cron::extract(&mut facts),
+            FileKind::Systemd => {}
         }
         facts.regions.append(&mut facts.shell.regions);
         // SQL handed to database clients by any shell source goes to the sql layer.

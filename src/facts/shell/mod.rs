@@ -1858,6 +1858,11 @@ confirm() { read -r -p \"$1 [y/N] \" r; [ \"$r\" = y ]; }\nconfirm 'Really delet
             .map(|r| text[r.span.start()..r.span.end()].trim())
             .collect();
         assert_eq!(guarded, ["docker volume rm a", "docker volume rm b"]);
-        assert!(f.regions[1].guard.as_deref().is_some_and(|g| g.contains("confirm")));
+        assert!(
+            f.regions[1]
+                .guard
+                .as_deref()
+                .is_some_and(|g| g.contains("confirm"))
+        );
     }
 }
