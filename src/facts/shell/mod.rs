@@ -4,6 +4,19 @@
 //!
 //! This is the only place that knows tree-sitter-bash node kinds. Text that is not executed
 //! (comments, strings that are only assigned, heredocs fed to `cat`) never becomes a `Command`.
+//!
+//! What rules get, per file ([`ShellFacts`]):
+//! - `commands`: every executed command after its wrappers are peeled off (`via` lists them:
+//!   `sudo`, `bash -c`, `ssh prod`, `docker exec db`, …), with `argv` words (known variables
+//!   expanded, `Word::literal`/`could_be` for partly known ones), `scopes` (function, if-branch,
+//!   case pattern, loop, `&&`/`||`, subshell), `stdin` (heredoc, here-string or piped text),
+//!   per-command `env`, and `cwd` (from `cd`); shell strings (`bash -c`, `ssh host '…'`,
+//!   `eval '…'`) are parsed again with spans mapped into the host file;
+//! - `functions`, `assignments`, [`ShellFacts::calls`] (functions, scripts, make targets) and
+//!   [`ShellFacts::function_body`];
+//! - `embedded_sql`: SQL handed to `psql`/`mysql`/`sqlite3`/`mongosh`/… for the sql layer;
+//! - `regions`: spans that run only behind a confirmation guard (moved into `FileFacts::regions`,
+//!   read through `FileFacts::guard_at`).
 
 mod calls;
 mod guards;
