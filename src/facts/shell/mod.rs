@@ -1878,4 +1878,14 @@ confirm() { read -r -p \"$1 [y/N] \" r; [ \"$r\" = y ]; }\nconfirm 'Really delet
                 .is_some_and(|g| g.contains("confirm"))
         );
     }
+
+    #[test]
+    fn and_guard_covers_its_right_side_only() {
+        let text =
+            "[ \"$I_KNOW_WHAT_I_AM_DOING\" = 1 ] && docker volume rm a\ndocker volume rm b\n";
+        let f = facts(text);
+        assert_eq!(f.regions.len(), 1);
+        let r = &f.regions[0];
+        assert_eq!(&text[r.span.start()..r.span.end()], "docker volume rm a");
+    }
 }
