@@ -16,6 +16,7 @@ pub mod secrets;
 pub mod shell;
 pub mod sql;
 pub mod stateful;
+pub mod systemd;
 pub mod targets;
 pub mod yaml;
 
@@ -93,7 +94,7 @@ impl FileFacts {
             FileKind::Makefile => makefile::extract(&mut facts),
             FileKind::Markdown => markdown::extract(&mut facts),
             FileKind::Crontab => cron::extract(&mut facts),
-            FileKind::Systemd => {}
+            FileKind::Systemd => systemd::extract(&mut facts),
         }
         facts.regions.append(&mut facts.shell.regions);
         // SQL handed to database clients by any shell source goes to the sql layer.
