@@ -4,14 +4,20 @@
 //! `FileFacts::extract` dispatches on the file's kind. Per-file facts are combined into
 //! [`repo::RepoFacts`] for rules that need the whole repository.
 
+pub mod ci;
 pub mod cli;
 pub mod compose;
+pub mod cron;
 pub mod dotenv;
+pub mod makefile;
+pub mod markdown;
 pub mod repo;
 pub mod secrets;
 pub mod shell;
 pub mod sql;
 pub mod stateful;
+pub mod systemd;
+pub mod targets;
 pub mod yaml;
 
 use crate::classify::FileKind;
@@ -96,13 +102,14 @@ impl FileFacts {
                     secrets::from_env_entries(&mut facts, &entries, &secrets::Origin::DotEnv);
                 }
             }
-            FileKind::GithubWorkflow
-            | FileKind::GitlabCi
-            | FileKind::Makefile
-            | FileKind::Markdown
-            | FileKind::Crontab
-            | FileKind::Systemd => {}
+            FileKind::GithubWorkflow => ci::extract_github(&mut facts),
+            FileKind::GitlabCi => ci::extract_gitlab(&mut facts),
+            FileKind::Makefile => makefile::extract(&mut facts),
+            FileKind::Markdown => markdown::extract(&mut facts),
+            FileKind::Crontab => cron::extract(&mut facts),
+            FileKind::Systemd => systemd::extract(&mut facts),
         }
+        facts.regions.append(&mut facts.shell.regions);
         // SQL handed to database clients by any shell source goes to the sql layer.
         sql::extract_embedded(&mut facts);
         // Passwords in any shell of the file (scripts, CI steps, compose commands), and in CI
