@@ -27,6 +27,17 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], cx: &mut Ctx) {
                 format!("{program} compose down {}", flag.word.display())
             };
             let project = targets::compose_project(repo, files, file, &call);
+            let target_context =
+                targets::compose_target_context(repo, files, &call, project.as_ref());
+            // Named in the message when it is a test or local project, since that is what
+            // lowers the level.
+            let (whose, of_project) = match (target_context, call.compose_files().first()) {
+                (Some(_), Some(name)) => (
+                    format!("Compose project `{name}`'s"),
+                    format!(", in Compose project `{name}`"),
+                ),
+                _ => ("project's".to_string(), String::new()),
+            };
             // What `down -v` removes: the project's non-external named volumes and anonymous volumes.
             let mut lost = Vec::new();
             for service in project.iter().flat_map(|p| &p.services) {
@@ -45,13 +56,16 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], cx: &mut Ctx) {
                 }
             }
             if lost.is_empty() {
-                cx.report_in(
+                let finding = cx.report_in(
                     &file.file.path,
                     command.span,
                     format!(
-                        "`{shown}` deletes the project's named and anonymous volumes, and with them any database data they hold"
+                        "`{shown}` deletes the {whose} named and anonymous volumes, and with them any database data they hold"
                     ),
                 );
+                if let Some(context) = target_context {
+                    finding.context(context);
+                }
                 continue;
             }
             let what: Vec<String> = lost
@@ -66,9 +80,12 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], cx: &mut Ctx) {
             let finding = cx.report_in(
                 &file.file.path,
                 command.span,
-                format!("`{shown}` deletes {}", what.join("; and ")),
+                format!("`{shown}` deletes {}{of_project}", what.join("; and ")),
             );
             finding.level(Level::Error);
+            if let Some(context) = target_context {
+                finding.context(context);
+            }
             for (name, service, data) in &lost {
                 match &data.declaration {
                     Some((path, span)) => {
