@@ -153,8 +153,13 @@ impl Cursor<'_> {
         match t.kind {
             TokenKind::QuotedIdent => true,
             TokenKind::Word => !NAME_STOP.iter().any(|k| t.is_kw(self.sub, k)),
-            // A substituted shell expansion in single quotes (`'${SCHEMA}'`) still names something.
-            TokenKind::Str => t.text(self.orig).contains('$'),
+            // A substituted shell expansion in single quotes (`'${SCHEMA}'`) still names something;
+            // so does a double-quoted string where a name belongs (MySQL with `ANSI_QUOTES`, or a
+            // file whose dialect was guessed wrong): the drop is real either way.
+            TokenKind::Str => {
+                let text = t.text(self.orig);
+                text.contains('$') || text.starts_with('"')
+            }
             _ => false,
         }
     }
