@@ -55,6 +55,20 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], cx: &mut Ctx) {
                     lost.push((name, service, data));
                 }
             }
+            if lost.is_empty()
+                && let Some(kept) = project.as_ref().and_then(|p| data_kept(&p.services))
+            {
+                // Every database of the project keeps its data where `down -v` does not reach.
+                cx.report_in(
+                    &file.file.path,
+                    command.span,
+                    format!(
+                        "`{shown}` deletes the {whose} named and anonymous volumes, but not its database data, which lies out of its reach: {kept}"
+                    ),
+                )
+                .level(Level::Note);
+                continue;
+            }
             if lost.is_empty() {
                 let finding = cx.report_in(
                     &file.file.path,
@@ -102,4 +116,31 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], cx: &mut Ctx) {
             }
         }
     }
+}
+
+/// Where each stateful service keeps its data, when all of it is out of `down -v`'s reach
+/// (external volumes, bind mounts); `None` when any service has data `down -v` can remove, or
+/// none declared (the image's anonymous volume).
+fn data_kept(services: &[crate::facts::repo::StatefulService]) -> Option<String> {
+    let mut kept = Vec::new();
+    for service in services {
+        if service.data.is_empty() {
+            return None;
+        }
+        for data in &service.data {
+            let place = match data.kind {
+                MountKind::Named if data.external => format!(
+                    "external volume `{}`",
+                    data.docker_name.as_deref().unwrap_or(&data.source)
+                ),
+                MountKind::Bind => format!("host directory `{}`", data.source),
+                _ => return None,
+            };
+            kept.push(format!(
+                "service `{}` ({}) keeps it in {place}",
+                service.service, service.image
+            ));
+        }
+    }
+    (!kept.is_empty()).then(|| kept.join("; "))
 }
