@@ -144,12 +144,10 @@ fn dynamic(part: &[Token], sub: &str, orig: &str, dialect: SqlDialect) -> Vec<Re
         return Vec::new();
     }
     let expr_end = (2..rest.len()).find(|&i| concat(i)).unwrap_or(rest.len());
-    let Some((first, last)) = rest.get(2).zip(rest.get(expr_end.wrapping_sub(1))) else {
+    let Some(expr) = rest.get(2..expr_end).filter(|e| !e.is_empty()) else {
         return Vec::new();
     };
-    if expr_end <= 2 {
-        return Vec::new();
-    }
+    let (first, last) = (&expr[0], &expr[expr.len() - 1]);
     let name = SqlName::new(
         orig.get(first.start..last.end).unwrap_or("").to_string(),
         Span::new(first.start, last.end),
