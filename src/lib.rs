@@ -631,11 +631,12 @@ fn finalize(findings: &mut Vec<Finding>, files: &[FileFacts], setup: &Setup) {
         };
         // A rule sets the context itself when what the command acts on decides it (a teardown
         // of a test Compose project), not the file it is written in.
-        let acts_on = finding.context != Context::Production;
-        let context = if acts_on {
-            finding.context
+        let own = file.context_at(finding.span);
+        let acts_on = finding.context != Context::Production && finding.context != own;
+        let context = if finding.context == Context::Production {
+            own
         } else {
-            file.context_at(finding.span)
+            finding.context
         };
         if finding.guard.is_none() {
             finding.guard = file.guard_at(finding.span).map(str::to_string);
