@@ -353,7 +353,11 @@ fn scan_root(path: &Path, opts: &ScanOptions, setup: &Setup) -> Result<ScanOutco
         }
     }
 
-    let repo = RepoFacts::build(&files);
+    let mut repo = RepoFacts::build(&files);
+    repo.backup_catalog = facts::backup::Catalog::with_config(
+        &opts.config.backup_commands,
+        &opts.config.backup_images,
+    );
     // Every rule runs (post rules read the others' findings); selection filters the output.
     let mut findings = run_rules(&files, &repo, setup, &mut notices);
     finalize(&mut findings, &files, setup);

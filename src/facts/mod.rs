@@ -4,6 +4,7 @@
 //! `FileFacts::extract` dispatches on the file's kind. Per-file facts are combined into
 //! [`repo::RepoFacts`] for rules that need the whole repository.
 
+pub mod backup;
 pub mod cli;
 pub mod compose;
 pub mod repo;
@@ -70,10 +71,12 @@ impl FileFacts {
             | FileKind::GitlabCi
             | FileKind::Makefile
             | FileKind::Markdown
-            | FileKind::DotEnv
-            | FileKind::Crontab
-            | FileKind::Systemd => {}
+            | FileKind::DotEnv => {}
+            FileKind::Crontab => backup::cron::extract_crontab(&mut facts),
+            FileKind::Systemd => backup::cron::extract_systemd(&mut facts),
         }
+        // Cron lines fed to `crontab -` by any shell source become scheduled commands.
+        backup::cron::extract_crontab_feeds(&mut facts);
         // SQL handed to database clients by any shell source goes to the sql layer.
         sql::extract_embedded(&mut facts);
         facts.finish();

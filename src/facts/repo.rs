@@ -2,13 +2,20 @@
 //! their entry points), built once after every file's facts are extracted.
 
 use super::FileFacts;
+use super::backup;
 
 /// Facts about the whole repository.
 #[derive(Debug, Default)]
-pub struct RepoFacts {}
+pub struct RepoFacts {
+    /// What counts as a backup mechanism (shipped table plus the config's additions; the scan
+    /// replaces it with [`backup::Catalog::with_config`]).
+    pub backup_catalog: backup::Catalog,
+}
 
 impl RepoFacts {
     pub fn build(_files: &[FileFacts]) -> RepoFacts {
-        RepoFacts {}
+        RepoFacts {
+            backup_catalog: backup::Catalog::builtin().clone(),
+        }
     }
 }
