@@ -54,6 +54,8 @@ macro_rules! rules {
 rules! {
     "compose-down-volumes" => File(compose_down_volumes),
     "docker-volume-remove" => File(docker_volume_remove),
+    "destructive-without-backup" => Post(destructive_without_backup),
+    "no-backup-strategy" => Repo(no_backup_strategy),
     "unused-suppression" => Engine,
 }
 

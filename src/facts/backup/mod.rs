@@ -979,6 +979,128 @@ fn callee(first: &str, program: &str, words: &[&str], functions: &[String]) -> O
     })
 }
 
+/// A stateful service whose data outlives its container (a named volume or a bind mount at its
+/// data directory), from a Compose file.
+#[derive(Clone, Debug)]
+pub struct DataService {
+    pub path: String,
+    pub name: String,
+    pub name_span: crate::source::Span,
+    pub image: Option<String>,
+    pub family: String,
+    pub dump_tool: String,
+    /// "volume `pgdata`", "bind mount `./data`".
+    pub storage: String,
+}
+
+/// Every stateful service with persistent data, in file order.
+pub fn data_services(files: &[super::FileFacts]) -> Vec<DataService> {
+    use super::compose::MountKind;
+    let mut out = Vec::new();
+    for file in files {
+        let Some(compose) = &file.compose else {
+            continue;
+        };
+        for service in &compose.services {
+            let Some(stateful) = &service.stateful else {
+                continue;
+            };
+            let at_data = |target: &str| {
+                let target = target.trim_end_matches('/');
+                stateful.data_dirs.iter().any(|d| {
+                    let d = d.trim_end_matches('/');
+                    d == target
+                        || d.starts_with(&format!("{target}/"))
+                        || target.starts_with(&format!("{d}/"))
+                })
+            };
+            let storage = service.mounts.iter().find_map(|m| match m.kind {
+                MountKind::Named if at_data(&m.target) => Some(format!("volume `{}`", m.source)),
+                MountKind::Bind if at_data(&m.target) => {
+                    Some(format!("bind mount `{}`", m.source))
+                }
+                _ => None,
+            });
+            let Some(storage) = storage else {
+                continue;
+            };
+            out.push(DataService {
+                path: file.file.path.clone(),
+                name: service.name.value.clone(),
+                name_span: service.name.span,
+                image: service.image.as_ref().map(|i| i.value.clone()),
+                family: stateful.family.clone(),
+                dump_tool: stateful.dump_tool.clone(),
+                storage,
+            });
+        }
+    }
+    out
+}
+
+/// Whether a backup of `family` (`None`: any) covers a database of `wanted`.
+pub fn family_covers(family: Option<&str>, wanted: &str) -> bool {
+    let norm = |f: &str| match f {
+        "mariadb" | "percona" => "mysql".to_string(),
+        "valkey" | "keydb" => "redis".to_string(),
+        "postgresql" | "postgis" | "timescaledb" => "postgres".to_string(),
+        "mongodb" => "mongo".to_string(),
+        other => other.to_string(),
+    };
+    family.is_none_or(|f| norm(f) == norm(wanted))
+}
+
+/// The dump tool of a family, for advice when no service names one.
+pub fn dump_tool_of(family: &str) -> &'static str {
+    match family {
+        "postgres" => "pg_dump",
+        "mysql" => "mysqldump",
+        "mariadb" => "mariadb-dump",
+        "mongo" => "mongodump",
+        "redis" => "redis-cli --rdb",
+        "sqlite" => "sqlite3 .backup",
+        _ => "a dump",
+    }
+}
+
+/// A backup command line for a dump tool, as advice (`pg_dump -Fc -f backup.dump <db>`).
+pub fn dump_example(tool: &str) -> String {
+    match tool {
+        "pg_dump" => "pg_dump -Fc -f backup.dump <database>".into(),
+        "pg_dumpall" => "pg_dumpall -f backup.sql".into(),
+        "mysqldump" => "mysqldump --single-transaction <database> > backup.sql".into(),
+        "mariadb-dump" => "mariadb-dump --single-transaction <database> > backup.sql".into(),
+        "mongodump" => "mongodump --archive=backup.gz --gzip".into(),
+        "redis-cli" | "redis-cli --rdb" => "redis-cli --rdb backup.rdb".into(),
+        "" => "a dump of the database or a snapshot of its volume".into(),
+        other => other.to_string(),
+    }
+}
+
+/// Whether a path looks like an up-migration by its layout (golang-migrate `N_x.up.sql`, Flyway
+/// `V1__x.sql`, sqitch `deploy/`, Prisma `migrations/*/migration.sql`, files in a `migrations`,
+/// `migrate` or `schema` folder). Down-migrations never reach the backup rule: their findings
+/// are dropped by context.
+pub fn migration_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    if !lower.ends_with(".sql") {
+        return false;
+    }
+    let name = lower.rsplit('/').next().unwrap_or(&lower);
+    let dirs: Vec<&str> = lower.split('/').collect();
+    let dirs = &dirs[..dirs.len().saturating_sub(1)];
+    let flyway = name.starts_with('v')
+        && name[1..].split("__").next().is_some_and(|v| {
+            !v.is_empty() && v.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '_')
+        })
+        && name.contains("__");
+    flyway
+        || name.ends_with(".up.sql")
+        || dirs.iter().any(|d| {
+            d.contains("migrat") || *d == "migrate" || *d == "schema" || *d == "deploy"
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,314 @@
+//! `destructive-without-backup`: see rules/destructive-without-backup.toml for what/why/fix.
+
+use std::collections::BTreeMap;
+
+use super::{Ctx, Finding};
+use crate::facts::FileFacts;
+use crate::facts::backup::path::{Analysis, At, Unit};
+use crate::facts::backup::{
+    self, DataService, StepKind, compose_service, dump_example, dump_tool_of, inner_argv,
+    program_family,
+};
+use crate::facts::repo::RepoFacts;
+use crate::levels::Level;
+use crate::source::Span;
+
+/// Findings of the shell and sql packs that destroy data, with what they lose.
+const DESTRUCTIVE: &[(&str, &str)] = &[
+    ("compose-down-volumes", "deletes the project's volumes"),
+    ("docker-volume-remove", "deletes Docker volumes"),
+    ("data-dir-delete", "deletes a database's data directory"),
+    ("drop-database", "drops a whole database"),
+    ("drop-schema", "drops a schema and everything in it"),
+    ("drop-table", "drops a table with its rows"),
+    ("truncate-table", "empties a table"),
+    ("unbounded-delete", "deletes every row of a table"),
+    ("unbounded-update", "overwrites a column in every row of a table"),
+    ("drop-column", "drops a column with its values"),
+    ("rename-column", "renames a column under running code"),
+    ("rename-table", "renames a table under running code"),
+    ("alter-column-type", "changes a column's type in a way that can lose values"),
+];
+
+/// Rules whose finding in an up-migration makes a migration run non-additive.
+const NON_ADDITIVE: &[&str] = &[
+    "drop-database",
+    "drop-schema",
+    "drop-table",
+    "truncate-table",
+    "unbounded-delete",
+    "unbounded-update",
+    "drop-column",
+    "rename-column",
+    "rename-table",
+    "alter-column-type",
+];
+
+/// Words in a script, job, target or function name that say it deploys, updates, restores or
+/// maintains.
+const PURPOSE_WORDS: &[(&str, &str)] = &[
+    ("restore", "restore"),
+    ("recover", "restore"),
+    ("rollback", "restore"),
+    ("deploy", "deploy"),
+    ("release", "deploy"),
+    ("rollout", "deploy"),
+    ("update", "update"),
+    ("upgrade", "update"),
+    ("migrat", "update"),
+    ("maint", "maintenance"),
+    ("cleanup", "maintenance"),
+    ("housekeeping", "maintenance"),
+];
+
+struct Destructive {
+    at: At,
+    span: Span,
+    /// What the step loses.
+    what: String,
+    /// The step as written (`dropdb shop`, `DROP TABLE users`).
+    step: String,
+    /// A related location (the migration holding the non-additive change).
+    related: Option<(String, Span, String)>,
+}
+
+pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding], cx: &mut Ctx) {
+    let analysis = Analysis::new(files, &repo.backup_catalog);
+    let mut steps: BTreeMap<At, Destructive> = BTreeMap::new();
+    for f in findings {
+        let Some(&(_, what)) = DESTRUCTIVE.iter().find(|(id, _)| *id == f.rule) else {
+            continue;
+        };
+        if f.level < Level::Warning {
+            continue;
+        }
+        let Some(file) = analysis.file_index(&f.path) else {
+            continue;
+        };
+        let Some(command) = analysis.command_at(file, f.span) else {
+            continue;
+        };
+        let at = At { file, command };
+        if analysis.in_compose_command(at) {
+            continue;
+        }
+        let entry = steps.entry(at).or_insert_with(|| Destructive {
+            at,
+            span: f.span,
+            what: what.to_string(),
+            step: shown(&files[file], f.span),
+            related: None,
+        });
+        if f.span.start < entry.span.start {
+            entry.span = f.span;
+            entry.what = what.to_string();
+            entry.step = shown(&files[file], f.span);
+        }
+    }
+    let migration = non_additive_migration(findings);
+    for (at, step) in analysis.all_steps() {
+        if steps.contains_key(&at) || analysis.in_compose_command(at) {
+            continue;
+        }
+        let Some(command) = files[at.file].shell.commands.get(at.command) else {
+            continue;
+        };
+        let what = match &step.kind {
+            StepKind::Restore => "replaces the database's content with a dump".to_string(),
+            StepKind::Drop if loads_later(&analysis, at) => {
+                "drops the database to load a dump into it".to_string()
+            }
+            StepKind::Migration => match &migration {
+                Some((path, _, rule)) => {
+                    format!("applies pending migrations that include a non-additive change (`{rule}` in `{path}`)")
+                }
+                None => continue,
+            },
+            _ => continue,
+        };
+        let related = match (&step.kind, &migration) {
+            (StepKind::Migration, Some((path, span, rule))) => Some((
+                path.clone(),
+                *span,
+                format!("non-additive change (`{rule}`) in a pending migration"),
+            )),
+            _ => None,
+        };
+        steps.insert(
+            at,
+            Destructive {
+                at,
+                span: command.span,
+                what,
+                step: shown(&files[at.file], command.span),
+                related,
+            },
+        );
+    }
+    let services = backup::data_services(files);
+    for d in steps.values() {
+        if analysis.covered(d.at).is_some() {
+            continue;
+        }
+        let Some(unit) = analysis.unit(d.at) else {
+            continue;
+        };
+        let file = &files[d.at.file];
+        let purpose = purpose(&analysis, &unit, d.at, file);
+        let advice = advice(&analysis, files, d.at, &services);
+        let kind = purpose.as_ref().map_or(String::new(), |p| format!(" ({p})"));
+        let finding = cx.report_in(
+            &file.file.path,
+            d.span,
+            format!(
+                "`{}` {}, and no backup step runs before it in {}{kind}: {advice}",
+                d.step, d.what, unit.description
+            ),
+        );
+        if purpose.is_some() {
+            finding.level(Level::Error);
+        }
+        if unit.entry != d.span {
+            finding.related(
+                &file.file.path,
+                unit.entry,
+                format!("entry point of the {}", unit.description),
+            );
+        }
+        if let Some((path, span, message)) = &d.related {
+            finding.related(path, *span, message.clone());
+        }
+    }
+}
+
+/// The step as a reader sees it: its first line, shortened.
+fn shown(file: &FileFacts, span: Span) -> String {
+    let text = file.file.slice(span);
+    let line = text.lines().next().unwrap_or("").trim();
+    let line = line.trim_end_matches(['\\', ';']).trim_end();
+    if line.chars().count() > 60 {
+        let cut: String = line.chars().take(57).collect();
+        format!("{cut}…")
+    } else {
+        line.to_string()
+    }
+}
+
+/// The first non-additive change found in an up-migration: (path, span, rule).
+fn non_additive_migration(findings: &[Finding]) -> Option<(String, Span, &'static str)> {
+    findings
+        .iter()
+        .filter(|f| NON_ADDITIVE.contains(&f.rule) && backup::migration_path(&f.path))
+        .min_by(|a, b| (&a.path, a.span.start).cmp(&(&b.path, b.span.start)))
+        .map(|f| (f.path.clone(), f.span, f.rule))
+}
+
+/// Whether a load (`psql < dump.sql`, `pg_restore`) follows a drop in the same unit.
+fn loads_later(analysis: &Analysis, at: At) -> bool {
+    let Some(unit) = analysis.unit(at) else {
+        return false;
+    };
+    unit.commands.iter().any(|&c| {
+        c > at.command
+            && analysis
+                .step(At {
+                    file: at.file,
+                    command: c,
+                })
+                .is_some_and(|s| matches!(s.kind, StepKind::Load | StepKind::Restore))
+    })
+}
+
+/// "a restore script", "a deploy job": by the unit's or function's name, or by what it does.
+fn purpose(analysis: &Analysis, unit: &Unit, at: At, file: &FileFacts) -> Option<String> {
+    let noun = match unit.key {
+        crate::facts::backup::path::UnitKey::Script => "script",
+        crate::facts::backup::path::UnitKey::Job(_) => "CI job",
+        crate::facts::backup::path::UnitKey::Target(_) => "make target",
+        crate::facts::backup::path::UnitKey::Runbook => "runbook",
+        crate::facts::backup::path::UnitKey::Source(_) => "scheduled job",
+    };
+    let mut names = vec![unit.name.to_ascii_lowercase()];
+    if let Some(command) = file.shell.commands.get(at.command) {
+        for scope in &command.scopes {
+            if let crate::facts::shell::Scope::Function(f) = scope {
+                names.push(f.to_ascii_lowercase());
+            }
+            if let crate::facts::shell::Scope::CaseBranch { patterns, .. } = scope {
+                names.extend(patterns.iter().map(|p| p.to_ascii_lowercase()));
+            }
+        }
+    }
+    for (word, kind) in PURPOSE_WORDS {
+        if names.iter().any(|n| n.contains(word)) {
+            return Some(format!("a {kind} {noun}, by its name"));
+        }
+    }
+    let does = |pred: &dyn Fn(&StepKind) -> bool| {
+        unit.commands.iter().any(|&c| {
+            analysis
+                .step(At {
+                    file: at.file,
+                    command: c,
+                })
+                .is_some_and(|s| pred(&s.kind))
+        })
+    };
+    if does(&|k| matches!(k, StepKind::Load | StepKind::Restore)) {
+        return Some(format!("a restore {noun}: it loads a dump"));
+    }
+    if does(&|k| matches!(k, StepKind::Migration | StepKind::Deploy)) {
+        return Some(format!("a deploy {noun}: it updates the application"));
+    }
+    None
+}
+
+/// What a backup would look like for the database the step acts on.
+fn advice(analysis: &Analysis, files: &[FileFacts], at: At, services: &[DataService]) -> String {
+    let Some(command) = files[at.file].shell.commands.get(at.command) else {
+        return "take a backup first".into();
+    };
+    let _ = analysis;
+    let by_name = compose_service(command).and_then(|s| services.iter().find(|d| d.name == s));
+    let argv = inner_argv(command);
+    let family = argv
+        .first()
+        .map(|p| p.rsplit('/').next().unwrap_or(p))
+        .and_then(program_family);
+    let service = by_name.or_else(|| {
+        let candidates: Vec<&DataService> = services
+            .iter()
+            .filter(|s| family.is_none_or(|f| backup::family_covers(Some(f), &s.family)))
+            .collect();
+        match candidates.as_slice() {
+            [only] => Some(*only),
+            _ => None,
+        }
+    });
+    match service {
+        Some(s) => {
+            let image = s
+                .image
+                .as_deref()
+                .map_or(String::new(), |i| format!(" ({i})"));
+            let tool = if s.dump_tool.is_empty() {
+                dump_tool_of(&s.family)
+            } else {
+                s.dump_tool.as_str()
+            };
+            format!(
+                "back up service `{}`{image} first, e.g. `docker compose exec -T {} {}`, and stop if it fails",
+                s.name,
+                s.name,
+                dump_example(tool)
+            )
+        }
+        None => match family {
+            Some(f) => format!(
+                "take a backup first, e.g. `{}`, and stop if it fails",
+                dump_example(dump_tool_of(f))
+            ),
+            None => "take a backup first (a dump of the database or a snapshot of its volume) and stop if it fails".into(),
+        },
+    }
+}
