@@ -7,9 +7,13 @@
 pub mod backup;
 pub mod cli;
 pub mod compose;
+pub mod dotenv;
 pub mod repo;
+pub mod secrets;
 pub mod shell;
 pub mod sql;
+pub mod stateful;
+pub mod yaml;
 
 use crate::classify::FileKind;
 use crate::levels::Context;
@@ -39,6 +43,10 @@ pub struct FileFacts {
     pub compose: Option<compose::ComposeFile>,
     /// Spans of secret values (passwords) found in the file: masked in every output.
     pub secrets: Vec<Span>,
+    /// Database credentials written in the file (values never kept; spans are in `secrets`).
+    pub credentials: Vec<secrets::Credential>,
+    /// Entries of a dotenv file (`FileKind::DotEnv`).
+    pub dotenv: Vec<compose::EnvEntry>,
     pub notices: Vec<Notice>,
 }
 
@@ -54,6 +62,8 @@ impl FileFacts {
             sql: sql::SqlFacts::default(),
             compose: None,
             secrets: Vec::new(),
+            credentials: Vec::new(),
+            dotenv: Vec::new(),
             notices: Vec::new(),
         };
         match kind {
@@ -67,11 +77,17 @@ impl FileFacts {
             }
             FileKind::Sql => sql::extract_file(&mut facts),
             FileKind::Compose | FileKind::Yaml => compose::extract_file(&mut facts),
+            FileKind::DotEnv => {
+                facts.dotenv = dotenv::entries(&facts.file.text);
+                if !secrets::is_env_template(&facts.file.path) {
+                    let entries = facts.dotenv.clone();
+                    secrets::from_env_entries(&mut facts, &entries, &secrets::Origin::DotEnv);
+                }
+            }
             FileKind::GithubWorkflow
             | FileKind::GitlabCi
             | FileKind::Makefile
-            | FileKind::Markdown
-            | FileKind::DotEnv => {}
+            | FileKind::Markdown => {}
             FileKind::Crontab => backup::cron::extract_crontab(&mut facts),
             FileKind::Systemd => backup::cron::extract_systemd(&mut facts),
         }
@@ -79,6 +95,8 @@ impl FileFacts {
         backup::cron::extract_crontab_feeds(&mut facts);
         // SQL handed to database clients by any shell source goes to the sql layer.
         sql::extract_embedded(&mut facts);
+        // Passwords in any shell of the file (scripts, CI steps, compose commands).
+        secrets::from_shell(&mut facts);
         facts.finish();
         facts
     }

@@ -145,7 +145,7 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding],
             },
         );
     }
-    let services = backup::data_services(files);
+    let services = backup::data_services(repo, files);
     for d in steps.values() {
         if analysis.covered(d.at).is_some() {
             continue;

@@ -54,6 +54,11 @@ macro_rules! rules {
 rules! {
     "compose-down-volumes" => File(compose_down_volumes),
     "docker-volume-remove" => File(docker_volume_remove),
+    "hardcoded-db-password" => File(hardcoded_db_password),
+    "db-without-volume" => File(db_without_volume),
+    "db-anonymous-volume" => File(db_anonymous_volume),
+    "db-port-public" => File(db_port_public),
+    "db-trust-auth" => File(db_trust_auth),
     "destructive-without-backup" => Post(destructive_without_backup),
     "no-backup-strategy" => Repo(no_backup_strategy),
     "unused-suppression" => Engine,

@@ -8,7 +8,7 @@ use crate::facts::repo::RepoFacts;
 use crate::levels::Context;
 
 pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], cx: &mut Ctx) {
-    let services = backup::data_services(files);
+    let services = backup::data_services(repo, files);
     if services.is_empty() {
         return;
     }
@@ -33,10 +33,11 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], cx: &mut Ctx) {
         }
     }
     for service in &services {
-        let Some(file) = files.iter().find(|f| f.file.path == service.path) else {
-            continue;
-        };
-        if file.context_at(service.name_span) != Context::Production {
+        let in_production = files
+            .iter()
+            .find(|f| f.file.path == service.path)
+            .is_some_and(|f| f.context_at(service.name_span) == Context::Production);
+        if service.context != Context::Production || !in_production {
             continue;
         }
         let by_step = mechanisms

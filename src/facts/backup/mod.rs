@@ -980,7 +980,7 @@ fn callee(first: &str, program: &str, words: &[&str], functions: &[String]) -> O
 }
 
 /// A stateful service whose data outlives its container (a named volume or a bind mount at its
-/// data directory), from a Compose file.
+/// data directory), from the repository's Compose projects.
 #[derive(Clone, Debug)]
 pub struct DataService {
     pub path: String,
@@ -991,49 +991,43 @@ pub struct DataService {
     pub dump_tool: String,
     /// "volume `pgdata`", "bind mount `./data`".
     pub storage: String,
+    /// The context of the project's base file.
+    pub context: crate::levels::Context,
 }
 
-/// Every stateful service with persistent data, in file order.
-pub fn data_services(files: &[super::FileFacts]) -> Vec<DataService> {
+/// Every stateful service with persistent data, in project order.
+pub fn data_services(repo: &super::repo::RepoFacts, files: &[super::FileFacts]) -> Vec<DataService> {
     use super::compose::MountKind;
-    let mut out = Vec::new();
-    for file in files {
-        let Some(compose) = &file.compose else {
-            continue;
-        };
-        for service in &compose.services {
-            let Some(stateful) = &service.stateful else {
-                continue;
-            };
-            let at_data = |target: &str| {
-                let target = target.trim_end_matches('/');
-                stateful.data_dirs.iter().any(|d| {
-                    let d = d.trim_end_matches('/');
-                    d == target
-                        || d.starts_with(&format!("{target}/"))
-                        || target.starts_with(&format!("{d}/"))
-                })
-            };
-            let storage = service.mounts.iter().find_map(|m| match m.kind {
-                MountKind::Named if at_data(&m.target) => Some(format!("volume `{}`", m.source)),
-                MountKind::Bind if at_data(&m.target) => {
-                    Some(format!("bind mount `{}`", m.source))
-                }
+    let mut out: Vec<DataService> = Vec::new();
+    for (project, service) in repo.stateful_services() {
+        let storage = service
+            .data
+            .iter()
+            .find_map(|d| match d.kind {
+                MountKind::Named => Some(format!(
+                    "volume `{}`",
+                    d.docker_name.as_deref().unwrap_or(&d.source)
+                )),
+                MountKind::Bind => Some(format!("bind mount `{}`", d.source)),
                 _ => None,
-            });
-            let Some(storage) = storage else {
-                continue;
-            };
-            out.push(DataService {
-                path: file.file.path.clone(),
-                name: service.name.value.clone(),
-                name_span: service.name.span,
-                image: service.image.as_ref().map(|i| i.value.clone()),
-                family: stateful.family.clone(),
-                dump_tool: stateful.dump_tool.clone(),
-                storage,
-            });
+            })
+            .unwrap_or_else(|| "a persistent volume".to_string());
+        if out
+            .iter()
+            .any(|o| o.path == service.path && o.name_span == service.span)
+        {
+            continue;
         }
+        out.push(DataService {
+            path: service.path.clone(),
+            name: service.service.clone(),
+            name_span: service.span,
+            image: (!service.image.is_empty()).then(|| service.image.clone()),
+            family: service.family.clone(),
+            dump_tool: service.dump_tool.clone(),
+            storage,
+            context: repo.context_of(project, files),
+        });
     }
     out
 }

@@ -1,0 +1,676 @@
+//! Credentials: database passwords written into the repository (Compose environment, connection
+//! URLs in any Compose value, `.env` files, shell assignments, `mysql -pSECRET`, URLs given to
+//! database clients), classified as a literal, a `${VAR:-literal}` default or a placeholder.
+//!
+//! Every credential's span is added to `FileFacts::secrets` during extraction, whether or not a
+//! rule reports it, so every output masks it. Nothing here (or anywhere) puts a secret's value in
+//! a message: a [`Credential`] carries its length and whether it is a well-known default instead.
+
+use crate::source::Span;
+
+use super::FileFacts;
+use super::compose::{EnvEntry, Interp, interpolation};
+use super::shell::{Command, Word};
+
+/// Where a credential was found.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Origin {
+    /// A service's `environment:` entry.
+    ComposeEnv { service: String },
+    /// A connection URL in a Compose value (`service` when under one).
+    ComposeUrl { service: Option<String> },
+    /// A `.env` file entry (a password variable or a URL).
+    DotEnv,
+    /// A shell assignment (`export PGPASSWORD=…`, `DATABASE_URL=…`).
+    ShellAssignment,
+    /// `mysql -pSECRET` / `--password=SECRET`.
+    ShellFlag { program: String },
+    /// A URL argument of a database client (`psql postgres://u:p@h/db`).
+    ShellUrl { program: String },
+}
+
+/// How the secret is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SecretClass {
+    /// A literal value.
+    Literal,
+    /// The default of `${VAR:-literal}`: what runs when the variable is unset.
+    Default,
+    /// An obvious placeholder (`changeme`, `<password>`): to be replaced before deploying.
+    Placeholder,
+}
+
+/// A database credential found in the file. Its value is never kept.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Credential {
+    /// The secret's own host span (masked in every output).
+    pub span: Span,
+    /// The variable name (`POSTGRES_PASSWORD`) or a description of the URL (`postgres:// URL`).
+    pub name: String,
+    pub origin: Origin,
+    pub class: SecretClass,
+    /// Length of the secret in characters.
+    pub chars: usize,
+    /// The secret is a well-known default (`postgres`, `password`, `root`, the user name).
+    pub well_known: bool,
+}
+
+/// Variables that hold a database password.
+pub fn is_password_var(name: &str) -> bool {
+    let n = name.to_ascii_uppercase();
+    if n.ends_with("_FILE") || n.contains("ALLOW_EMPTY") || n.contains("RANDOM") {
+        return false;
+    }
+    const EXACT: &[&str] = &[
+        "POSTGRES_PASSWORD",
+        "POSTGRESQL_PASSWORD",
+        "POSTGRESQL_POSTGRES_PASSWORD",
+        "PGPASSWORD",
+        "MYSQL_ROOT_PASSWORD",
+        "MYSQL_PASSWORD",
+        "MYSQL_PWD",
+        "MONGO_INITDB_ROOT_PASSWORD",
+        "MONGODB_ROOT_PASSWORD",
+        "MONGODB_PASSWORD",
+        "REDIS_PASSWORD",
+        "VALKEY_PASSWORD",
+        "ELASTIC_PASSWORD",
+        "RABBITMQ_DEFAULT_PASS",
+        "RABBITMQ_PASSWORD",
+        "MINIO_ROOT_PASSWORD",
+        "MINIO_SECRET_KEY",
+        "CLICKHOUSE_PASSWORD",
+        "NEO4J_AUTH",
+        "COUCHDB_PASSWORD",
+        "DOCKER_INFLUXDB_INIT_PASSWORD",
+        "INFLUXDB_ADMIN_PASSWORD",
+        "DB_PASSWORD",
+        "DB_PASS",
+        "DATABASE_PASSWORD",
+    ];
+    EXACT.contains(&n.as_str())
+        || (n.starts_with("MARIADB_") && n.ends_with("PASSWORD"))
+        || (n.starts_with("MYSQL_") && n.ends_with("PASSWORD"))
+        || (n.starts_with("POSTGRES") && n.ends_with("_PASSWORD"))
+        || n.ends_with("_DB_PASSWORD")
+        || n.ends_with("_DB_PASS")
+        || n.ends_with("_DATABASE_PASSWORD")
+}
+
+/// An obvious placeholder rather than a real secret.
+pub fn is_placeholder(value: &str) -> bool {
+    let v = value.trim();
+    let lower = v.to_ascii_lowercase();
+    if v.starts_with('<') && v.ends_with('>') {
+        return true;
+    }
+    if lower.len() >= 3 && lower.chars().all(|c| c == 'x' || c == '*' || c == '.') {
+        return true;
+    }
+    let squashed: String = lower.chars().filter(char::is_ascii_alphanumeric).collect();
+    const WORDS: &[&str] = &[
+        "changeme",
+        "changethis",
+        "changeit",
+        "placeholder",
+        "todo",
+        "fixme",
+        "tbd",
+        "somesecret",
+        "somepassword",
+        "secrethere",
+        "passwordhere",
+        "insertpasswordhere",
+        "enterpassword",
+    ];
+    if WORDS.contains(&squashed.as_str())
+        || squashed.starts_with("replaceme")
+        || squashed.starts_with("replacewith")
+        || squashed.starts_with("changeme")
+        || (squashed.starts_with("your")
+            && (squashed.ends_with("password")
+                || squashed.ends_with("secret")
+                || squashed.ends_with("pass")))
+    {
+        return true;
+    }
+    // `SOME_SECRET`, `YOUR_DB_PASSWORD`: an upper-case name standing for a value.
+    v.len() > 3
+        && v.contains('_')
+        && v.chars()
+            .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
+}
+
+/// A password everyone tries first.
+pub fn is_well_known(value: &str, user: Option<&str>) -> bool {
+    const DEFAULTS: &[&str] = &[
+        "postgres",
+        "password",
+        "secret",
+        "root",
+        "admin",
+        "mysql",
+        "example",
+        "pass",
+        "passwd",
+        "123456",
+        "12345678",
+        "test",
+        "mongo",
+        "mongodb",
+        "redis",
+        "guest",
+        "minioadmin",
+        "neo4j",
+        "default",
+        "changeit",
+        "letmein",
+        "qwerty",
+        "admin123",
+        "password1",
+        "postgrespw",
+    ];
+    let lower = value.to_ascii_lowercase();
+    DEFAULTS.contains(&lower.as_str()) || user.is_some_and(|u| !u.is_empty() && u == value)
+}
+
+/// A password inside a connection URL: `(scheme, user, password range)` in `text`.
+pub fn url_passwords(text: &str) -> Vec<(String, String, usize, usize)> {
+    const SCHEMES: &[&str] = &[
+        "postgres",
+        "postgresql",
+        "postgis",
+        "pgsql",
+        "mysql",
+        "mysqlx",
+        "mysql2",
+        "mariadb",
+        "mongodb",
+        "mongodb+srv",
+        "redis",
+        "rediss",
+        "valkey",
+        "amqp",
+        "amqps",
+        "clickhouse",
+        "neo4j",
+        "bolt",
+        "cockroachdb",
+        "timescaledb",
+        "couchdb",
+        "influxdb",
+    ];
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(rel) = text[from..].find("://") {
+        let sep = from + rel;
+        from = sep + 3;
+        let scheme_start = text[..sep]
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-' | ':')))
+            .map_or(0, |i| i + 1);
+        let scheme = text[scheme_start..sep].to_ascii_lowercase();
+        let base = scheme.rsplit(':').next().unwrap_or(&scheme);
+        let base = if base == "mongodb+srv" {
+            base
+        } else {
+            base.split('+').next().unwrap_or(base)
+        };
+        if !SCHEMES.contains(&base) {
+            continue;
+        }
+        let rest = &text[from..];
+        let end = rest
+            .find(|c: char| {
+                c.is_whitespace() || matches!(c, '/' | '?' | '#' | '"' | '\'' | ',' | ';')
+            })
+            .unwrap_or(rest.len());
+        let authority = &rest[..end];
+        let Some(at) = authority.rfind('@') else {
+            continue;
+        };
+        let userinfo = &authority[..at];
+        let Some(colon) = userinfo.find(':') else {
+            continue;
+        };
+        let (start, stop) = (from + colon + 1, from + at);
+        if stop > start {
+            out.push((base.to_string(), userinfo[..colon].to_string(), start, stop));
+        }
+    }
+    out
+}
+
+/// How a value as written (before interpolation) holds a secret: `None` when it holds none
+/// (`${VAR}`, `${VAR:?msg}`, empty), else the class and the secret's byte range in `raw`.
+pub fn classify_raw(raw: &str) -> Option<(SecretClass, usize, usize)> {
+    // `$${VAR}` reaches the container as `${VAR}`, for its own entrypoint to expand: not a literal.
+    if raw.trim().is_empty() || raw.contains("$$") {
+        return None;
+    }
+    let pieces = interpolation(raw);
+    let has_var = pieces.iter().any(|p| matches!(p, Interp::Var { .. }));
+    if !has_var {
+        let class = if is_placeholder(raw) {
+            SecretClass::Placeholder
+        } else {
+            SecretClass::Literal
+        };
+        return Some((class, 0, raw.len()));
+    }
+    // `${VAR:-literal}` alone: the literal is what runs when VAR is unset.
+    if let [
+        Interp::Var {
+            op: Some(op),
+            arg,
+            start,
+            end,
+            ..
+        },
+    ] = pieces.as_slice()
+        && matches!(op.as_str(), ":-" | "-")
+        && !arg.is_empty()
+        && !arg.contains('$')
+    {
+        let arg_start = end - 1 - arg.len();
+        let _ = start;
+        let class = if is_placeholder(arg) {
+            SecretClass::Placeholder
+        } else {
+            SecretClass::Default
+        };
+        return Some((class, arg_start, end - 1));
+    }
+    None
+}
+
+struct Found {
+    span: Span,
+    name: String,
+    origin: Origin,
+    class: SecretClass,
+    value_chars: usize,
+    well_known: bool,
+}
+
+fn push(facts: &mut FileFacts, f: Found) {
+    if f.span.is_empty() || facts.credentials.iter().any(|c| c.span == f.span) {
+        return;
+    }
+    facts.secrets.push(f.span);
+    facts.credentials.push(Credential {
+        span: f.span,
+        name: f.name,
+        origin: f.origin,
+        class: f.class,
+        chars: f.value_chars,
+        well_known: f.well_known,
+    });
+}
+
+/// Credentials in environment entries (Compose `environment:` or a `.env` file). `user` is the
+/// user name set next to them, for the "password equals user name" check.
+pub fn from_env_entries(facts: &mut FileFacts, entries: &[EnvEntry], origin: &Origin) {
+    let user = entries
+        .iter()
+        .find(|e| {
+            let k = e.key.value.to_ascii_uppercase();
+            k.ends_with("_USER") || k.ends_with("_USERNAME")
+        })
+        .and_then(|e| e.value.as_ref())
+        .map(|v| v.value.clone());
+    for entry in entries {
+        let Some(value) = &entry.value else { continue };
+        let raw = &value.value;
+        if is_password_var(&entry.key.value) {
+            // NEO4J_AUTH is `user/password` (or `none`).
+            let (raw_pw, shift) = if entry.key.value.eq_ignore_ascii_case("NEO4J_AUTH") {
+                match raw.split_once('/') {
+                    Some((_, pw)) => (pw, raw.len() - pw.len()),
+                    None => continue,
+                }
+            } else {
+                (raw.as_str(), 0)
+            };
+            if let Some((class, s, e)) = classify_raw(raw_pw) {
+                let secret = &raw_pw[s..e];
+                push(
+                    facts,
+                    Found {
+                        span: entry.map.span_to_host(Span::new(shift + s, shift + e)),
+                        name: entry.key.value.clone(),
+                        origin: origin.clone(),
+                        class,
+                        value_chars: secret.chars().count(),
+                        well_known: is_well_known(secret, user.as_deref()),
+                    },
+                );
+            }
+        }
+        for (scheme, user, s, e) in url_passwords(raw) {
+            let pw = &raw[s..e];
+            let Some((class, ps, pe)) = classify_raw(pw) else {
+                continue;
+            };
+            let secret = &pw[ps..pe];
+            let url_origin = match origin {
+                Origin::ComposeEnv { service } => Origin::ComposeUrl {
+                    service: Some(service.clone()),
+                },
+                other => other.clone(),
+            };
+            push(
+                facts,
+                Found {
+                    span: entry.map.span_to_host(Span::new(s + ps, s + pe)),
+                    name: format!("the {scheme}:// URL of `{}`", entry.key.value),
+                    origin: url_origin,
+                    class,
+                    value_chars: secret.chars().count(),
+                    well_known: is_well_known(secret, Some(&user)),
+                },
+            );
+        }
+    }
+}
+
+/// Credentials in a Compose value scalar that is not an environment entry (labels, commands,
+/// `x-` fields): connection URLs only.
+pub fn from_compose_scalar(
+    facts: &mut FileFacts,
+    value: &str,
+    map: &crate::source::OffsetMap,
+    service: Option<&str>,
+) {
+    for (scheme, user, s, e) in url_passwords(value) {
+        let pw = &value[s..e];
+        let Some((class, ps, pe)) = classify_raw(pw) else {
+            continue;
+        };
+        let secret = &pw[ps..pe];
+        push(
+            facts,
+            Found {
+                span: map.span_to_host(Span::new(s + ps, s + pe)),
+                name: format!("a {scheme}:// URL"),
+                origin: Origin::ComposeUrl {
+                    service: service.map(str::to_string),
+                },
+                class,
+                value_chars: secret.chars().count(),
+                well_known: is_well_known(secret, Some(&user)),
+            },
+        );
+    }
+}
+
+/// The host text of a shell word and the class of a secret it holds.
+fn shell_secret(facts: &FileFacts, word: &Word, literal: &str) -> Option<(SecretClass, Span)> {
+    if literal.is_empty() {
+        return None;
+    }
+    let host = facts.file.slice(word.span);
+    if host.contains('$') {
+        // `${VAR:-literal}` resolved by the shell layer to its default; `$VAR` unknown.
+        word.literal()?;
+        let span = locate(facts, word.span, literal);
+        let class = if is_placeholder(literal) {
+            SecretClass::Placeholder
+        } else {
+            SecretClass::Default
+        };
+        return Some((class, span));
+    }
+    let class = if is_placeholder(literal) {
+        SecretClass::Placeholder
+    } else {
+        SecretClass::Literal
+    };
+    Some((class, locate(facts, word.span, literal)))
+}
+
+/// The span of `needle` inside the host text under `within` (the whole span when not verbatim).
+fn locate(facts: &FileFacts, within: Span, needle: &str) -> Span {
+    let host = facts.file.slice(within);
+    match host.find(needle) {
+        Some(at) => Span::new(within.start() + at, within.start() + at + needle.len()),
+        None => within,
+    }
+}
+
+const MYSQL_CLIENTS: &[&str] = &[
+    "mysql",
+    "mysqldump",
+    "mysqladmin",
+    "mysqlimport",
+    "mysqlcheck",
+    "mysqlpump",
+    "mysqlsh",
+    "mariadb",
+    "mariadb-dump",
+    "mariadb-admin",
+    "mariadb-import",
+    "mariadb-check",
+];
+
+const DB_CLIENTS: &[&str] = &[
+    "psql",
+    "pg_dump",
+    "pg_dumpall",
+    "pg_restore",
+    "pg_basebackup",
+    "pgbench",
+    "pg_isready",
+    "mongosh",
+    "mongo",
+    "mongodump",
+    "mongorestore",
+    "mongoexport",
+    "mongoimport",
+    "redis-cli",
+    "migrate",
+    "dbmate",
+    "goose",
+    "atlas",
+    "sqitch",
+    "usql",
+    "pgcli",
+    "mycli",
+    "liquibase",
+    "flyway",
+];
+
+/// Credentials in the file's shell (scripts and shell embedded anywhere).
+pub fn from_shell(facts: &mut FileFacts) {
+    let mut found = Vec::new();
+    for a in &facts.shell.assignments {
+        let Some(literal) = a.value.literal() else {
+            // A URL whose password is literal though other parts are expansions.
+            continue;
+        };
+        if is_password_var(&a.name)
+            && let Some((class, span)) = shell_secret(facts, &a.value, &literal)
+        {
+            found.push(Found {
+                span,
+                name: a.name.clone(),
+                origin: Origin::ShellAssignment,
+                class,
+                value_chars: literal.chars().count(),
+                well_known: is_well_known(&literal, None),
+            });
+        }
+        found.extend(shell_urls(
+            facts,
+            &a.value,
+            &format!("in `{}`", a.name),
+            Origin::ShellAssignment,
+        ));
+    }
+    for command in &facts.shell.commands {
+        let Some(program) = command.program() else {
+            continue;
+        };
+        if MYSQL_CLIENTS.contains(&program.as_str()) {
+            found.extend(mysql_password(facts, command, &program));
+        }
+        if MYSQL_CLIENTS.contains(&program.as_str()) || DB_CLIENTS.contains(&program.as_str()) {
+            for word in command.args() {
+                found.extend(shell_urls(
+                    facts,
+                    word,
+                    &format!("given to `{program}`"),
+                    Origin::ShellUrl {
+                        program: program.clone(),
+                    },
+                ));
+            }
+        }
+    }
+    for f in found {
+        push(facts, f);
+    }
+}
+
+fn shell_urls(facts: &FileFacts, word: &Word, what: &str, origin: Origin) -> Vec<Found> {
+    // Read the word as written: `$VAR` in a URL's password is not a literal.
+    let host = facts.file.slice(word.span);
+    let mut out = Vec::new();
+    for (scheme, user, s, e) in url_passwords(host) {
+        let pw = &host[s..e];
+        let Some((class, ps, pe)) = classify_raw(pw) else {
+            continue;
+        };
+        let secret = &pw[ps..pe];
+        out.push(Found {
+            span: Span::new(word.span.start() + s + ps, word.span.start() + s + pe),
+            name: format!("the {scheme}:// URL {what}"),
+            origin: origin.clone(),
+            class,
+            value_chars: secret.chars().count(),
+            well_known: is_well_known(secret, Some(&user)),
+        });
+    }
+    out
+}
+
+/// `-pSECRET` or `--password=SECRET` (`-p` alone prompts; `-P` is the port).
+fn mysql_password(facts: &FileFacts, command: &Command, program: &str) -> Vec<Found> {
+    let mut out = Vec::new();
+    for word in command.args() {
+        let Some(text) = word.literal() else {
+            let display = word.display();
+            if display.starts_with("-p") || display.starts_with("--password=") {
+                // `-p$DB_PASS`: not a literal.
+                continue;
+            }
+            continue;
+        };
+        let secret = if let Some(v) = text.strip_prefix("--password=") {
+            v
+        } else if let Some(v) = text.strip_prefix("-p") {
+            if text.starts_with("--") {
+                continue;
+            }
+            v
+        } else {
+            continue;
+        };
+        if secret.is_empty() {
+            continue;
+        }
+        if let Some((class, span)) = shell_secret(facts, word, secret) {
+            out.push(Found {
+                span,
+                name: format!("given with `{program} -p`"),
+                origin: Origin::ShellFlag {
+                    program: program.to_string(),
+                },
+                class,
+                value_chars: secret.chars().count(),
+                well_known: is_well_known(secret, None),
+            });
+        }
+    }
+    out
+}
+
+/// A `.env.example`/`.sample`/`.template`/`.dist` file: documentation, not configuration.
+pub fn is_env_template(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    [
+        "example", "sample", "template", "dist", "tmpl", "tpl", "defaults",
+    ]
+    .iter()
+    .any(|t| name.split(['.', '-', '_']).any(|p| p == *t))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_names() {
+        for n in [
+            "POSTGRES_PASSWORD",
+            "MARIADB_ROOT_PASSWORD",
+            "APP_DB_PASSWORD",
+            "PGPASSWORD",
+            "NEO4J_AUTH",
+        ] {
+            assert!(is_password_var(n), "{n}");
+        }
+        for n in [
+            "POSTGRES_PASSWORD_FILE",
+            "MYSQL_ALLOW_EMPTY_PASSWORD",
+            "MYSQL_RANDOM_ROOT_PASSWORD",
+            "POSTGRES_USER",
+        ] {
+            assert!(!is_password_var(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn raw_values() {
+        assert_eq!(classify_raw("${PW}"), None);
+        assert_eq!(classify_raw("${PW:?set it}"), None);
+        assert_eq!(classify_raw(""), None);
+        assert_eq!(classify_raw("hunter2"), Some((SecretClass::Literal, 0, 7)));
+        assert_eq!(
+            classify_raw("${PW:-hunter2}"),
+            Some((SecretClass::Default, 6, 13))
+        );
+        assert_eq!(
+            classify_raw("changeme").map(|c| c.0),
+            Some(SecretClass::Placeholder)
+        );
+        assert_eq!(
+            classify_raw("<password>").map(|c| c.0),
+            Some(SecretClass::Placeholder)
+        );
+        assert_eq!(
+            classify_raw("SOME_SECRET").map(|c| c.0),
+            Some(SecretClass::Placeholder)
+        );
+    }
+
+    #[test]
+    fn urls() {
+        let t = "DATABASE_URL=postgresql+psycopg2://app:pw1@db:5432/app?x=1 redis://:pw2@cache:6379 mongodb+srv://u@h/x";
+        let found = url_passwords(t);
+        let pws: Vec<&str> = found.iter().map(|(_, _, s, e)| &t[*s..*e]).collect();
+        assert_eq!(pws, ["pw1", "pw2"]);
+        assert_eq!(found[0].0, "postgresql");
+        assert!(url_passwords("https://user:pw@example.com/").is_empty());
+    }
+
+    #[test]
+    fn templates() {
+        assert!(is_env_template(".env.example"));
+        assert!(is_env_template("config/.env.sample"));
+        assert!(is_env_template("env.template"));
+        assert!(!is_env_template(".env"));
+        assert!(!is_env_template(".env.production"));
+    }
+}

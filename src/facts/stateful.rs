@@ -1,0 +1,230 @@
+//! The stateful-images table: which images hold data and where (`rules/stateful-images.toml`,
+//! shipped as data and read once), plus the user's `[[stateful-images]]` from the config file.
+//!
+//! This module only answers "is this image stateful, and where does it keep its data"; deciding
+//! whether a service's data is persisted is `compose.rs`'s job.
+
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::config::StatefulImage;
+
+const TABLE: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/rules/stateful-images.toml"
+));
+
+/// One `[[image]]` entry of the table.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ImageEntry {
+    pub family: String,
+    pub images: Vec<String>,
+    #[serde(default)]
+    pub data_dirs: Vec<String>,
+    pub data_dir_env: Option<String>,
+    pub data_dir_arg: Option<String>,
+    #[serde(default)]
+    pub from_major: Vec<FromMajor>,
+    #[serde(default)]
+    pub ports: Vec<u16>,
+    pub dump_tool: String,
+    #[serde(default)]
+    pub persistence: Persistence,
+    #[serde(default)]
+    pub persistence_flags: Vec<String>,
+    #[serde(default)]
+    pub persistence_env: Vec<String>,
+    #[serde(default)]
+    pub password_env: Vec<String>,
+}
+
+/// Data directories from an image major version on (`{major}` is replaced by the version).
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FromMajor {
+    pub major: u32,
+    pub data_dirs: Vec<String>,
+}
+
+/// When an image keeps data.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Persistence {
+    /// Always (databases).
+    #[default]
+    Always,
+    /// Only when the command line turns persistence on (Redis: `--appendonly yes`, `--save 60 1`).
+    Flags,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TableFile {
+    image: Vec<ImageEntry>,
+}
+
+/// The table of stateful images.
+#[derive(Clone, Debug, Default)]
+pub struct StatefulTable {
+    pub entries: Vec<ImageEntry>,
+}
+
+impl StatefulTable {
+    /// The shipped table (parsed once; a broken table is a build-time bug caught by the tests).
+    pub fn builtin() -> &'static StatefulTable {
+        static BUILTIN: OnceLock<StatefulTable> = OnceLock::new();
+        BUILTIN.get_or_init(|| {
+            let file: TableFile = toml::from_str(TABLE).unwrap_or_default();
+            StatefulTable {
+                entries: file.image,
+            }
+        })
+    }
+
+    /// The shipped table with the user's extra images in front (they win over shipped entries).
+    pub fn with_config(extra: &[StatefulImage]) -> StatefulTable {
+        let mut entries: Vec<ImageEntry> = extra
+            .iter()
+            .map(|x| ImageEntry {
+                family: x.image.rsplit('/').next().unwrap_or(&x.image).to_string(),
+                images: vec![x.image.clone()],
+                data_dirs: x.data_dirs.clone(),
+                dump_tool: x.dump_tool.clone().unwrap_or_default(),
+                ..ImageEntry::default()
+            })
+            .collect();
+        entries.extend(Self::builtin().entries.iter().cloned());
+        StatefulTable { entries }
+    }
+
+    /// The entry for an image path (`postgres`, `bitnami/postgresql`, `docker.io/library/mysql`,
+    /// without the tag).
+    pub fn lookup(&self, path: &str) -> Option<&ImageEntry> {
+        let path = path.to_ascii_lowercase();
+        let short = normalise_path(&path);
+        self.entries.iter().find(|e| {
+            e.images.iter().any(|pattern| {
+                let pattern = normalise_path(pattern);
+                match pattern.strip_suffix("/*") {
+                    Some(ns) => short.starts_with(&format!("{ns}/")),
+                    None => short == pattern || path == pattern,
+                }
+            })
+        })
+    }
+}
+
+/// `docker.io/library/postgres` and `library/postgres` are `postgres`.
+fn normalise_path(path: &str) -> String {
+    let p = path
+        .strip_prefix("docker.io/")
+        .or_else(|| path.strip_prefix("index.docker.io/"))
+        .or_else(|| path.strip_prefix("registry-1.docker.io/"))
+        .unwrap_or(path);
+    p.strip_prefix("library/").unwrap_or(p).to_string()
+}
+
+impl ImageEntry {
+    /// The data directories for an image major version (`None`: unknown tag, all layouts count).
+    pub fn data_dirs_for(&self, major: Option<u32>) -> Vec<String> {
+        let versioned = self
+            .from_major
+            .iter()
+            .filter(|f| major.is_some_and(|m| m >= f.major))
+            .max_by_key(|f| f.major);
+        if let (Some(v), Some(m)) = (versioned, major) {
+            return v
+                .data_dirs
+                .iter()
+                .map(|d| d.replace("{major}", &m.to_string()))
+                .collect();
+        }
+        let mut dirs = self.data_dirs.clone();
+        if major.is_none() {
+            // `latest` or an unknown tag: the newest layout is as likely as the old one.
+            for f in &self.from_major {
+                for d in &f.data_dirs {
+                    let latest = LATEST_MAJOR.max(f.major);
+                    dirs.push(d.replace("{major}", &latest.to_string()));
+                }
+            }
+        }
+        dirs
+    }
+}
+
+/// The newest major version assumed for `latest` tags of versioned layouts (postgres).
+const LATEST_MAJOR: u32 = 18;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_table_parses_and_covers_the_catalogue() {
+        let file: TableFile = toml::from_str(TABLE).expect("rules/stateful-images.toml parses");
+        assert!(file.image.len() > 20);
+        let t = StatefulTable::builtin();
+        for (image, family) in [
+            ("postgres", "postgres"),
+            ("docker.io/library/postgres", "postgres"),
+            ("postgis/postgis", "postgres"),
+            ("timescale/timescaledb", "postgres"),
+            ("supabase/postgres", "postgres"),
+            ("bitnami/postgresql", "postgres"),
+            ("mysql", "mysql"),
+            ("mariadb", "mariadb"),
+            ("percona", "mysql"),
+            ("mongo", "mongo"),
+            ("redis", "redis"),
+            ("valkey/valkey", "redis"),
+            ("eqalpha/keydb", "redis"),
+            ("elasticsearch", "elasticsearch"),
+            ("opensearchproject/opensearch", "opensearch"),
+            ("clickhouse/clickhouse-server", "clickhouse"),
+            ("influxdb", "influxdb"),
+            ("neo4j", "neo4j"),
+            ("cassandra", "cassandra"),
+            ("couchdb", "couchdb"),
+            ("rabbitmq", "rabbitmq"),
+            ("minio/minio", "minio"),
+            ("bitnami/etcd", "etcd"),
+            ("zookeeper", "zookeeper"),
+            ("bitnami/kafka", "kafka"),
+        ] {
+            assert_eq!(
+                t.lookup(image).map(|e| e.family.as_str()),
+                Some(family),
+                "{image}"
+            );
+        }
+        assert!(t.lookup("nginx").is_none());
+        assert!(t.lookup("bitnami/nginx").is_none());
+    }
+
+    #[test]
+    fn postgres_18_moved_its_data() {
+        let pg = StatefulTable::builtin().lookup("postgres").expect("pg");
+        assert_eq!(pg.data_dirs_for(Some(16)), ["/var/lib/postgresql/data"]);
+        assert_eq!(
+            pg.data_dirs_for(Some(18)),
+            ["/var/lib/postgresql/18/docker"]
+        );
+        assert_eq!(pg.data_dirs_for(None).len(), 2);
+    }
+
+    #[test]
+    fn config_entries_come_first() {
+        let t = StatefulTable::with_config(&[StatefulImage {
+            image: "acme/ledger".into(),
+            data_dirs: vec!["/srv/ledger".into()],
+            dump_tool: None,
+        }]);
+        assert_eq!(
+            t.lookup("acme/ledger").map(|e| e.data_dirs.clone()),
+            Some(vec!["/srv/ledger".to_string()])
+        );
+    }
+}

@@ -1,0 +1,55 @@
+//! `db-port-public`: see rules/db-port-public.toml for what/why/fix.
+
+use super::Ctx;
+use crate::facts::FileFacts;
+use crate::facts::compose::{Service, database_entry};
+use crate::facts::repo::RepoFacts;
+use crate::facts::secrets::{Origin, SecretClass};
+use crate::levels::Level;
+
+pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
+    let Some(model) = &file.compose else { return };
+    for own in &model.services {
+        let service = repo
+            .merged_service(&file.file.path, &own.name.value)
+            .unwrap_or(own);
+        let Some(entry) = database_entry(service) else { continue };
+        let weak = weak_auth(file, service);
+        for port in own.ports.iter().filter(|p| p.is_public()) {
+            let shown = match &port.published {
+                Some(published) => format!("{published}:{}", port.target),
+                None => port.target.clone(),
+            };
+            let mut message = format!(
+                "Service `{}` ({}) publishes port `{shown}` on all interfaces: anyone who can reach the host can connect to the {} database.",
+                own.name.value,
+                service.image_display(),
+                entry.family
+            );
+            let level = if let Some(why) = &weak {
+                message.push_str(&format!(" Its {why}."));
+                Level::Error
+            } else {
+                Level::Warning
+            };
+            cx.report(port.span, message).level(level);
+        }
+    }
+}
+
+/// Why the service is easy to log in to, if it is.
+fn weak_auth(file: &FileFacts, service: &Service) -> Option<String> {
+    let name = &service.name.value;
+    for c in &file.credentials {
+        let ours = matches!(&c.origin, Origin::ComposeEnv { service } if service == name)
+            || matches!(&c.origin, Origin::ComposeUrl { service: Some(s) } if s == name);
+        if ours && c.class != SecretClass::Placeholder {
+            return Some(if c.well_known {
+                "password is a hardcoded well-known default".into()
+            } else {
+                "password is hardcoded in the repository".into()
+            });
+        }
+    }
+    crate::facts::compose::trust_auth(service).map(|(what, _)| format!("authentication is off ({what})"))
+}

@@ -1,0 +1,62 @@
+//! `db-without-volume`: see rules/db-without-volume.toml for what/why/fix.
+
+use super::Ctx;
+use crate::facts::FileFacts;
+use crate::facts::compose::MountKind;
+use crate::facts::repo::RepoFacts;
+
+pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
+    let Some(model) = &file.compose else { return };
+    for own in &model.services {
+        // Judge the service as Compose runs it: with its override (or base) merged.
+        let service = repo
+            .merged_service(&file.file.path, &own.name.value)
+            .unwrap_or(own);
+        let Some(stateful) = &service.stateful else { continue };
+        if own.stateful.is_none() && own.mounts.is_empty() {
+            // Only an override's fragment of the service: reported where the image is.
+            continue;
+        }
+        if service.data_mount().is_some() {
+            continue;
+        }
+        let mounts: Vec<_> = stateful
+            .data_dirs
+            .iter()
+            .filter_map(|d| service.mount_at(d))
+            .collect();
+        if mounts.iter().any(|m| m.kind == MountKind::Anonymous) {
+            continue; // db-anonymous-volume's case
+        }
+        let dir = stateful.data_dirs.first().cloned().unwrap_or_default();
+        let image = service.image_display();
+        let why = stateful
+            .persistence
+            .as_ref()
+            .map(|p| format!(" (persistence is on: {p})"))
+            .unwrap_or_default();
+        let name = &own.name.value;
+        if let Some(tmpfs) = mounts.iter().find(|m| m.kind == MountKind::Tmpfs) {
+            let span = own
+                .mounts
+                .iter()
+                .find(|m| m.target == tmpfs.target)
+                .map_or(own.name.span, |m| m.span);
+            cx.report(
+                span,
+                format!(
+                    "Service `{name}` ({image}) keeps its {} data on a tmpfs at `{}`{why}: it lives in memory and is lost at every restart.",
+                    stateful.family, tmpfs.target
+                ),
+            );
+            continue;
+        }
+        cx.report(
+            own.name.span,
+            format!(
+                "Service `{name}` ({image}) has no volume at its data directory `{dir}`{why}: its {} data lives in the container and is lost by `docker compose down`, an image update or a recreation.",
+                stateful.family
+            ),
+        );
+    }
+}

@@ -1,0 +1,67 @@
+//! `hardcoded-db-password`: see rules/hardcoded-db-password.toml for what/why/fix.
+
+use super::Ctx;
+use crate::facts::FileFacts;
+use crate::facts::repo::RepoFacts;
+use crate::facts::secrets::{Origin, SecretClass};
+use crate::levels::Level;
+
+pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
+    for c in &file.credentials {
+        // The value is never shown: only its length and whether everyone would guess it.
+        let what = format!(
+            "a literal of {} character{}{}",
+            c.chars,
+            if c.chars == 1 { "" } else { "s" },
+            if c.well_known {
+                ", a well-known default password"
+            } else {
+                ""
+            }
+        );
+        let place = match &c.origin {
+            Origin::ComposeEnv { service } => format!("`{}` of service `{service}`", c.name),
+            Origin::ComposeUrl {
+                service: Some(service),
+            } => format!("{} in service `{service}`", c.name),
+            Origin::ComposeUrl { service: None } => c.name.clone(),
+            Origin::DotEnv => format!("`{}` in this env file", c.name),
+            Origin::ShellAssignment => format!("`{}`", c.name),
+            Origin::ShellFlag { .. } | Origin::ShellUrl { .. } => c.name.clone(),
+        };
+        let subject = if c.name.contains("://") {
+            format!("The password in {place}")
+        } else {
+            format!("The database password {place}")
+        };
+        match c.class {
+            SecretClass::Literal => {
+                cx.report(
+                    c.span,
+                    format!(
+                        "{subject} is hardcoded ({what}): anyone with the repository can log in to the database."
+                    ),
+                );
+            }
+            SecretClass::Default => {
+                cx.report(
+                    c.span,
+                    format!(
+                        "{subject} falls back to a hardcoded default ({what}) when the variable is unset: production gets it whenever the variable is forgotten."
+                    ),
+                )
+                .level(Level::Warning)
+                .help("Require the variable instead of defaulting it: `${VAR:?set VAR}`, or use a `_FILE` variable with a Compose secret");
+            }
+            SecretClass::Placeholder => {
+                cx.report(
+                    c.span,
+                    format!(
+                        "{subject} is a placeholder ({what}): replace it before deploying."
+                    ),
+                )
+                .level(Level::Note);
+            }
+        }
+    }
+}
