@@ -5,9 +5,12 @@
 //! [`repo::RepoFacts`] for rules that need the whole repository.
 
 pub mod backup;
+pub mod ci;
 pub mod cli;
 pub mod compose;
 pub mod dotenv;
+pub mod makefile;
+pub mod markdown;
 pub mod repo;
 pub mod secrets;
 pub mod shell;
@@ -84,15 +87,16 @@ impl FileFacts {
                     secrets::from_env_entries(&mut facts, &entries, &secrets::Origin::DotEnv);
                 }
             }
-            FileKind::GithubWorkflow
-            | FileKind::GitlabCi
-            | FileKind::Makefile
-            | FileKind::Markdown => {}
+            FileKind::GithubWorkflow => ci::extract_github(&mut facts),
+            FileKind::GitlabCi => ci::extract_gitlab(&mut facts),
+            FileKind::Makefile => makefile::extract(&mut facts),
+            FileKind::Markdown => markdown::extract(&mut facts),
             FileKind::Crontab => backup::cron::extract_crontab(&mut facts),
             FileKind::Systemd => backup::cron::extract_systemd(&mut facts),
         }
         // Cron lines fed to `crontab -` by any shell source become scheduled commands.
         backup::cron::extract_crontab_feeds(&mut facts);
+        facts.regions.append(&mut facts.shell.regions);
         // SQL handed to database clients by any shell source goes to the sql layer.
         sql::extract_embedded(&mut facts);
         // Passwords in any shell of the file (scripts, CI steps, compose commands).

@@ -1,6 +1,6 @@
 //! `destructive-without-backup`: see rules/destructive-without-backup.toml for what/why/fix.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Ctx, Finding};
 use crate::facts::FileFacts;
@@ -12,6 +12,7 @@ use crate::facts::backup::{
 use crate::facts::repo::RepoFacts;
 use crate::levels::Level;
 use crate::source::Span;
+use crate::suppress;
 
 /// Findings of the shell and sql packs that destroy data, with what they lose.
 const DESTRUCTIVE: &[(&str, &str)] = &[
@@ -75,6 +76,8 @@ struct Destructive {
 pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding], cx: &mut Ctx) {
     let analysis = Analysis::new(files, &repo.backup_catalog);
     let mut steps: BTreeMap<At, Destructive> = BTreeMap::new();
+    let mut suppressions: BTreeMap<usize, Vec<suppress::Suppression>> = BTreeMap::new();
+    let mut intended: BTreeSet<At> = BTreeSet::new();
     for f in findings {
         let Some(&(_, what)) = DESTRUCTIVE.iter().find(|(id, _)| *id == f.rule) else {
             continue;
@@ -85,10 +88,22 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding],
         let Some(file) = analysis.file_index(&f.path) else {
             continue;
         };
+        // A step whose own finding is suppressed was judged intended: no backup is asked for.
+        let marks = suppressions
+            .entry(file)
+            .or_insert_with(|| suppress::parse(&files[file].file));
+        let line = files[file].file.position(f.span.start()).line;
+        let aliases = super::lookup(f.rule)
+            .map(|m| m.aliases.clone())
+            .unwrap_or_default();
         let Some(command) = analysis.command_at(file, f.span) else {
             continue;
         };
         let at = At { file, command };
+        if marks.iter().any(|s| s.covers(f.rule, &aliases, line)) {
+            intended.insert(at);
+            continue;
+        }
         if analysis.in_compose_command(at) {
             continue;
         }
@@ -107,7 +122,7 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding],
     }
     let migration = non_additive_migration(findings);
     for (at, step) in analysis.all_steps() {
-        if steps.contains_key(&at) || analysis.in_compose_command(at) {
+        if steps.contains_key(&at) || intended.contains(&at) || analysis.in_compose_command(at) {
             continue;
         }
         let Some(command) = files[at.file].shell.commands.get(at.command) else {

@@ -106,8 +106,13 @@ pub fn extract_systemd(facts: &mut FileFacts) {
         };
         if !matches!(
             key.trim(),
-            "ExecStart" | "ExecStartPre" | "ExecStartPost" | "ExecStop" | "ExecStopPost"
-                | "ExecReload" | "ExecCondition"
+            "ExecStart"
+                | "ExecStartPre"
+                | "ExecStartPost"
+                | "ExecStop"
+                | "ExecStopPost"
+                | "ExecReload"
+                | "ExecCondition"
         ) {
             continue;
         }

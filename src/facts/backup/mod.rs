@@ -273,7 +273,12 @@ fn unwrap_docker(words: &[String], depth: usize) -> Vec<String> {
     let program = basename(&words[0]);
     let compose = program.ends_with("compose")
         || words.get(1).is_some_and(|w| w == "compose")
-        || words.iter().skip(1).take_while(|w| w.starts_with('-')).count() > 0
+        || words
+            .iter()
+            .skip(1)
+            .take_while(|w| w.starts_with('-'))
+            .count()
+            > 0
             && words.iter().any(|w| w == "compose");
     const VALUE: &[&str] = &[
         "-u",
@@ -570,8 +575,7 @@ fn backup_kind(program: &str, words: &[&str], command: &Command) -> Option<StepK
                 .then_some(())?;
             any
         }
-        "doctl" => (words.contains(&"snapshot") || words.contains(&"snapshots"))
-            .then_or_none(any),
+        "doctl" => (words.contains(&"snapshot") || words.contains(&"snapshots")).then_or_none(any),
         "tar" | "cp" | "rsync" => copy_of_data(program, words, command),
         "docker" | "podman" if words.first() == Some(&"cp") => {
             words.iter().skip(1).any(|w| data_like(w)).then_some(())?;
@@ -631,7 +635,7 @@ fn copy_of_data(program: &str, words: &[&str], command: &Command) -> Option<Step
     let any = Some(StepKind::Backup { family: None });
     let creates = match program {
         "tar" => {
-            words.iter().any(|w| *w == "--create")
+            words.contains(&"--create")
                 || words.first().is_some_and(|w| {
                     let w = w.trim_start_matches('-');
                     !w.is_empty()
@@ -720,7 +724,9 @@ fn is_migration_run(program: &str, words: &[&str], command: &Command, host: &str
         "artisan" => has(words, "migrate"),
         "dbmate" => has(words, "up") || has(words, "migrate"),
         "sqitch" => has(words, "deploy"),
-        "knex" => words.iter().any(|w| w.starts_with("migrate:latest") || *w == "migrate:up"),
+        "knex" => words
+            .iter()
+            .any(|w| w.starts_with("migrate:latest") || *w == "migrate:up"),
         "sequelize" | "sequelize-cli" => has(words, "db:migrate"),
         "typeorm" | "typeorm-ts-node-commonjs" => has(words, "migration:run"),
         "diesel" => seq(words, &["migration", "run"]),
@@ -790,9 +796,7 @@ fn file_arg(words: &[&str]) -> Option<String> {
 fn after_on_line<'h>(host: &'h str, command: &Command) -> &'h str {
     let start = command.span.end().min(host.len());
     let rest = host.get(start..).unwrap_or("");
-    let end = rest
-        .find(['\n', ';', '|', '&'])
-        .unwrap_or(rest.len());
+    let end = rest.find(['\n', ';', '|', '&']).unwrap_or(rest.len());
     &rest[..end]
 }
 
@@ -996,7 +1000,10 @@ pub struct DataService {
 }
 
 /// Every stateful service with persistent data, in project order.
-pub fn data_services(repo: &super::repo::RepoFacts, files: &[super::FileFacts]) -> Vec<DataService> {
+pub fn data_services(
+    repo: &super::repo::RepoFacts,
+    files: &[super::FileFacts],
+) -> Vec<DataService> {
     use super::compose::MountKind;
     let mut out: Vec<DataService> = Vec::new();
     for (project, service) in repo.stateful_services() {
@@ -1085,14 +1092,16 @@ pub fn migration_path(path: &str) -> bool {
     let dirs = &dirs[..dirs.len().saturating_sub(1)];
     let flyway = name.starts_with('v')
         && name[1..].split("__").next().is_some_and(|v| {
-            !v.is_empty() && v.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '_')
+            !v.is_empty()
+                && v.chars()
+                    .all(|c| c.is_ascii_digit() || c == '.' || c == '_')
         })
         && name.contains("__");
     flyway
         || name.ends_with(".up.sql")
-        || dirs.iter().any(|d| {
-            d.contains("migrat") || *d == "migrate" || *d == "schema" || *d == "deploy"
-        })
+        || dirs
+            .iter()
+            .any(|d| d.contains("migrat") || *d == "migrate" || *d == "schema" || *d == "deploy")
 }
 
 #[cfg(test)]
@@ -1129,7 +1138,10 @@ mod tests {
             c.sidecar("prodrigestivill/postgres-backup-local:16"),
             Some(&["postgres".to_string()][..])
         );
-        assert!(c.sidecar("docker.io/offen/docker-volume-backup:v2").is_some());
+        assert!(
+            c.sidecar("docker.io/offen/docker-volume-backup:v2")
+                .is_some()
+        );
         assert!(c.sidecar("postgres:16").is_none());
         let extended = Catalog::with_config(&["acme-dump --all".into()], &["acme/pg-saver".into()]);
         assert!(extended.sidecar("acme/pg-saver:1").is_some());
@@ -1189,15 +1201,15 @@ mod tests {
             k("migrate -path db/migrations -database $URL up"),
             Some(StepKind::Migration)
         );
-        assert_eq!(k("pg_restore --clean -d shop x.dump"), Some(StepKind::Restore));
+        assert_eq!(
+            k("pg_restore --clean -d shop x.dump"),
+            Some(StepKind::Restore)
+        );
         assert_eq!(k("pg_restore -Fc -d shop x.dump"), Some(StepKind::Load));
         assert_eq!(k("pg_restore -cC -d shop x.dump"), Some(StepKind::Restore));
         assert_eq!(k("dropdb shop"), Some(StepKind::Drop));
         assert_eq!(k("psql -d shop < dump.sql"), Some(StepKind::Load));
-        assert_eq!(
-            k("psql -c 'DROP DATABASE shop'"),
-            Some(StepKind::Drop)
-        );
+        assert_eq!(k("psql -c 'DROP DATABASE shop'"), Some(StepKind::Drop));
         assert_eq!(
             k("./scripts/backup.sh"),
             Some(StepKind::Call(Callee::Script {

@@ -128,9 +128,9 @@ impl<'a> Analysis<'a> {
     /// Every classified command of every file.
     pub fn all_steps(&self) -> impl Iterator<Item = (At, &Step)> {
         self.steps.iter().enumerate().flat_map(|(file, cmds)| {
-            cmds.iter().enumerate().filter_map(move |(command, s)| {
-                s.as_ref().map(|s| (At { file, command }, s))
-            })
+            cmds.iter()
+                .enumerate()
+                .filter_map(move |(command, s)| s.as_ref().map(|s| (At { file, command }, s)))
         })
     }
 
@@ -197,7 +197,9 @@ impl<'a> Analysis<'a> {
             .commands
             .iter()
             .enumerate()
-            .filter(|(i, o)| *i != at.command && o.source != c.source && o.span.contains(source.span))
+            .filter(|(i, o)| {
+                *i != at.command && o.source != c.source && o.span.contains(source.span)
+            })
             .min_by_key(|(_, o)| o.span.len())
             .map(|(i, _)| i)
     }
@@ -292,9 +294,9 @@ impl<'a> Analysis<'a> {
             UnitKey::Job(job) => (
                 format!("CI job `{job}` of `{path}`"),
                 job.clone(),
-                first_source_span(&|o| {
-                    matches!(o, ShellOrigin::WorkflowStep { job: j } | ShellOrigin::GitlabJob { job: j } if j == job)
-                }),
+                first_source_span(
+                    &|o| matches!(o, ShellOrigin::WorkflowStep { job: j } | ShellOrigin::GitlabJob { job: j } if j == job),
+                ),
             ),
             UnitKey::Target(target) => (
                 format!("make target `{target}` of `{path}`"),
@@ -311,7 +313,12 @@ impl<'a> Analysis<'a> {
             UnitKey::Source(i) => (
                 format!("scheduled command in `{path}`"),
                 file_name,
-                facts.shell.sources.get(*i).map(|s| s.span).unwrap_or_default(),
+                facts
+                    .shell
+                    .sources
+                    .get(*i)
+                    .map(|s| s.span)
+                    .unwrap_or_default(),
             ),
         };
         Some(Unit {
@@ -401,7 +408,9 @@ impl<'a> Analysis<'a> {
         sb[common..].iter().all(|(src, s)| match s {
             Scope::Function(_) | Scope::CaseBranch { .. } => false,
             Scope::AndOr { op, .. } => op == "&&",
-            Scope::IfBranch { id, branch, .. } => self.other_branches_exit(file, *src, *id, *branch),
+            Scope::IfBranch { id, branch, .. } => {
+                self.other_branches_exit(file, *src, *id, *branch)
+            }
             Scope::Condition { .. } | Scope::Loop | Scope::Subshell => true,
         })
     }
@@ -420,7 +429,12 @@ impl<'a> Analysis<'a> {
             else {
                 continue;
             };
-            let Scope::IfBranch { branch: k, condition, .. } = &c.scopes[pos] else {
+            let Scope::IfBranch {
+                branch: k,
+                condition,
+                ..
+            } = &c.scopes[pos]
+            else {
                 continue;
             };
             has_else |= condition.starts_with("not (");
@@ -454,8 +468,11 @@ impl<'a> Analysis<'a> {
             StepKind::Call(Callee::Script { path, args }) => {
                 match self.resolve_script(at.file, path) {
                     Some(target) => {
-                        let (label, family) =
-                            self.script_backs_up(target, args.first().map(String::as_str), depth + 1)?;
+                        let (label, family) = self.script_backs_up(
+                            target,
+                            args.first().map(String::as_str),
+                            depth + 1,
+                        )?;
                         Some((via(&label), family))
                     }
                     None => {
@@ -516,7 +533,10 @@ impl<'a> Analysis<'a> {
     /// `$0` for the script itself).
     fn resolve_script(&self, from: usize, written: &str) -> Option<usize> {
         let caller = &self.files[from].file.path;
-        if matches!(written, "$0" | "${0}" | "${BASH_SOURCE[0]}" | "$BASH_SOURCE") {
+        if matches!(
+            written,
+            "$0" | "${0}" | "${BASH_SOURCE[0]}" | "$BASH_SOURCE"
+        ) {
             return Some(from);
         }
         let caller_dir = caller.rsplit_once('/').map_or("", |(d, _)| d);
@@ -557,7 +577,9 @@ impl<'a> Analysis<'a> {
         self.files
             .iter()
             .enumerate()
-            .filter(|(i, f)| is_script(i) && (f.file.path.ends_with(&suffix) || f.file.path == tail))
+            .filter(|(i, f)| {
+                is_script(i) && (f.file.path.ends_with(&suffix) || f.file.path == tail)
+            })
             .map(|(i, _)| i)
             .min_by_key(|i| self.files[*i].file.path.len())
     }
@@ -633,7 +655,13 @@ impl<'a> Analysis<'a> {
                 if !matches!(&source.origin, ShellOrigin::MakeTarget { target: t } if t == target) {
                     continue;
                 }
-                if let Some(found) = self.backs_up(At { file: m, command: i }, depth + 1) {
+                if let Some(found) = self.backs_up(
+                    At {
+                        file: m,
+                        command: i,
+                    },
+                    depth + 1,
+                ) {
                     return Some(found);
                 }
             }
@@ -688,7 +716,9 @@ fn pattern_matches(pattern: &str, verb: Option<&str>) -> bool {
         let alt = alt.trim().trim_matches(|c| c == '"' || c == '\'');
         match alt.split_once('*') {
             Some((head, tail)) => {
-                verb.starts_with(head) && verb.ends_with(tail) && verb.len() >= head.len() + tail.len()
+                verb.starts_with(head)
+                    && verb.ends_with(tail)
+                    && verb.len() >= head.len() + tail.len()
             }
             None => alt == verb,
         }
@@ -724,16 +754,30 @@ mod tests {
         else {
             panic!("no dropdb");
         };
-        analysis.covered(At { file: 0, command: i }).is_some()
+        analysis
+            .covered(At {
+                file: 0,
+                command: i,
+            })
+            .is_some()
     }
 
     #[test]
     fn straight_line_and_branches() {
         assert!(covered(&[("r.sh", "pg_dump shop > b.sql\ndropdb shop\n")]));
         assert!(!covered(&[("r.sh", "dropdb shop\npg_dump shop > b.sql\n")]));
-        assert!(covered(&[("r.sh", "pg_dump shop > b.sql && dropdb shop\n")]));
-        assert!(covered(&[("r.sh", "cd /srv && pg_dump shop > b.sql\ndropdb shop\n")]));
-        assert!(!covered(&[("r.sh", "[ -f b.sql ] || pg_dump shop > b.sql\ndropdb shop\n")]));
+        assert!(covered(&[(
+            "r.sh",
+            "pg_dump shop > b.sql && dropdb shop\n"
+        )]));
+        assert!(covered(&[(
+            "r.sh",
+            "cd /srv && pg_dump shop > b.sql\ndropdb shop\n"
+        )]));
+        assert!(!covered(&[(
+            "r.sh",
+            "[ -f b.sql ] || pg_dump shop > b.sql\ndropdb shop\n"
+        )]));
         assert!(!covered(&[(
             "r.sh",
             "case \"$1\" in\n  backup) pg_dump shop > b.sql ;;\n  restore) dropdb shop ;;\nesac\n"
@@ -775,7 +819,10 @@ mod tests {
             ("scripts/backup.sh", "#!/bin/sh\npg_dump shop > /b/x.sql\n"),
         ]));
         assert!(covered(&[
-            ("scripts/restore.sh", "\"$(dirname \"$0\")/backup.sh\"\ndropdb shop\n"),
+            (
+                "scripts/restore.sh",
+                "\"$(dirname \"$0\")/backup.sh\"\ndropdb shop\n"
+            ),
             ("scripts/backup.sh", "#!/bin/sh\npg_dump shop > /b/x.sql\n"),
         ]));
         assert!(!covered(&[
@@ -796,7 +843,10 @@ mod tests {
                 "case \"$1\" in\n  backup) pg_dump shop > b.sql ;;\n  *) echo usage ;;\nesac\n"
             ),
         ]));
-        assert!(covered(&[("r.sh", "/usr/local/bin/db-backup\ndropdb shop\n")]));
+        assert!(covered(&[(
+            "r.sh",
+            "/usr/local/bin/db-backup\ndropdb shop\n"
+        )]));
     }
 
     #[test]

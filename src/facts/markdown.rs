@@ -1,0 +1,163 @@
+//! Markdown fenced code blocks as shell in the docs context: fences tagged `bash`, `sh`, `shell`,
+//! `zsh`, `console` / `shell-session` (only the `$ `-prompted lines of those run), with offset maps
+//! into the Markdown file. Every such fence is a `Context::Docs` region.
+//!
+//! Line-based: fences are a line construct. Never decides a finding.
+
+use super::shell::ShellOrigin;
+use super::{FileFacts, Region};
+use crate::levels::Context;
+use crate::source::{OffsetMap, Span};
+
+const SHELL_LANGS: &[&str] = &["bash", "sh", "shell", "zsh", "ksh"];
+const SESSION_LANGS: &[&str] = &["console", "shell-session", "shellsession", "terminal"];
+
+/// Extract the shell fences of a Markdown file.
+pub fn extract(facts: &mut FileFacts) {
+    let text = facts.file.text.clone();
+    let mut at = 0;
+    let mut fence: Option<Fence> = None;
+    for raw in text.split_inclusive('\n') {
+        let line = raw.trim_end_matches(['\n', '\r']);
+        let start = at;
+        at += raw.len();
+        let indent = line.len() - line.trim_start().len();
+        let trimmed = line.trim_start();
+        match fence.as_mut() {
+            None => {
+                let marker = fence_marker(trimmed);
+                if let Some((ch, len)) = marker {
+                    let info = trimmed[len..].trim();
+                    let lang = info
+                        .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
+                        .next()
+                        .unwrap_or("")
+                        .trim_start_matches('.')
+                        .to_ascii_lowercase();
+                    fence = Some(Fence {
+                        ch,
+                        len,
+                        indent,
+                        start,
+                        session: SESSION_LANGS.contains(&lang.as_str()),
+                        shell: SHELL_LANGS.contains(&lang.as_str())
+                            || SESSION_LANGS.contains(&lang.as_str()),
+                        text: String::new(),
+                        map: OffsetMap::default(),
+                    });
+                }
+            }
+            Some(f) => {
+                if fence_marker(trimmed).is_some_and(|(c, l)| c == f.ch && l >= f.len)
+                    && trimmed.trim_start_matches(f.ch).trim().is_empty()
+                {
+                    if let Some(done) = fence.take() {
+                        finish(facts, done, start + line.len());
+                    }
+                    continue;
+                }
+                // Remove the fence's indentation from content lines.
+                let strip = indent.min(f.indent);
+                let content = &line[strip..];
+                let host = start + strip;
+                if f.session {
+                    // Only prompted lines run; output lines are not commands.
+                    let Some(cmd) = content
+                        .strip_prefix("$ ")
+                        .or_else(|| content.strip_prefix("# ").filter(|_| false))
+                    else {
+                        continue;
+                    };
+                    f.map.push(f.text.len(), host + 2, cmd.len());
+                    f.text.push_str(cmd);
+                } else {
+                    f.map.push(f.text.len(), host, content.len());
+                    f.text.push_str(content);
+                }
+                f.text.push('\n');
+            }
+        }
+    }
+    if let Some(open) = fence {
+        // An unclosed fence runs to the end of the file (CommonMark).
+        let end = text.len();
+        finish(facts, open, end);
+    }
+}
+
+struct Fence {
+    ch: char,
+    len: usize,
+    indent: usize,
+    start: usize,
+    session: bool,
+    shell: bool,
+    text: String,
+    map: OffsetMap,
+}
+
+/// ```` ``` ```` or `~~~` (three or more): the fence character and the marker's length.
+fn fence_marker(line: &str) -> Option<(char, usize)> {
+    for ch in ['`', '~'] {
+        let len = line.chars().take_while(|&c| c == ch).count();
+        if len >= 3 {
+            return Some((ch, len));
+        }
+    }
+    None
+}
+
+fn finish(facts: &mut FileFacts, fence: Fence, end: usize) {
+    if !fence.shell {
+        return;
+    }
+    facts.regions.push(Region {
+        span: Span::new(fence.start, end),
+        context: Some(Context::Docs),
+        guard: None,
+    });
+    if fence.text.trim().is_empty() {
+        return;
+    }
+    facts
+        .shell
+        .add_source(&fence.text, &fence.map, ShellOrigin::MarkdownFence);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::FileKind;
+    use crate::source::SourceFile;
+
+    #[test]
+    fn fences_in_the_docs_context() {
+        let text = "# Runbook\n\n```bash\ndocker compose down -v  # DON'T\n```\n\n```console\n$ docker volume ls\nlocal     shop_pgdata\n```\n\n```yaml\nrun: docker compose down -v\n```\n";
+        let f = FileFacts::extract(
+            SourceFile::new("docs/runbook.md", text),
+            FileKind::Markdown,
+            Context::Production,
+        );
+        let programs: Vec<String> = f
+            .shell
+            .commands
+            .iter()
+            .map(|c| {
+                c.argv
+                    .iter()
+                    .map(|w| w.display())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect();
+        assert_eq!(programs, ["docker compose down -v", "docker volume ls"]);
+        let down = &f.shell.commands[0];
+        assert_eq!(
+            &text[down.span.start()..down.span.end()],
+            "docker compose down -v"
+        );
+        assert_eq!(f.context_at(down.span), Context::Docs);
+        let ls = &f.shell.commands[1];
+        assert_eq!(&text[ls.span.start()..ls.span.end()], "docker volume ls");
+    }
+}
