@@ -85,6 +85,9 @@ pub struct ScanOutcome {
     /// Text of every file a finding points at, with secret values masked (for snippets and
     /// SARIF line hashes). Reports never see unmasked text.
     pub sources: BTreeMap<String, String>,
+    /// Byte spans of the masked secret values in each of `sources` (so a report can tell a
+    /// mask from a real `*`, e.g. to leave out a line hash computed over masked text).
+    pub masked: BTreeMap<String, Vec<source::Span>>,
 }
 
 impl ScanOutcome {
@@ -119,6 +122,10 @@ impl ScanOutcome {
         self.sources = std::mem::take(&mut self.sources)
             .into_iter()
             .map(|(p, t)| (format!("{prefix}/{p}"), t))
+            .collect();
+        self.masked = std::mem::take(&mut self.masked)
+            .into_iter()
+            .map(|(p, m)| (format!("{prefix}/{p}"), m))
             .collect();
     }
 }
@@ -199,6 +206,7 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanOutcome, Error> {
         outcome.findings.extend(part.findings);
         outcome.notices.extend(part.notices);
         outcome.sources.extend(part.sources);
+        outcome.masked.extend(part.masked);
     }
     outcome.findings.sort_by(|a, b| {
         (&a.path, a.span.start, a.rule, a.span.end, &a.message).cmp(&(
@@ -381,11 +389,17 @@ fn scan_root(path: &Path, opts: &ScanOptions, setup: &Setup) -> Result<ScanOutco
         .filter(|f| wanted.contains(f.file.path.as_str()))
         .map(|f| (f.file.path.clone(), f.redacted_text()))
         .collect();
+    let masked = files
+        .iter()
+        .filter(|f| wanted.contains(f.file.path.as_str()) && !f.secrets.is_empty())
+        .map(|f| (f.file.path.clone(), f.secrets.clone()))
+        .collect();
     Ok(ScanOutcome {
         findings,
         notices,
         files_scanned: files.len(),
         sources,
+        masked,
         ..ScanOutcome::default()
     })
 }

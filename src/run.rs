@@ -129,8 +129,8 @@ pub fn run(args: Args) -> Result<Output, String> {
         };
         stderr = report::human::render_notices(&outcome, &notice_opts).into_bytes();
     }
-    if let Some(warning) = report::sarif::limit_warning(&outcome)
-        && format == Format::Sarif
+    if format == Format::Sarif
+        && let Some(warning) = report::sarif::limit_warning(&outcome, &ropts)
     {
         stderr.extend(warning.into_bytes());
     }

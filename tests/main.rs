@@ -1,7 +1,10 @@
-//! One integration-test binary (linking the tree-sitter grammars once): fixtures, registry and
-//! end-to-end CLI tests.
+//! One integration-test binary (linking the tree-sitter grammars once): fixtures, registry,
+//! end-to-end CLI tests, report formats and the GitHub Action.
 
+mod action;
 mod canary;
 mod cli;
 mod fixtures;
+mod formats;
 mod registry;
+mod sarif;

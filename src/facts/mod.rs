@@ -112,6 +112,14 @@ impl FileFacts {
             self.notices
                 .push(Notice::file(&self.file.path, NoticeKind::ParseError, message).at_line(line));
         }
+        for (offset, message) in std::mem::take(&mut self.sql.problems) {
+            let line = self.file.position(offset).line;
+            self.notices.push(
+                Notice::file(&self.file.path, NoticeKind::ParseError, message)
+                    .at_line(line)
+                    .info(),
+            );
+        }
     }
 
     /// The file's text with every secret value replaced by `*` (byte length kept, so spans hold).

@@ -65,7 +65,7 @@ fn handler(opts: &ReportOptions) -> GraphicalReportHandler {
     GraphicalReportHandler::new_themed(theme)
         .with_links(false)
         .with_width(opts.width)
-        .with_context_lines(0)
+        .with_context_lines(1)
 }
 
 fn paint(opts: &ReportOptions, code: &str, text: &str) -> String {
@@ -166,8 +166,21 @@ fn render_finding(
     if handler.render_report(&mut rendered, &shown).is_ok() {
         // miette's first lines repeat the message; the header line above already says it.
         let body: Vec<&str> = rendered.lines().skip_while(|l| !l.contains('╭')).collect();
-        for line in body {
-            out.push_str(line.trim_end());
+        for (i, line) in body.into_iter().enumerate() {
+            // miette counts the column of its `╭─[path:line:col]` header in bytes; show the
+            // character column the header line above uses.
+            let open = line.find("─[").map(|at| at + "─[".len());
+            match (i, open, line.rfind(']')) {
+                (0, Some(open), Some(close)) if close >= open => {
+                    out.push_str(&line[..open]);
+                    out.push_str(&format!(
+                        "{}:{}:{}",
+                        finding.path, start.line, start.column_chars
+                    ));
+                    out.push_str(line[close..].trim_end());
+                }
+                _ => out.push_str(line.trim_end()),
+            }
             out.push('\n');
         }
     }

@@ -10,7 +10,8 @@ use crate::facts::backup::{
     program_family,
 };
 use crate::facts::repo::RepoFacts;
-use crate::levels::Level;
+use crate::classify::FileKind;
+use crate::levels::{Context, Level};
 use crate::source::Span;
 use crate::suppress;
 
@@ -29,20 +30,6 @@ const DESTRUCTIVE: &[(&str, &str)] = &[
     ("rename-column", "renames a column under running code"),
     ("rename-table", "renames a table under running code"),
     ("alter-column-type", "changes a column's type in a way that can lose values"),
-];
-
-/// Rules whose finding in an up-migration makes a migration run non-additive.
-const NON_ADDITIVE: &[&str] = &[
-    "drop-database",
-    "drop-schema",
-    "drop-table",
-    "truncate-table",
-    "unbounded-delete",
-    "unbounded-update",
-    "drop-column",
-    "rename-column",
-    "rename-table",
-    "alter-column-type",
 ];
 
 /// Words in a script, job, target or function name that say it deploys, updates, restores or
@@ -120,32 +107,48 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding],
             entry.step = shown(&files[file], f.span);
         }
     }
-    let migration = non_additive_migration(findings);
+    let migration = non_additive_migration(files);
     for (at, step) in analysis.all_steps() {
-        if steps.contains_key(&at) || intended.contains(&at) || analysis.in_compose_command(at) {
+        let restore = matches!(step.kind, StepKind::Drop) && loads_later(&analysis, at);
+        if let Some(existing) = steps.get_mut(&at) {
+            // `dropdb` is the sql pack's finding; say what it is for.
+            if restore {
+                existing.what = "drops the database to load a dump into it".to_string();
+            }
+            continue;
+        }
+        if intended.contains(&at) || analysis.in_compose_command(at) {
             continue;
         }
         let Some(command) = files[at.file].shell.commands.get(at.command) else {
             continue;
         };
+        let scratch = files[at.file]
+            .sql
+            .cli_drops
+            .iter()
+            .any(|d| d.scratch && command.span.contains(d.span));
+        if scratch {
+            continue;
+        }
         let what = match &step.kind {
             StepKind::Restore => "replaces the database's content with a dump".to_string(),
-            StepKind::Drop if loads_later(&analysis, at) => {
+            StepKind::Drop if restore => {
                 "drops the database to load a dump into it".to_string()
             }
             StepKind::Migration => match &migration {
-                Some((path, _, rule)) => {
-                    format!("applies pending migrations that include a non-additive change (`{rule}` in `{path}`)")
+                Some((path, _, clause)) => {
+                    format!("applies pending migrations that include a non-additive change (`{clause}` in `{path}`)")
                 }
                 None => continue,
             },
             _ => continue,
         };
         let related = match (&step.kind, &migration) {
-            (StepKind::Migration, Some((path, span, rule))) => Some((
+            (StepKind::Migration, Some((path, span, _))) => Some((
                 path.clone(),
                 *span,
-                format!("non-additive change (`{rule}`) in a pending migration"),
+                "non-additive change in a pending migration".to_string(),
             )),
             _ => None,
         };
@@ -209,13 +212,21 @@ fn shown(file: &FileFacts, span: Span) -> String {
     }
 }
 
-/// The first non-additive change found in an up-migration: (path, span, rule).
-fn non_additive_migration(findings: &[Finding]) -> Option<(String, Span, &'static str)> {
-    findings
+/// The first non-additive change of the repository's pending up-migrations (path, clause span,
+/// clause as written); migrations of test fixtures do not count.
+fn non_additive_migration(files: &[FileFacts]) -> Option<(String, Span, String)> {
+    files
         .iter()
-        .filter(|f| NON_ADDITIVE.contains(&f.rule) && backup::migration_path(&f.path))
-        .min_by(|a, b| (&a.path, a.span.start).cmp(&(&b.path, b.span.start)))
-        .map(|f| (f.path.clone(), f.span, f.rule))
+        .filter(|f| f.kind == FileKind::Sql && f.context != Context::Test)
+        .filter(|f| f.sql.is_pending_up_migration())
+        .find_map(|f| {
+            let statement = f.sql.non_additive().next()?;
+            Some((
+                f.file.path.clone(),
+                statement.clause_span,
+                shown(f, statement.clause_span),
+            ))
+        })
 }
 
 /// Whether a load (`psql < dump.sql`, `pg_restore`) follows a drop in the same unit.

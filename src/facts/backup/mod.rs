@@ -1078,32 +1078,6 @@ pub fn dump_example(tool: &str) -> String {
     }
 }
 
-/// Whether a path looks like an up-migration by its layout (golang-migrate `N_x.up.sql`, Flyway
-/// `V1__x.sql`, sqitch `deploy/`, Prisma `migrations/*/migration.sql`, files in a `migrations`,
-/// `migrate` or `schema` folder). Down-migrations never reach the backup rule: their findings
-/// are dropped by context.
-pub fn migration_path(path: &str) -> bool {
-    let lower = path.to_ascii_lowercase();
-    if !lower.ends_with(".sql") {
-        return false;
-    }
-    let name = lower.rsplit('/').next().unwrap_or(&lower);
-    let dirs: Vec<&str> = lower.split('/').collect();
-    let dirs = &dirs[..dirs.len().saturating_sub(1)];
-    let flyway = name.starts_with('v')
-        && name[1..].split("__").next().is_some_and(|v| {
-            !v.is_empty()
-                && v.chars()
-                    .all(|c| c.is_ascii_digit() || c == '.' || c == '_')
-        })
-        && name.contains("__");
-    flyway
-        || name.ends_with(".up.sql")
-        || dirs
-            .iter()
-            .any(|d| d.contains("migrat") || *d == "migrate" || *d == "schema" || *d == "deploy")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

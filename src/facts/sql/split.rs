@@ -1,0 +1,478 @@
+//! SQL text → tokens and statements, without sqlparser: a small lexer that knows quotes, `$tag$`
+//! dollar-quoting, `--`/`#`/`/* */` comments, psql `\` meta-commands, `COPY … FROM stdin` data
+//! blocks ending at `\.`, and MySQL `DELIMITER`. Byte ranges are offsets into the text given.
+//!
+//! It decides where statements start and end and what their words are; it does not decide what a
+//! statement means (that is `parse.rs` and `tokens.rs`).
+
+use super::SqlDialect;
+
+/// A lexical token of a statement, as a byte range into the text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Token {
+    pub kind: TokenKind,
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenKind {
+    /// A bare word: keyword or unquoted identifier.
+    Word,
+    /// `"ident"` or `` `ident` `` or `[ident]`.
+    QuotedIdent,
+    /// `'…'`, `E'…'`, `$tag$…$tag$`.
+    Str,
+    /// A `$tag$…$tag$` body (the body is `start + tag_len .. end - tag_len`).
+    Dollar {
+        tag_len: usize,
+    },
+    Number,
+    /// Any other single character (`(`, `,`, `.`, `;`, operators).
+    Punct(u8),
+}
+
+impl Token {
+    pub fn text<'a>(&self, src: &'a str) -> &'a str {
+        src.get(self.start..self.end).unwrap_or("")
+    }
+
+    /// Whether the token is the keyword `kw` (ASCII, case-insensitive).
+    pub fn is_kw(&self, src: &str, kw: &str) -> bool {
+        self.kind == TokenKind::Word && self.text(src).eq_ignore_ascii_case(kw)
+    }
+}
+
+/// One piece of a script: a SQL statement, or something that is not SQL for a server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Piece {
+    pub kind: PieceKind,
+    /// From the first token to the terminator (included when present).
+    pub start: usize,
+    pub end: usize,
+    pub tokens: Vec<Token>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PieceKind {
+    Statement,
+    /// A psql meta-command line (`\connect db`, `\set x 1`, `\i file`).
+    Meta,
+    /// The data lines of `COPY … FROM stdin` up to `\.`.
+    CopyData,
+}
+
+/// Split a script into statements (and meta-command and COPY data pieces).
+pub fn split(text: &str, dialect: SqlDialect) -> Vec<Piece> {
+    Splitter {
+        src: text,
+        bytes: text.as_bytes(),
+        pos: 0,
+        dialect,
+        delimiter: ";".to_string(),
+    }
+    .run()
+}
+
+/// Tokenize a fragment (a statement or a dollar-quoted body) with no statement logic.
+pub fn tokenize(text: &str, dialect: SqlDialect) -> Vec<Token> {
+    let mut s = Splitter {
+        src: text,
+        bytes: text.as_bytes(),
+        pos: 0,
+        dialect,
+        delimiter: "\u{0}".to_string(),
+    };
+    let mut out = Vec::new();
+    while let Some(tok) = s.next_token() {
+        out.push(tok);
+    }
+    out
+}
+
+struct Splitter<'a> {
+    src: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    dialect: SqlDialect,
+    delimiter: String,
+}
+
+impl Splitter<'_> {
+    fn run(mut self) -> Vec<Piece> {
+        let mut out = Vec::new();
+        let mut current: Vec<Token> = Vec::new();
+        loop {
+            self.skip_trivia();
+            if self.pos >= self.bytes.len() {
+                break;
+            }
+            if current.is_empty() && self.at_line_start_meta() {
+                let start = self.pos;
+                let end = self.line_end(start);
+                out.push(Piece {
+                    kind: PieceKind::Meta,
+                    start,
+                    end,
+                    tokens: Vec::new(),
+                });
+                self.pos = end;
+                continue;
+            }
+            if current.is_empty() && self.at_delimiter_command() {
+                let start = self.pos;
+                let end = self.line_end(start);
+                let arg = self.src[start + "delimiter".len()..end].trim();
+                if !arg.is_empty() {
+                    self.delimiter = arg.to_string();
+                }
+                out.push(Piece {
+                    kind: PieceKind::Meta,
+                    start,
+                    end,
+                    tokens: Vec::new(),
+                });
+                self.pos = end;
+                continue;
+            }
+            if self.src[self.pos..].starts_with(self.delimiter.as_str()) {
+                let end = self.pos + self.delimiter.len();
+                self.pos = end;
+                if current.is_empty() {
+                    continue;
+                }
+                let tokens = std::mem::take(&mut current);
+                let copy_from_stdin = is_copy_from_stdin(self.src, &tokens);
+                out.push(Piece {
+                    kind: PieceKind::Statement,
+                    start: tokens[0].start,
+                    end,
+                    tokens,
+                });
+                if copy_from_stdin {
+                    self.copy_data(&mut out);
+                }
+                continue;
+            }
+            match self.next_token() {
+                Some(tok) => current.push(tok),
+                None => break,
+            }
+        }
+        if let (Some(first), Some(last)) = (current.first(), current.last()) {
+            out.push(Piece {
+                kind: PieceKind::Statement,
+                start: first.start,
+                end: last.end,
+                tokens: current,
+            });
+        }
+        out
+    }
+
+    /// Skip the data lines after `COPY … FROM stdin;` up to and including the `\.` line.
+    fn copy_data(&mut self, out: &mut Vec<Piece>) {
+        // The data starts on the line after the statement.
+        let mut at = self.line_end(self.pos);
+        at = self.next_line(at);
+        let start = at;
+        while at < self.bytes.len() {
+            let end = self.line_end(at);
+            if self.src[at..end].trim_end() == "\\." {
+                out.push(Piece {
+                    kind: PieceKind::CopyData,
+                    start,
+                    end,
+                    tokens: Vec::new(),
+                });
+                self.pos = end;
+                return;
+            }
+            at = self.next_line(end);
+        }
+        out.push(Piece {
+            kind: PieceKind::CopyData,
+            start,
+            end: self.bytes.len(),
+            tokens: Vec::new(),
+        });
+        self.pos = self.bytes.len();
+    }
+
+    fn line_end(&self, from: usize) -> usize {
+        let mut i = from;
+        while i < self.bytes.len() && !matches!(self.bytes[i], b'\n' | b'\r') {
+            i += 1;
+        }
+        i
+    }
+
+    fn next_line(&self, line_end: usize) -> usize {
+        let mut i = line_end;
+        if self.bytes.get(i) == Some(&b'\r') {
+            i += 1;
+        }
+        if self.bytes.get(i) == Some(&b'\n') {
+            i += 1;
+        }
+        i
+    }
+
+    /// A `\` at the start of a statement is a psql meta-command, which ends at the line's end.
+    fn at_line_start_meta(&self) -> bool {
+        self.bytes.get(self.pos) == Some(&b'\\')
+    }
+
+    fn at_delimiter_command(&self) -> bool {
+        self.dialect == SqlDialect::MySql
+            && self.src[self.pos..]
+                .get(..10)
+                .is_some_and(|s| s.eq_ignore_ascii_case("delimiter "))
+    }
+
+    /// Skip whitespace and comments.
+    fn skip_trivia(&mut self) {
+        loop {
+            let b = self.bytes;
+            let Some(&c) = b.get(self.pos) else { return };
+            if c.is_ascii_whitespace() {
+                self.pos += 1;
+            } else if (c == b'-' && b.get(self.pos + 1) == Some(&b'-'))
+                || (c == b'#' && self.dialect == SqlDialect::MySql)
+            {
+                self.pos = self.line_end(self.pos);
+            } else if c == b'/' && b.get(self.pos + 1) == Some(&b'*') {
+                self.block_comment();
+            } else {
+                return;
+            }
+        }
+    }
+
+    fn block_comment(&mut self) {
+        let b = self.bytes;
+        let mut depth = 0usize;
+        let mut i = self.pos;
+        while i < b.len() {
+            if b[i] == b'/' && b.get(i + 1) == Some(&b'*') {
+                // PostgreSQL nests block comments; MySQL does not.
+                if depth == 0 || self.dialect == SqlDialect::Postgres {
+                    depth += 1;
+                }
+                i += 2;
+            } else if b[i] == b'*' && b.get(i + 1) == Some(&b'/') {
+                depth = depth.saturating_sub(1);
+                i += 2;
+                if depth == 0 {
+                    break;
+                }
+            } else {
+                i += 1;
+            }
+        }
+        self.pos = i.min(b.len());
+    }
+
+    /// The next token after trivia, or `None` at the end.
+    fn next_token(&mut self) -> Option<Token> {
+        self.skip_trivia();
+        let b = self.bytes;
+        let start = self.pos;
+        let &c = b.get(start)?;
+        let kind = match c {
+            b'\'' => {
+                // E'…' strings and MySQL strings take backslash escapes.
+                let escapes = self.dialect == SqlDialect::MySql
+                    || (start > 0 && matches!(b[start - 1], b'e' | b'E'));
+                self.pos = self.quoted(start + 1, b'\'', escapes);
+                TokenKind::Str
+            }
+            b'"' => {
+                let escapes = self.dialect == SqlDialect::MySql;
+                self.pos = self.quoted(start + 1, b'"', escapes);
+                if self.dialect == SqlDialect::MySql {
+                    TokenKind::Str
+                } else {
+                    TokenKind::QuotedIdent
+                }
+            }
+            b'`' => {
+                self.pos = self.quoted(start + 1, b'`', false);
+                TokenKind::QuotedIdent
+            }
+            b'$' => {
+                if let Some(tag_len) = self.dollar_tag(start) {
+                    let tag = &self.src[start..start + tag_len];
+                    let body = start + tag_len;
+                    let close = self.src[body..].find(tag).map(|i| body + i + tag_len);
+                    self.pos = close.unwrap_or(b.len());
+                    TokenKind::Dollar { tag_len }
+                } else {
+                    // `$1`: a positional parameter.
+                    let mut i = start + 1;
+                    while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                        i += 1;
+                    }
+                    self.pos = i;
+                    TokenKind::Word
+                }
+            }
+            c if c.is_ascii_digit() => {
+                let mut i = start;
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'.') {
+                    i += 1;
+                }
+                self.pos = i;
+                TokenKind::Number
+            }
+            c if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 => {
+                if matches!(c, b'e' | b'E') && b.get(start + 1) == Some(&b'\'') {
+                    self.pos = self.quoted(start + 2, b'\'', true);
+                    return Some(Token {
+                        kind: TokenKind::Str,
+                        start,
+                        end: self.pos,
+                    });
+                }
+                let mut i = start;
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] >= 0x80)
+                {
+                    i += 1;
+                }
+                self.pos = i;
+                TokenKind::Word
+            }
+            other => {
+                self.pos = start + 1;
+                TokenKind::Punct(other)
+            }
+        };
+        Some(Token {
+            kind,
+            start,
+            end: self.pos,
+        })
+    }
+
+    /// The end (exclusive) of a quoted run starting after the opening quote.
+    fn quoted(&self, mut i: usize, quote: u8, escapes: bool) -> usize {
+        let b = self.bytes;
+        while i < b.len() {
+            if escapes && b[i] == b'\\' {
+                i += 2;
+                continue;
+            }
+            if b[i] == quote {
+                if b.get(i + 1) == Some(&quote) {
+                    i += 2;
+                    continue;
+                }
+                return i + 1;
+            }
+            i += 1;
+        }
+        b.len()
+    }
+
+    /// The length of a `$tag$` opener at `start`, if there is one.
+    fn dollar_tag(&self, start: usize) -> Option<usize> {
+        if self.dialect == SqlDialect::MySql {
+            return None;
+        }
+        let b = self.bytes;
+        let mut i = start + 1;
+        if b.get(i).is_some_and(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+            i += 1;
+        }
+        (b.get(i) == Some(&b'$')).then_some(i + 1 - start)
+    }
+}
+
+/// `COPY … FROM stdin` (pg_dump's data blocks).
+fn is_copy_from_stdin(src: &str, tokens: &[Token]) -> bool {
+    let Some(first) = tokens.first() else {
+        return false;
+    };
+    first.is_kw(src, "copy")
+        && tokens
+            .windows(2)
+            .any(|w| w[0].is_kw(src, "from") && w[1].is_kw(src, "stdin"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn statements(text: &str) -> Vec<&str> {
+        split(text, SqlDialect::Postgres)
+            .into_iter()
+            .filter(|p| p.kind == PieceKind::Statement)
+            .map(|p| &text[p.start..p.end])
+            .collect()
+    }
+
+    #[test]
+    fn splits_on_semicolons_outside_quotes_comments_and_dollar_bodies() {
+        let text = "SELECT ';'; -- DROP TABLE a;\n/* DROP TABLE b; /* nested; */ */\nCREATE FUNCTION f() RETURNS void AS $body$ BEGIN DELETE FROM t; END $body$ LANGUAGE plpgsql;\nDROP TABLE \"x;y\";";
+        assert_eq!(
+            statements(text),
+            vec![
+                "SELECT ';';",
+                "CREATE FUNCTION f() RETURNS void AS $body$ BEGIN DELETE FROM t; END $body$ LANGUAGE plpgsql;",
+                "DROP TABLE \"x;y\";",
+            ]
+        );
+    }
+
+    #[test]
+    fn copy_data_and_meta_commands_are_not_statements() {
+        let text =
+            "\\connect shop\nCOPY t (a) FROM stdin;\nDROP TABLE x;\n1\t2\n\\.\nDROP TABLE y;\n";
+        let pieces = split(text, SqlDialect::Postgres);
+        let kinds: Vec<PieceKind> = pieces.iter().map(|p| p.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                PieceKind::Meta,
+                PieceKind::Statement,
+                PieceKind::CopyData,
+                PieceKind::Statement
+            ]
+        );
+        assert_eq!(
+            &text[pieces[3].start..pieces[3].end],
+            "DROP TABLE y;",
+            "the statement after the data block is found"
+        );
+    }
+
+    #[test]
+    fn mysql_delimiter_and_hash_comments() {
+        let text = "# DROP TABLE a;\nDELIMITER //\nCREATE TRIGGER t BEFORE INSERT ON x FOR EACH ROW BEGIN DELETE FROM y; END//\nDELIMITER ;\nDROP TABLE `z`;";
+        let got: Vec<&str> = split(text, SqlDialect::MySql)
+            .into_iter()
+            .filter(|p| p.kind == PieceKind::Statement)
+            .map(|p| &text[p.start..p.end])
+            .collect();
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[1], "DROP TABLE `z`;");
+    }
+
+    #[test]
+    fn unterminated_input_never_panics() {
+        for text in [
+            "'abc",
+            "$$ x",
+            "/* x",
+            "\"x",
+            "COPY t FROM stdin;\n1",
+            "E'\\",
+        ] {
+            let _ = split(text, SqlDialect::Postgres);
+            let _ = split(text, SqlDialect::MySql);
+        }
+    }
+}

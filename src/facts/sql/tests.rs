@@ -1,0 +1,274 @@
+//! Facts-level tests of the SQL layer: files, embedded SQL (built by hand until the shell pack
+//! fills `embedded_sql`), spans on non-ASCII lines, scratch objects, migrations and dumps.
+
+use super::*;
+use crate::classify::FileKind;
+use crate::facts::shell::EmbeddedSql;
+use crate::levels::path_context;
+use crate::source::SourceFile;
+
+fn facts(path: &str, text: &str) -> FileFacts {
+    FileFacts::extract(
+        SourceFile::new(path, text),
+        FileKind::Sql,
+        path_context(path),
+    )
+}
+
+fn kinds(f: &FileFacts) -> Vec<String> {
+    f.sql
+        .statements
+        .iter()
+        .map(|s| match &s.kind {
+            StmtKind::Drop { object, names, .. } => format!(
+                "drop {object:?} {}",
+                names
+                    .iter()
+                    .map(|n| n.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+            StmtKind::DropOwned { .. } => "drop owned".into(),
+            StmtKind::Truncate { names, .. } => format!("truncate {}", names.len()),
+            StmtKind::Delete { table, bounded } => format!("delete {} {bounded}", table.text),
+            StmtKind::Update { table, bounded } => format!("update {} {bounded}", table.text),
+            StmtKind::AlterTable { table, actions } => {
+                format!("alter {} {}", table.text, actions.len())
+            }
+            StmtKind::Create { object, name, .. } => format!("create {object:?} {}", name.text),
+        })
+        .collect()
+}
+
+#[test]
+fn an_unparsable_statement_does_not_hide_the_next() {
+    let f = facts(
+        "restore.sql",
+        "CREATE FOO BAR BAZ 'x';\nSELECT 1 +;\nDROP DATABASE shop;\n",
+    );
+    assert_eq!(kinds(&f), vec!["drop Database shop"]);
+    assert!(f.sql.statements[0].parsed);
+    let notice = f
+        .notices
+        .iter()
+        .find(|n| n.kind == crate::notice::NoticeKind::ParseError);
+    assert!(
+        notice.is_some(),
+        "an info notice says a statement was not parsed"
+    );
+}
+
+#[test]
+fn unparsable_drop_is_still_read_by_tokens() {
+    let f = facts("x.sql", "DROP DATABASE shop WITH (FORCE, BOGUS);\n");
+    assert_eq!(kinds(&f), vec!["drop Database shop"]);
+}
+
+#[test]
+fn pg_dump_output_yields_nothing() {
+    let dump = r#"--
+-- PostgreSQL database dump
+--
+SET statement_timeout = 0;
+SELECT pg_catalog.set_config('search_path', '', false);
+\connect shop
+CREATE FUNCTION public.cleanup() RETURNS void
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  DELETE FROM sessions;
+  DROP TABLE old_stuff;
+END;
+$$;
+ALTER FUNCTION public.cleanup() OWNER TO shop;
+CREATE TABLE public.users (id integer NOT NULL, name character varying(80));
+ALTER TABLE public.users OWNER TO shop;
+COPY public.users (id, name) FROM stdin;
+1	DROP TABLE users;
+2	TRUNCATE x;
+\.
+ALTER TABLE ONLY public.users ADD CONSTRAINT users_pkey PRIMARY KEY (id);
+"#;
+    let f = facts("backup/shop.sql", dump);
+    assert!(
+        f.sql.statements.iter().all(|s| !s.is_non_additive()),
+        "{:?}",
+        kinds(&f)
+    );
+}
+
+#[test]
+fn do_blocks_are_read() {
+    let f = facts(
+        "x.sql",
+        "DO $$ BEGIN IF EXISTS (SELECT 1) THEN DROP TABLE legacy; END IF; END $$;\n",
+    );
+    assert_eq!(kinds(&f), vec!["drop Table legacy"]);
+    assert!(f.sql.statements[0].in_do_block);
+}
+
+#[test]
+fn scratch_objects() {
+    let f = facts(
+        "x.sql",
+        "CREATE TEMP TABLE t AS SELECT 1;\nDROP TABLE t;\nCREATE TABLE staging (a int);\nTRUNCATE staging;\nDROP TABLE users;\n",
+    );
+    let scratch: Vec<bool> = f
+        .sql
+        .statements
+        .iter()
+        .filter(|s| !matches!(s.kind, StmtKind::Create { .. }))
+        .map(|s| s.scratch)
+        .collect();
+    assert_eq!(scratch, vec![true, true, false]);
+}
+
+#[test]
+fn alter_table_actions_and_old_types() {
+    let f = facts(
+        "db/migrations/002_users.up.sql",
+        "CREATE TABLE users (name varchar(200), age bigint);\nALTER TABLE users ALTER COLUMN name TYPE varchar(50), DROP COLUMN email, RENAME COLUMN a TO b;\n",
+    );
+    let alter = f
+        .sql
+        .statements
+        .iter()
+        .find_map(|s| match &s.kind {
+            StmtKind::AlterTable { actions, .. } => Some((s, actions)),
+            _ => None,
+        })
+        .expect("alter");
+    assert!(alter.0.up_migration);
+    assert!(alter.0.scratch, "the table was created in the same file");
+    match &alter.1[0] {
+        AlterAction::AlterType { from, to, .. } => {
+            assert_eq!(
+                from.as_deref().map(str::to_lowercase).as_deref(),
+                Some("varchar(200)")
+            );
+            assert_eq!(to, "varchar(50)");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(alter.1[1], AlterAction::DropColumn { .. }));
+    assert!(matches!(alter.1[2], AlterAction::RenameColumn { .. }));
+}
+
+#[test]
+fn mysql_forms() {
+    let f = facts(
+        "schema.sql",
+        "CREATE TABLE `a` (x int) ENGINE=InnoDB;\nALTER TABLE `users` DROP `email`, CHANGE `nm` `name` varchar(20), MODIFY age tinyint;\nRENAME TABLE old_orders TO orders_archive;\nDROP SCHEMA shop;\n",
+    );
+    assert_eq!(f.sql.dialect, SqlDialect::MySql);
+    let k = kinds(&f);
+    assert!(k.contains(&"alter `users` 4".to_string()), "{k:?}");
+    assert!(k.contains(&"alter old_orders 1".to_string()), "{k:?}");
+    assert!(k.contains(&"drop Database shop".to_string()), "{k:?}");
+}
+
+#[test]
+fn goose_down_sections_become_regions() {
+    let text = "-- +goose Up\nALTER TABLE a ADD COLUMN b int;\n-- +goose Down\nALTER TABLE a DROP COLUMN b;\n";
+    let f = facts("db/00003_b.sql", text);
+    let drop = f.sql.statements.last().expect("drop column");
+    assert!(!drop.up_migration);
+    assert_eq!(f.context_at(drop.clause_span), Context::DownMigration);
+    assert!(f.sql.non_additive().next().is_none());
+    assert!(f.sql.is_pending_up_migration());
+}
+
+#[test]
+fn non_additive_for_the_backup_pack() {
+    let f = facts(
+        "migrations/V3__slim.sql",
+        "ALTER TABLE users ALTER COLUMN bio TYPE text;\nALTER TABLE users DROP COLUMN legacy;\n",
+    );
+    assert!(f.sql.is_pending_up_migration());
+    assert_eq!(f.sql.non_additive().count(), 1);
+}
+
+#[test]
+fn commented_out_sql_is_not_sql() {
+    let f = facts(
+        "x.sql",
+        "-- DROP TABLE users;\n/* TRUNCATE orders; */\nSELECT 'DELETE FROM x';\n",
+    );
+    assert!(kinds(&f).is_empty());
+}
+
+#[test]
+fn clause_spans_on_non_ascii_lines() {
+    let text = "-- Überprüfung ✓\nSELECT 'café'; DROP TABLE \"Bestellungen\"; -- ärger\n";
+    let f = facts("x.sql", text);
+    let s = &f.sql.statements[0];
+    let pos = f.file.position(s.clause_span.start());
+    assert_eq!((pos.line, pos.column_chars), (2, 16));
+    assert_eq!(f.file.slice(s.clause_span), "DROP TABLE \"Bestellungen\"");
+}
+
+/// Embedded SQL as the shell pack will hand it over: `psql <<EOF` body with expansions.
+#[test]
+fn embedded_sql_with_placeholders_maps_to_the_host() {
+    let host = "#!/bin/sh\n# Wiederherstellung für café\ndocker exec -i db psql -U postgres <<EOF\nDROP DATABASE $DB_NAME;\nCREATE DATABASE ${DB_NAME};\nDROP SCHEMA '${SCHEMA}' CASCADE;\nEOF\n";
+    let body_start = host.find("DROP DATABASE").expect("body");
+    let body_end = host
+        .find("EOF\n")
+        .and_then(|i| host[i + 4..].find("EOF").map(|j| i + 4 + j))
+        .expect("end");
+    let text = host[body_start..body_end].to_string();
+    let mut f = FileFacts::extract(
+        SourceFile::new("restore.sh", host),
+        FileKind::Shell,
+        Context::Production,
+    );
+    f.shell.embedded_sql = vec![EmbeddedSql {
+        map: OffsetMap::verbatim(body_start, text.len()),
+        text,
+        client: "psql".into(),
+        command: 0,
+    }];
+    f.sql = SqlFacts::default();
+    extract_embedded(&mut f);
+    let drop = &f.sql.statements[0];
+    let StmtKind::Drop { object, names, .. } = &drop.kind else {
+        panic!("{:?}", drop.kind);
+    };
+    assert_eq!(*object, ObjectKind::Database);
+    assert_eq!(names[0].text, "$DB_NAME");
+    assert!(drop.parsed, "placeholders are substituted before parsing");
+    assert!(!drop.scratch);
+    assert_eq!(f.file.slice(drop.clause_span), "DROP DATABASE $DB_NAME");
+    let pos = f.file.position(drop.clause_span.start());
+    assert_eq!((pos.line, pos.column_chars), (4, 1));
+    let schema = f
+        .sql
+        .statements
+        .iter()
+        .find(|s| {
+            matches!(
+                &s.kind,
+                StmtKind::Drop {
+                    object: ObjectKind::Schema,
+                    ..
+                }
+            )
+        })
+        .expect("drop schema");
+    let StmtKind::Drop { names, cascade, .. } = &schema.kind else {
+        unreachable!()
+    };
+    assert_eq!(names[0].text, "'${SCHEMA}'");
+    assert!(*cascade);
+}
+
+#[test]
+fn placeholders_keep_length_and_dollar_quotes() {
+    let text = "SELECT $$ $x $$, ${A:-b}, $(date +%F), $1, $tag$ body $tag$, 'é$X';";
+    let sub = substitute_placeholders(text);
+    assert_eq!(sub.len(), text.len());
+    assert!(sub.contains("$$ _x $$"));
+    assert!(sub.contains("$tag$ body $tag$"));
+    assert!(!sub.contains("${"));
+    assert!(sub.contains("'é_X'"));
+}

@@ -1,0 +1,45 @@
+//! `drop-database`: see rules/drop-database.toml for what/why/fix.
+
+use super::Ctx;
+use crate::facts::FileFacts;
+use crate::facts::repo::RepoFacts;
+use crate::facts::sql::{code, ObjectKind, StmtKind};
+
+pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
+    for stmt in file.sql.statements.iter().filter(|s| !s.scratch && !s.dump_replace) {
+        let StmtKind::Drop {
+            object: ObjectKind::Database,
+            names,
+            ..
+        } = &stmt.kind
+        else {
+            continue;
+        };
+        let list = names
+            .iter()
+            .map(|n| code(&n.text))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let shown = code(file.file.slice(stmt.clause_span));
+        let noun = if names.len() == 1 { "database" } else { "databases" };
+        cx.report(
+            stmt.clause_span,
+            format!("{shown} deletes {noun} {list} with every table and row in it"),
+        );
+    }
+    for drop in file.sql.cli_drops.iter().filter(|d| !d.scratch) {
+        let what = match (&drop.target, drop.shown.to_ascii_lowercase()) {
+            (Some(target), _) => {
+                format!("deletes database {} with every table and row in it", code(target))
+            }
+            (None, s) if s.contains("flushall") => {
+                "deletes every key of every Redis database on the server".to_string()
+            }
+            (None, s) if s.contains("flushdb") => {
+                "deletes every key of the selected Redis database".to_string()
+            }
+            (None, _) => "deletes the current MongoDB database and all its collections".to_string(),
+        };
+        cx.report(drop.span, format!("{} {what}", code(&drop.shown)));
+    }
+}

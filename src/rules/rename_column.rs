@@ -1,0 +1,26 @@
+//! `rename-column`: see rules/rename-column.toml for what/why/fix.
+
+use super::Ctx;
+use crate::facts::FileFacts;
+use crate::facts::repo::RepoFacts;
+use crate::facts::sql::{code, AlterAction, StmtKind};
+
+pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
+    for stmt in file.sql.statements.iter().filter(|s| s.up_migration && !s.scratch && !s.dump_replace) {
+        let StmtKind::AlterTable { table, actions } = &stmt.kind else {
+            continue;
+        };
+        for action in actions {
+            let AlterAction::RenameColumn { from, to, span } = action else {
+                continue;
+            };
+            cx.report(
+                *span,
+                format!(
+                    "Renaming column {} of table {} to {} breaks the application version still running during the deploy: its reads and writes of {} fail",
+                    code(&from.text), code(&table.text), code(&to.text), code(&from.text)
+                ),
+            );
+        }
+    }
+}

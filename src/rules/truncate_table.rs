@@ -1,0 +1,38 @@
+//! `truncate-table`: see rules/truncate-table.toml for what/why/fix.
+
+use super::Ctx;
+use crate::facts::FileFacts;
+use crate::facts::repo::RepoFacts;
+use crate::facts::sql::{StmtKind, code};
+use crate::levels::Level;
+
+pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
+    for stmt in file.sql.statements.iter().filter(|s| !s.scratch && !s.dump_replace) {
+        let StmtKind::Truncate { names, cascade } = &stmt.kind else {
+            continue;
+        };
+        let list = names
+            .iter()
+            .map(|n| code(&n.text))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let noun = if names.len() == 1 { "table" } else { "tables" };
+        let cascade = if *cascade {
+            ", and with CASCADE every row of the tables that reference it"
+        } else {
+            ""
+        };
+        let place = if stmt.up_migration {
+            " in an up-migration"
+        } else {
+            ""
+        };
+        let finding = cx.report(
+            stmt.clause_span,
+            format!("`TRUNCATE`{place} deletes every row of {noun} {list}{cascade}"),
+        );
+        if stmt.up_migration {
+            finding.level(Level::Error);
+        }
+    }
+}
