@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Ctx, Finding};
+use crate::classify::FileKind;
 use crate::facts::FileFacts;
 use crate::facts::backup::path::{Analysis, At, Unit};
 use crate::facts::backup::{
@@ -10,7 +11,6 @@ use crate::facts::backup::{
     program_family,
 };
 use crate::facts::repo::RepoFacts;
-use crate::classify::FileKind;
 use crate::levels::{Context, Level};
 use crate::source::Span;
 use crate::suppress;
@@ -25,11 +25,17 @@ const DESTRUCTIVE: &[(&str, &str)] = &[
     ("drop-table", "drops a table with its rows"),
     ("truncate-table", "empties a table"),
     ("unbounded-delete", "deletes every row of a table"),
-    ("unbounded-update", "overwrites a column in every row of a table"),
+    (
+        "unbounded-update",
+        "overwrites a column in every row of a table",
+    ),
     ("drop-column", "drops a column with its values"),
     ("rename-column", "renames a column under running code"),
     ("rename-table", "renames a table under running code"),
-    ("alter-column-type", "changes a column's type in a way that can lose values"),
+    (
+        "alter-column-type",
+        "changes a column's type in a way that can lose values",
+    ),
 ];
 
 /// Words in a script, job, target or function name that say it deploys, updates, restores or
@@ -133,12 +139,12 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding],
         }
         let what = match &step.kind {
             StepKind::Restore => "replaces the database's content with a dump".to_string(),
-            StepKind::Drop if restore => {
-                "drops the database to load a dump into it".to_string()
-            }
+            StepKind::Drop if restore => "drops the database to load a dump into it".to_string(),
             StepKind::Migration => match &migration {
                 Some((path, _, clause)) => {
-                    format!("applies pending migrations that include a non-additive change (`{clause}` in `{path}`)")
+                    format!(
+                        "applies pending migrations that include a non-additive change (`{clause}` in `{path}`)"
+                    )
                 }
                 None => continue,
             },
@@ -174,7 +180,9 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding],
         let file = &files[d.at.file];
         let purpose = purpose(&analysis, &unit, d.at, file);
         let advice = advice(&analysis, files, d.at, &services);
-        let kind = purpose.as_ref().map_or(String::new(), |p| format!(" ({p})"));
+        let kind = purpose
+            .as_ref()
+            .map_or(String::new(), |p| format!(" ({p})"));
         let finding = cx.report_in(
             &file.file.path,
             d.span,
@@ -186,7 +194,7 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding],
         if purpose.is_some() {
             finding.level(Level::Error);
         }
-        if unit.entry != d.span {
+        if unit.entry.start != d.span.start {
             finding.related(
                 &file.file.path,
                 unit.entry,
@@ -223,8 +231,8 @@ fn non_additive_migration(files: &[FileFacts]) -> Option<(String, Span, String)>
             let statement = f.sql.non_additive().next()?;
             Some((
                 f.file.path.clone(),
-                statement.clause_span,
-                shown(f, statement.clause_span),
+                statement.span,
+                shown(f, statement.span),
             ))
         })
 }
@@ -267,7 +275,7 @@ fn purpose(analysis: &Analysis, unit: &Unit, at: At, file: &FileFacts) -> Option
     }
     for (word, kind) in PURPOSE_WORDS {
         if names.iter().any(|n| n.contains(word)) {
-            return Some(format!("a {kind} {noun}, by its name"));
+            return Some(format!("{} {kind} {noun}, by its name", article(kind)));
         }
     }
     let does = |pred: &dyn Fn(&StepKind) -> bool| {
@@ -287,6 +295,14 @@ fn purpose(analysis: &Analysis, unit: &Unit, at: At, file: &FileFacts) -> Option
         return Some(format!("a deploy {noun}: it updates the application"));
     }
     None
+}
+
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
 }
 
 /// What a backup would look like for the database the step acts on.

@@ -44,7 +44,10 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], cx: &mut Ctx) {
             .iter()
             .any(|m| family_covers(m.family.as_deref(), &service.family));
         let by_sidecar = sidecars.iter().any(|families| {
-            families.is_empty() || families.iter().any(|f| family_covers(Some(f), &service.family))
+            families.is_empty()
+                || families
+                    .iter()
+                    .any(|f| family_covers(Some(f), &service.family))
         });
         if by_step || by_sidecar {
             continue;
