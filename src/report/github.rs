@@ -9,7 +9,7 @@
 
 use std::fmt::Write as _;
 
-use super::{ReportOptions, region, shown};
+use super::{Positions, ReportOptions, shown};
 use crate::ScanOutcome;
 use crate::levels::Level;
 use crate::notice::NoticeLevel;
@@ -20,6 +20,7 @@ const SHOWN_PER_LEVEL: usize = 10;
 
 /// Render the workflow commands (one per line).
 pub fn render(outcome: &ScanOutcome, opts: &ReportOptions) -> String {
+    let positions = Positions::new(outcome);
     let mut out = String::new();
     let mut per_level = [0usize; 3];
     for finding in shown(outcome, opts) {
@@ -29,7 +30,7 @@ pub fn render(outcome: &ScanOutcome, opts: &ReportOptions) -> String {
             "warning" => 1,
             _ => 2,
         }] += 1;
-        annotate(&mut out, outcome, finding, command);
+        annotate(&mut out, &positions, finding, command);
     }
     for notice in &outcome.notices {
         if notice.level == NoticeLevel::Info && !opts.verbose {
@@ -78,8 +79,8 @@ fn command_for(finding: &Finding) -> &'static str {
     }
 }
 
-fn annotate(out: &mut String, outcome: &ScanOutcome, finding: &Finding, command: &str) {
-    let (start, end) = region(outcome, &finding.path, finding.span);
+fn annotate(out: &mut String, positions: &Positions, finding: &Finding, command: &str) {
+    let (start, end) = positions.region(&finding.path, finding.span);
     let mut props = vec![
         ("file", finding.path.clone()),
         ("line", start.line.to_string()),
@@ -104,7 +105,7 @@ fn annotate(out: &mut String, outcome: &ScanOutcome, finding: &Finding, command:
         message.push('.');
     }
     for related in &finding.related {
-        let (p, _) = region(outcome, &related.path, related.span);
+        let (p, _) = positions.region(&related.path, related.span);
         let _ = write!(
             message,
             "\nRelated: {}:{}:{}: {}",

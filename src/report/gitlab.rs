@@ -10,7 +10,7 @@
 
 use serde::Serialize;
 
-use super::{ReportOptions, help_for, region, shown};
+use super::{Positions, ReportOptions, help_for, shown};
 use crate::ScanOutcome;
 use crate::levels::Level;
 use crate::notice::NoticeLevel;
@@ -48,8 +48,9 @@ struct Content {
 
 /// Render the Code Quality report.
 pub fn render(outcome: &ScanOutcome, meta: &[RuleMeta], opts: &ReportOptions) -> Vec<u8> {
+    let positions = Positions::new(outcome);
     let mut issues: Vec<Issue> = shown(outcome, opts)
-        .map(|f| issue(outcome, meta, f))
+        .map(|f| issue(&positions, meta, f))
         .collect();
     for notice in &outcome.notices {
         if notice.level == NoticeLevel::Info && !opts.verbose {
@@ -85,8 +86,8 @@ pub fn render(outcome: &ScanOutcome, meta: &[RuleMeta], opts: &ReportOptions) ->
     out
 }
 
-fn issue(outcome: &ScanOutcome, meta: &[RuleMeta], finding: &Finding) -> Issue {
-    let (start, end) = region(outcome, &finding.path, finding.span);
+fn issue(positions: &Positions, meta: &[RuleMeta], finding: &Finding) -> Issue {
+    let (start, end) = positions.region(&finding.path, finding.span);
     // A span that ends at the start of a later line really ends on the line before.
     let end_line = if end.line > start.line && end.column_utf16 == 1 {
         end.line - 1
@@ -110,7 +111,7 @@ fn issue(outcome: &ScanOutcome, meta: &[RuleMeta], finding: &Finding) -> Issue {
     }
     let mut body = help_for(finding, meta).to_string();
     for related in &finding.related {
-        let (p, _) = region(outcome, &related.path, related.span);
+        let (p, _) = positions.region(&related.path, related.span);
         body.push_str(&format!(
             "\n\nRelated: {}:{}: {}",
             related.path, p.line, related.message

@@ -8,7 +8,7 @@ use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity,
 };
 
-use super::{ReportOptions, counts, help_for, region, shown};
+use super::{Positions, ReportOptions, counts, help_for, shown};
 use crate::ScanOutcome;
 use crate::levels::Level;
 use crate::notice::NoticeLevel;
@@ -87,9 +87,10 @@ fn level_word(opts: &ReportOptions, level: Level) -> String {
 /// Render findings and the summary line.
 pub fn render(outcome: &ScanOutcome, meta: &[RuleMeta], opts: &ReportOptions) -> String {
     let handler = handler(opts);
+    let positions = Positions::new(outcome);
     let mut out = String::new();
     for finding in shown(outcome, opts) {
-        render_finding(&mut out, &handler, outcome, meta, finding, opts);
+        render_finding(&mut out, &handler, &positions, outcome, meta, finding, opts);
     }
     out.push_str(&summary(outcome, opts));
     out.push('\n');
@@ -99,12 +100,13 @@ pub fn render(outcome: &ScanOutcome, meta: &[RuleMeta], opts: &ReportOptions) ->
 fn render_finding(
     out: &mut String,
     handler: &GraphicalReportHandler,
+    positions: &Positions,
     outcome: &ScanOutcome,
     meta: &[RuleMeta],
     finding: &Finding,
     opts: &ReportOptions,
 ) {
-    let (start, _) = region(outcome, &finding.path, finding.span);
+    let (start, _) = positions.region(&finding.path, finding.span);
     let suppressed = if finding.suppressed.is_some() {
         " (suppressed)"
     } else {
@@ -143,7 +145,7 @@ fn render_finding(
                 (a, l),
             ));
         } else {
-            let (p, _) = region(outcome, &related.path, related.span);
+            let (p, _) = positions.region(&related.path, related.span);
             elsewhere.push(format!(
                 "  = related: {}:{}:{}: {}\n",
                 related.path, p.line, p.column_chars, related.message

@@ -12,7 +12,7 @@
 
 use serde_json::{Value, json};
 
-use super::{ReportOptions, counts, help_for, region, shown};
+use super::{Positions, ReportOptions, counts, help_for, shown};
 use crate::ScanOutcome;
 use crate::notice::NoticeLevel;
 use crate::rules::RuleMeta;
@@ -21,15 +21,16 @@ use crate::rules::RuleMeta;
 pub const VERSION: u32 = 1;
 
 pub fn render(outcome: &ScanOutcome, meta: &[RuleMeta], opts: &ReportOptions) -> Vec<u8> {
+    let positions = Positions::new(outcome);
     let pos = |p: crate::source::Position| json!({"line": p.line, "column": p.column_chars});
     let findings: Vec<Value> = shown(outcome, opts)
         .map(|f| {
-            let (start, end) = region(outcome, &f.path, f.span);
+            let (start, end) = positions.region(&f.path, f.span);
             let related: Vec<Value> = f
                 .related
                 .iter()
                 .map(|r| {
-                    let (s, e) = region(outcome, &r.path, r.span);
+                    let (s, e) = positions.region(&r.path, r.span);
                     json!({"path": r.path, "start": pos(s), "end": pos(e), "message": r.message})
                 })
                 .collect();

@@ -79,25 +79,42 @@ pub fn shown<'a>(
         .filter(move |f| include || f.suppressed.is_none())
 }
 
-/// Start and end positions of a finding (end exclusive), from the kept source text.
-pub fn region(
-    outcome: &ScanOutcome,
-    path: &str,
-    span: crate::source::Span,
-) -> (Position, Position) {
-    let Some(text) = outcome.sources.get(path) else {
-        let p = Position {
-            line: 1,
-            column_utf16: 1,
-            column_chars: 1,
+/// Line/column lookups over the kept source texts, with one line index per file built on first
+/// use (findings are many, files few: never rebuild an index per finding).
+pub struct Positions<'a> {
+    outcome: &'a ScanOutcome,
+    indexes: std::cell::RefCell<std::collections::BTreeMap<&'a str, std::rc::Rc<LineIndex>>>,
+}
+
+impl<'a> Positions<'a> {
+    pub fn new(outcome: &'a ScanOutcome) -> Self {
+        Positions {
+            outcome,
+            indexes: std::cell::RefCell::default(),
+        }
+    }
+
+    /// Start and end positions of a span (end exclusive), from the kept source text.
+    pub fn region(&self, path: &str, span: crate::source::Span) -> (Position, Position) {
+        let Some((key, text)) = self.outcome.sources.get_key_value(path) else {
+            let p = Position {
+                line: 1,
+                column_utf16: 1,
+                column_chars: 1,
+            };
+            return (p, p);
         };
-        return (p, p);
-    };
-    let index = LineIndex::new(text);
-    (
-        index.position(text, span.start()),
-        index.position(text, span.end()),
-    )
+        let index = self
+            .indexes
+            .borrow_mut()
+            .entry(key.as_str())
+            .or_insert_with(|| std::rc::Rc::new(LineIndex::new(text)))
+            .clone();
+        (
+            index.position(text, span.start()),
+            index.position(text, span.end()),
+        )
+    }
 }
 
 /// The help text of a finding: its own, or its rule's.
