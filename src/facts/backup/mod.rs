@@ -530,12 +530,12 @@ fn backup_kind(program: &str, words: &[&str], command: &Command) -> Option<StepK
             fam("mysql")
         }
         "mongodump" => fam("mongo"),
-        "redis-cli" | "valkey-cli" => words
-            .iter()
-            .any(|w| {
-                *w == "--rdb" || w.eq_ignore_ascii_case("bgsave") || w.eq_ignore_ascii_case("save")
-            })
-            .then_or_none(fam("redis")),
+        "redis-cli" | "valkey-cli" => (words.contains(&"--rdb")
+            || !words.iter().any(|w| w.eq_ignore_ascii_case("config"))
+                && words
+                    .iter()
+                    .any(|w| w.eq_ignore_ascii_case("bgsave") || w.eq_ignore_ascii_case("save")))
+        .then_or_none(fam("redis")),
         "sqlite3" => words
             .iter()
             .any(|w| w.starts_with(".backup") || w.starts_with(".dump"))
@@ -812,6 +812,14 @@ fn redirected_from(host: &str, command: &Command) -> Option<String> {
     Some(word.trim_matches(|c| c == '"' || c == '\'').to_string())
 }
 
+/// A file a SQL client loads that may be a dump: not a schema, seed or migration file.
+fn dump_like(file: &str) -> bool {
+    let lower = file.to_ascii_lowercase();
+    !["schema", "init", "seed", "migrat", "fixture", "structure"]
+        .iter()
+        .any(|w| lower.contains(w))
+}
+
 /// `gunzip -c dump.gz | psql`: the command reads a pipe.
 fn piped_into(host: &str, command: &Command) -> bool {
     let end = command.span.start().min(host.len());
@@ -850,9 +858,9 @@ fn restore_kind(program: &str, words: &[&str], command: &Command, host: &str) ->
                 return Some(StepKind::Drop);
             }
             let file = file_arg(words);
-            let loads = redirected_from(host, command).is_some_and(|f| !f.contains("migrat"))
+            let loads = redirected_from(host, command).is_some_and(|f| dump_like(&f))
                 || piped_into(host, command)
-                || file.is_some_and(|f| !f.to_ascii_lowercase().contains("migrat"))
+                || file.is_some_and(|f| dump_like(&f))
                 || squashed.contains("SOURCE ")
                 || squashed.contains("\\I ");
             loads.then_some(StepKind::Load)
@@ -902,7 +910,7 @@ fn is_deploy(program: &str, words: &[&str]) -> bool {
     match program {
         "docker" | "podman" | "docker-compose" | "podman-compose" => {
             (words.contains(&"compose") || program.ends_with("compose"))
-                && (has(words, "pull") || (has(words, "up") && has(words, "-d")))
+                && (has(words, "pull") || (has(words, "up") && has(words, "--build")))
                 || has(words, "stack") && has(words, "deploy")
         }
         "kubectl" | "oc" => {
@@ -1067,7 +1075,7 @@ pub fn dump_tool_of(family: &str) -> &'static str {
 /// A backup command line for a dump tool, as advice (`pg_dump -Fc -f backup.dump <db>`).
 pub fn dump_example(tool: &str) -> String {
     match tool {
-        "pg_dump" => "pg_dump -Fc -f backup.dump <database>".into(),
+        "pg_dump" => "pg_dump -Fc <database> > backup.dump".into(),
         "pg_dumpall" => "pg_dumpall -f backup.sql".into(),
         "mysqldump" => "mysqldump --single-transaction <database> > backup.sql".into(),
         "mariadb-dump" => "mariadb-dump --single-transaction <database> > backup.sql".into(),
@@ -1183,6 +1191,8 @@ mod tests {
         assert_eq!(k("pg_restore -cC -d shop x.dump"), Some(StepKind::Restore));
         assert_eq!(k("dropdb shop"), Some(StepKind::Drop));
         assert_eq!(k("psql -d shop < dump.sql"), Some(StepKind::Load));
+        assert_eq!(k("psql -d shop -f db/schema.sql"), None);
+        assert_eq!(k("redis-cli CONFIG SET save ''"), None);
         assert_eq!(k("psql -c 'DROP DATABASE shop'"), Some(StepKind::Drop));
         assert_eq!(
             k("./scripts/backup.sh"),
