@@ -112,6 +112,9 @@ pub fn path_context(path: &str) -> Context {
         .iter()
         .any(|t| matches!(*t, "test" | "tests" | "testing" | "e2e" | "ci"))
         && !name.ends_with(".md")
+        // `.github/workflows/ci.yml` is the project's CI, not a test fixture: its jobs get their
+        // context from the runner (see `facts::ci`).
+        && !lower.contains(".github/workflows/")
     {
         // `docker-compose.ci.yml`, `*.test.yml`, `*-test.*`, `*_test.*`, `test-db-reset.sh`.
         return Context::Test;
@@ -211,6 +214,7 @@ mod tests {
             ("scripts/devops-restore.sh", Production),
             ("latest.sh", Production),
             ("docs/CONTRIBUTING.md", Production),
+            (".github/workflows/ci.yml", Production),
         ];
         for (path, want) in table {
             assert_eq!(path_context(path), want, "{path}");

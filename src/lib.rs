@@ -361,7 +361,18 @@ fn scan_root(path: &Path, opts: &ScanOptions, setup: &Setup) -> Result<ScanOutco
         }
     }
 
-    let mut repo = RepoFacts::build(&files);
+    if !opts.config.stateful_images.is_empty() {
+        // The user's `[[stateful-images]]` extend the shipped table.
+        let table = facts::stateful::StatefulTable::with_config(&opts.config.stateful_images);
+        for file in &mut files {
+            facts::compose::apply_table(file, &table);
+        }
+    }
+    // Compose names a project at the root after the root directory.
+    let root_name = std::fs::canonicalize(&root)
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()));
+    let mut repo = RepoFacts::build_with_root(&files, root_name.as_deref());
     repo.backup_catalog = facts::backup::Catalog::with_config(
         &opts.config.backup_commands,
         &opts.config.backup_images,

@@ -1,6 +1,6 @@
 //! The secrets contract: a canary password planted in every place `hardcoded-db-password` reads
 //! (Compose environment map and list, a URL in a Compose value, `.env`, a shell export,
-//! `mysql -p`, a `psql` URL) never appears in any output format at any verbosity.
+//! `mysql -p`, a `psql` URL, `docker run -e`, a workflow `env:`) never appears in any output format at any verbosity.
 
 use std::path::Path;
 use std::process::Command;
@@ -19,7 +19,13 @@ fn plant(root: &Path) {
         (
             "scripts/backup.sh",
             format!(
-                "#!/bin/sh\nexport PGPASSWORD={CANARY}\nmysql -uroot -p{CANARY} shop -e 'select 1'\npsql \"postgresql://app:{CANARY}@db/app\" -c 'DROP TABLE orders'\n"
+                "#!/bin/sh\nexport PGPASSWORD={CANARY}\nmysql -uroot -p{CANARY} shop -e 'select 1'\npsql \"postgresql://app:{CANARY}@db/app\" -c 'DROP TABLE orders'\ndocker run -d -e POSTGRES_PASSWORD={CANARY} postgres:16\n"
+            ),
+        ),
+        (
+            ".github/workflows/deploy.yml",
+            format!(
+                "on: push\njobs:\n  deploy:\n    runs-on: self-hosted\n    env:\n      PGPASSWORD: {CANARY}\n    steps:\n      - run: psql -h db -c 'select 1'\n"
             ),
         ),
         // A broken file next to them: its notice must not quote the text either.
@@ -106,6 +112,7 @@ fn every_planted_password_is_found() {
     places.sort();
     let want: Vec<(String, u32)> = [
         (".env", 1),
+        (".github/workflows/deploy.yml", 6),
         ("docker-compose.yml", 5),
         ("docker-compose.yml", 11),
         ("docker-compose.yml", 15),
@@ -113,6 +120,7 @@ fn every_planted_password_is_found() {
         ("scripts/backup.sh", 2),
         ("scripts/backup.sh", 3),
         ("scripts/backup.sh", 4),
+        ("scripts/backup.sh", 5),
     ]
     .iter()
     .map(|(p, l)| (p.to_string(), *l))

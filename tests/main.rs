@@ -4,6 +4,7 @@
 mod action;
 mod canary;
 mod cli;
+mod compose;
 mod fixtures;
 mod formats;
 mod registry;

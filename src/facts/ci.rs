@@ -87,10 +87,10 @@ fn self_hosted(runs_on: Option<&Node>) -> bool {
     };
     let mut stack = vec![node];
     while let Some(n) = stack.pop() {
-        if let Some(s) = n.as_str() {
-            if s.contains("self-hosted") {
-                return true;
-            }
+        if let Some(s) = n.as_str()
+            && s.contains("self-hosted")
+        {
+            return true;
         }
         if let Some(seq) = n.as_sequence() {
             stack.extend(seq.iter());

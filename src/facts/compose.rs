@@ -1212,6 +1212,17 @@ fn merge_service(base: &mut Service, over: Service) {
     }
 }
 
+/// Decide again which services are stateful, with another table (the shipped one extended by
+/// the user's config).
+pub fn apply_table(facts: &mut FileFacts, table: &StatefulTable) {
+    let Some(model) = facts.compose.as_mut() else {
+        return;
+    };
+    for service in &mut model.services {
+        service.stateful = stateful_of(service, table);
+    }
+}
+
 /// Whether a service is stateful, by its image and (for Redis-like images) its command line.
 pub fn stateful_of(service: &Service, table: &StatefulTable) -> Option<Stateful> {
     let image = service.image_ref.as_ref()?;

@@ -16,6 +16,7 @@ pub mod secrets;
 pub mod shell;
 pub mod sql;
 pub mod stateful;
+pub mod targets;
 pub mod yaml;
 
 use crate::classify::FileKind;
@@ -99,7 +100,11 @@ impl FileFacts {
         facts.regions.append(&mut facts.shell.regions);
         // SQL handed to database clients by any shell source goes to the sql layer.
         sql::extract_embedded(&mut facts);
-        // Passwords in any shell of the file (scripts, CI steps, compose commands).
+        // Passwords in any shell of the file (scripts, CI steps, compose commands), and in CI
+        // files' own YAML (`env:`, `variables:`).
+        if matches!(kind, FileKind::GithubWorkflow | FileKind::GitlabCi) {
+            secrets::from_ci_yaml(&mut facts);
+        }
         secrets::from_shell(&mut facts);
         facts.finish();
         facts

@@ -34,6 +34,8 @@ pub struct RepoFacts {
     pub projects: Vec<ComposeProject>,
     /// Variables of each directory's `.env` (directory → name → value), for interpolation.
     pub dotenv: BTreeMap<String, BTreeMap<String, String>>,
+    /// The scan root's directory name: the project name of a Compose file at the root.
+    pub root_name: Option<String>,
 }
 
 /// A Compose project: one or more files merged, with its name and stateful services.
@@ -141,7 +143,14 @@ pub fn join_path(dir: &str, path: &str) -> String {
 
 impl RepoFacts {
     pub fn build(files: &[FileFacts]) -> RepoFacts {
+        Self::build_with_root(files, None)
+    }
+
+    /// Like [`RepoFacts::build`], knowing the scan root's directory name (Compose names a project
+    /// at the root after it).
+    pub fn build_with_root(files: &[FileFacts], root_name: Option<&str>) -> RepoFacts {
         let mut repo = RepoFacts {
+            root_name: root_name.map(str::to_string),
             backup_catalog: backup::Catalog::builtin().clone(),
             ..RepoFacts::default()
         };
@@ -250,7 +259,11 @@ impl RepoFacts {
             })
             .or_else(|| {
                 let base = file_name(dir);
-                (!base.is_empty()).then(|| base.to_string())
+                if base.is_empty() {
+                    self.root_name.clone()
+                } else {
+                    Some(base.to_string())
+                }
             })
             .map(|n| normalise_project_name(&n))
             .filter(|n| !n.is_empty());
@@ -560,5 +573,24 @@ mod tests {
             .project_for(&files, "", &["other/stack.yml".into()], None, None)
             .expect("-f");
         assert_eq!(p.name.as_deref(), Some("billing"));
+    }
+
+    #[test]
+    fn root_project_is_named_after_the_root_directory() {
+        let files = vec![facts(
+            "compose.yaml",
+            FileKind::Compose,
+            "services:\n  db:\n    image: postgres\n    volumes: [\"pg:/var/lib/postgresql/data\"]\nvolumes:\n  pg: {}\n",
+        )];
+        let repo = RepoFacts::build_with_root(&files, Some("My.App"));
+        let p = repo
+            .project_for(&files, "", &[], None, None)
+            .expect("project");
+        assert_eq!(p.name.as_deref(), Some("myapp"));
+        assert_eq!(
+            p.services[0].data[0].docker_name.as_deref(),
+            Some("myapp_pg")
+        );
+        assert_eq!(normalise_project_name("_Shop Prod-2"), "shopprod-2");
     }
 }

@@ -22,9 +22,11 @@ pub enum Origin {
     ComposeUrl { service: Option<String> },
     /// A `.env` file entry (a password variable or a URL).
     DotEnv,
+    /// An `env:`/`variables:` entry or a URL in a CI file (GitHub Actions, GitLab CI).
+    CiYaml,
     /// A shell assignment (`export PGPASSWORD=…`, `DATABASE_URL=…`).
     ShellAssignment,
-    /// `mysql -pSECRET` / `--password=SECRET`.
+    /// `mysql -pSECRET` / `--password=SECRET`, `docker run -e POSTGRES_PASSWORD=…`.
     ShellFlag { program: String },
     /// A URL argument of a database client (`psql postgres://u:p@h/db`).
     ShellUrl { program: String },
@@ -405,6 +407,68 @@ pub fn from_compose_scalar(
     }
 }
 
+/// Credentials in a CI file's YAML: password variables in any mapping (`env:`, `variables:`,
+/// service containers' `env:`) and connection URLs in any value. `${{ secrets.X }}` and `$VAR`
+/// are references, not literals.
+pub fn from_ci_yaml(facts: &mut FileFacts) {
+    use super::yaml::{self, Node, Value};
+    let parsed = yaml::parse(&facts.file.text);
+    let mut stack: Vec<&Node> = parsed
+        .documents
+        .iter()
+        .filter_map(|d| d.root.as_ref())
+        .collect();
+    let mut found = Vec::new();
+    while let Some(node) = stack.pop() {
+        match &node.value {
+            Value::Mapping(pairs) => {
+                for pair in pairs {
+                    stack.push(&pair.value);
+                    let (Some(key), Some(value)) = (pair.key_str(), pair.value.as_scalar()) else {
+                        continue;
+                    };
+                    if !is_password_var(key) || pair.value.is_null() {
+                        continue;
+                    }
+                    if let Some((class, s, e)) = classify_raw(&value.value) {
+                        let secret = &value.value[s..e];
+                        found.push(Found {
+                            span: value.host_span(s, e),
+                            name: key.to_string(),
+                            origin: Origin::CiYaml,
+                            class,
+                            value_chars: secret.chars().count(),
+                            well_known: is_well_known(secret, None),
+                        });
+                    }
+                }
+            }
+            Value::Sequence(items) => stack.extend(items),
+            Value::Scalar(scalar) => {
+                for (scheme, user, s, e) in url_passwords(&scalar.value) {
+                    let pw = &scalar.value[s..e];
+                    let Some((class, ps, pe)) = classify_raw(pw) else {
+                        continue;
+                    };
+                    let secret = &pw[ps..pe];
+                    found.push(Found {
+                        span: scalar.host_span(s + ps, s + pe),
+                        name: format!("a {scheme}:// URL"),
+                        origin: Origin::CiYaml,
+                        class,
+                        value_chars: secret.chars().count(),
+                        well_known: is_well_known(secret, Some(&user)),
+                    });
+                }
+            }
+        }
+    }
+    found.sort_by_key(|f| f.span);
+    for f in found {
+        push(facts, f);
+    }
+}
+
 /// The host text of a shell word and the class of a secret it holds.
 fn shell_secret(facts: &FileFacts, word: &Word, literal: &str) -> Option<(SecretClass, Span)> {
     if literal.is_empty() {
@@ -515,6 +579,9 @@ pub fn from_shell(facts: &mut FileFacts) {
         if MYSQL_CLIENTS.contains(&program.as_str()) {
             found.extend(mysql_password(facts, command, &program));
         }
+        if matches!(program.as_str(), "docker" | "podman" | "nerdctl") {
+            found.extend(container_env(facts, command, &program));
+        }
         if MYSQL_CLIENTS.contains(&program.as_str()) || DB_CLIENTS.contains(&program.as_str()) {
             for word in command.args() {
                 found.extend(shell_urls(
@@ -551,6 +618,49 @@ fn shell_urls(facts: &FileFacts, word: &Word, what: &str, origin: Origin) -> Vec
             value_chars: secret.chars().count(),
             well_known: is_well_known(secret, Some(&user)),
         });
+    }
+    out
+}
+
+/// `docker run -e POSTGRES_PASSWORD=secret` (also `--env NAME=…`, `--env=NAME=…`, `-eNAME=…`).
+fn container_env(facts: &FileFacts, command: &Command, program: &str) -> Vec<Found> {
+    let mut out = Vec::new();
+    let args: Vec<&Word> = command.args().collect();
+    for (i, word) in args.iter().enumerate() {
+        let Some(text) = word.literal() else { continue };
+        let (assignment, value_word) = if text == "-e" || text == "--env" {
+            match args.get(i + 1) {
+                Some(next) => (next.literal(), *next),
+                None => continue,
+            }
+        } else if let Some(rest) = text.strip_prefix("--env=") {
+            (Some(rest.to_string()), *word)
+        } else if let Some(rest) = text.strip_prefix("-e").filter(|r| r.contains('=')) {
+            (Some(rest.to_string()), *word)
+        } else {
+            continue;
+        };
+        let Some(assignment) = assignment else {
+            continue;
+        };
+        let Some((name, value)) = assignment.split_once('=') else {
+            continue;
+        };
+        if !is_password_var(name) || value.is_empty() {
+            continue;
+        }
+        if let Some((class, span)) = shell_secret(facts, value_word, value) {
+            out.push(Found {
+                span,
+                name: format!("`{name}` given to `{program}`"),
+                origin: Origin::ShellFlag {
+                    program: program.to_string(),
+                },
+                class,
+                value_chars: value.chars().count(),
+                well_known: is_well_known(value, None),
+            });
+        }
     }
     out
 }

@@ -33,6 +33,8 @@ use crate::source::{OffsetMap, Span};
 const MAX_DEPTH: usize = 200;
 /// Upper bound on nodes built, counting copies made by aliases ("billion laughs" guard).
 const MAX_NODES: usize = 500_000;
+/// Lines blanked at most when recovering from a file the grammar gives up on.
+const MAX_SKIPPED_LINES: usize = 16;
 
 /// A parsed YAML stream: its documents and the problems met while reading it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -220,22 +222,51 @@ impl Pair {
 /// Parse YAML text into documents of spanned nodes, with anchors, aliases and merge keys resolved.
 pub fn parse(text: &str) -> Yaml {
     let mut out = Yaml::default();
-    let Some(tree) = parse::yaml::parse(text) else {
+    let Some(mut tree) = parse::yaml::parse(text) else {
         out.problems.push(YamlProblem {
             offset: 0,
             message: "the YAML grammar could not be loaded; the file was not analysed".into(),
         });
         return out;
     };
+    // One bad line (a stray indentation) can make the grammar give up on the whole file. Blank
+    // the line it gave up at (offsets stay) and try again, so the rest of the file is still
+    // read. Not for files over the grammar's 32,768-line limit: no blanking helps there.
+    let mut work = text.to_string();
+    let mut skipped = Vec::new();
+    let small = text.bytes().filter(|&b| b == b'\n').count() < 32_768;
+    while small && tree.root_node().kind() != "stream" && skipped.len() < MAX_SKIPPED_LINES {
+        let at = tree.root_node().end_byte().min(work.len());
+        let (start, end) = line_bounds(&work, at);
+        if work[start..end].trim().is_empty() {
+            break;
+        }
+        // Every byte of the line becomes a space: UTF-8 stays valid and offsets do not move.
+        let blank = " ".repeat(end - start);
+        work.replace_range(start..end, &blank);
+        skipped.push(start);
+        match parse::yaml::parse(&work) {
+            Some(t) => tree = t,
+            None => break,
+        }
+    }
     let root = tree.root_node();
     let mut builder = Builder {
-        text,
+        text: &work,
         anchors: HashMap::new(),
         nodes: 0,
         problems: Vec::new(),
         budget_reported: false,
     };
     builder.report_errors(root);
+    if root.kind() == "stream" {
+        for start in &skipped {
+            builder.problem(
+                *start,
+                "YAML syntax error: this line could not be read and was skipped; the rest of the file was analysed",
+            );
+        }
+    }
     if root.kind() == "stream" {
         let mut cursor = root.walk();
         for doc in root.named_children(&mut cursor) {
@@ -297,12 +328,9 @@ impl<'a> Builder<'a> {
             return;
         }
         if root.kind() != "stream" {
-            let line_end = root.end_byte();
             self.problem(
-                root.start_byte(),
-                format!(
-                    "YAML syntax error: the file could not be parsed (from byte {line_end} on the grammar gave up, or the file is over 32,768 lines); it was not analysed"
-                ),
+                root.end_byte(),
+                "YAML syntax error near this line: the grammar could not read the file (bad indentation, or more than 32,768 lines), so it was not analysed",
             );
             return;
         }
@@ -615,6 +643,23 @@ impl<'a> Builder<'a> {
             }
         }
     }
+}
+
+/// Byte range of the line holding `at` (the line before, when `at` is at a line's end), without
+/// its line break.
+fn line_bounds(text: &str, at: usize) -> (usize, usize) {
+    let mut at = crate::source::floor_char_boundary(text, at);
+    if at > 0 && (at == text.len() || text.as_bytes()[at] == b'\n') {
+        at -= 1;
+    }
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let end = if text[start..end].ends_with('\r') {
+        end - 1
+    } else {
+        end
+    };
+    (start, end.max(start))
 }
 
 /// Nodes in a subtree (for the alias expansion budget).
@@ -1012,6 +1057,20 @@ mod tests {
             yaml.problems
                 .iter()
                 .all(|p| !p.message.contains("postgres"))
+        );
+    }
+
+    #[test]
+    fn one_bad_line_does_not_hide_the_rest() {
+        let text =
+            "services:\n  db:\n    image: postgres\n     bad: [\n  cache:\n    image: redis\n";
+        let yaml = parse(text);
+        assert!(!yaml.problems.is_empty());
+        let root = yaml.documents[0].root.as_ref().expect("recovered");
+        let services = root.get("services").expect("services");
+        assert_eq!(
+            services.get("cache").and_then(|c| c.get_str("image")),
+            Some("redis")
         );
     }
 

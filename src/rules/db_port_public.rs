@@ -15,6 +15,26 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
             .unwrap_or(own);
         let Some(entry) = database_entry(service) else { continue };
         let weak = weak_auth(file, service);
+        if own.host_network {
+            let ports: Vec<String> = entry.ports.iter().map(u16::to_string).collect();
+            let mut message = format!(
+                "Service `{}` ({}) uses `network_mode: host`, so its {} port{} {} open on every interface of the host: anyone who can reach the host can connect to the {} database.",
+                own.name.value,
+                service.image_display(),
+                ports.join("/"),
+                if ports.len() == 1 { "" } else { "s" },
+                if ports.len() == 1 { "is" } else { "are" },
+                entry.family
+            );
+            let level = match &weak {
+                Some(why) => {
+                    message.push_str(&format!(" Its {why}."));
+                    Level::Error
+                }
+                None => Level::Warning,
+            };
+            cx.report(own.name.span, message).level(level);
+        }
         for port in own.ports.iter().filter(|p| p.is_public()) {
             let shown = match &port.published {
                 Some(published) => format!("{published}:{}", port.target),
@@ -43,12 +63,17 @@ fn weak_auth(file: &FileFacts, service: &Service) -> Option<String> {
     for c in &file.credentials {
         let ours = matches!(&c.origin, Origin::ComposeEnv { service } if service == name)
             || matches!(&c.origin, Origin::ComposeUrl { service: Some(s) } if s == name);
-        if ours && c.class != SecretClass::Placeholder {
-            return Some(if c.well_known {
-                "password is a hardcoded well-known default".into()
-            } else {
-                "password is hardcoded in the repository".into()
-            });
+        let known = if c.well_known { " well-known" } else { "" };
+        match c.class {
+            SecretClass::Literal if ours => {
+                return Some(format!("password is a hardcoded{known} literal"));
+            }
+            SecretClass::Default if ours => {
+                return Some(format!(
+                    "password falls back to a hardcoded{known} default when the variable is unset"
+                ));
+            }
+            _ => {}
         }
     }
     crate::facts::compose::trust_auth(service).map(|(what, _)| format!("authentication is off ({what})"))

@@ -3,17 +3,193 @@
 use super::Ctx;
 use crate::facts::FileFacts;
 use crate::facts::cli::{self, DockerCall};
+use crate::facts::compose::MountKind;
 use crate::facts::repo::RepoFacts;
+use crate::facts::shell::Piece;
+use crate::facts::targets;
+use crate::levels::Level;
 
-pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
-    for command in &file.shell.commands {
-        let Some(call) = cli::docker(command) else {
+pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], cx: &mut Ctx) {
+    for file in files.iter().filter(|f| f.kind.may_hold_shell()) {
+        for command in &file.shell.commands {
+            let Some(call) = cli::docker(command) else {
+                continue;
+            };
+            if call.is(&["volume", "rm"]) || call.is(&["volume", "remove"]) {
+                volume_rm(repo, file, &call, cx);
+                continue;
+            }
+            if call.compose.is_some() && call.is(&["rm"]) && call.args.is_on("volumes") {
+                compose_rm(repo, files, file, &call, cx);
+                continue;
+            }
+            let Some(message) = describe(&call) else {
+                continue;
+            };
+            cx.report_in(&file.file.path, command.span, message);
+        }
+    }
+}
+
+/// `docker volume rm NAME…`: an error when a name is a stateful service's data volume.
+fn volume_rm(repo: &RepoFacts, file: &FileFacts, call: &DockerCall, cx: &mut Ctx) {
+    let program = call.command.argv[0].display();
+    let names: Vec<String> = call
+        .args
+        .positionals
+        .iter()
+        .map(|w| format!("`{}`", w.display()))
+        .collect();
+    if names.is_empty() {
+        // `docker volume ls -q | xargs docker volume rm`: the names come from the pipe.
+        if call.command.via.iter().any(|v| v == "xargs") {
+            cx.report_in(
+                &file.file.path,
+                call.command.span,
+                format!("`xargs {program} volume rm` permanently deletes every volume piped into it"),
+            );
+        }
+        return;
+    }
+    let mut hits = Vec::new();
+    for word in &call.args.positionals {
+        // A name made only of expansions (`"$1"`, `$(docker volume ls -q)`) could be anything.
+        let has_literal = word
+            .pieces
+            .iter()
+            .any(|p| matches!(p, Piece::Lit(s) if !s.is_empty()));
+        if !has_literal {
             continue;
-        };
-        let Some(message) = describe(&call) else {
-            continue;
-        };
-        cx.report(command.span, message);
+        }
+        for (_, service, data) in repo.volumes_matching(word) {
+            hits.push((word.display(), service, data));
+        }
+        // A project whose name the repository does not fix (compose uses the directory name):
+        // `${COMPOSE_PROJECT_NAME}_pgdata` can still be its `<project>_pgdata` volume.
+        if word.literal().is_none() {
+            for project in &repo.projects {
+                for service in &project.services {
+                    for data in &service.data {
+                        let unnamed = data.kind == MountKind::Named
+                            && data.docker_name.is_none()
+                            && !data.external;
+                        // Any project name: the placeholder only has to be non-empty.
+                        if unnamed && word.could_be(&format!("project_{}", data.source)) {
+                            hits.push((word.display(), service, data));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if hits.is_empty() {
+        let noun = if names.len() == 1 { "volume" } else { "volumes" };
+        cx.report_in(
+            &file.file.path,
+            call.command.span,
+            format!(
+                "`{program} volume rm` permanently deletes {noun} {} and every file in it",
+                names.join(", ")
+            ),
+        );
+        return;
+    }
+    let what: Vec<String> = hits
+        .iter()
+        .map(|(word, s, d)| {
+            let resolved = d
+                .docker_name
+                .clone()
+                .unwrap_or_else(|| format!("<project>_{}", d.source));
+            let name = if *word == resolved {
+                format!("`{word}`")
+            } else {
+                format!("`{word}` (`{resolved}`)")
+            };
+            format!(
+                "volume {name}, which holds the data of service `{}` ({})",
+                s.service, s.image
+            )
+        })
+        .collect();
+    let finding = cx.report_in(
+        &file.file.path,
+        call.command.span,
+        format!(
+            "`{program} volume rm` permanently deletes {}",
+            what.join("; and ")
+        ),
+    );
+    finding.level(Level::Error);
+    for (_, service, data) in &hits {
+        match &data.declaration {
+            Some((path, span)) => {
+                finding.related(path, *span, format!("volume `{}` declared here", data.source));
+            }
+            None => {
+                finding.related(
+                    &data.path,
+                    data.span,
+                    format!("mounted here by service `{}`", service.service),
+                );
+            }
+        }
+    }
+}
+
+/// `docker compose rm -v`: an error when the project keeps a database in an anonymous volume.
+fn compose_rm(
+    repo: &RepoFacts,
+    files: &[FileFacts],
+    file: &FileFacts,
+    call: &DockerCall,
+    cx: &mut Ctx,
+) {
+    let program = call.command.argv[0].display();
+    let program = if program.ends_with("compose") {
+        program
+    } else {
+        format!("{program} compose")
+    };
+    let project = targets::compose_project(repo, files, file, call);
+    let anonymous: Vec<_> = project
+        .iter()
+        .flat_map(|p| &p.services)
+        .flat_map(|s| s.data.iter().map(move |d| (s, d)))
+        .filter(|(_, d)| d.kind == MountKind::Anonymous)
+        .collect();
+    if anonymous.is_empty() {
+        cx.report_in(
+            &file.file.path,
+            call.command.span,
+            format!("`{program} rm -v` deletes the anonymous volumes of the removed containers, with any data they hold"),
+        );
+        return;
+    }
+    let what: Vec<String> = anonymous
+        .iter()
+        .map(|(s, d)| {
+            format!(
+                "the anonymous volume at `{}` of service `{}` ({})",
+                d.target, s.service, s.image
+            )
+        })
+        .collect();
+    let finding = cx.report_in(
+        &file.file.path,
+        call.command.span,
+        format!(
+            "`{program} rm -v` deletes {}, where the database keeps its data",
+            what.join(" and ")
+        ),
+    );
+    finding.level(Level::Error);
+    for (s, d) in anonymous {
+        finding.related(
+            &d.path,
+            d.span,
+            format!("anonymous data volume of service `{}`", s.service),
+        );
     }
 }
 
@@ -21,25 +197,7 @@ pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
 fn describe(call: &DockerCall) -> Option<String> {
     let program = call.command.argv[0].display();
     if call.compose.is_some() {
-        return (call.is(&["rm"]) && call.args.is_on("volumes")).then(|| {
-            format!("`{program} compose rm -v` deletes the anonymous volumes of the removed containers, with any data they hold")
-        });
-    }
-    if call.is(&["volume", "rm"]) || call.is(&["volume", "remove"]) {
-        let names: Vec<String> = call
-            .args
-            .positionals
-            .iter()
-            .map(|w| format!("`{}`", w.display()))
-            .collect();
-        if names.is_empty() {
-            return None;
-        }
-        let noun = if names.len() == 1 { "volume" } else { "volumes" };
-        return Some(format!(
-            "`{program} volume rm` permanently deletes {noun} {} and every file in it",
-            names.join(", ")
-        ));
+        return None;
     }
     if call.is(&["volume", "prune"]) {
         let scope = if call.args.is_on("all") {

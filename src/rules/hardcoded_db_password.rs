@@ -19,13 +19,25 @@ pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
                 ""
             }
         );
+        // Name the service with its image, as Compose runs it.
+        let image = |service: &str| {
+            file.compose
+                .as_ref()
+                .and_then(|m| m.service(service))
+                .map(|s| format!(" ({})", s.image_display()))
+                .unwrap_or_default()
+        };
         let place = match &c.origin {
-            Origin::ComposeEnv { service } => format!("`{}` of service `{service}`", c.name),
+            Origin::ComposeEnv { service } => {
+                format!("`{}` of service `{service}`{}", c.name, image(service))
+            }
             Origin::ComposeUrl {
                 service: Some(service),
-            } => format!("{} in service `{service}`", c.name),
+            } => format!("{} in service `{service}`{}", c.name, image(service)),
             Origin::ComposeUrl { service: None } => c.name.clone(),
             Origin::DotEnv => format!("`{}` in this env file", c.name),
+            Origin::CiYaml if c.name.contains("://") => c.name.clone(),
+            Origin::CiYaml => format!("`{}` in this CI file", c.name),
             Origin::ShellAssignment => format!("`{}`", c.name),
             Origin::ShellFlag { .. } | Origin::ShellUrl { .. } => c.name.clone(),
         };

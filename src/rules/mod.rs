@@ -52,8 +52,9 @@ macro_rules! rules {
 }
 
 rules! {
-    "compose-down-volumes" => File(compose_down_volumes),
-    "docker-volume-remove" => File(docker_volume_remove),
+    "compose-down-volumes" => Repo(compose_down_volumes),
+    "docker-volume-remove" => Repo(docker_volume_remove),
+    "data-dir-delete" => File(data_dir_delete),
     "drop-database" => File(drop_database),
     "drop-schema" => File(drop_schema),
     "drop-table" => File(drop_table),

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use super::{Callee, Catalog, Step, StepKind, classify, name_says_backup};
 use crate::classify::FileKind;
 use crate::facts::FileFacts;
-use crate::facts::shell::{Command, Scope, ShellOrigin};
+use crate::facts::shell::{Command, Dir, Scope, ShellOrigin};
 use crate::levels::Context;
 use crate::source::Span;
 
@@ -466,7 +466,8 @@ impl<'a> Analysis<'a> {
                 Some((via(&label), family))
             }
             StepKind::Call(Callee::Script { path, args }) => {
-                match self.resolve_script(at.file, path) {
+                let cwd = self.command(at).map(|c| c.cwd.clone()).unwrap_or_default();
+                match self.resolve_script(at.file, path, &cwd) {
                     Some(target) => {
                         let (label, family) = self.script_backs_up(
                             target,
@@ -531,7 +532,7 @@ impl<'a> Analysis<'a> {
 
     /// A script of the repository a command calls (`./scripts/backup.sh`, `"$DIR/backup.sh"`,
     /// `$0` for the script itself).
-    fn resolve_script(&self, from: usize, written: &str) -> Option<usize> {
+    fn resolve_script(&self, from: usize, written: &str, cwd: &Dir) -> Option<usize> {
         let caller = &self.files[from].file.path;
         if matches!(
             written,
@@ -567,7 +568,17 @@ impl<'a> Analysis<'a> {
             parts.join("/")
         };
         let is_script = |i: &usize| self.files[*i].kind == FileKind::Shell;
-        for candidate in [join(caller_dir, tail), join("", tail)] {
+        // Where the call runs, as far as `cd` in the caller tells; then the caller's directory
+        // and the repository root.
+        let mut dirs: Vec<String> = Vec::new();
+        match cwd {
+            Dir::ScriptDir(p) => dirs.push(join(caller_dir, p)),
+            Dir::Relative(p) => dirs.push(join("", p)),
+            _ => {}
+        }
+        dirs.push(caller_dir.to_string());
+        dirs.push(String::new());
+        for candidate in dirs.iter().map(|d| join(d, tail)) {
             if let Some(i) = self.file_index(&candidate).filter(is_script) {
                 return Some(i);
             }

@@ -55,10 +55,10 @@ pub(super) fn classify(
     }) {
         return Some(format!("the `${v}` opt-in check"));
     }
-    if cond.vars.iter().any(positional) {
-        if let Some(flag) = cond.words.iter().find(|w| is_force_flag(w)) {
-            return Some(format!("the required `{flag}` flag"));
-        }
+    if cond.vars.iter().any(positional)
+        && let Some(flag) = cond.words.iter().find(|w| is_force_flag(w))
+    {
+        return Some(format!("the required `{flag}` flag"));
     }
     None
 }

@@ -5,8 +5,11 @@
 //! This is the only place that knows tree-sitter-bash node kinds. Text that is not executed
 //! (comments, strings that are only assigned, heredocs fed to `cat`) never becomes a `Command`.
 
+mod calls;
 mod guards;
 mod wrappers;
+
+pub use calls::{Call, CallTarget};
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 
@@ -582,16 +585,15 @@ impl<'a> Walker<'a> {
             // `case "$answer" in y|yes) …`: the branch that runs on a "yes" answer is guarded.
             if let (Some(guard), Some(first), Some(last)) =
                 (subject_guard.as_ref(), body.first(), body.last())
+                && patterns.iter().any(|p| guards::is_yes_pattern(p))
             {
-                if patterns.iter().any(|p| guards::is_yes_pattern(p)) {
-                    self.out.regions.push(Region {
-                        span: self
-                            .map
-                            .span_to_host(Span::new(first.start_byte(), last.end_byte())),
-                        context: None,
-                        guard: Some(guard.clone()),
-                    });
-                }
+                self.out.regions.push(Region {
+                    span: self
+                        .map
+                        .span_to_host(Span::new(first.start_byte(), last.end_byte())),
+                    context: None,
+                    guard: Some(guard.clone()),
+                });
             }
             self.with_scope(Scope::CaseBranch { id, patterns }, |w| {
                 for child in body {
@@ -606,18 +608,16 @@ impl<'a> Walker<'a> {
         let mut cursor = node.walk();
         let children: Vec<Node> = node.children(&mut cursor).collect();
         // `[ "$CONFIRM" = yes ] && docker volume rm x`: the right side runs only behind the check.
-        if let [left, op, right] = children.as_slice() {
-            if op.kind() == "&&" {
-                let cond = self.condition(*left);
-                if let Some(guard) =
-                    guards::classify(&cond, &self.st.read_vars, &self.st.confirm_fns)
-                {
-                    self.out.regions.push(Region {
-                        span: self.host(*right),
-                        context: None,
-                        guard: Some(guard),
-                    });
-                }
+        if let [left, op, right] = children.as_slice()
+            && op.kind() == "&&"
+        {
+            let cond = self.condition(*left);
+            if let Some(guard) = guards::classify(&cond, &self.st.read_vars, &self.st.confirm_fns) {
+                self.out.regions.push(Region {
+                    span: self.host(*right),
+                    context: None,
+                    guard: Some(guard),
+                });
             }
         }
         let mut pushed = 0;
@@ -656,12 +656,11 @@ impl<'a> Walker<'a> {
                     in_condition = false;
                     // A positive check (`if [ "$answer" = y ]; then …`) guards its branch; a check
                     // that exits (`if [ "$CONFIRM" != yes ]; then exit 1; fi`) guards what follows.
-                    if !self.branch_exits(node) {
-                        if let Some(cond) = node.child_by_field_name("condition") {
-                            let info = self.condition(cond);
-                            guard =
-                                guards::classify(&info, &self.st.read_vars, &self.st.confirm_fns);
-                        }
+                    if !self.branch_exits(node)
+                        && let Some(cond) = node.child_by_field_name("condition")
+                    {
+                        let info = self.condition(cond);
+                        guard = guards::classify(&info, &self.st.read_vars, &self.st.confirm_fns);
                     }
                 }
                 "elif_clause" => {
@@ -778,21 +777,22 @@ impl<'a> Walker<'a> {
         while let Some((n, d)) = stack.pop() {
             match n.kind() {
                 "simple_expansion" | "expansion" => {
-                    let mut cursor = n.walk();
-                    let name = n
-                        .named_children(&mut cursor)
-                        .find(|c| matches!(c.kind(), "variable_name" | "special_variable_name"))
-                        .map(|c| self.node_text(c).to_string())
-                        .unwrap_or_else(|| {
-                            self.node_text(n)
-                                .trim_start_matches('$')
-                                .trim_matches(['{', '}'])
-                                .to_string()
-                        });
+                    // `$answer`, `${CONFIRM:-no}`, `${1:-}` → `answer`, `CONFIRM`, `1`.
+                    let text = self.node_text(n).trim_start_matches('$');
+                    let text = text.strip_prefix('{').unwrap_or(text);
+                    let name: String = text
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                        .collect();
+                    let name = if name.is_empty() {
+                        text.chars().take(1).collect()
+                    } else {
+                        name
+                    };
                     info.vars.push(name);
                     continue;
                 }
-                "word" | "raw_string" | "regex" | "extglob_pattern" => {
+                "word" | "raw_string" | "string_content" | "regex" | "extglob_pattern" => {
                     info.words
                         .push(self.node_text(n).trim_matches(['\'', '"']).to_string());
                     continue;
@@ -882,16 +882,7 @@ impl<'a> Walker<'a> {
                     carve_from = Some((start, redirect.end_byte(), delimiter.clone()));
                 }
             } else if redirect.kind() == "herestring_redirect" {
-                let mut c2 = redirect.walk();
-                if let Some(value) = redirect.named_children(&mut c2).next() {
-                    let word = self.word(value);
-                    let (text, map) = self.word_text(Some(value), &word);
-                    stdin = Some(StdinText {
-                        text,
-                        span: word.span,
-                        map,
-                    });
-                }
+                stdin = self.herestring(redirect);
             }
         }
         // Carve this heredoc's body and those of the heredocs that follow, in order.
@@ -928,16 +919,28 @@ impl<'a> Walker<'a> {
         }
         self.st.pending_heredocs.clear();
         // What followed the heredocs is still script: walk it.
-        if let Some((at, end)) = leftover {
-            if let Some(rest) = self.text.get(at..end) {
-                if !rest.trim().is_empty() {
-                    let map = self.map.then(&OffsetMap::verbatim(at, end - at));
-                    let origin = ShellOrigin::Nested;
-                    let state = std::mem::take(&mut self.st);
-                    self.st = self.out.add_nested(rest, &map, origin, state, depth + 1);
-                }
-            }
+        if let Some((at, end)) = leftover
+            && let Some(rest) = self.text.get(at..end)
+            && !rest.trim().is_empty()
+        {
+            let map = self.map.then(&OffsetMap::verbatim(at, end - at));
+            let origin = ShellOrigin::Nested;
+            let state = std::mem::take(&mut self.st);
+            self.st = self.out.add_nested(rest, &map, origin, state, depth + 1);
         }
+    }
+
+    /// The text of a here-string (`<<< 'SQL'`).
+    fn herestring(&self, redirect: Node) -> Option<StdinText> {
+        let mut cursor = redirect.walk();
+        let value = redirect.named_children(&mut cursor).next()?;
+        let word = self.word(value);
+        let (text, map) = self.word_text(Some(value), &word);
+        Some(StdinText {
+            text,
+            span: word.span,
+            map,
+        })
     }
 
     /// The offset just after the end of the line holding `at`.
@@ -1014,6 +1017,7 @@ impl<'a> Walker<'a> {
         let mut raws: Vec<Option<Node>> = Vec::new();
         let mut env: Vec<(String, Word)> = Vec::new();
         let piped = self.st.pipe_in.take();
+        let mut here = None;
         let mut cursor = node.walk();
         for child in node.named_children(&mut cursor) {
             match child.kind() {
@@ -1029,7 +1033,8 @@ impl<'a> Walker<'a> {
                         env.push((self.node_text(name).to_string(), last.value.clone()));
                     }
                 }
-                "file_redirect" | "herestring_redirect" | "comment" => {}
+                "herestring_redirect" => here = self.herestring(child),
+                "file_redirect" | "comment" => {}
                 "command_name" => {
                     let mut c2 = child.walk();
                     if let Some(inner) = child.named_children(&mut c2).next() {
@@ -1044,7 +1049,7 @@ impl<'a> Walker<'a> {
         if argv.is_empty() {
             return;
         }
-        let stdin = stdin.or(piped);
+        let stdin = stdin.or(here).or(piped);
         let span = self.host(node);
         match wrappers::unwrap(&argv) {
             wrappers::Unwrapped::Nothing => self.st.payload = None,
@@ -1067,6 +1072,13 @@ impl<'a> Walker<'a> {
                 env.extend(more);
                 let argv = argv.split_off(start);
                 let raws = raws.split_off(start.min(raws.len()));
+                // A wrapped command starts at its own program (`sudo docker …` → `docker …`).
+                let span = match argv.first() {
+                    Some(first) if start > 0 && first.span.start() >= span.start() => {
+                        Span::new(first.span.start(), span.end())
+                    }
+                    _ => span,
+                };
                 let mut all_via = self.st.via.clone();
                 all_via.extend(via);
                 let remote = all_via
@@ -1218,15 +1230,13 @@ impl<'a> Walker<'a> {
                 });
             }
         }
-        if !found {
-            if let Some(stdin) = &command.stdin {
-                self.out.embedded_sql.push(EmbeddedSql {
-                    text: stdin.text.clone(),
-                    map: stdin.map.clone(),
-                    client: client.to_string(),
-                    command: index,
-                });
-            }
+        if !found && let Some(stdin) = &command.stdin {
+            self.out.embedded_sql.push(EmbeddedSql {
+                text: stdin.text.clone(),
+                map: stdin.map.clone(),
+                client: client.to_string(),
+                command: index,
+            });
         }
     }
 
@@ -1316,14 +1326,12 @@ impl<'a> Walker<'a> {
     ) {
         let word = self.word(node);
         let unquoted_expansion = matches!(node.kind(), "simple_expansion" | "expansion");
-        if unquoted_expansion {
-            if let Some(value) = word.literal() {
-                for part in value.split_whitespace() {
-                    argv.push(Word::literal_word(word.span, part));
-                    raws.push(None);
-                }
-                return;
+        if unquoted_expansion && let Some(value) = word.literal() {
+            for part in value.split_whitespace() {
+                argv.push(Word::literal_word(word.span, part));
+                raws.push(None);
             }
+            return;
         }
         argv.push(word);
         raws.push(Some(node));
@@ -1446,9 +1454,9 @@ fn wrappers_read_vars(command: &Command) -> Vec<String> {
         let text = word.display();
         if text.starts_with('-') {
             // Options with a value: -p prompt, -t timeout, -n count, -d delim, -u fd, -a array, -N, -i, -e.
-            let takes = ["-p", "-t", "-n", "-N", "-d", "-u", "-a", "-i"]
-                .iter()
-                .any(|f| text.ends_with(&f[1..]) && text.len() == 2 || text == *f);
+            // A cluster (`-rp`) takes a value when its last flag does.
+            let takes = !text.starts_with("--")
+                && text.chars().last().is_some_and(|c| "ptnNduai".contains(c));
             i += if takes { 2 } else { 1 };
             continue;
         }
@@ -1723,5 +1731,54 @@ mysql --execute=\"DROP TABLE x\"\nsqlite3 app.db 'DROP TABLE y'\n";
         assert_eq!(down.cwd, Dir::ScriptDir("../deploy".into()));
         let pwd = f.commands_named("pwd").next().expect("pwd");
         assert_eq!(pwd.cwd, Dir::ScriptDir("../deploy".into()));
+    }
+
+    #[test]
+    fn clients_through_containers_and_here_strings() {
+        let text = "kubectl exec -i -n prod pg-0 -- psql -U app <<SQL\nTRUNCATE events;\nSQL\n\
+docker compose exec -T db mysql -uroot <<< 'DROP TABLE t'\n\
+mongosh --eval 'db.dropDatabase()'\n";
+        let f = facts(text);
+        let sql: Vec<(&str, &str)> = f
+            .embedded_sql
+            .iter()
+            .map(|e| (e.client.as_str(), e.text.trim()))
+            .collect();
+        assert_eq!(
+            sql,
+            [
+                ("psql", "TRUNCATE events;"),
+                ("mysql", "DROP TABLE t"),
+                ("mongosh", "db.dropDatabase()"),
+            ]
+        );
+        assert_eq!(f.commands[0].via, ["kubectl exec pg-0"]);
+        let here = &f.embedded_sql[1];
+        let at = here.map.to_host(0);
+        assert_eq!(&text[at..at + 4], "DROP");
+    }
+
+    #[test]
+    fn elif_and_else_branches_are_executed() {
+        let text = "if [ -z \"$1\" ]; then\n  a\nelif [ \"$1\" = x ]; then\n  b\nelse\n  c\nfi\n";
+        let f = facts(text);
+        let names: Vec<String> = f.commands.iter().filter_map(Command::program).collect();
+        assert_eq!(names, ["a", "b", "c"]);
+        assert!(matches!(
+            f.commands[1].scopes.last(),
+            Some(Scope::IfBranch { branch: 1, .. })
+        ));
+    }
+
+    #[test]
+    fn unknown_cd_and_remote_commands() {
+        let text = "cd \"$WORKDIR\"\ndocker compose down -v\n";
+        let f = facts(text);
+        assert_eq!(f.commands[1].cwd, Dir::Unknown);
+        let text = "docker exec db sh -c 'rm -rf /var/lib/postgresql/data'\n";
+        let f = facts(text);
+        let rm = f.commands_named("rm").next().expect("rm");
+        assert_eq!(rm.via, ["docker exec db", "sh -c"]);
+        assert_eq!(rm.cwd, Dir::Unknown);
     }
 }

@@ -1,0 +1,110 @@
+//! What a shell command acts on, across files: the Compose project of a `docker compose` command
+//! (from `-f`/`-p`/`--project-directory`, `COMPOSE_FILE`/`COMPOSE_PROJECT_NAME`, `cd` in the
+//! script, the script's directory and the repository root) and the repo-relative host path of a
+//! path argument. Joins shell facts with [`RepoFacts`]; reports nothing.
+
+use super::FileFacts;
+use super::cli::DockerCall;
+use super::repo::{ComposeProject, RepoFacts, join_path, normalise_project_name};
+use super::shell::{Command, Dir, ShellOrigin, Word};
+
+/// The directory a file's shell starts in when nothing says otherwise (repo-relative).
+fn base_dir(file: &FileFacts, command: &Command) -> String {
+    let origin = file.shell.sources.get(command.source).map(|s| &s.origin);
+    match origin {
+        // CI steps run from the checkout: the repository root.
+        Some(ShellOrigin::WorkflowStep { .. } | ShellOrigin::GitlabJob { .. }) => String::new(),
+        _ => file
+            .file
+            .path
+            .rsplit_once('/')
+            .map_or(String::new(), |(d, _)| d.to_string()),
+    }
+}
+
+/// Candidate repo-relative directories a command runs in, most likely first. Empty when the
+/// command runs somewhere the repository does not describe (`ssh`, an absolute `cd`).
+pub fn cwd_candidates(file: &FileFacts, command: &Command) -> Vec<String> {
+    let base = base_dir(file, command);
+    let mut out = match &command.cwd {
+        Dir::Invocation => vec![base, String::new()],
+        Dir::ScriptDir(p) => vec![join_path(&base, p)],
+        Dir::Relative(p) => vec![join_path(&base, p), join_path("", p)],
+        Dir::Absolute(_) | Dir::Unknown => Vec::new(),
+    };
+    out.dedup();
+    out
+}
+
+/// The value of an environment variable for a command: its own `VAR=x` prefix, else the last
+/// assignment of the variable in the same file before the command.
+pub fn env_value(file: &FileFacts, command: &Command, name: &str) -> Option<String> {
+    if let Some((_, w)) = command.env.iter().rev().find(|(n, _)| n == name) {
+        return w.literal();
+    }
+    file.shell
+        .assignments
+        .iter()
+        .rfind(|a| a.name == name && a.name_span.start() < command.span.start())
+        .and_then(|a| a.value.literal())
+}
+
+/// The Compose project a compose command acts on, when the repository defines it.
+pub fn compose_project(
+    repo: &RepoFacts,
+    files: &[FileFacts],
+    file: &FileFacts,
+    call: &DockerCall,
+) -> Option<ComposeProject> {
+    let command = call.command;
+    let mut compose_files = call.compose_files();
+    if compose_files.is_empty()
+        && let Some(list) = env_value(file, command, "COMPOSE_FILE")
+    {
+        compose_files = list
+            .split([':', ','])
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+    }
+    let project = call
+        .compose_project()
+        .or_else(|| env_value(file, command, "COMPOSE_PROJECT_NAME"));
+    let project_dir = call.compose_project_dir();
+    // A `-f`/`-p` value that is still an expansion cannot be resolved.
+    if compose_files.iter().any(|f| f.contains('$'))
+        || project.as_deref().is_some_and(|p| p.contains('$'))
+    {
+        return None;
+    }
+    for cwd in cwd_candidates(file, command) {
+        if let Some(p) = repo.project_for(
+            files,
+            &cwd,
+            &compose_files,
+            project.as_deref(),
+            project_dir.as_deref(),
+        ) {
+            return Some(p);
+        }
+    }
+    // Run from elsewhere but named: a project of the repository with that name.
+    let wanted = normalise_project_name(project.as_deref()?);
+    repo.projects
+        .iter()
+        .find(|p| p.name.as_deref() == Some(wanted.as_str()))
+        .cloned()
+}
+
+/// A path argument as a repo-relative (or absolute) path, when its value is known.
+pub fn host_path(file: &FileFacts, command: &Command, word: &Word) -> Option<String> {
+    let text = word.literal()?;
+    if text.starts_with('/') {
+        return Some(text);
+    }
+    if text.starts_with('~') {
+        return None;
+    }
+    let cwd = cwd_candidates(file, command).into_iter().next()?;
+    Some(join_path(&cwd, &text))
+}

@@ -1,0 +1,183 @@
+//! `data-dir-delete`: see rules/data-dir-delete.toml for what/why/fix.
+
+use super::Ctx;
+use crate::facts::FileFacts;
+use crate::facts::compose::path_within;
+use crate::facts::repo::RepoFacts;
+use crate::facts::shell::{Command, Piece, Word};
+use crate::facts::targets;
+use crate::levels::Level;
+
+/// Well-known data directories and whose data they hold.
+const DATA_DIRS: &[(&str, &str)] = &[
+    ("/var/lib/postgresql", "PostgreSQL keeps its data files"),
+    ("/var/lib/pgsql", "PostgreSQL keeps its data files"),
+    ("/var/lib/mysql", "MySQL/MariaDB keeps its data files"),
+    ("/var/lib/mariadb", "MariaDB keeps its data files"),
+    ("/data/db", "MongoDB keeps its data files"),
+    ("/var/lib/mongodb", "MongoDB keeps its data files"),
+    ("/var/lib/docker/volumes", "Docker keeps the data of its volumes"),
+];
+
+pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
+    for command in &file.shell.commands {
+        let Some((verb, targets)) = deletion(command) else {
+            continue;
+        };
+        for word in targets {
+            if let Some((path, service, data)) = targets::host_path(file, command, word)
+                .map(|p| strip_glob(&p))
+                .and_then(|p| repo.bind_mount_at(&p).map(|(_, s, d)| (p, s, d)))
+            {
+                cx.report(
+                    command.span,
+                    format!(
+                        "`{verb}` deletes `{path}`, the host directory bind-mounted as the data directory of service `{}` ({})",
+                        service.service, service.image
+                    ),
+                )
+                .level(Level::Error)
+                .related(
+                    &data.path,
+                    data.span,
+                    format!("`{}` mounted at `{}` here", data.source, data.target),
+                );
+                continue;
+            }
+            if let Some((path, what)) = well_known(word) {
+                cx.report(
+                    command.span,
+                    if what.starts_with("it contains") {
+                        format!("`{verb}` deletes `{path}`: {what}")
+                    } else {
+                        format!("`{verb}` deletes `{path}`, where {what}")
+                    },
+                );
+            }
+        }
+    }
+}
+
+/// A deleting command and the words naming what it deletes.
+fn deletion(command: &Command) -> Option<(String, Vec<&Word>)> {
+    let program = command.program()?;
+    let args: Vec<&Word> = command.args().collect();
+    match program.as_str() {
+        "rm" => {
+            let mut recursive = false;
+            let mut targets = Vec::new();
+            let mut only_targets = false;
+            for w in &args {
+                let text = w.display();
+                if only_targets || !text.starts_with('-') || text == "-" {
+                    targets.push(*w);
+                } else if text == "--" {
+                    only_targets = true;
+                } else if text == "--recursive"
+                    || (!text.starts_with("--") && text.contains(['r', 'R']))
+                {
+                    recursive = true;
+                }
+            }
+            // Without -r only files go: a glob of a data directory's files still loses the data.
+            let targets: Vec<&Word> = targets
+                .into_iter()
+                .filter(|w| recursive || w.display().contains('*'))
+                .collect();
+            let shown = format!(
+                "rm {}",
+                args.iter()
+                    .filter(|w| w.display().starts_with('-'))
+                    .map(|w| w.display())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            );
+            (!targets.is_empty()).then(|| (shown.trim_end().to_string(), targets))
+        }
+        "find" => {
+            let deletes = args.iter().enumerate().any(|(i, w)| {
+                w.is("-delete")
+                    || ((w.is("-exec") || w.is("-execdir"))
+                        && args.get(i + 1).is_some_and(|n| n.is("rm")))
+            });
+            if !deletes {
+                return None;
+            }
+            let targets: Vec<&Word> = args
+                .iter()
+                .skip_while(|w| w.is("-H") || w.is("-L") || w.is("-P"))
+                .take_while(|w| {
+                    let t = w.display();
+                    !(t.starts_with('-') || t == "(" || t == "!" || t == "\\(")
+                })
+                .copied()
+                .collect();
+            Some(("find … -delete".to_string(), targets))
+        }
+        "shred" => {
+            let targets: Vec<&Word> = args
+                .iter()
+                .filter(|w| !w.display().starts_with('-'))
+                .copied()
+                .collect();
+            Some(("shred".to_string(), targets))
+        }
+        _ => None,
+    }
+}
+
+/// The path up to its first component with a glob character (`data/*` → `data`).
+fn strip_glob(path: &str) -> String {
+    let mut parts = Vec::new();
+    for part in path.split('/') {
+        if part.contains(['*', '?', '[']) {
+            break;
+        }
+        parts.push(part);
+    }
+    let joined = parts.join("/");
+    if joined.is_empty() && path.starts_with('/') {
+        "/".to_string()
+    } else {
+        joined
+    }
+}
+
+/// A well-known database data directory the word names (or contains, or lies inside).
+fn well_known(word: &Word) -> Option<(String, String)> {
+    // `$PGDATA`, `${PGDATA}/*`.
+    if let Some(Piece::Expansion(first)) = word.pieces.first() {
+        let name = first.trim_start_matches('$').trim_matches(['{', '}']);
+        if name == "PGDATA" {
+            return Some((word.display(), "PostgreSQL keeps its data files".to_string()));
+        }
+        return None;
+    }
+    // The literal prefix: `/var/lib/postgresql/$VERSION/main` is still under PostgreSQL's directory.
+    let Some(Piece::Lit(prefix)) = word.pieces.first() else {
+        return None;
+    };
+    let complete = word.pieces.len() == 1;
+    let path = strip_glob(prefix);
+    let path = if complete {
+        path
+    } else {
+        // Only whole components of a partial literal count.
+        path.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_string())
+    };
+    if !path.starts_with('/') {
+        return None;
+    }
+    for (dir, what) in DATA_DIRS {
+        let inside = path_within(&path, dir);
+        // Deleting a parent (`/var/lib`) deletes the data too; `/` alone is left to other tools.
+        let parent = complete && path != "/" && path_within(dir, &path);
+        if inside {
+            return Some((word.display(), (*what).to_string()));
+        }
+        if parent {
+            return Some((word.display(), format!("it contains `{dir}`, where {what}")));
+        }
+    }
+    None
+}
