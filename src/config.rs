@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::facts::sql::SqlDialect;
 use crate::levels::{Context, Level};
 
 /// Names looked for at the scan root, then in `.github/`.
@@ -37,6 +38,66 @@ pub struct Config {
     pub backup_commands: Vec<String>,
     #[serde(default)]
     pub backup_images: Vec<String>,
+    /// SQL dialect by path: `[sql-dialects] mysql = ["db/mysql/**"]` (else guessed from the file).
+    #[serde(default)]
+    pub sql_dialects: SqlDialectConfig,
+}
+
+/// Globs (gitignore-style, repo-relative) that fix the SQL dialect of `.sql` files.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SqlDialectConfig {
+    #[serde(default)]
+    pub postgres: Vec<String>,
+    #[serde(default)]
+    pub mysql: Vec<String>,
+    #[serde(default)]
+    pub sqlite: Vec<String>,
+}
+
+/// SQL dialect settings compiled to glob sets.
+#[derive(Clone, Debug, Default)]
+pub struct DialectOverrides {
+    sets: Vec<(globset::GlobSet, SqlDialect)>,
+}
+
+impl DialectOverrides {
+    pub fn new(config: &SqlDialectConfig) -> Result<Self, String> {
+        let mut sets = Vec::new();
+        for (globs, dialect) in [
+            (&config.postgres, SqlDialect::Postgres),
+            (&config.mysql, SqlDialect::MySql),
+            (&config.sqlite, SqlDialect::Sqlite),
+        ] {
+            if globs.is_empty() {
+                continue;
+            }
+            sets.push((glob_set(globs, "sql-dialects")?, dialect));
+        }
+        Ok(DialectOverrides { sets })
+    }
+
+    pub fn dialect_for(&self, path: &str) -> Option<SqlDialect> {
+        self.sets
+            .iter()
+            .find(|(set, _)| set.is_match(path))
+            .map(|(_, d)| *d)
+    }
+}
+
+fn glob_set(globs: &[String], what: &str) -> Result<globset::GlobSet, String> {
+    let mut builder = globset::GlobSetBuilder::new();
+    for glob in globs {
+        let pattern = glob.trim_start_matches('/');
+        let g = globset::GlobBuilder::new(pattern)
+            .literal_separator(false)
+            .build()
+            .map_err(|e| format!("invalid {what} glob `{glob}`: {e}"))?;
+        builder.add(g);
+    }
+    builder
+        .build()
+        .map_err(|e| format!("invalid {what} globs: {e}"))
 }
 
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
@@ -158,5 +219,18 @@ mod tests {
         let o = ContextOverrides::new(&cfg.contexts).expect("globs");
         assert_eq!(o.context_for("qa/reset.sh"), Some(Context::Test));
         assert_eq!(o.context_for("ops/reset.sh"), None);
+    }
+
+    #[test]
+    fn sql_dialects_by_path() {
+        let cfg = Config::parse(
+            "[sql-dialects]\nmysql = [\"db/mysql/**\"]\nsqlite = [\"*.sqlite.sql\"]\n",
+            Path::new("x.toml"),
+        )
+        .expect("valid");
+        let d = DialectOverrides::new(&cfg.sql_dialects).expect("globs");
+        assert_eq!(d.dialect_for("db/mysql/001.sql"), Some(SqlDialect::MySql));
+        assert_eq!(d.dialect_for("app.sqlite.sql"), Some(SqlDialect::Sqlite));
+        assert_eq!(d.dialect_for("db/pg/001.sql"), None);
     }
 }

@@ -29,7 +29,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::classify::{FileKind, NameClass, classify_head, looks_binary};
-use crate::config::{Config, ContextOverrides};
+use crate::config::{Config, ContextOverrides, DialectOverrides};
 use crate::facts::FileFacts;
 use crate::facts::repo::RepoFacts;
 use crate::levels::{Context, Level, path_context, resolve};
@@ -166,6 +166,7 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanOutcome, Error> {
     let meta = rules::metadata().map_err(Error::RuleMetadata)?;
     let enabled = enabled_rules(opts, meta)?;
     let overrides = ContextOverrides::new(&opts.config.contexts).map_err(Error::Config)?;
+    let dialects = DialectOverrides::new(&opts.config.sql_dialects).map_err(Error::Config)?;
     let mut level_overrides = BTreeMap::new();
     for (id, rule) in &opts.config.rules {
         let Some(found) = rules::lookup(id) else {
@@ -194,6 +195,7 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanOutcome, Error> {
         meta,
         enabled: &enabled,
         overrides: &overrides,
+        dialects: &dialects,
         level_overrides: &level_overrides,
         max_file_size: opts.config.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
     };
@@ -229,10 +231,12 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanOutcome, Error> {
 pub fn debug_facts(opts: &ScanOptions) -> Result<serde_json::Value, Error> {
     let meta = rules::metadata().map_err(Error::RuleMetadata)?;
     let overrides = ContextOverrides::new(&opts.config.contexts).map_err(Error::Config)?;
+    let dialects = DialectOverrides::new(&opts.config.sql_dialects).map_err(Error::Config)?;
     let setup = Setup {
         meta,
         enabled: &[],
         overrides: &overrides,
+        dialects: &dialects,
         level_overrides: &BTreeMap::new(),
         max_file_size: opts.config.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
     };
@@ -309,6 +313,7 @@ struct Setup<'a> {
     meta: &'a [RuleMeta],
     enabled: &'a [usize],
     overrides: &'a ContextOverrides,
+    dialects: &'a DialectOverrides,
     level_overrides: &'a BTreeMap<String, Level>,
     max_file_size: u64,
 }
@@ -436,7 +441,10 @@ fn analyse_file(candidate: &Candidate, setup: &Setup) -> (Option<FileFacts>, Vec
         .context_for(rel)
         .unwrap_or_else(|| path_context(rel));
     let file = SourceFile::new(rel.clone(), text);
-    match catch_unwind(AssertUnwindSafe(|| FileFacts::extract(file, kind, context))) {
+    let dialect = setup.dialects.dialect_for(rel);
+    match catch_unwind(AssertUnwindSafe(|| {
+        FileFacts::extract_with_dialect(file, kind, context, dialect)
+    })) {
         Ok(facts) => (Some(facts), notices),
         Err(_) => {
             notices.push(Notice::file(

@@ -57,6 +57,16 @@ pub struct FileFacts {
 impl FileFacts {
     /// Extract the facts of one file. Never panics on input (the caller still catches panics).
     pub fn extract(file: SourceFile, kind: FileKind, context: Context) -> FileFacts {
+        FileFacts::extract_with_dialect(file, kind, context, None)
+    }
+
+    /// [`FileFacts::extract`], with the SQL dialect fixed by a per-path setting.
+    pub fn extract_with_dialect(
+        file: SourceFile,
+        kind: FileKind,
+        context: Context,
+        sql_dialect: Option<sql::SqlDialect>,
+    ) -> FileFacts {
         let mut facts = FileFacts {
             file,
             kind,
@@ -79,7 +89,10 @@ impl FileFacts {
                     shell::ShellOrigin::Script,
                 );
             }
-            FileKind::Sql => sql::extract_file(&mut facts),
+            FileKind::Sql => {
+                facts.sql.dialect_setting = sql_dialect;
+                sql::extract_file(&mut facts);
+            }
             FileKind::Compose | FileKind::Yaml => compose::extract_file(&mut facts),
             FileKind::DotEnv => {
                 facts.dotenv = dotenv::entries(&facts.file.text);

@@ -7,7 +7,7 @@ use crate::facts::sql::{code, AlterAction, StmtKind};
 use crate::levels::Level;
 
 pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
-    for stmt in file.sql.statements.iter().filter(|s| !s.scratch && !s.dump_replace) {
+    for stmt in file.sql.statements.iter().filter(|s| s.acts_on_data()) {
         let StmtKind::AlterTable { table, actions } = &stmt.kind else {
             continue;
         };

@@ -6,7 +6,7 @@ use crate::facts::repo::RepoFacts;
 use crate::facts::sql::{code, AlterAction, StmtKind};
 
 pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
-    for stmt in file.sql.statements.iter().filter(|s| s.up_migration && !s.scratch && !s.dump_replace) {
+    for stmt in file.sql.statements.iter().filter(|s| s.up_migration && s.acts_on_data()) {
         let StmtKind::AlterTable { table, actions } = &stmt.kind else {
             continue;
         };

@@ -6,7 +6,7 @@ use crate::facts::repo::RepoFacts;
 use crate::facts::sql::{StmtKind, code};
 
 pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
-    for stmt in file.sql.statements.iter().filter(|s| !s.scratch && !s.dump_replace) {
+    for stmt in file.sql.statements.iter().filter(|s| s.acts_on_data()) {
         let StmtKind::Update {
             table,
             bounded: false,

@@ -185,18 +185,25 @@ pub struct SqlStatement {
     pub up_migration: bool,
     /// It sits in a `DO $$ … $$` block.
     pub in_do_block: bool,
-    /// A dump file's own drop-then-recreate of an object it restores (`pg_dump --clean`,
-    /// mysqldump's `DROP TABLE IF EXISTS` before each `CREATE TABLE`): the dump's purpose.
-    pub dump_replace: bool,
+    /// The dropped object is rebuilt by the same file: a dump's own drop-then-recreate of what it
+    /// restores (`pg_dump --clean`, mysqldump's `DROP TABLE IF EXISTS` before each `CREATE
+    /// TABLE`), or a table rebuild that copies the rows into a new table and renames it back
+    /// (the SQLite/Prisma way to change a column).
+    pub replaced: bool,
     /// For SQL embedded in shell: the index into `shell.embedded_sql`.
     pub embedded: Option<usize>,
 }
 
 impl SqlStatement {
+    /// False for statements on scratch objects or on objects the same file rebuilds.
+    pub fn acts_on_data(&self) -> bool {
+        !self.scratch && !self.replaced
+    }
+
     /// Non-additive: it can delete rows or columns, or break the running application
     /// (drop/truncate/unbounded delete/drop column/rename/narrowing type change).
     pub fn is_non_additive(&self) -> bool {
-        if self.scratch || self.dump_replace {
+        if !self.acts_on_data() {
             return false;
         }
         match &self.kind {
@@ -232,6 +239,9 @@ pub struct CliDrop {
 pub struct SqlFacts {
     /// The dialect the file was read in (`.sql` files).
     pub dialect: SqlDialect,
+    /// The dialect a per-path setting fixes for this file (`[sql-dialects]` in the config).
+    #[serde(skip)]
+    pub dialect_setting: Option<SqlDialect>,
     /// The file is a dump (pg_dump, mysqldump, mariadb-dump), by its header.
     pub dump: bool,
     /// The file's migration layout, when it is a migration.
@@ -384,6 +394,8 @@ struct State {
     created: Vec<(ObjectKind, String, usize)>,
     /// (table key, column key) → type as written.
     columns: BTreeMap<(String, String), String>,
+    /// `INSERT INTO into … SELECT … FROM from`: (into key, from key, host offset).
+    copies: Vec<(String, String, usize)>,
     unparsed_first: Option<(usize, String)>,
     unparsed_count: usize,
 }
@@ -417,7 +429,10 @@ struct Unit<'a> {
 /// Extract the statements of a `.sql` file.
 pub fn extract_file(facts: &mut FileFacts) {
     let text = facts.file.text.clone();
-    let dialect = detect_dialect(&facts.file.path, &text);
+    let dialect = facts
+        .sql
+        .dialect_setting
+        .unwrap_or_else(|| detect_dialect(&facts.file.path, &text));
     let migration = layout::detect(&facts.file.path, &text);
     if let Some(m) = &migration {
         for &(start, end) in &m.down_sections {
@@ -439,6 +454,7 @@ pub fn extract_file(facts: &mut FileFacts) {
         embedded: None,
     };
     analyse(&unit, &mut state, &mut facts.sql.statements);
+    mark_rebuilds(&mut facts.sql.statements, &state);
     facts.sql.dump = is_dump(&text);
     if facts.sql.dump {
         mark_dump_replacements(&mut facts.sql.statements);
@@ -447,6 +463,9 @@ pub fn extract_file(facts: &mut FileFacts) {
     facts.sql.migration = migration;
     report_unparsed(&mut facts.sql, &state);
 }
+
+/// Clients whose scripts are not SQL (their drops are read from the command line instead).
+const NOT_SQL_CLIENTS: &[&str] = &["mongosh", "mongo", "redis-cli", "valkey-cli", "keydb-cli"];
 
 /// Extract the statements of SQL embedded in the file's shell (`facts.shell.embedded_sql`), and
 /// the CLI forms of dropping a database.
@@ -465,6 +484,9 @@ pub fn extract_embedded(facts: &mut FileFacts) {
     let mut statements = Vec::new();
     for i in order {
         let embedded = &facts.shell.embedded_sql[i];
+        if NOT_SQL_CLIENTS.contains(&embedded.client.as_str()) {
+            continue;
+        }
         let dialect = match embedded.client.as_str() {
             "mysql" | "mariadb" => SqlDialect::MySql,
             "sqlite3" | "sqlite" => SqlDialect::Sqlite,
@@ -481,6 +503,7 @@ pub fn extract_embedded(facts: &mut FileFacts) {
         };
         analyse(&unit, &mut state, &mut statements);
     }
+    mark_rebuilds(&mut statements, &state);
     facts.sql.statements.extend(statements);
     let drops: Vec<CliDrop> = facts
         .shell
@@ -490,6 +513,49 @@ pub fn extract_embedded(facts: &mut FileFacts) {
         .collect();
     facts.sql.cli_drops.extend(drops);
     report_unparsed(&mut facts.sql, &state);
+}
+
+/// `INSERT INTO new … SELECT … FROM old; DROP TABLE old; ALTER TABLE new RENAME TO old`: the
+/// rows live on in the rebuilt table.
+fn mark_rebuilds(statements: &mut [SqlStatement], state: &State) {
+    let renames: Vec<(String, String, usize)> = statements
+        .iter()
+        .filter_map(|s| match &s.kind {
+            StmtKind::AlterTable { table, actions } => {
+                Some(actions.iter().filter_map(|a| match a {
+                    AlterAction::RenameTable { to, .. } => {
+                        Some((table.key.clone(), to.key.clone(), s.span.start()))
+                    }
+                    _ => None,
+                }))
+            }
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    for stmt in statements.iter_mut() {
+        let StmtKind::Drop {
+            object: ObjectKind::Table,
+            names,
+            ..
+        } = &stmt.kind
+        else {
+            continue;
+        };
+        let at = stmt.span.start();
+        let rebuilt = |old: &str| {
+            state.copies.iter().any(|(into, from, copied)| {
+                from == old
+                    && *copied < at
+                    && renames
+                        .iter()
+                        .any(|(t, to, renamed)| t == into && to == old && *renamed > at)
+            })
+        };
+        if !names.is_empty() && names.iter().all(|n| rebuilt(&n.key)) {
+            stmt.replaced = true;
+        }
+    }
 }
 
 /// Whether the text starts like a pg_dump or mysqldump/mariadb-dump file.
@@ -526,7 +592,7 @@ fn mark_dump_replacements(statements: &mut [SqlStatement]) {
                     .iter()
                     .any(|(k, key, at)| k == object && *key == n.key && *at > stmt.span.start())
             });
-        stmt.dump_replace = recreated;
+        stmt.replaced = recreated;
     }
 }
 
@@ -562,6 +628,11 @@ fn analyse(unit: &Unit, state: &mut State, out: &mut Vec<SqlStatement>) {
         };
         let stmt_range = (piece.start, last.end);
         let first_is_do = piece.tokens[0].is_kw(unit.sub, "do");
+        if let Some((into, from)) = tokens::insert_select(&piece.tokens, unit.sub, unit.orig) {
+            state
+                .copies
+                .push((into, from, unit.map.to_host(stmt_range.0)));
+        }
         let (readings, parsed, in_do) = if first_is_do {
             (read_do_block(unit, &piece.tokens), None, true)
         } else {
@@ -625,7 +696,7 @@ fn analyse(unit: &Unit, state: &mut State, out: &mut Vec<SqlStatement>) {
                 scratch,
                 up_migration,
                 in_do_block: in_do,
-                dump_replace: false,
+                replaced: false,
                 embedded: unit.embedded,
             });
         }

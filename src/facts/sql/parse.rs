@@ -59,7 +59,17 @@ fn dialect(d: SqlDialect) -> Box<dyn Dialect> {
 /// Parse one statement; `Err` carries the parser's message.
 pub fn parse(sql: &str, d: SqlDialect) -> Result<Parsed, String> {
     let dialect = dialect(d);
-    let statements = Parser::parse_sql(dialect.as_ref(), sql).map_err(|e| e.to_string())?;
+    let statements = Parser::parse_sql(dialect.as_ref(), sql).map_err(|e| {
+        // The parser's position is relative to the statement; the notice gives the file line.
+        let message = e.to_string();
+        let message = message
+            .strip_prefix("sql parser error: ")
+            .unwrap_or(&message);
+        match message.find(" at Line:") {
+            Some(at) => message[..at].to_string(),
+            None => message.to_string(),
+        }
+    })?;
     let Some(first) = statements.first() else {
         return Ok(Parsed::Other);
     };

@@ -272,3 +272,67 @@ fn placeholders_keep_length_and_dollar_quotes() {
     assert!(!sub.contains("${"));
     assert!(sub.contains("'é_X'"));
 }
+
+#[test]
+fn non_sql_clients_are_not_read_as_sql() {
+    let host = "mongosh --eval 'db.users.deleteMany({})'\n";
+    let mut f = FileFacts::extract(
+        SourceFile::new("x.sh", host),
+        FileKind::Shell,
+        Context::Production,
+    );
+    f.shell.embedded_sql = vec![EmbeddedSql {
+        text: "DELETE FROM users".into(),
+        map: OffsetMap::verbatim(0, 17),
+        client: "mongosh".into(),
+        command: 0,
+    }];
+    f.sql = SqlFacts::default();
+    extract_embedded(&mut f);
+    assert!(f.sql.statements.is_empty());
+}
+
+/// The house style's cheap stand-in for fuzzing: every prefix of every SQL fixture (cut at a
+/// character boundary) is read without a panic.
+#[test]
+fn every_prefix_of_every_sql_fixture_is_read_without_panic() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut stack = vec![root];
+    let mut files = Vec::new();
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "sql") {
+                files.push(path);
+            }
+        }
+    }
+    assert!(!files.is_empty());
+    for path in files {
+        let text = std::fs::read_to_string(&path).expect("fixture is UTF-8");
+        let cuts: Vec<usize> = (0..=text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .step_by(5)
+            .collect();
+        for cut in cuts {
+            let _ = facts("db/migrations/001_x.up.sql", &text[..cut]);
+        }
+    }
+}
+
+#[test]
+fn deletes_after_a_cte_are_read() {
+    let f = facts(
+        "x.sql",
+        "WITH old AS (SELECT id FROM users WHERE deleted) DELETE FROM sessions;\nWITH x AS (DELETE FROM a RETURNING *) SELECT * FROM x;\nWITH ids AS (SELECT 1) UPDATE t SET a = 1 WHERE id IN (SELECT * FROM ids);\n",
+    );
+    assert_eq!(
+        kinds(&f),
+        vec!["delete sessions false", "delete a false", "update t true"]
+    );
+}

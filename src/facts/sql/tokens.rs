@@ -38,8 +38,39 @@ pub fn read(tokens: &[Token], sub: &str, orig: &str, dialect: SqlDialect) -> Vec
         "alter" => cur.alter(0),
         "rename" => cur.rename_table(0),
         "create" => cur.create(0).into_iter().collect(),
+        "with" => cur.with_statement(),
         _ => Vec::new(),
     }
+}
+
+/// `INSERT INTO a … SELECT … FROM b`: the keys of `a` and `b`.
+pub fn insert_select(tokens: &[Token], sub: &str, orig: &str) -> Option<(String, String)> {
+    let cur = Cursor {
+        toks: tokens,
+        sub,
+        orig,
+        dialect: SqlDialect::Postgres,
+    };
+    if !cur.kw(0, "insert") || !cur.kw(1, "into") {
+        return None;
+    }
+    let (into, mut i) = cur.name(2)?;
+    let mut depth = 0i32;
+    let mut selecting = false;
+    while i < tokens.len() {
+        match tokens[i].kind {
+            TokenKind::Punct(b'(') => depth += 1,
+            TokenKind::Punct(b')') => depth -= 1,
+            TokenKind::Word if depth == 0 && cur.kw(i, "select") => selecting = true,
+            TokenKind::Word if depth == 0 && selecting && cur.kw(i, "from") => {
+                let (from, _) = cur.name(i + 1)?;
+                return Some((into.key, from.key));
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Destructive statements inside a procedural body (`DO $$ … $$`): every verb that starts a
@@ -227,6 +258,39 @@ impl Cursor<'_> {
             },
             clause: (self.toks[at].start, self.end_of(end)),
         })
+    }
+
+    /// `WITH x AS (…) DELETE FROM t …`: data-modifying CTE bodies (`AS (DELETE …)`) and the
+    /// main statement after the CTE list.
+    fn with_statement(&self) -> Vec<Reading> {
+        let mut out = Vec::new();
+        let mut depth = 0i32;
+        for (i, t) in self.toks.iter().enumerate() {
+            let cte_body = depth == 1
+                && i >= 2
+                && self.punct(i - 1, b'(')
+                && (self.kw(i - 2, "as") || self.kw(i - 2, "materialized"));
+            match t.kind {
+                TokenKind::Punct(b'(') => depth += 1,
+                TokenKind::Punct(b')') => depth -= 1,
+                TokenKind::Word if (depth == 0 && i > 0) || cte_body => {
+                    if t.is_kw(self.sub, "delete") {
+                        out.extend(self.delete(i));
+                    } else if t.is_kw(self.sub, "update") {
+                        out.extend(self.update(i));
+                    }
+                    if depth == 0
+                        && ["delete", "update", "select", "insert", "merge"]
+                            .iter()
+                            .any(|k| t.is_kw(self.sub, k))
+                    {
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
     }
 
     fn truncate(&self, at: usize) -> Option<Reading> {
