@@ -919,10 +919,7 @@ fn argv_of(node: &Node) -> Vec<Spanned> {
 fn split_words(text: &str) -> Vec<(String, usize, usize)> {
     split_words_mapped(text)
         .into_iter()
-        .map(|(w, map, start, end)| {
-            let _ = map;
-            (w, start, end)
-        })
+        .map(|(word, _, start, end)| (word, start, end))
         .collect()
 }
 

@@ -36,6 +36,10 @@ pub struct RepoFacts {
     pub dotenv: BTreeMap<String, BTreeMap<String, String>>,
     /// The scan root's directory name: the project name of a Compose file at the root.
     pub root_name: Option<String>,
+    /// `(directory, variable)`: Compose files in the directory interpolate the variable into a
+    /// database password (`POSTGRES_PASSWORD: ${DB_PASS}`), so the directory's `.env` value of
+    /// it is a database password.
+    pub password_refs: std::collections::BTreeSet<(String, String)>,
 }
 
 /// A Compose project: one or more files merged, with its name and stateful services.
@@ -174,6 +178,23 @@ impl RepoFacts {
             repo.dotenv.insert(dir_of(&f.file.path).to_string(), vars);
         }
         let compose: Vec<&FileFacts> = files.iter().filter(|f| f.compose.is_some()).collect();
+        for f in &compose {
+            let Some(model) = &f.compose else { continue };
+            for service in &model.services {
+                for entry in &service.environment {
+                    if !super::secrets::is_password_var(&entry.key.value) {
+                        continue;
+                    }
+                    let Some(value) = &entry.value else { continue };
+                    for piece in super::compose::interpolation(&value.value) {
+                        if let super::compose::Interp::Var { name, .. } = piece {
+                            repo.password_refs
+                                .insert((dir_of(&f.file.path).to_string(), name));
+                        }
+                    }
+                }
+            }
+        }
         let by_path: BTreeMap<&str, &FileFacts> =
             compose.iter().map(|f| (f.file.path.as_str(), *f)).collect();
         // Default projects: a directory's default file with its override.

@@ -57,6 +57,10 @@ pub struct Credential {
     pub chars: usize,
     /// The secret is a well-known default (`postgres`, `password`, `root`, the user name).
     pub well_known: bool,
+    /// The variable's name says it is a database password. `false` for a `.env` entry whose name
+    /// only looks secret (`DB_PASS_PROD`): it counts when Compose interpolates it into a password
+    /// variable (`RepoFacts::password_refs`).
+    pub by_name: bool,
 }
 
 /// Variables that hold a database password.
@@ -99,6 +103,16 @@ pub fn is_password_var(name: &str) -> bool {
         || n.ends_with("_DB_PASSWORD")
         || n.ends_with("_DB_PASS")
         || n.ends_with("_DATABASE_PASSWORD")
+}
+
+/// A name that may hold a password (`DB_PASS_PROD`, `PG_PWD`, `APP_SECRET`): masked in `.env`
+/// files, reported when Compose uses it for a database password.
+pub fn looks_like_password_name(name: &str) -> bool {
+    let n = name.to_ascii_uppercase();
+    !n.ends_with("_FILE")
+        && ["PASSWORD", "PASSWD", "PWD", "PASS", "SECRET"]
+            .iter()
+            .any(|w| n.split('_').any(|part| part == *w) || n.contains("PASSWORD"))
 }
 
 /// An obvious placeholder rather than a real secret.
@@ -288,6 +302,7 @@ pub fn classify_raw(raw: &str) -> Option<(SecretClass, usize, usize)> {
 }
 
 struct Found {
+    by_name: bool,
     span: Span,
     name: String,
     origin: Origin,
@@ -308,6 +323,7 @@ fn push(facts: &mut FileFacts, f: Found) {
         class: f.class,
         chars: f.value_chars,
         well_known: f.well_known,
+        by_name: f.by_name,
     });
 }
 
@@ -325,7 +341,9 @@ pub fn from_env_entries(facts: &mut FileFacts, entries: &[EnvEntry], origin: &Or
     for entry in entries {
         let Some(value) = &entry.value else { continue };
         let raw = &value.value;
-        if is_password_var(&entry.key.value) {
+        let by_name = is_password_var(&entry.key.value);
+        let looks_secret = *origin == Origin::DotEnv && looks_like_password_name(&entry.key.value);
+        if by_name || looks_secret {
             // NEO4J_AUTH is `user/password` (or `none`).
             let (raw_pw, shift) = if entry.key.value.eq_ignore_ascii_case("NEO4J_AUTH") {
                 match raw.split_once('/') {
@@ -340,6 +358,7 @@ pub fn from_env_entries(facts: &mut FileFacts, entries: &[EnvEntry], origin: &Or
                 push(
                     facts,
                     Found {
+                        by_name,
                         span: entry.map.span_to_host(Span::new(shift + s, shift + e)),
                         name: entry.key.value.clone(),
                         origin: origin.clone(),
@@ -365,6 +384,7 @@ pub fn from_env_entries(facts: &mut FileFacts, entries: &[EnvEntry], origin: &Or
             push(
                 facts,
                 Found {
+                    by_name: true,
                     span: entry.map.span_to_host(Span::new(s + ps, s + pe)),
                     name: format!("the {scheme}:// URL of `{}`", entry.key.value),
                     origin: url_origin,
@@ -394,6 +414,7 @@ pub fn from_compose_scalar(
         push(
             facts,
             Found {
+                by_name: true,
                 span: map.span_to_host(Span::new(s + ps, s + pe)),
                 name: format!("a {scheme}:// URL"),
                 origin: Origin::ComposeUrl {
@@ -433,6 +454,7 @@ pub fn from_ci_yaml(facts: &mut FileFacts) {
                     if let Some((class, s, e)) = classify_raw(&value.value) {
                         let secret = &value.value[s..e];
                         found.push(Found {
+                            by_name: true,
                             span: value.host_span(s, e),
                             name: key.to_string(),
                             origin: Origin::CiYaml,
@@ -452,6 +474,7 @@ pub fn from_ci_yaml(facts: &mut FileFacts) {
                     };
                     let secret = &pw[ps..pe];
                     found.push(Found {
+                        by_name: true,
                         span: scalar.host_span(s + ps, s + pe),
                         name: format!("a {scheme}:// URL"),
                         origin: Origin::CiYaml,
@@ -476,15 +499,33 @@ fn shell_secret(facts: &FileFacts, word: &Word, literal: &str) -> Option<(Secret
     }
     let host = facts.file.slice(word.span);
     if host.contains('$') {
-        // `${VAR:-literal}` resolved by the shell layer to its default; `$VAR` unknown.
+        // `$VAR` unknown: no literal here.
         word.literal()?;
-        let span = locate(facts, word.span, literal);
+        if host.contains(literal) {
+            // `${VAR:-literal}` resolved by the shell layer to its default.
+            let class = if is_placeholder(literal) {
+                SecretClass::Placeholder
+            } else {
+                SecretClass::Default
+            };
+            return Some((class, locate(facts, word.span, literal)));
+        }
+        // `PW=secret; mysql -p$PW`: the literal is where the variable was assigned.
+        let origin = facts
+            .shell
+            .assignments
+            .iter()
+            .find(|a| {
+                !facts.file.slice(a.value.span).contains('$')
+                    && a.value.literal().is_some_and(|v| v.contains(literal))
+            })
+            .map_or(word.span, |a| locate(facts, a.value.span, literal));
         let class = if is_placeholder(literal) {
             SecretClass::Placeholder
         } else {
-            SecretClass::Default
+            SecretClass::Literal
         };
-        return Some((class, span));
+        return Some((class, origin));
     }
     let class = if is_placeholder(literal) {
         SecretClass::Placeholder
@@ -549,14 +590,21 @@ const DB_CLIENTS: &[&str] = &[
 pub fn from_shell(facts: &mut FileFacts) {
     let mut found = Vec::new();
     for a in &facts.shell.assignments {
+        // URLs are read as written, so `postgres://u:pw@${HOST}/db` is found too.
+        found.extend(shell_urls(
+            facts,
+            &a.value,
+            &format!("in `{}`", a.name),
+            Origin::ShellAssignment,
+        ));
         let Some(literal) = a.value.literal() else {
-            // A URL whose password is literal though other parts are expansions.
             continue;
         };
         if is_password_var(&a.name)
             && let Some((class, span)) = shell_secret(facts, &a.value, &literal)
         {
             found.push(Found {
+                by_name: true,
                 span,
                 name: a.name.clone(),
                 origin: Origin::ShellAssignment,
@@ -565,12 +613,6 @@ pub fn from_shell(facts: &mut FileFacts) {
                 well_known: is_well_known(&literal, None),
             });
         }
-        found.extend(shell_urls(
-            facts,
-            &a.value,
-            &format!("in `{}`", a.name),
-            Origin::ShellAssignment,
-        ));
     }
     for command in &facts.shell.commands {
         let Some(program) = command.program() else {
@@ -611,6 +653,7 @@ fn shell_urls(facts: &FileFacts, word: &Word, what: &str, origin: Origin) -> Vec
         };
         let secret = &pw[ps..pe];
         out.push(Found {
+            by_name: true,
             span: Span::new(word.span.start() + s + ps, word.span.start() + s + pe),
             name: format!("the {scheme}:// URL {what}"),
             origin: origin.clone(),
@@ -651,6 +694,7 @@ fn container_env(facts: &FileFacts, command: &Command, program: &str) -> Vec<Fou
         }
         if let Some((class, span)) = shell_secret(facts, value_word, value) {
             out.push(Found {
+                by_name: true,
                 span,
                 name: format!("`{name}` given to `{program}`"),
                 origin: Origin::ShellFlag {
@@ -669,14 +713,8 @@ fn container_env(facts: &FileFacts, command: &Command, program: &str) -> Vec<Fou
 fn mysql_password(facts: &FileFacts, command: &Command, program: &str) -> Vec<Found> {
     let mut out = Vec::new();
     for word in command.args() {
-        let Some(text) = word.literal() else {
-            let display = word.display();
-            if display.starts_with("-p") || display.starts_with("--password=") {
-                // `-p$DB_PASS`: not a literal.
-                continue;
-            }
-            continue;
-        };
+        // `-p$DB_PASS` with DB_PASS unknown is not a literal.
+        let Some(text) = word.literal() else { continue };
         let secret = if let Some(v) = text.strip_prefix("--password=") {
             v
         } else if let Some(v) = text.strip_prefix("-p") {
@@ -692,6 +730,7 @@ fn mysql_password(facts: &FileFacts, command: &Command, program: &str) -> Vec<Fo
         }
         if let Some((class, span)) = shell_secret(facts, word, secret) {
             out.push(Found {
+                by_name: true,
                 span,
                 name: format!("given with `{program} -p`"),
                 origin: Origin::ShellFlag {
@@ -782,5 +821,31 @@ mod tests {
         assert!(is_env_template("env.template"));
         assert!(!is_env_template(".env"));
         assert!(!is_env_template(".env.production"));
+    }
+
+    #[test]
+    fn shell_variables_point_at_their_literal() {
+        use crate::classify::FileKind;
+        use crate::levels::Context;
+        use crate::source::SourceFile;
+        let text = "PW=s3cret-pw\nmysql -uroot -p$PW shop\nmysql -p\"${MYSQL_PW:-fallback1}\"\nmysql -p\"$UNKNOWN\"\n";
+        let facts = FileFacts::extract(
+            SourceFile::new("x.sh", text),
+            FileKind::Shell,
+            Context::Production,
+        );
+        let got: Vec<(&str, SecretClass)> = facts
+            .credentials
+            .iter()
+            .map(|c| (&text[c.span.start()..c.span.end()], c.class))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("s3cret-pw", SecretClass::Literal),
+                ("fallback1", SecretClass::Default)
+            ]
+        );
+        assert!(!facts.redacted_text().contains("s3cret-pw"));
     }
 }

@@ -6,8 +6,17 @@ use crate::facts::repo::RepoFacts;
 use crate::facts::secrets::{Origin, SecretClass};
 use crate::levels::Level;
 
-pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
+pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
+    let dir = file.file.path.rsplit_once('/').map_or("", |(d, _)| d);
     for c in &file.credentials {
+        // A `.env` entry with a merely secret-looking name counts when Compose uses it as one.
+        let used_as_password = c.by_name
+            || repo
+                .password_refs
+                .contains(&(dir.to_string(), c.name.clone()));
+        if !used_as_password {
+            continue;
+        }
         // The value is never shown: only its length and whether everyone would guess it.
         let what = format!(
             "a literal of {} character{}{}",
@@ -35,7 +44,11 @@ pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
                 service: Some(service),
             } => format!("{} in service `{service}`{}", c.name, image(service)),
             Origin::ComposeUrl { service: None } => c.name.clone(),
-            Origin::DotEnv => format!("`{}` in this env file", c.name),
+            Origin::DotEnv if c.by_name => format!("`{}` in this env file", c.name),
+            Origin::DotEnv => format!(
+                "`{}` in this env file (Compose passes it to a database password variable)",
+                c.name
+            ),
             Origin::CiYaml if c.name.contains("://") => c.name.clone(),
             Origin::CiYaml => format!("`{}` in this CI file", c.name),
             Origin::ShellAssignment => format!("`{}`", c.name),
