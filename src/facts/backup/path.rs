@@ -12,6 +12,7 @@
 //! its `case` verb), a make target; a callee that cannot be resolved counts when its name says
 //! backup, dump or snapshot.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 use super::{Callee, Catalog, Step, StepKind, classify, name_says_backup};
@@ -80,7 +81,21 @@ pub struct Analysis<'a> {
     catalog: &'a Catalog,
     by_path: BTreeMap<&'a str, usize>,
     steps: Vec<Vec<Option<Step>>>,
+    /// The unit of every command, per file.
+    units: Vec<Vec<Option<UnitKey>>>,
+    /// Scripts already judged: (file, verb) → what backs up.
+    scripts: RefCell<BTreeMap<ScriptCall, Option<Found>>>,
+    /// Commands already judged.
+    commands: RefCell<BTreeMap<At, Option<Found>>>,
+    /// `if` branches already judged: (file, source, id, branch) → the others exit.
+    branches: RefCell<BTreeMap<(usize, usize, u32, u32), bool>>,
 }
+
+/// What backs up: a label for messages and the family it covers (`None`: any).
+type Found = (String, Option<String>);
+
+/// A script called with a verb (its first argument).
+type ScriptCall = (usize, Option<String>);
 
 impl<'a> Analysis<'a> {
     pub fn new(files: &'a [FileFacts], catalog: &'a Catalog) -> Self {
@@ -101,12 +116,26 @@ impl<'a> Analysis<'a> {
                     .collect()
             })
             .collect();
-        Analysis {
+        let mut analysis = Analysis {
             files,
             catalog,
             by_path,
             steps,
-        }
+            units: Vec::new(),
+            scripts: RefCell::new(BTreeMap::new()),
+            commands: RefCell::new(BTreeMap::new()),
+            branches: RefCell::new(BTreeMap::new()),
+        };
+        analysis.units = files
+            .iter()
+            .enumerate()
+            .map(|(file, f)| {
+                (0..f.shell.commands.len())
+                    .map(|command| analysis.compute_unit_key(At { file, command }))
+                    .collect()
+            })
+            .collect();
+        analysis
     }
 
     pub fn catalog(&self) -> &Catalog {
@@ -230,6 +259,10 @@ impl<'a> Analysis<'a> {
     }
 
     fn unit_key(&self, at: At) -> Option<UnitKey> {
+        self.units.get(at.file)?.get(at.command)?.clone()
+    }
+
+    fn compute_unit_key(&self, at: At) -> Option<UnitKey> {
         let facts = &self.files[at.file];
         let c = facts.shell.commands.get(at.command)?;
         let root = self.root_source(at.file, c.source);
@@ -418,6 +451,16 @@ impl<'a> Analysis<'a> {
     /// Whether the `if` numbered `id` in `source` has an `else`, and every branch but `branch`
     /// ends the script (`exit`/`return` directly in the branch).
     fn other_branches_exit(&self, file: usize, source: usize, id: u32, branch: u32) -> bool {
+        let key = (file, source, id, branch);
+        if let Some(&known) = self.branches.borrow().get(&key) {
+            return known;
+        }
+        let answer = self.judge_branches(file, source, id, branch);
+        self.branches.borrow_mut().insert(key, answer);
+        answer
+    }
+
+    fn judge_branches(&self, file: usize, source: usize, id: u32, branch: u32) -> bool {
         let facts = &self.files[file];
         let mut branches: BTreeMap<u32, bool> = BTreeMap::new();
         let mut has_else = false;
@@ -453,10 +496,22 @@ impl<'a> Analysis<'a> {
     }
 
     /// Whether a command backs up (itself, or through what it calls): a label and the family.
-    pub fn backs_up(&self, at: At, depth: usize) -> Option<(String, Option<String>)> {
+    pub fn backs_up(&self, at: At, depth: usize) -> Option<Found> {
         if depth > MAX_DEPTH {
             return None;
         }
+        if let Some(known) = self.commands.borrow().get(&at).cloned() {
+            return known;
+        }
+        let found = self.judge(at, depth);
+        // A miss deep in a chain of calls may be the depth limit speaking: keep only sure answers.
+        if found.is_some() || depth <= 1 {
+            self.commands.borrow_mut().insert(at, found.clone());
+        }
+        found
+    }
+
+    fn judge(&self, at: At, depth: usize) -> Option<Found> {
         let step = self.step(at)?;
         let via = |inner: &str| format!("`{}` (which runs {inner})", step.label);
         match &step.kind {
@@ -502,12 +557,7 @@ impl<'a> Analysis<'a> {
         }
     }
 
-    fn function_backs_up(
-        &self,
-        at: At,
-        name: &str,
-        depth: usize,
-    ) -> Option<(String, Option<String>)> {
+    fn function_backs_up(&self, at: At, name: &str, depth: usize) -> Option<Found> {
         let facts = &self.files[at.file];
         let root = self.root_source(at.file, facts.shell.commands.get(at.command)?.source);
         (0..facts.shell.commands.len())
@@ -598,21 +648,25 @@ impl<'a> Analysis<'a> {
     /// Whether a script backs up when called with `verb` as its first argument: a backup step
     /// (or a call leading to one) outside `case` branches of other verbs, outside `||`, and
     /// outside functions that the same verb does not call.
-    fn script_backs_up(
-        &self,
-        file: usize,
-        verb: Option<&str>,
-        depth: usize,
-    ) -> Option<(String, Option<String>)> {
+    fn script_backs_up(&self, file: usize, verb: Option<&str>, depth: usize) -> Option<Found> {
         if depth > MAX_DEPTH {
             return None;
         }
+        let key = (file, verb.map(str::to_string));
+        if let Some(known) = self.scripts.borrow().get(&key) {
+            return known.clone();
+        }
         let facts = &self.files[file];
-        (0..facts.shell.commands.len())
+        let found = (0..facts.shell.commands.len())
             .map(|i| At { file, command: i })
             .filter(|&at| self.unit_key(at) == Some(UnitKey::Script))
             .filter(|&at| self.reachable(at, verb, depth + 1))
-            .find_map(|at| self.backs_up(at, depth + 1))
+            .find_map(|at| self.backs_up(at, depth + 1));
+        // A miss deep in a chain of calls may be the depth limit speaking: keep only sure answers.
+        if found.is_some() || depth <= 2 {
+            self.scripts.borrow_mut().insert(key, found.clone());
+        }
+        found
     }
 
     fn reachable(&self, at: At, verb: Option<&str>, depth: usize) -> bool {
@@ -637,7 +691,7 @@ impl<'a> Analysis<'a> {
         dir: Option<&str>,
         target: &str,
         depth: usize,
-    ) -> Option<(String, Option<String>)> {
+    ) -> Option<Found> {
         let caller_dir = self.files[from]
             .file
             .path
