@@ -3,6 +3,7 @@
 
 mod action;
 mod backup;
+mod baseline;
 mod canary;
 mod cli;
 mod compose;

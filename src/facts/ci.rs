@@ -161,9 +161,42 @@ pub fn extract_gitlab(facts: &mut FileFacts) {
 }
 
 fn add(facts: &mut FileFacts, scalar: &Scalar, origin: ShellOrigin, cwd: Dir) {
-    facts
-        .shell
-        .add_source_in(&scalar.value, &scalar.map, origin, cwd);
+    let text = mask_expressions(&scalar.value);
+    facts.shell.add_source_in(&text, &scalar.map, origin, cwd);
+}
+
+/// GitHub replaces `${{ … }}` before the shell runs: stand in a shell expansion of the same
+/// byte length (`${{ env.VOLUME }}` → `${_env_VOLUME____}`), so words stay whole, the value stays
+/// unknown, and offsets still map.
+fn mask_expressions(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("${{") {
+        let Some(len) = rest[at..].find("}}").map(|k| k + 2) else {
+            break;
+        };
+        out.push_str(&rest[..at]);
+        let inner = &rest[at + 3..at + len - 2];
+        let width = len - 3;
+        let mut name: String = inner
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        // Multi-byte characters became one `_` each: pad or cut to the byte width.
+        name.truncate(width);
+        while name.len() < width {
+            name.push('_');
+        }
+        if name.starts_with(|c: char| c.is_ascii_digit()) {
+            name.replace_range(0..1, "_");
+        }
+        out.push_str("${");
+        out.push_str(&name);
+        out.push('}');
+        rest = &rest[at + len..];
+    }
+    out.push_str(rest);
+    out
 }
 
 fn report_problems(facts: &mut FileFacts, parsed: &yaml::Yaml) {
@@ -209,6 +242,20 @@ mod tests {
         }
         assert_eq!(f.context_at(downs[0].span), Context::EphemeralCi);
         assert_eq!(f.context_at(downs[1].span), Context::Production);
+    }
+
+    #[test]
+    fn expressions_stay_one_word() {
+        let masked = mask_expressions("docker volume rm ${{ env.VOLUME }}_pgdata");
+        assert_eq!(
+            masked.len(),
+            "docker volume rm ${{ env.VOLUME }}_pgdata".len()
+        );
+        assert_eq!(masked, "docker volume rm ${_env_VOLUME___}_pgdata");
+        assert_eq!(
+            mask_expressions("a ${{ \u{e9} }} b").len(),
+            "a ${{ \u{e9} }} b".len()
+        );
     }
 
     #[test]

@@ -1544,4 +1544,45 @@ volumes:
         assert_eq!(m.services.len(), 1);
         assert!(m.services[0].data_mount().is_some());
     }
+
+    #[test]
+    fn port_forms() {
+        let public = |raw: &str| short_port(raw, Span::default()).map(|p| p.is_public());
+        assert_eq!(public("5432"), Some(true));
+        assert_eq!(public("5432:5432/tcp"), Some(true));
+        assert_eq!(public("5432-5433:5432-5433"), Some(true));
+        assert_eq!(public("${DB_PORT:-5432}:5432"), Some(true));
+        assert_eq!(public("127.0.0.1:5432:5432"), Some(false));
+        assert_eq!(public("[::1]:5432:5432"), Some(false));
+        assert_eq!(public("[::]:5432:5432"), Some(true));
+        assert_eq!(public("0.0.0.0:5432:5432"), Some(true));
+        assert_eq!(public("${BIND:-127.0.0.1}:5432:5432"), Some(false));
+        assert_eq!(public("${BIND}:5432:5432"), Some(false));
+        let p = short_port("127.0.0.1:6543:5432", Span::default()).expect("port");
+        assert_eq!(
+            (p.published.as_deref(), p.target_number()),
+            (Some("6543"), Some(5432))
+        );
+    }
+
+    #[test]
+    fn mount_forms() {
+        let kind = |raw: &str| short_mount(raw, Span::default()).map(|m| (m.kind, m.read_only));
+        assert_eq!(
+            kind("pgdata:/var/lib/postgresql/data"),
+            Some((MountKind::Named, false))
+        );
+        assert_eq!(kind("./data:/data:ro"), Some((MountKind::Bind, true)));
+        assert_eq!(
+            kind("/srv/pg:/var/lib/postgresql/data:rw,z"),
+            Some((MountKind::Bind, false))
+        );
+        assert_eq!(kind("~/pg:/data"), Some((MountKind::Bind, false)));
+        assert_eq!(kind("/data"), Some((MountKind::Anonymous, false)));
+        assert_eq!(
+            kind("${PGDATA_VOLUME:-pgdata}:/var/lib/postgresql/data"),
+            Some((MountKind::Named, false))
+        );
+        assert_eq!(kind("${DATA_DIR}:/data"), Some((MountKind::Bind, false)));
+    }
 }

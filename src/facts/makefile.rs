@@ -166,9 +166,10 @@ fn recipe_text(
                 }
                 Some(_) => {
                     // `$<`, `$^`, `$*`, `$X`: make variables with one-character names.
-                    map.push(out.len(), host + j, 2);
+                    let width = line[j + 1..].chars().next().map_or(1, char::len_utf8);
+                    map.push(out.len(), host + j, 1 + width);
                     out.push_str("${MAKE_AUTO}");
-                    j += 2;
+                    j += 1 + width;
                 }
                 None => j += 1,
             }
@@ -217,6 +218,14 @@ mod tests {
                 .any(|c| c.program().as_deref() == Some("docker")
                     && c.argv.iter().any(|w| w.is("ls")))
         );
+        // Non-ASCII after `$` and in indentation never splits a character.
+        let odd = "x:\n\techo $é $(NAME)é\n";
+        let g = FileFacts::extract(
+            SourceFile::new("Makefile", odd),
+            FileKind::Makefile,
+            Context::Production,
+        );
+        assert_eq!(g.shell.commands.len(), 1);
         assert!(f.shell.sources.iter().all(|s| !matches!(
             &s.origin,
             ShellOrigin::MakeTarget { target } if target == ".PHONY"

@@ -21,8 +21,9 @@ pub fn extract(facts: &mut FileFacts) {
         let line = raw.trim_end_matches(['\n', '\r']);
         let start = at;
         at += raw.len();
-        let indent = line.len() - line.trim_start().len();
-        let trimmed = line.trim_start();
+        // ASCII indentation only, so cutting it never splits a character.
+        let trimmed = line.trim_start_matches([' ', '\t']);
+        let indent = line.len() - trimmed.len();
         match fence.as_mut() {
             None => {
                 let marker = fence_marker(trimmed);
@@ -157,6 +158,13 @@ mod tests {
             "docker compose down -v"
         );
         assert_eq!(f.context_at(down.span), Context::Docs);
+        let odd = " ```sh\n\u{3000}ls\n ```\n";
+        let g = FileFacts::extract(
+            SourceFile::new("odd.md", odd),
+            FileKind::Markdown,
+            Context::Production,
+        );
+        assert_eq!(g.shell.commands.len(), 1);
         let ls = &f.shell.commands[1];
         assert_eq!(&text[ls.span.start()..ls.span.end()], "docker volume ls");
     }

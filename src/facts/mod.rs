@@ -8,6 +8,7 @@ pub mod backup;
 pub mod ci;
 pub mod cli;
 pub mod compose;
+pub mod cron;
 pub mod dotenv;
 pub mod makefile;
 pub mod markdown;
@@ -16,6 +17,7 @@ pub mod secrets;
 pub mod shell;
 pub mod sql;
 pub mod stateful;
+pub mod systemd;
 pub mod targets;
 pub mod yaml;
 
@@ -105,8 +107,8 @@ impl FileFacts {
             FileKind::GitlabCi => ci::extract_gitlab(&mut facts),
             FileKind::Makefile => makefile::extract(&mut facts),
             FileKind::Markdown => markdown::extract(&mut facts),
-            FileKind::Crontab => backup::cron::extract_crontab(&mut facts),
-            FileKind::Systemd => backup::cron::extract_systemd(&mut facts),
+            FileKind::Crontab => cron::extract(&mut facts),
+            FileKind::Systemd => systemd::extract(&mut facts),
         }
         // Cron lines fed to `crontab -` by any shell source become scheduled commands.
         backup::cron::extract_crontab_feeds(&mut facts);

@@ -259,6 +259,12 @@ pub fn parse(text: &str) -> Yaml {
         budget_reported: false,
     };
     builder.report_errors(root);
+    if !small && root.has_error() {
+        builder.problem(
+            0,
+            "YAML file of more than 32,768 lines: the YAML grammar cannot read files this long (tree-sitter-grammars/tree-sitter-yaml#49), so parts of it were not analysed",
+        );
+    }
     if root.kind() == "stream" {
         for start in &skipped {
             builder.problem(

@@ -57,6 +57,9 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
                 "Service `{name}` ({image}) has no volume at its data directory `{dir}`{why}: its {} data lives in the container and is lost by `docker compose down`, an image update or a recreation.",
                 stateful.family
             ),
-        );
+        )
+        .help(format!(
+            "Mount a named volume there (`{name}-data:{dir}` under the service's `volumes:`) and declare `{name}-data:` under the top-level `volumes:`"
+        ));
     }
 }

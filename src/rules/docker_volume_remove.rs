@@ -5,7 +5,7 @@ use crate::facts::FileFacts;
 use crate::facts::cli::{self, DockerCall};
 use crate::facts::compose::MountKind;
 use crate::facts::repo::RepoFacts;
-use crate::facts::shell::Piece;
+use crate::facts::shell::{Piece, Word};
 use crate::facts::targets;
 use crate::levels::Level;
 
@@ -38,7 +38,7 @@ fn volume_rm(repo: &RepoFacts, file: &FileFacts, call: &DockerCall, cx: &mut Ctx
         .args
         .positionals
         .iter()
-        .map(|w| format!("`{}`", w.display()))
+        .map(|w| format!("`{}`", written(file, w)))
         .collect();
     if names.is_empty() {
         // `docker volume ls -q | xargs docker volume rm`: the names come from the pipe.
@@ -62,7 +62,7 @@ fn volume_rm(repo: &RepoFacts, file: &FileFacts, call: &DockerCall, cx: &mut Ctx
             continue;
         }
         for (_, service, data) in repo.volumes_matching(word) {
-            hits.push((word.display(), service, data));
+            hits.push((written(file, word), service, data));
         }
         // A project whose name the repository does not fix (compose uses the directory name):
         // `${COMPOSE_PROJECT_NAME}_pgdata` can still be its `<project>_pgdata` volume.
@@ -75,7 +75,7 @@ fn volume_rm(repo: &RepoFacts, file: &FileFacts, call: &DockerCall, cx: &mut Ctx
                             && !data.external;
                         // Any project name: the placeholder only has to be non-empty.
                         if unnamed && word.could_be(&format!("project_{}", data.source)) {
-                            hits.push((word.display(), service, data));
+                            hits.push((written(file, word), service, data));
                         }
                     }
                 }
@@ -134,6 +134,20 @@ fn volume_rm(repo: &RepoFacts, file: &FileFacts, call: &DockerCall, cx: &mut Ctx
                 );
             }
         }
+    }
+}
+
+/// A volume name as the reader wrote it: its value when known, else its text in the file
+/// (`${{ env.VOLUME }}_pgdata` rather than the stand-in the shell layer parsed).
+fn written(file: &FileFacts, word: &Word) -> String {
+    if word.literal().is_some() {
+        return word.display();
+    }
+    let text = file.file.slice(word.span).trim_matches(['"', '\'']);
+    if text.len() < 2 {
+        word.display()
+    } else {
+        text.to_string()
     }
 }
 

@@ -59,14 +59,20 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
         } else {
             format!("The database password {place}")
         };
+        let url_help = c.name.contains("://").then_some(
+            "Build the URL from a required variable (`postgres://app:${DB_PASSWORD:?}@db/app`) or read it from a secret file; rotate the password that was committed",
+        );
         match c.class {
             SecretClass::Literal => {
-                cx.report(
+                let finding = cx.report(
                     c.span,
                     format!(
                         "{subject} is hardcoded ({what}): anyone with the repository can log in to the database."
                     ),
                 );
+                if let Some(help) = url_help {
+                    finding.help(help);
+                }
             }
             SecretClass::Default => {
                 cx.report(

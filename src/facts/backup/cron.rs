@@ -1,7 +1,7 @@
-//! Scheduled commands: the command part of crontab lines (crontab files, `/etc/cron.d` files,
-//! text fed to `crontab -` by `echo … | crontab -` or a heredoc) and the `Exec*=` lines of systemd
-//! units, added to the file's shell facts with [`ShellOrigin::Cron`] so every shell rule and the
-//! backup analysis see them.
+//! Cron lines installed by a script: text fed to `crontab -` by `echo … | crontab -`,
+//! `(crontab -l; echo …) | crontab -` or a heredoc, added to the file's shell facts with
+//! [`ShellOrigin::Cron`] so every shell rule and the backup analysis see them (crontab files
+//! themselves are read by `facts::cron`).
 //!
 //! Only line splitting lives here; the commands themselves are parsed by the shell layer.
 
@@ -75,71 +75,6 @@ fn add_crontab_text(facts: &mut FileFacts, text: &str, map: &OffsetMap, system: 
                 .add_source(command, &map.then(&inner), ShellOrigin::Cron);
         }
         offset += raw.len();
-    }
-}
-
-/// A crontab file: user crontabs have five schedule fields, `/etc/crontab` and `cron.d` files a
-/// user field after them.
-pub fn extract_crontab(facts: &mut FileFacts) {
-    let path = facts.file.path.to_ascii_lowercase();
-    let system = path.contains("cron.d/") || path.ends_with("etc/crontab");
-    let text = facts.file.text.clone();
-    add_crontab_text(facts, &text, &OffsetMap::verbatim(0, text.len()), system);
-}
-
-/// A systemd unit: the commands of `ExecStart=` and its siblings (prefixes such as `-` and `@`
-/// removed, `\` continuations joined as separate verbatim pieces).
-pub fn extract_systemd(facts: &mut FileFacts) {
-    let text = facts.file.text.clone();
-    let mut offset = 0;
-    let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    let mut k = 0;
-    while k < lines.len() {
-        let raw = lines[k];
-        let line = raw.trim_end_matches(['\n', '\r']);
-        let start_of_line = offset;
-        offset += raw.len();
-        k += 1;
-        let trimmed = line.trim_start();
-        let Some((key, value)) = trimmed.split_once('=') else {
-            continue;
-        };
-        if !matches!(
-            key.trim(),
-            "ExecStart"
-                | "ExecStartPre"
-                | "ExecStartPost"
-                | "ExecStop"
-                | "ExecStopPost"
-                | "ExecReload"
-                | "ExecCondition"
-        ) {
-            continue;
-        }
-        let value_start = start_of_line + (line.len() - trimmed.len()) + key.len() + 1;
-        let stripped = value.trim_start_matches(['-', '@', '+', '!', ':', ' ', '\t']);
-        let mut host_start = value_start + (value.len() - stripped.len());
-        let mut command = String::new();
-        let mut map = OffsetMap::default();
-        let mut piece = stripped;
-        loop {
-            let (body, continued) = match piece.trim_end().strip_suffix('\\') {
-                Some(b) => (b, true),
-                None => (piece.trim_end(), false),
-            };
-            map.push(command.len(), host_start, body.len());
-            command.push_str(body);
-            command.push(' ');
-            if !continued || k >= lines.len() {
-                break;
-            }
-            let next_raw = lines[k];
-            host_start = offset;
-            offset += next_raw.len();
-            k += 1;
-            piece = next_raw.trim_end_matches(['\n', '\r']);
-        }
-        facts.shell.add_source(&command, &map, ShellOrigin::Cron);
     }
 }
 
@@ -230,33 +165,6 @@ mod tests {
                 s.to_string()
             })
             .collect()
-    }
-
-    #[test]
-    fn crontab_lines() {
-        let text = "SHELL=/bin/bash\n# nightly\n0 3 * * * /opt/app/backup.sh >> /var/log/b.log 2>&1\n@daily pg_dump shop > /b/x.sql\n";
-        let got = programs("crontab", text, FileKind::Crontab);
-        assert_eq!(got, ["/opt/app/backup.sh", "pg_dump shop"]);
-        let got = programs(
-            "etc/cron.d/backup",
-            "15 2 * * * postgres pg_dumpall -f /b/all.sql\n",
-            FileKind::Crontab,
-        );
-        assert_eq!(got, ["pg_dumpall -f /b/all.sql"]);
-        let got = programs(
-            "crontab",
-            "0 4 * * * pg_dump shop > /b/$(date +\\%F).sql %input\n",
-            FileKind::Crontab,
-        );
-        assert_eq!(got, ["pg_dump shop"]);
-    }
-
-    #[test]
-    fn systemd_exec_lines() {
-        let text = "[Service]\nType=oneshot\nExecStart=-/usr/bin/pg_dump \\\n  -f /b/x.sql shop\n";
-        let got = programs("ops/backup.service", text, FileKind::Systemd);
-        assert_eq!(got.len(), 1);
-        assert!(got[0].starts_with("/usr/bin/pg_dump"), "{got:?}");
     }
 
     #[test]

@@ -4,6 +4,19 @@
 //!
 //! This is the only place that knows tree-sitter-bash node kinds. Text that is not executed
 //! (comments, strings that are only assigned, heredocs fed to `cat`) never becomes a `Command`.
+//!
+//! What rules get, per file ([`ShellFacts`]):
+//! - `commands`: every executed command after its wrappers are peeled off (`via` lists them:
+//!   `sudo`, `bash -c`, `ssh prod`, `docker exec db`, …), with `argv` words (known variables
+//!   expanded, `Word::literal`/`could_be` for partly known ones), `scopes` (function, if-branch,
+//!   case pattern, loop, `&&`/`||`, subshell), `stdin` (heredoc, here-string or piped text),
+//!   per-command `env`, and `cwd` (from `cd`); shell strings (`bash -c`, `ssh host '…'`,
+//!   `eval '…'`) are parsed again with spans mapped into the host file;
+//! - `functions`, `assignments`, [`ShellFacts::calls`] (functions, scripts, make targets) and
+//!   [`ShellFacts::function_body`];
+//! - `embedded_sql`: SQL handed to `psql`/`mysql`/`sqlite3`/`mongosh`/… for the sql layer;
+//! - `regions`: spans that run only behind a confirmation guard (moved into `FileFacts::regions`,
+//!   read through `FileFacts::guard_at`).
 
 mod calls;
 mod guards;
@@ -713,12 +726,58 @@ impl<'a> Walker<'a> {
                 "elif_clause" | "else_clause" => return false,
                 "fi" => {}
                 _ if after_then && child.is_named() => {
+                    // A refusal only talks and leaves; a branch that does work and then exits
+                    // (`then docker volume rm x; exit 0`) is the guarded branch itself.
+                    if !self.only_talks(child) {
+                        return false;
+                    }
                     exits |= self.leaves(child);
                 }
                 _ => {}
             }
         }
         exits
+    }
+
+    /// Whether every command in a statement only prints or leaves (`echo …; exit 1`).
+    fn only_talks(&self, node: Node) -> bool {
+        let mut stack = vec![(node, 0usize)];
+        while let Some((n, d)) = stack.pop() {
+            if n.kind() == "command" {
+                let name = n
+                    .child_by_field_name("name")
+                    .map(|c| self.node_text(c))
+                    .unwrap_or("");
+                let talks = matches!(
+                    name,
+                    "echo"
+                        | "printf"
+                        | "exit"
+                        | "return"
+                        | "die"
+                        | "abort"
+                        | "fail"
+                        | "usage"
+                        | "log"
+                        | "error"
+                        | "warn"
+                        | "err"
+                        | "fatal"
+                        | "cat"
+                        | "logger"
+                );
+                if !talks {
+                    return false;
+                }
+                continue;
+            }
+            if d > 8 {
+                continue;
+            }
+            let mut cursor = n.walk();
+            stack.extend(n.named_children(&mut cursor).map(|c| (c, d + 1)));
+        }
+        true
     }
 
     /// Whether a statement ends in `exit`/`return` (or a `die`-style helper).
@@ -1780,5 +1839,53 @@ mongosh --eval 'db.dropDatabase()'\n";
         let rm = f.commands_named("rm").next().expect("rm");
         assert_eq!(rm.via, ["docker exec db", "sh -c"]);
         assert_eq!(rm.cwd, Dir::Unknown);
+    }
+
+    #[test]
+    fn a_branch_that_works_and_exits_is_guarded_itself() {
+        let text = "if [ \"$CONFIRM_RESET\" = yes ]; then\n  docker volume rm a\n  exit 0\nfi\ndocker volume rm b\n";
+        let f = facts(text);
+        assert_eq!(f.regions.len(), 1);
+        let r = &f.regions[0];
+        assert!(text[r.span.start()..r.span.end()].contains("rm a"));
+        assert!(!text[r.span.start()..r.span.end()].contains("rm b"));
+    }
+
+    #[test]
+    fn eval_of_literal_text_runs() {
+        let text = "CMD=\"docker compose down -v\"\neval \"$CMD\"\neval 'rm -rf /var/lib/mysql'\n";
+        let f = facts(text);
+        let programs: Vec<String> = f.commands.iter().filter_map(Command::program).collect();
+        assert_eq!(programs, ["docker", "rm"]);
+        assert_eq!(f.commands[0].via, ["eval"]);
+    }
+
+    #[test]
+    fn case_answers_and_confirm_functions_are_guards() {
+        let text = "read -r -p 'Wipe? [y/N] ' reply\ncase \"$reply\" in\n  y|Y) docker volume rm a ;;\n  *) echo skipped ;;\nesac\n\
+confirm() { read -r -p \"$1 [y/N] \" r; [ \"$r\" = y ]; }\nconfirm 'Really delete?' || exit 1\ndocker volume rm b\n";
+        let f = facts(text);
+        let guarded: Vec<&str> = f
+            .regions
+            .iter()
+            .map(|r| text[r.span.start()..r.span.end()].trim())
+            .collect();
+        assert_eq!(guarded, ["docker volume rm a", "docker volume rm b"]);
+        assert!(
+            f.regions[1]
+                .guard
+                .as_deref()
+                .is_some_and(|g| g.contains("confirm"))
+        );
+    }
+
+    #[test]
+    fn and_guard_covers_its_right_side_only() {
+        let text =
+            "[ \"$I_KNOW_WHAT_I_AM_DOING\" = 1 ] && docker volume rm a\ndocker volume rm b\n";
+        let f = facts(text);
+        assert_eq!(f.regions.len(), 1);
+        let r = &f.regions[0];
+        assert_eq!(&text[r.span.start()..r.span.end()], "docker volume rm a");
     }
 }

@@ -63,6 +63,19 @@ pub(super) fn unwrap(argv: &[Word]) -> Unwrapped {
             }
             "time" => skip_flags(argv, i + 1, &["-o", "-f", "--output", "--format"]),
             "nohup" | "builtin" | "chronic" | "unbuffer" => i + 1,
+            // `eval "…"` runs its (joined) arguments as shell; one literal word is parsed again.
+            "eval" => {
+                if argv.len() == i + 2 {
+                    via.push("eval".into());
+                    return Unwrapped::Script {
+                        at: i + 1,
+                        via,
+                        env,
+                        remote,
+                    };
+                }
+                i + 1
+            }
             "exec" => skip_flags(argv, i + 1, &["-a"]),
             "command" => {
                 if argv
@@ -503,6 +516,8 @@ mod tests {
     #[test]
     fn shell_strings() {
         assert_eq!(start("bash -c x").0, "script:x");
+        assert_eq!(start("eval x").0, "script:x");
+        assert_eq!(start("eval docker volume prune").0, "docker volume prune");
         assert_eq!(start("sh -ec x").0, "script:x");
         assert_eq!(start("ssh prod x").0, "script:x");
         assert_eq!(start("docker exec db sh -c x").0, "script:x");
