@@ -129,6 +129,11 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding],
         let Some(command) = files[at.file].shell.commands.get(at.command) else {
             continue;
         };
+        // Like the packs' findings below warning, steps in test, local, docs or ephemeral CI
+        // contexts are not what this rule is about.
+        if files[at.file].context_at(command.span) != Context::Production {
+            continue;
+        }
         let scratch = files[at.file]
             .sql
             .cli_drops
@@ -198,7 +203,7 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding],
             finding.related(
                 &file.file.path,
                 unit.entry,
-                format!("entry point of the {}", unit.description),
+                format!("entry point of {}", unit.description),
             );
         }
         if let Some((path, span, message)) = &d.related {

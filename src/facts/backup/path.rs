@@ -46,7 +46,7 @@ pub enum UnitKey {
 #[derive(Clone, Debug)]
 pub struct Unit {
     pub key: UnitKey,
-    /// "script `scripts/restore.sh`", "CI job `deploy`", "make target `reset`".
+    /// "the script `scripts/restore.sh`", "the CI job `deploy` of `…`", "the make target `reset` of `…`".
     pub description: String,
     /// The name words that tell its purpose (file name, job, target).
     pub name: String,
@@ -319,32 +319,32 @@ impl<'a> Analysis<'a> {
             UnitKey::Script => {
                 let first_line = facts.file.text.find('\n').unwrap_or(facts.file.text.len());
                 (
-                    format!("script `{path}`"),
+                    format!("the script `{path}`"),
                     file_name,
                     Span::new(0, first_line),
                 )
             }
             UnitKey::Job(job) => (
-                format!("CI job `{job}` of `{path}`"),
+                format!("the CI job `{job}` of `{path}`"),
                 job.clone(),
                 first_source_span(
                     &|o| matches!(o, ShellOrigin::WorkflowStep { job: j } | ShellOrigin::GitlabJob { job: j } if j == job),
                 ),
             ),
             UnitKey::Target(target) => (
-                format!("make target `{target}` of `{path}`"),
+                format!("the make target `{target}` of `{path}`"),
                 target.clone(),
                 first_source_span(
                     &|o| matches!(o, ShellOrigin::MakeTarget { target: t } if t == target),
                 ),
             ),
             UnitKey::Runbook => (
-                format!("runbook `{path}`"),
+                format!("the runbook `{path}`"),
                 file_name,
                 first_source_span(&|o| *o == ShellOrigin::MarkdownFence),
             ),
             UnitKey::Source(i) => (
-                format!("scheduled command in `{path}`"),
+                format!("the scheduled command of `{path}`"),
                 file_name,
                 facts
                     .shell
