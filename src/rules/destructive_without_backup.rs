@@ -184,7 +184,7 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding],
         };
         let file = &files[d.at.file];
         let purpose = purpose(&analysis, &unit, d.at, file);
-        let advice = advice(&analysis, files, d.at, &services);
+        let advice = advice(files, d.at, &services);
         let kind = purpose
             .as_ref()
             .map_or(String::new(), |p| format!(" ({p})"));
@@ -311,11 +311,10 @@ fn article(word: &str) -> &'static str {
 }
 
 /// What a backup would look like for the database the step acts on.
-fn advice(analysis: &Analysis, files: &[FileFacts], at: At, services: &[DataService]) -> String {
+fn advice(files: &[FileFacts], at: At, services: &[DataService]) -> String {
     let Some(command) = files[at.file].shell.commands.get(at.command) else {
         return "take a backup first".into();
     };
-    let _ = analysis;
     let by_name = compose_service(command).and_then(|s| services.iter().find(|d| d.name == s));
     let argv = inner_argv(command);
     let family = argv
