@@ -7,7 +7,9 @@
 //! an `if` condition, a loop body, a subshell or the right side of `&&` do; a `case` branch, the
 //! right side of `||`, a function body (the *call* of the function is what counts), and an `if`
 //! branch do not, unless every other branch of that `if` ends in `exit`/`return`. When `d` sits in
-//! a function, the backup may also precede every call of that function. Calls count as backup
+//! a function, the backup may also precede every call of that function; when `d` is at a script's
+//! top level, it may precede every call of the script from another production file (a CI job, a
+//! make target, another script) that reaches `d` with its verb. Calls count as backup
 //! steps when their callee backs up: a function of the file, a script of the repository (with
 //! its `case` verb), a make target; a callee that cannot be resolved counts when its name says
 //! backup, dump or snapshot.
@@ -87,12 +89,17 @@ pub struct Analysis<'a> {
     scripts: RefCell<BTreeMap<ScriptCall, Option<Found>>>,
     /// Commands already judged.
     commands: RefCell<BTreeMap<At, Option<Found>>>,
+    /// Who runs each script: script file → calling commands with their verb.
+    callers: RefCell<Option<Callers>>,
     /// `if` branches already judged: (file, source, id, branch) → the others exit.
     branches: RefCell<BTreeMap<(usize, usize, u32, u32), bool>>,
 }
 
 /// What backs up: a label for messages and the family it covers (`None`: any).
 type Found = (String, Option<String>);
+
+/// Script file → the commands that run it, with their verb.
+type Callers = BTreeMap<usize, Vec<(At, Option<String>)>>;
 
 /// A script called with a verb (its first argument).
 type ScriptCall = (usize, Option<String>);
@@ -125,6 +132,7 @@ impl<'a> Analysis<'a> {
             scripts: RefCell::new(BTreeMap::new()),
             commands: RefCell::new(BTreeMap::new()),
             branches: RefCell::new(BTreeMap::new()),
+            callers: RefCell::new(None),
         };
         analysis.units = files
             .iter()
@@ -394,20 +402,74 @@ impl<'a> Analysis<'a> {
             }
         }
         // Inside a function: a backup before every call of it covers the step too.
-        let (source, name) = sd.iter().rev().find_map(|(src, s)| match s {
+        let function = sd.iter().rev().find_map(|(src, s)| match s {
             Scope::Function(name) => Some((*src, name.clone())),
             _ => None,
-        })?;
-        let calls = self.calls_of(at.file, source, &name);
-        if calls.is_empty() {
+        });
+        if let Some((source, name)) = function {
+            return self.all_covered(self.calls_of(at.file, source, &name), depth);
+        }
+        // At a script's top level: a backup before every call of the script from elsewhere in
+        // the repository (a CI job, a make target, another script) that reaches the step.
+        if unit.key != UnitKey::Script {
             return None;
         }
+        let callers: Vec<At> = self
+            .script_callers(at.file)
+            .into_iter()
+            .filter(|(_, verb)| self.reachable(at, verb.as_deref(), depth + 1))
+            .map(|(caller, _)| caller)
+            .collect();
+        self.all_covered(callers, depth)
+    }
+
+    /// The first cover when every one of `calls` is covered (none when there are no calls).
+    fn all_covered(&self, calls: Vec<At>, depth: usize) -> Option<Cover> {
         let mut first = None;
         for call in calls {
             let cover = self.covered_at(call, depth + 1)?;
             first.get_or_insert(cover);
         }
         first
+    }
+
+    /// Commands of other production files that run the script `file` (with their verb), not
+    /// counting documentation.
+    fn script_callers(&self, file: usize) -> Vec<(At, Option<String>)> {
+        if self.callers.borrow().is_none() {
+            let mut map = Callers::new();
+            for (at, step) in self.all_steps() {
+                let StepKind::Call(Callee::Script { path, args }) = &step.kind else {
+                    continue;
+                };
+                let facts = &self.files[at.file];
+                let Some(command) = self.command(at) else {
+                    continue;
+                };
+                let in_docs = facts
+                    .shell
+                    .sources
+                    .get(self.root_source(at.file, command.source))
+                    .is_some_and(|s| s.origin == ShellOrigin::MarkdownFence);
+                if facts.context_at(command.span) != Context::Production || in_docs {
+                    continue;
+                }
+                let Some(target) = self.resolve_script(at.file, path, &command.cwd) else {
+                    continue;
+                };
+                if target != at.file {
+                    map.entry(target)
+                        .or_default()
+                        .push((at, args.first().cloned()));
+                }
+            }
+            *self.callers.borrow_mut() = Some(map);
+        }
+        self.callers
+            .borrow()
+            .as_ref()
+            .and_then(|m| m.get(&file).cloned())
+            .unwrap_or_default()
     }
 
     /// Calls of function `name` (defined in `source`) in the file, outside its own body.
