@@ -1,46 +1,62 @@
 //! `alter-column-type`: see rules/alter-column-type.toml for what/why/fix.
+//!
+//! A repository rule: when the file itself does not declare the column's old type, the earlier
+//! migrations of the same set are asked (`facts::sql::earlier_column_type`).
 
 use super::Ctx;
 use crate::facts::FileFacts;
 use crate::facts::repo::RepoFacts;
-use crate::facts::sql::types::TypeChange;
-use crate::facts::sql::{code, AlterAction, StmtKind};
+use crate::facts::sql::types::{self, TypeChange};
+use crate::facts::sql::{AlterAction, StmtKind, code, earlier_column_type};
 
-pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
-    for stmt in file.sql.statements.iter().filter(|s| s.up_migration && s.acts_on_data()) {
-        let StmtKind::AlterTable { table, actions } = &stmt.kind else {
-            continue;
-        };
-        for action in actions {
-            let AlterAction::AlterType {
-                column,
-                from,
-                to,
-                span,
-            } = action
-            else {
+pub(super) fn check(_repo: &RepoFacts, files: &[FileFacts], cx: &mut Ctx) {
+    for file in files {
+        let path = file.file.path.as_str();
+        for stmt in file
+            .sql
+            .statements
+            .iter()
+            .filter(|s| s.up_migration && s.acts_on_data())
+        {
+            let StmtKind::AlterTable { table, actions } = &stmt.kind else {
                 continue;
             };
-            let Some(change) = action.type_change() else {
-                continue;
-            };
-            let message = match (&change, from) {
-                (TypeChange::Narrowing { why }, Some(from)) => format!(
-                    "Changing column {} of table {} from {} to {} can lose data: {why}",
-                    code(&column.text),
-                    code(&table.text),
-                    code(from),
-                    code(to)
-                ),
-                (TypeChange::UnknownOld { risky: true, why }, _) => format!(
-                    "Changing column {} of table {} to {} can lose data (its old type is not declared in this file, so this is judged from the new type): {why}",
-                    code(&column.text),
-                    code(&table.text),
-                    code(to)
-                ),
-                _ => continue,
-            };
-            cx.report(*span, message);
+            for action in actions {
+                let AlterAction::AlterType {
+                    column,
+                    from,
+                    to,
+                    span,
+                } = action
+                else {
+                    continue;
+                };
+                let (from, declared_in) = match from {
+                    Some(from) => (Some(from.as_str()), None),
+                    None => match earlier_column_type(files, path, &table.key, &column.key) {
+                        Some((ty, in_file)) => (Some(ty), Some(in_file)),
+                        None => (None, None),
+                    },
+                };
+                let change = types::judge(from, to);
+                let (column, table, new) = (code(&column.text), code(&table.text), code(to));
+                let message = match (&change, from) {
+                    (TypeChange::Narrowing { why }, Some(from)) => {
+                        let source = declared_in
+                            .map(|p| format!(" (declared in {p})"))
+                            .unwrap_or_default();
+                        format!(
+                            "Changing column {column} of table {table} from {}{source} to {new} can lose data: {why}",
+                            code(from)
+                        )
+                    }
+                    (TypeChange::UnknownOld { risky: true, why }, _) => format!(
+                        "Changing column {column} of table {table} to {new} can lose data (its old type is not declared in this file or an earlier migration, so this is judged from the new type): {why}"
+                    ),
+                    _ => continue,
+                };
+                cx.report_in(path, *span, message);
+            }
         }
     }
 }

@@ -64,7 +64,7 @@ rules! {
     "drop-column" => File(drop_column),
     "rename-column" => File(rename_column),
     "rename-table" => File(rename_table),
-    "alter-column-type" => File(alter_column_type),
+    "alter-column-type" => Repo(alter_column_type),
     "hardcoded-db-password" => File(hardcoded_db_password),
     "db-without-volume" => File(db_without_volume),
     "db-anonymous-volume" => File(db_anonymous_volume),

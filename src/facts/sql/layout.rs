@@ -18,6 +18,9 @@ pub enum Layout {
     Sqitch,
     /// `migrations/<name>/migration.sql`.
     Prisma,
+    /// A Liquibase formatted-SQL changelog (`--liquibase formatted sql`); its `--rollback` lines
+    /// are comments.
+    Liquibase,
     /// A `.sql` file in a migrations folder (Rails/Knex/TypeORM/Alembic style, numbered files).
     Folder,
 }
@@ -65,6 +68,26 @@ impl MigrationFile {
     }
 }
 
+/// Where a migration belongs and where it sorts in its set: (set directory, version numbers,
+/// name). The set is the parent directory (for Prisma, the `migrations` directory above the
+/// migration's own folder); versions compare as numbers, so `V10__` runs after `V9__`.
+pub fn order_key(path: &str) -> (String, Vec<u64>, String) {
+    let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+    let (set, name) = if name.eq_ignore_ascii_case("migration.sql") {
+        let (parent, folder) = dir.rsplit_once('/').unwrap_or(("", dir));
+        (parent.to_string(), folder.to_string())
+    } else {
+        (dir.to_string(), name.to_string())
+    };
+    let version: Vec<u64> = name
+        .trim_start_matches(|c: char| c.is_ascii_alphabetic())
+        .split(|c: char| !c.is_ascii_digit())
+        .take_while(|part| !part.is_empty())
+        .filter_map(|part| part.parse().ok())
+        .collect();
+    (set, version, name.to_ascii_lowercase())
+}
+
 fn starts_with_digits(name: &str) -> bool {
     name.chars().next().is_some_and(|c| c.is_ascii_digit())
 }
@@ -87,6 +110,14 @@ pub fn detect(path: &str, text: &str) -> Option<MigrationFile> {
         down_sections: Vec::new(),
         up_sections: Vec::new(),
     };
+    let head = &text[..crate::source::floor_char_boundary(text, 512)];
+    if head
+        .trim_start()
+        .to_ascii_lowercase()
+        .starts_with("--liquibase formatted sql")
+    {
+        return Some(file(Layout::Liquibase, Direction::Up));
+    }
     if name.ends_with(".up.sql") || name.ends_with("_up.sql") {
         return Some(file(Layout::GolangMigrate, Direction::Up));
     }
@@ -225,8 +256,40 @@ mod tests {
             Some((Layout::Folder, Direction::Up))
         );
         assert_eq!(up("db/schema/users.sql"), None);
+        assert_eq!(
+            detect(
+                "db/changelog/users.sql",
+                "--liquibase formatted sql\n--changeset a:1\n"
+            )
+            .map(|m| m.layout),
+            Some(Layout::Liquibase)
+        );
         assert_eq!(up("scripts/cleanup.sql"), None);
         assert_eq!(up("sql/Version__notes.sql"), None);
+    }
+
+    #[test]
+    fn migrations_sort_by_version_numbers() {
+        let mut paths = vec![
+            "db/V10__c.sql",
+            "db/V9__b.sql",
+            "db/V1_1__a.sql",
+            "db/V1__a.sql",
+        ];
+        paths.sort_by_key(|p| order_key(p));
+        assert_eq!(
+            paths,
+            vec![
+                "db/V1__a.sql",
+                "db/V1_1__a.sql",
+                "db/V9__b.sql",
+                "db/V10__c.sql"
+            ]
+        );
+        assert_eq!(
+            order_key("prisma/migrations/20240101_x/migration.sql").0,
+            "prisma/migrations"
+        );
     }
 
     #[test]

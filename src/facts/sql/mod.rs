@@ -219,6 +219,17 @@ impl SqlStatement {
     }
 }
 
+/// A column type a file declares (`CREATE TABLE`, `ADD COLUMN`, a type change), in file order:
+/// lets a later migration's type change be judged against the type an earlier one declared.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ColumnType {
+    /// Table and column keys (last name part, unquoted, lower-case).
+    pub table: String,
+    pub column: String,
+    /// The type as written (lower-cased when it came from the parser).
+    pub ty: String,
+}
+
 /// A database dropped by a command-line tool (`dropdb shop`, `redis-cli FLUSHALL`).
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct CliDrop {
@@ -247,6 +258,8 @@ pub struct SqlFacts {
     /// The file's migration layout, when it is a migration.
     pub migration: Option<MigrationFile>,
     pub statements: Vec<SqlStatement>,
+    /// Column types the file declares, in order (`.sql` files).
+    pub column_types: Vec<ColumnType>,
     pub cli_drops: Vec<CliDrop>,
     /// Statements sqlparser could not read (their start in the host file).
     pub unparsed: Vec<Span>,
@@ -270,6 +283,46 @@ impl SqlFacts {
             .iter()
             .filter(|s| s.up_migration && s.is_non_additive())
     }
+}
+
+/// The repository's pending non-additive migration changes, as (path, statement), in path order:
+/// what a backup rule asks before a `migrate up` step ("is there anything to lose?").
+pub fn pending_non_additive(files: &[FileFacts]) -> Vec<(&str, &SqlStatement)> {
+    let mut out: Vec<(&str, &SqlStatement)> = files
+        .iter()
+        .filter(|f| f.sql.is_pending_up_migration())
+        .flat_map(|f| f.sql.non_additive().map(|s| (f.file.path.as_str(), s)))
+        .collect();
+    out.sort_by_key(|(path, s)| (*path, s.span.start));
+    out
+}
+
+/// The type an earlier migration of the same set declared for `table.column` (the last one
+/// before `path` in migration order), with the declaring file's path.
+pub fn earlier_column_type<'a>(
+    files: &'a [FileFacts],
+    path: &str,
+    table: &str,
+    column: &str,
+) -> Option<(&'a str, &'a str)> {
+    let here = layout::order_key(path);
+    let mut earlier: Vec<(_, &FileFacts)> = files
+        .iter()
+        .filter(|f| f.sql.migration.is_some() && f.file.path != path)
+        .filter_map(|f| {
+            let key = layout::order_key(&f.file.path);
+            (key.0 == here.0 && key < here).then_some((key, f))
+        })
+        .collect();
+    earlier.sort_by(|a, b| a.0.cmp(&b.0));
+    earlier.iter().rev().find_map(|(_, f)| {
+        f.sql
+            .column_types
+            .iter()
+            .rev()
+            .find(|c| c.table == table && c.column == column)
+            .map(|c| (c.ty.as_str(), f.file.path.as_str()))
+    })
 }
 
 /// Guess the dialect of a `.sql` file from its path and content.
@@ -394,6 +447,8 @@ struct State {
     created: Vec<(ObjectKind, String, usize)>,
     /// (table key, column key) → type as written.
     columns: BTreeMap<(String, String), String>,
+    /// Every declaration, in order.
+    declared: Vec<ColumnType>,
     /// `INSERT INTO into … SELECT … FROM from`: (into key, from key, host offset).
     copies: Vec<(String, String, usize)>,
     unparsed_first: Option<(usize, String)>,
@@ -401,6 +456,21 @@ struct State {
 }
 
 impl State {
+    /// Remember a column's type; `public` declarations (not in a down section) are kept for
+    /// later migrations to look up.
+    fn declare(&mut self, table: &str, column: &str, ty: &str, public: bool) {
+        self.columns
+            .insert((table.to_string(), column.to_string()), ty.to_string());
+        if !public {
+            return;
+        }
+        self.declared.push(ColumnType {
+            table: table.to_string(),
+            column: column.to_string(),
+            ty: ty.to_string(),
+        });
+    }
+
     fn created_before(&self, object: ObjectKind, key: &str, offset: usize) -> bool {
         let same = |k: ObjectKind| {
             k == object
@@ -445,9 +515,11 @@ pub fn extract_file(facts: &mut FileFacts) {
     }
     let map = OffsetMap::verbatim(0, text.len());
     let mut state = State::default();
+    // `.sql` files can be templates too (`envsubst`, `${DB_NAME}`).
+    let sub = substitute_placeholders(&text);
     let unit = Unit {
         orig: &text,
-        sub: &text,
+        sub: &sub,
         dialect,
         map: &map,
         migration: migration.as_ref(),
@@ -455,6 +527,7 @@ pub fn extract_file(facts: &mut FileFacts) {
     };
     analyse(&unit, &mut state, &mut facts.sql.statements);
     mark_rebuilds(&mut facts.sql.statements, &state);
+    facts.sql.column_types = std::mem::take(&mut state.declared);
     facts.sql.dump = is_dump(&text);
     if facts.sql.dump {
         mark_dump_replacements(&mut facts.sql.statements);
@@ -659,6 +732,9 @@ fn analyse(unit: &Unit, state: &mut State, out: &mut Vec<SqlStatement>) {
             }
             None => None,
         };
+        let in_down = unit
+            .migration
+            .is_some_and(|m| !m.is_up_at(unit.map.to_host(stmt_range.0)));
         let declared = match (parsed_ok, readings.first().map(|r| &r.kind)) {
             (Some(Parsed::CreateTable { columns, .. }), Some(StmtKind::Create { name, .. })) => {
                 Some((name, columns))
@@ -670,9 +746,12 @@ fn analyse(unit: &Unit, state: &mut State, out: &mut Vec<SqlStatement>) {
         };
         if let Some((table, columns)) = declared {
             for (col, ty) in columns {
-                state
-                    .columns
-                    .insert((table.key.clone(), col.to_lowercase()), ty.to_lowercase());
+                state.declare(
+                    &table.key,
+                    &col.to_lowercase(),
+                    &ty.to_lowercase(),
+                    !in_down,
+                );
             }
         }
         let host_stmt = unit.map.span_to_host(Span::new(stmt_range.0, stmt_range.1));
@@ -680,7 +759,7 @@ fn analyse(unit: &Unit, state: &mut State, out: &mut Vec<SqlStatement>) {
             let Some(kind) = refine(reading.kind, parsed_ok) else {
                 continue;
             };
-            let kind = fill_old_types(kind, state);
+            let kind = fill_old_types(kind, state, !in_down);
             let host_offset = host_stmt.start();
             let scratch = is_scratch(&kind, state, host_offset);
             record(&kind, state, host_offset, scratch);
@@ -764,14 +843,19 @@ fn refine(kind: StmtKind, parsed: Option<&Parsed>) -> Option<StmtKind> {
                 cascade: c || *cascade,
             })
         }
-        (StmtKind::Delete { table, .. }, Parsed::Delete { bounded }) => Some(StmtKind::Delete {
-            table,
-            bounded: *bounded,
-        }),
-        (StmtKind::Update { table, .. }, Parsed::Update { bounded }) => Some(StmtKind::Update {
-            table,
-            bounded: *bounded,
-        }),
+        // The parser sees a WHERE the tokens may miss; the tokens see a `JOIN … ON` bound.
+        (StmtKind::Delete { table, bounded: b }, Parsed::Delete { bounded }) => {
+            Some(StmtKind::Delete {
+                table,
+                bounded: b || *bounded,
+            })
+        }
+        (StmtKind::Update { table, bounded: b }, Parsed::Update { bounded }) => {
+            Some(StmtKind::Update {
+                table,
+                bounded: b || *bounded,
+            })
+        }
         (
             StmtKind::Create {
                 object,
@@ -795,7 +879,7 @@ fn refine(kind: StmtKind, parsed: Option<&Parsed>) -> Option<StmtKind> {
 }
 
 /// Fill `from` of type changes from columns declared earlier in the file; remember new types.
-fn fill_old_types(kind: StmtKind, state: &mut State) -> StmtKind {
+fn fill_old_types(kind: StmtKind, state: &mut State, public: bool) -> StmtKind {
     let StmtKind::AlterTable { table, actions } = kind else {
         return kind;
     };
@@ -807,7 +891,7 @@ fn fill_old_types(kind: StmtKind, state: &mut State) -> StmtKind {
             } => {
                 let key = (table.key.clone(), column.key.clone());
                 let from = state.columns.get(&key).cloned();
-                state.columns.insert(key, to.clone());
+                state.declare(&key.0, &key.1, &to, public);
                 AlterAction::AlterType {
                     column,
                     from,

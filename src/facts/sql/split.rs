@@ -70,6 +70,7 @@ pub fn split(text: &str, dialect: SqlDialect) -> Vec<Piece> {
         pos: 0,
         dialect,
         delimiter: ";".to_string(),
+        in_versioned_comment: false,
     }
     .run()
 }
@@ -82,6 +83,7 @@ pub fn tokenize(text: &str, dialect: SqlDialect) -> Vec<Token> {
         pos: 0,
         dialect,
         delimiter: "\u{0}".to_string(),
+        in_versioned_comment: false,
     };
     let mut out = Vec::new();
     while let Some(tok) = s.next_token() {
@@ -96,6 +98,8 @@ struct Splitter<'a> {
     pos: usize,
     dialect: SqlDialect,
     delimiter: String,
+    /// Inside a MySQL `/*!50001 … */` comment, whose text the server executes.
+    in_versioned_comment: bool,
 }
 
 impl Splitter<'_> {
@@ -237,6 +241,21 @@ impl Splitter<'_> {
             let Some(&c) = b.get(self.pos) else { return };
             if c.is_ascii_whitespace() {
                 self.pos += 1;
+            } else if self.in_versioned_comment && c == b'*' && b.get(self.pos + 1) == Some(&b'/') {
+                self.in_versioned_comment = false;
+                self.pos += 2;
+            } else if self.dialect == SqlDialect::MySql
+                && !self.in_versioned_comment
+                && c == b'/'
+                && b.get(self.pos + 1) == Some(&b'*')
+                && b.get(self.pos + 2) == Some(&b'!')
+            {
+                // MySQL runs the text of `/*!NNNNN … */` (mysqldump's `/*!40000 DROP DATABASE …*/`).
+                self.in_versioned_comment = true;
+                self.pos += 3;
+                while b.get(self.pos).is_some_and(|d| d.is_ascii_digit()) {
+                    self.pos += 1;
+                }
             } else if (c == b'-' && b.get(self.pos + 1) == Some(&b'-'))
                 || (c == b'#' && self.dialect == SqlDialect::MySql)
             {
@@ -342,6 +361,20 @@ impl Splitter<'_> {
                 self.pos = i;
                 TokenKind::Word
             }
+            b':' if self.psql_variable(start) => {
+                // psql variables (`:name`, `:'name'`, `:"name"`) stand for names and values.
+                let mut i = start + 1;
+                match b.get(i) {
+                    Some(&q @ (b'\'' | b'"')) => i = self.quoted(i + 1, q, false),
+                    _ => {
+                        while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                            i += 1;
+                        }
+                    }
+                }
+                self.pos = i;
+                TokenKind::Word
+            }
             other => {
                 self.pos = start + 1;
                 TokenKind::Punct(other)
@@ -352,6 +385,18 @@ impl Splitter<'_> {
             start,
             end: self.pos,
         })
+    }
+
+    /// `:name` but not `::cast`, `:=` or a slice `a[1:2]`.
+    fn psql_variable(&self, start: usize) -> bool {
+        let b = self.bytes;
+        let prev = start.checked_sub(1).and_then(|i| b.get(i));
+        let next = b.get(start + 1);
+        self.dialect != SqlDialect::MySql
+            && prev != Some(&b':')
+            && !prev.is_some_and(|c| c.is_ascii_alphanumeric() || *c == b']')
+            && next
+                .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_' || *c == b'\'' || *c == b'"')
     }
 
     /// The end (exclusive) of a quoted run starting after the opening quote.
@@ -459,6 +504,17 @@ mod tests {
             .collect();
         assert_eq!(got.len(), 2);
         assert_eq!(got[1], "DROP TABLE `z`;");
+    }
+
+    #[test]
+    fn mysql_versioned_comments_are_code() {
+        let text = "/*!40000 DROP DATABASE IF EXISTS `shop`*/;\n/* DROP TABLE x; */\nSELECT 1;";
+        let got: Vec<&str> = split(text, SqlDialect::MySql)
+            .into_iter()
+            .filter(|p| p.kind == PieceKind::Statement)
+            .map(|p| &text[p.start..p.end])
+            .collect();
+        assert_eq!(got, vec!["DROP DATABASE IF EXISTS `shop`*/;", "SELECT 1;"]);
     }
 
     #[test]

@@ -336,3 +336,64 @@ fn deletes_after_a_cte_are_read() {
         vec!["delete sessions false", "delete a false", "update t true"]
     );
 }
+
+#[test]
+fn pending_non_additive_across_files() {
+    let files = vec![
+        facts(
+            "db/migrations/000002_b.up.sql",
+            "ALTER TABLE users DROP COLUMN fax;\nALTER TABLE users ADD COLUMN x int;\n",
+        ),
+        facts("db/migrations/000002_b.down.sql", "DROP TABLE users;\n"),
+        facts(
+            "db/migrations/000001_a.up.sql",
+            "CREATE TABLE users (id int);\n",
+        ),
+        facts("scripts/cleanup.sql", "TRUNCATE sessions;\n"),
+    ];
+    let pending = pending_non_additive(&files);
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].0, "db/migrations/000002_b.up.sql");
+}
+
+#[test]
+fn psql_variables_and_template_placeholders_name_objects() {
+    let f = facts(
+        "reset.sql",
+        "\\set schema billing\nDROP SCHEMA :\"schema\" CASCADE;\nDROP DATABASE ${DB_NAME};\nSELECT a::int, b[1:2] FROM t;\n",
+    );
+    assert_eq!(
+        kinds(&f),
+        vec!["drop Schema :\"schema\"", "drop Database ${DB_NAME}"]
+    );
+}
+
+#[test]
+fn earlier_migrations_declare_old_types_down_sections_do_not() {
+    let files = vec![
+        facts(
+            "db/migrations/000001_users.up.sql",
+            "CREATE TABLE users (title varchar(200));\n",
+        ),
+        facts(
+            "db/migrations/000002_x.down.sql",
+            "ALTER TABLE users ALTER COLUMN title TYPE varchar(10);\n",
+        ),
+        facts(
+            "db/migrations/000002_x.up.sql",
+            "ALTER TABLE users ALTER COLUMN title TYPE varchar(80);\n",
+        ),
+        facts(
+            "db/other/000001_users.up.sql",
+            "CREATE TABLE users (title text);\n",
+        ),
+    ];
+    assert_eq!(
+        earlier_column_type(&files, "db/migrations/000003_y.up.sql", "users", "title"),
+        Some(("varchar(80)", "db/migrations/000002_x.up.sql"))
+    );
+    assert_eq!(
+        earlier_column_type(&files, "db/migrations/000002_x.up.sql", "users", "title"),
+        Some(("varchar(200)", "db/migrations/000001_users.up.sql"))
+    );
+}

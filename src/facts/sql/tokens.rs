@@ -309,14 +309,18 @@ impl Cursor<'_> {
         })
     }
 
-    /// Whether a `WHERE` appears at parenthesis depth 0 from `from`.
+    /// Whether the rows are restricted from `from` on: a `WHERE` at parenthesis depth 0, or a
+    /// MySQL `JOIN … ON` (an inner join only touches matching rows).
     fn has_where(&self, from: usize) -> bool {
         let mut depth = 0i32;
+        let mut joined = false;
         for t in self.toks.iter().skip(from) {
             match t.kind {
                 TokenKind::Punct(b'(') => depth += 1,
                 TokenKind::Punct(b')') => depth -= 1,
                 TokenKind::Word if depth == 0 && t.is_kw(self.sub, "where") => return true,
+                TokenKind::Word if depth == 0 && t.is_kw(self.sub, "join") => joined = true,
+                TokenKind::Word if depth == 0 && joined && t.is_kw(self.sub, "on") => return true,
                 _ => {}
             }
         }
