@@ -601,4 +601,32 @@ fn the_demo_repository_reproduces_the_incident() {
         rules.contains(&"compose-down-volumes".to_string()),
         "{rules:?}"
     );
+    // Was there a backup? No: not before the restore's DROP DATABASE, and not anywhere.
+    let doc = json(&r);
+    let backup: Vec<(String, String)> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "destructive-without-backup" || f["rule"] == "no-backup-strategy")
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or("").to_string(),
+                f["path"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        backup.contains(&(
+            "destructive-without-backup".to_string(),
+            "scripts/restore.sh".to_string()
+        )),
+        "{backup:?}"
+    );
+    assert!(
+        backup.contains(&(
+            "no-backup-strategy".to_string(),
+            "docker-compose.yml".to_string()
+        )),
+        "{backup:?}"
+    );
 }
