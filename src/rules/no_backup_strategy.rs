@@ -14,10 +14,10 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], cx: &mut Ctx) {
     }
     let analysis = Analysis::new(files, &repo.backup_catalog);
     let mechanisms = analysis.mechanisms();
-    // Backup sidecars: a service of any non-test Compose file running a backup image.
+    // Backup sidecars: a service of a Compose file that is not a test, local or docs file.
     let mut sidecars: Vec<Vec<String>> = Vec::new();
     for file in files {
-        if matches!(file.context, Context::Test | Context::Docs) {
+        if matches!(file.context, Context::Test | Context::Docs | Context::Local) {
             continue;
         }
         let Some(compose) = &file.compose else {

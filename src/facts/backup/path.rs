@@ -797,17 +797,22 @@ impl<'a> Analysis<'a> {
     }
 
     /// Every backup mechanism of the repository: backup steps (or calls to one) in scripts, CI,
-    /// Makefiles, cron and systemd, compose commands; not in tests or documentation.
+    /// Makefiles, cron and systemd, compose commands; not in tests, local helpers or documentation.
     pub fn mechanisms(&self) -> Vec<Mechanism> {
         let mut out = Vec::new();
         for (at, _) in self.all_steps() {
             let facts = &self.files[at.file];
-            if matches!(facts.context, Context::Test | Context::Docs) {
-                continue;
-            }
             let Some(c) = self.command(at) else {
                 continue;
             };
+            // A backup in a test, an example or a local helper does not protect production; a
+            // scheduled job on a hosted CI runner may (it reaches the database over the network).
+            if matches!(
+                facts.context_at(c.span),
+                Context::Test | Context::Docs | Context::Local
+            ) {
+                continue;
+            }
             let root = self.root_source(at.file, c.source);
             if facts
                 .shell
