@@ -61,7 +61,7 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], cx: &mut Ctx) {
             .image
             .as_deref()
             .map_or(String::new(), |i| format!(" ({i})"));
-        cx.report_in(
+        let finding = cx.report_in(
             &service.path,
             service.name_span,
             format!(
@@ -74,5 +74,12 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], cx: &mut Ctx) {
             service.name,
             dump_example(tool)
         ));
+        if let Some((path, span)) = &service.storage_at {
+            finding.related(
+                path,
+                *span,
+                format!("the data of `{}` lives here", service.name),
+            );
+        }
     }
 }

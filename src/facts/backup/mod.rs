@@ -1003,6 +1003,8 @@ pub struct DataService {
     pub dump_tool: String,
     /// "volume `pgdata`", "bind mount `./data`".
     pub storage: String,
+    /// Where that mount is written (file, span).
+    pub storage_at: Option<(String, crate::source::Span)>,
     /// The context of the project's base file.
     pub context: crate::levels::Context,
 }
@@ -1015,18 +1017,20 @@ pub fn data_services(
     use super::compose::MountKind;
     let mut out: Vec<DataService> = Vec::new();
     for (project, service) in repo.stateful_services() {
-        let storage = service
-            .data
-            .iter()
-            .find_map(|d| match d.kind {
-                MountKind::Named => Some(format!(
-                    "volume `{}`",
-                    d.docker_name.as_deref().unwrap_or(&d.source)
-                )),
-                MountKind::Bind => Some(format!("bind mount `{}`", d.source)),
-                _ => None,
-            })
-            .unwrap_or_else(|| "a persistent volume".to_string());
+        let found = service.data.iter().find_map(|d| {
+            let storage = match d.kind {
+                MountKind::Named => {
+                    format!("volume `{}`", d.docker_name.as_deref().unwrap_or(&d.source))
+                }
+                MountKind::Bind => format!("bind mount `{}`", d.source),
+                _ => return None,
+            };
+            Some((storage, (d.path.clone(), d.span)))
+        });
+        let (storage, storage_at) = match found {
+            Some((storage, at)) => (storage, Some(at)),
+            None => ("a persistent volume".to_string(), None),
+        };
         if out
             .iter()
             .any(|o| o.path == service.path && o.name_span == service.span)
@@ -1041,6 +1045,7 @@ pub fn data_services(
             family: service.family.clone(),
             dump_tool: service.dump_tool.clone(),
             storage,
+            storage_at,
             context: repo.context_of(project, files),
         });
     }
