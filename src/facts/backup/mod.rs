@@ -927,7 +927,14 @@ const CALL_WORDS: &[&str] = &["backup", "dump", "snapshot"];
 /// Whether a name says it backs up (`backup_db`, `db-snapshot`, `dump.sh`).
 pub fn name_says_backup(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    CALL_WORDS.iter().any(|w| lower.contains(w)) && !lower.contains("restore")
+    // Tools whose name says dump but that dump something else.
+    const OTHER_DUMPS: &[&str] = &[
+        "tcpdump", "hexdump", "objdump", "coredump", "dumpe2fs", "dumpsys",
+    ];
+    let base = lower.rsplit('/').next().unwrap_or(&lower);
+    CALL_WORDS.iter().any(|w| lower.contains(w))
+        && !lower.contains("restore")
+        && !OTHER_DUMPS.iter().any(|o| base.starts_with(o))
 }
 
 fn callee(first: &str, program: &str, words: &[&str], functions: &[String]) -> Option<Callee> {
@@ -1213,6 +1220,7 @@ mod tests {
                 dir: Some("ops".into())
             }))
         );
+        assert_eq!(k("tcpdump -i eth0 -w x.pcap"), None);
         assert_eq!(
             k("backup_database --now"),
             Some(StepKind::Call(Callee::Named {
