@@ -3,13 +3,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Ctx, Finding};
-use crate::classify::FileKind;
 use crate::facts::FileFacts;
-use crate::facts::backup::path::{Analysis, At, Unit};
-use crate::facts::backup::{
-    self, DataService, StepKind, compose_service, dump_example, dump_tool_of, inner_argv,
-    program_family,
-};
+use crate::facts::backup::path::{Analysis, At};
+use crate::facts::backup::{self, DataService, StepKind, dump_example, dump_tool_of};
 use crate::facts::repo::RepoFacts;
 use crate::levels::{Context, Level};
 use crate::source::Span;
@@ -36,23 +32,6 @@ const DESTRUCTIVE: &[(&str, &str)] = &[
         "alter-column-type",
         "changes a column's type in a way that can lose values",
     ),
-];
-
-/// Words in a script, job, target or function name that say it deploys, updates, restores or
-/// maintains.
-const PURPOSE_WORDS: &[(&str, &str)] = &[
-    ("restore", "restore"),
-    ("recover", "restore"),
-    ("rollback", "restore"),
-    ("deploy", "deploy"),
-    ("release", "deploy"),
-    ("rollout", "deploy"),
-    ("update", "update"),
-    ("upgrade", "update"),
-    ("migrat", "update"),
-    ("maint", "maintenance"),
-    ("cleanup", "maintenance"),
-    ("housekeeping", "maintenance"),
 ];
 
 struct Destructive {
@@ -113,9 +92,15 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding],
             entry.step = shown(&files[file], f.span);
         }
     }
-    let migration = non_additive_migration(files);
+    let migration = backup::pending_non_additive(files).map(|(file, span)| {
+        (
+            files[file].file.path.clone(),
+            span,
+            shown(&files[file], span),
+        )
+    });
     for (at, step) in analysis.all_steps() {
-        let restore = matches!(step.kind, StepKind::Drop) && loads_later(&analysis, at);
+        let restore = matches!(step.kind, StepKind::Drop) && analysis.loads_later(at);
         if let Some(existing) = steps.get_mut(&at) {
             // `dropdb` is the sql pack's finding; say what it is for.
             if restore {
@@ -183,7 +168,16 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding],
             continue;
         };
         let file = &files[d.at.file];
-        let purpose = purpose(&analysis, &unit, d.at, file);
+        let purpose = analysis.purpose(d.at).map(|p| {
+            let noun = unit.key.noun();
+            if p.by_name {
+                format!("{} {} {noun}, by its name", article(p.kind), p.kind)
+            } else if p.kind == "restore" {
+                format!("a restore {noun}: it loads a dump")
+            } else {
+                format!("a deploy {noun}: it updates the application")
+            }
+        });
         let advice = advice(files, d.at, &services);
         let kind = purpose
             .as_ref()
@@ -225,83 +219,6 @@ fn shown(file: &FileFacts, span: Span) -> String {
     }
 }
 
-/// The first non-additive change of the repository's pending up-migrations (path, clause span,
-/// clause as written); migrations of test fixtures do not count.
-fn non_additive_migration(files: &[FileFacts]) -> Option<(String, Span, String)> {
-    files
-        .iter()
-        .filter(|f| f.kind == FileKind::Sql && f.context != Context::Test)
-        .filter(|f| f.sql.is_pending_up_migration())
-        .find_map(|f| {
-            let statement = f.sql.non_additive().next()?;
-            Some((
-                f.file.path.clone(),
-                statement.span,
-                shown(f, statement.span),
-            ))
-        })
-}
-
-/// Whether a load (`psql < dump.sql`, `pg_restore`) follows a drop in the same unit.
-fn loads_later(analysis: &Analysis, at: At) -> bool {
-    let Some(unit) = analysis.unit(at) else {
-        return false;
-    };
-    unit.commands.iter().any(|&c| {
-        c > at.command
-            && analysis
-                .step(At {
-                    file: at.file,
-                    command: c,
-                })
-                .is_some_and(|s| matches!(s.kind, StepKind::Load | StepKind::Restore))
-    })
-}
-
-/// "a restore script", "a deploy job": by the unit's or function's name, or by what it does.
-fn purpose(analysis: &Analysis, unit: &Unit, at: At, file: &FileFacts) -> Option<String> {
-    let noun = match unit.key {
-        crate::facts::backup::path::UnitKey::Script => "script",
-        crate::facts::backup::path::UnitKey::Job(_) => "CI job",
-        crate::facts::backup::path::UnitKey::Target(_) => "make target",
-        crate::facts::backup::path::UnitKey::Runbook => "runbook",
-        crate::facts::backup::path::UnitKey::Source(_) => "scheduled job",
-    };
-    let mut names = vec![unit.name.to_ascii_lowercase()];
-    if let Some(command) = file.shell.commands.get(at.command) {
-        for scope in &command.scopes {
-            if let crate::facts::shell::Scope::Function(f) = scope {
-                names.push(f.to_ascii_lowercase());
-            }
-            if let crate::facts::shell::Scope::CaseBranch { patterns, .. } = scope {
-                names.extend(patterns.iter().map(|p| p.to_ascii_lowercase()));
-            }
-        }
-    }
-    for (word, kind) in PURPOSE_WORDS {
-        if names.iter().any(|n| n.contains(word)) {
-            return Some(format!("{} {kind} {noun}, by its name", article(kind)));
-        }
-    }
-    let does = |pred: &dyn Fn(&StepKind) -> bool| {
-        unit.commands.iter().any(|&c| {
-            analysis
-                .step(At {
-                    file: at.file,
-                    command: c,
-                })
-                .is_some_and(|s| pred(&s.kind))
-        })
-    };
-    if does(&|k| matches!(k, StepKind::Load | StepKind::Restore)) {
-        return Some(format!("a restore {noun}: it loads a dump"));
-    }
-    if does(&|k| matches!(k, StepKind::Migration | StepKind::Deploy)) {
-        return Some(format!("a deploy {noun}: it updates the application"));
-    }
-    None
-}
-
 fn article(word: &str) -> &'static str {
     if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
         "an"
@@ -315,22 +232,7 @@ fn advice(files: &[FileFacts], at: At, services: &[DataService]) -> String {
     let Some(command) = files[at.file].shell.commands.get(at.command) else {
         return "take a backup first".into();
     };
-    let by_name = compose_service(command).and_then(|s| services.iter().find(|d| d.name == s));
-    let argv = inner_argv(command);
-    let family = argv
-        .first()
-        .map(|p| p.rsplit('/').next().unwrap_or(p))
-        .and_then(program_family);
-    let service = by_name.or_else(|| {
-        let candidates: Vec<&DataService> = services
-            .iter()
-            .filter(|s| family.is_none_or(|f| backup::family_covers(Some(f), &s.family)))
-            .collect();
-        match candidates.as_slice() {
-            [only] => Some(*only),
-            _ => None,
-        }
-    });
+    let (service, family) = backup::database_of(command, services);
     match service {
         Some(s) => {
             let image = s

@@ -1059,6 +1059,44 @@ pub fn data_services(
     out
 }
 
+/// The database a command acts on: the Compose service it runs in (`docker compose exec db …`),
+/// else the only data service of the family its client program works on (or the only one at
+/// all); and that family, when the program says it.
+pub fn database_of<'s>(
+    command: &Command,
+    services: &'s [DataService],
+) -> (Option<&'s DataService>, Option<&'static str>) {
+    let argv = inner_argv(command);
+    let family = argv.first().map(|p| basename(p)).and_then(program_family);
+    if let Some(named) =
+        compose_service(command).and_then(|s| services.iter().find(|d| d.name == s))
+    {
+        return (Some(named), family);
+    }
+    let candidates: Vec<&DataService> = services
+        .iter()
+        .filter(|s| family.is_none_or(|f| family_covers(Some(f), &s.family)))
+        .collect();
+    match candidates.as_slice() {
+        [only] => (Some(*only), family),
+        _ => (None, family),
+    }
+}
+
+/// The first non-additive statement of the repository's pending up-migrations, as (file index,
+/// statement span); migrations of test fixtures do not count.
+pub fn pending_non_additive(files: &[super::FileFacts]) -> Option<(usize, crate::source::Span)> {
+    files.iter().enumerate().find_map(|(i, f)| {
+        if f.kind != crate::classify::FileKind::Sql
+            || f.context == crate::levels::Context::Test
+            || !f.sql.is_pending_up_migration()
+        {
+            return None;
+        }
+        Some((i, f.sql.non_additive().next()?.span))
+    })
+}
+
 /// Whether a backup of `family` (`None`: any) covers a database of `wanted`.
 pub fn family_covers(family: Option<&str>, wanted: &str) -> bool {
     let norm = |f: &str| match f {

@@ -44,6 +44,45 @@ pub enum UnitKey {
     Source(usize),
 }
 
+impl UnitKey {
+    /// What people call such a unit ("script", "CI job").
+    pub fn noun(&self) -> &'static str {
+        match self {
+            UnitKey::Script => "script",
+            UnitKey::Job(_) => "CI job",
+            UnitKey::Target(_) => "make target",
+            UnitKey::Runbook => "runbook",
+            UnitKey::Source(_) => "scheduled job",
+        }
+    }
+}
+
+/// What a unit is for, when it says so by its name or shows it by what it does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Purpose {
+    /// `restore`, `deploy`, `update` or `maintenance`.
+    pub kind: &'static str,
+    /// Told by a name (file, job, target, function, `case` verb) rather than by what it runs.
+    pub by_name: bool,
+}
+
+/// Words in a script, job, target, function or `case` verb that say it deploys, updates,
+/// restores or maintains.
+const PURPOSE_WORDS: &[(&str, &str)] = &[
+    ("restore", "restore"),
+    ("recover", "restore"),
+    ("rollback", "restore"),
+    ("deploy", "deploy"),
+    ("release", "deploy"),
+    ("rollout", "deploy"),
+    ("update", "update"),
+    ("upgrade", "update"),
+    ("migrat", "update"),
+    ("maint", "maintenance"),
+    ("cleanup", "maintenance"),
+    ("housekeeping", "maintenance"),
+];
+
 /// A unit, described for messages.
 #[derive(Clone, Debug)]
 pub struct Unit {
@@ -369,6 +408,68 @@ impl<'a> Analysis<'a> {
             entry,
             commands,
         })
+    }
+
+    /// Whether a load (`psql < dump.sql`, `pg_restore`) follows the command in its unit.
+    pub fn loads_later(&self, at: At) -> bool {
+        let Some(unit) = self.unit(at) else {
+            return false;
+        };
+        unit.commands.iter().any(|&c| {
+            c > at.command
+                && self
+                    .step(At {
+                        file: at.file,
+                        command: c,
+                    })
+                    .is_some_and(|s| matches!(s.kind, StepKind::Load | StepKind::Restore))
+        })
+    }
+
+    /// What the unit of a command is for: by its name (or the function or `case` verb around
+    /// the command), else by what it runs (a load: restore; migrations or a deploy: deploy).
+    pub fn purpose(&self, at: At) -> Option<Purpose> {
+        let unit = self.unit(at)?;
+        let mut names = vec![unit.name.to_ascii_lowercase()];
+        for (_, scope) in self.scopes(at) {
+            match scope {
+                Scope::Function(f) => names.push(f.to_ascii_lowercase()),
+                Scope::CaseBranch { patterns, .. } => {
+                    names.extend(patterns.iter().map(|p| p.to_ascii_lowercase()));
+                }
+                _ => {}
+            }
+        }
+        for (word, kind) in PURPOSE_WORDS {
+            if names.iter().any(|n| n.contains(word)) {
+                return Some(Purpose {
+                    kind,
+                    by_name: true,
+                });
+            }
+        }
+        let does = |pred: &dyn Fn(&StepKind) -> bool| {
+            unit.commands.iter().any(|&c| {
+                self.step(At {
+                    file: at.file,
+                    command: c,
+                })
+                .is_some_and(|s| pred(&s.kind))
+            })
+        };
+        if does(&|k| matches!(k, StepKind::Load | StepKind::Restore)) {
+            return Some(Purpose {
+                kind: "restore",
+                by_name: false,
+            });
+        }
+        if does(&|k| matches!(k, StepKind::Migration | StepKind::Deploy)) {
+            return Some(Purpose {
+                kind: "deploy",
+                by_name: false,
+            });
+        }
+        None
     }
 
     /// A backup step that precedes the command on every path that reaches it.
