@@ -119,7 +119,7 @@ fn image_path(image: &str) -> String {
 
 /// What a command does, as far as backups are concerned.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
+#[serde(tag = "step", rename_all = "kebab-case")]
 pub enum StepKind {
     /// Takes a backup; `family` is the database family it covers (`None`: any, e.g. a volume
     /// snapshot).
@@ -1095,6 +1095,23 @@ pub fn pending_non_additive(files: &[super::FileFacts]) -> Option<(usize, crate:
         }
         Some((i, f.sql.non_additive().next()?.span))
     })
+}
+
+/// The classified commands of one file, as (command index, step), for `--debug-facts`.
+pub fn steps_of(facts: &super::FileFacts, catalog: &Catalog) -> Vec<(usize, Step)> {
+    let functions: Vec<String> = facts
+        .shell
+        .functions
+        .iter()
+        .map(|f| f.name.clone())
+        .collect();
+    facts
+        .shell
+        .commands
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| Some((i, classify(c, &facts.file.text, &functions, catalog)?)))
+        .collect()
 }
 
 /// Whether a backup of `family` (`None`: any) covers a database of `wanted`.
