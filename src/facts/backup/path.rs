@@ -1083,6 +1083,26 @@ mod tests {
     }
 
     #[test]
+    fn nested_shell_and_elif() {
+        assert!(covered(&[(
+            "r.sh",
+            "ssh db1 'pg_dump shop > /b/x.sql && dropdb shop'\n"
+        )]));
+        assert!(covered(&[(
+            "r.sh",
+            "pg_dump shop > b.sql\nbash -c 'dropdb shop'\n"
+        )]));
+        assert!(!covered(&[(
+            "r.sh",
+            "if [ \"$A\" ]; then\n  pg_dump shop > b.sql\nelif [ \"$B\" ]; then\n  echo skip\nelse\n  exit 1\nfi\ndropdb shop\n"
+        )]));
+        assert!(covered(&[(
+            "r.sh",
+            "if [ \"$A\" ]; then\n  pg_dump shop > b.sql\nelif [ \"$B\" ]; then\n  exit 2\nelse\n  exit 1\nfi\ndropdb shop\n"
+        )]));
+    }
+
+    #[test]
     fn patterns() {
         assert!(pattern_matches("backup|dump", Some("dump")));
         assert!(pattern_matches("\"backup\"", Some("backup")));
