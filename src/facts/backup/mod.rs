@@ -380,6 +380,26 @@ pub fn compose_service(command: &Command) -> Option<String> {
         .cloned()
 }
 
+/// The container a `docker exec`/`podman exec` runs in, from the wrappers the shell layer
+/// removed or the words themselves.
+fn container_of(command: &Command) -> Option<String> {
+    let mut words: Vec<String> = command
+        .via
+        .iter()
+        .flat_map(|v| v.split_whitespace().map(str::to_string))
+        .collect();
+    words.extend(command.argv.iter().map(|w| w.display()));
+    let at = words.iter().position(|w| w == "exec")?;
+    let before = words.get(at.checked_sub(1)?)?;
+    if !(before.ends_with("docker") || before.ends_with("podman")) {
+        return None;
+    }
+    words[at + 1..]
+        .iter()
+        .find(|w| !w.starts_with('-'))
+        .cloned()
+}
+
 /// Classify one command. `host` is the text of the file the command lives in (to see `< file`
 /// and `… |` around it); `functions` are the names of the file's shell functions.
 pub fn classify(
@@ -1073,6 +1093,18 @@ pub fn database_of<'s>(
     {
         return (Some(named), family);
     }
+    // `docker exec shop-db-1 …`: Compose names containers `<project>-<service>-<n>`.
+    if let Some(container) = container_of(command) {
+        let named = services.iter().find(|d| {
+            container == d.name
+                || container.contains(&format!("-{}-", d.name))
+                || container.contains(&format!("_{}_", d.name))
+                || container.ends_with(&format!("-{}", d.name))
+        });
+        if named.is_some() {
+            return (named, family);
+        }
+    }
     let candidates: Vec<&DataService> = services
         .iter()
         .filter(|s| family.is_none_or(|f| family_covers(Some(f), &s.family)))
@@ -1276,6 +1308,17 @@ mod tests {
             }))
         );
         assert_eq!(k("tcpdump -i eth0 -w x.pcap"), None);
+        let mut facts = ShellFacts::default();
+        let text = "docker exec -i shop-db-1 psql -U app shop\n";
+        facts.add_source(
+            text,
+            &OffsetMap::verbatim(0, text.len()),
+            ShellOrigin::Script,
+        );
+        assert_eq!(
+            container_of(&facts.commands[0]).as_deref(),
+            Some("shop-db-1")
+        );
         assert_eq!(
             k("backup_database --now"),
             Some(StepKind::Call(Callee::Named {
