@@ -510,6 +510,21 @@ impl<'a> Analysis<'a> {
         if let Some((source, name)) = function {
             return self.all_covered(self.calls_of(at.file, source, &name), depth);
         }
+        // In a make target: prerequisites run before the recipe.
+        if let UnitKey::Target(target) = &unit.key {
+            for prerequisite in prerequisites(&self.files[at.file].file.text, target) {
+                let found = self
+                    .make_target_backs_up(at.file, None, &prerequisite, depth + 1)
+                    .or_else(|| name_says_backup(&prerequisite).then(|| (String::new(), None)));
+                if found.is_some() {
+                    return Some(Cover {
+                        at,
+                        label: format!("`make {prerequisite}`"),
+                    });
+                }
+            }
+            return None;
+        }
         // At a script's top level: a backup before every call of the script from elsewhere in
         // the repository (a CI job, a make target, another script) that reaches the step.
         if unit.key != UnitKey::Script {
@@ -936,6 +951,35 @@ impl<'a> Analysis<'a> {
     }
 }
 
+/// The prerequisites of a make target, from its rule lines (`reset: backup stop`); variables
+/// and pattern rules are not expanded.
+fn prerequisites(makefile: &str, target: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in makefile.split('\n') {
+        if line.starts_with('\t') || line.trim_start().starts_with('#') {
+            continue;
+        }
+        let Some((targets, rest)) = line.split_once(':') else {
+            continue;
+        };
+        // `X := y`, `X ::= y` are assignments, not rules.
+        if rest.starts_with('=') || rest.starts_with(":=") || targets.contains('=') {
+            continue;
+        }
+        if !targets.split_whitespace().any(|t| t == target) {
+            continue;
+        }
+        let rest = rest.trim_start_matches(':');
+        let rest = rest.split([';', '#']).next().unwrap_or("");
+        out.extend(
+            rest.split_whitespace()
+                .filter(|w| *w != "|" && !w.contains('$') && !w.contains('%'))
+                .map(str::to_string),
+        );
+    }
+    out
+}
+
 /// Whether a `case` pattern matches the verb (`backup`, `"backup"`, `backup|dump`, `b*`, `*`).
 fn pattern_matches(pattern: &str, verb: Option<&str>) -> bool {
     let p = pattern.trim_matches(|c| c == '"' || c == '\'');
@@ -1100,6 +1144,13 @@ mod tests {
             "r.sh",
             "if [ \"$A\" ]; then\n  pg_dump shop > b.sql\nelif [ \"$B\" ]; then\n  exit 2\nelse\n  exit 1\nfi\ndropdb shop\n"
         )]));
+    }
+
+    #[test]
+    fn make_prerequisites() {
+        let text = ".PHONY: reset\nreset: backup stop | dirs # first back up\n\tdocker compose down -v\nX := reset: no\n";
+        assert_eq!(prerequisites(text, "reset"), ["backup", "stop", "dirs"]);
+        assert!(prerequisites(text, "X").is_empty());
     }
 
     #[test]
