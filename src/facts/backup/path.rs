@@ -9,7 +9,8 @@
 //! branch do not, unless every other branch of that `if` ends in `exit`/`return`. When `d` sits in
 //! a function, the backup may also precede every call of that function; when `d` is at a script's
 //! top level, it may precede every call of the script from another production file (a CI job, a
-//! make target, another script) that reaches `d` with its verb. Calls count as backup
+//! make target, another script) that reaches `d` with its verb; in a make recipe, a prerequisite
+//! that backs up runs first. Calls count as backup
 //! steps when their callee backs up: a function of the file, a script of the repository (with
 //! its `case` verb), a make target; a callee that cannot be resolved counts when its name says
 //! backup, dump or snapshot.
