@@ -107,6 +107,16 @@ pub fn path_context(path: &str) -> Context {
     if dirs.iter().any(|d| TEST_DIRS.contains(d)) {
         return Context::Test;
     }
+    // A GitLab CI file runs in CI jobs throughout: its top-level `variables:`, `default:` and
+    // `before_script:` too, which no job region covers (jobs get theirs in `facts::ci`). Its
+    // `ci` name token does not make it a test fixture.
+    if name == ".gitlab-ci.yml"
+        || name == ".gitlab-ci.yaml"
+        || name.ends_with(".gitlab-ci.yml")
+        || name.ends_with(".gitlab-ci.yaml")
+    {
+        return Context::EphemeralCi;
+    }
     let tokens = name_tokens(name);
     if tokens
         .iter()
@@ -215,6 +225,9 @@ mod tests {
             ("latest.sh", Production),
             ("docs/CONTRIBUTING.md", Production),
             (".github/workflows/ci.yml", Production),
+            (".gitlab-ci.yml", EphemeralCi),
+            ("ci/deploy.gitlab-ci.yml", EphemeralCi),
+            ("tests/.gitlab-ci.yml", Test),
         ];
         for (path, want) in table {
             assert_eq!(path_context(path), want, "{path}");

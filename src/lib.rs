@@ -641,8 +641,12 @@ fn finalize(findings: &mut Vec<Finding>, files: &[FileFacts], setup: &Setup) {
         let Some(file) = by_path.get(finding.path.as_str()) else {
             return true;
         };
+        // A rule sets the context itself when what the command acts on decides it (a teardown
+        // of a test Compose project), not the file it is written in.
+        let own = file.context_at(finding.span);
+        let acts_on = finding.context != Context::Production && finding.context != own;
         let context = if finding.context == Context::Production {
-            file.context_at(finding.span)
+            own
         } else {
             finding.context
         };
@@ -665,8 +669,9 @@ fn finalize(findings: &mut Vec<Finding>, files: &[FileFacts], setup: &Setup) {
                 .message
                 .push_str(&format!(" (level lowered: it runs only behind {guard})"));
         } else if context != Context::Production && base > Level::Note {
+            let what = if acts_on { "it acts on" } else { "this is" };
             finding.message.push_str(&format!(
-                " (reported as a note: this is {})",
+                " (reported as a note: {what} {})",
                 context.describe()
             ));
         }

@@ -154,14 +154,44 @@ pub fn trust_auth(service: &Service) -> Option<(String, Span)> {
     {
         return Some(("`POSTGRES_HOST_AUTH_METHOD=trust`".into(), span));
     }
-    for key in [
-        "MYSQL_ALLOW_EMPTY_PASSWORD",
-        "MARIADB_ALLOW_EMPTY_ROOT_PASSWORD",
-        "MARIADB_ALLOW_EMPTY_PASSWORD",
-        "ALLOW_EMPTY_PASSWORD",
+    // An "allow empty password" switch only takes effect when no password is given: the
+    // image uses the password when there is one (Bitnami's replication example sets both).
+    const MYSQL_ROOT: &[&str] = &[
+        "MYSQL_ROOT_PASSWORD",
+        "MYSQL_RANDOM_ROOT_PASSWORD",
+        "MARIADB_ROOT_PASSWORD",
+        "MARIADB_RANDOM_ROOT_PASSWORD",
+    ];
+    const BITNAMI: &[&str] = &[
+        "POSTGRESQL_PASSWORD",
+        "POSTGRESQL_POSTGRES_PASSWORD",
+        "POSTGRES_PASSWORD",
+        "MYSQL_ROOT_PASSWORD",
+        "MARIADB_ROOT_PASSWORD",
+        "REDIS_PASSWORD",
+        "VALKEY_PASSWORD",
+        "MONGODB_ROOT_PASSWORD",
+    ];
+    let password_given = |keys: &[&str]| {
+        keys.iter().any(|k| {
+            let set = |name: &str| {
+                service
+                    .env(name)
+                    .and_then(|e| e.value.as_ref())
+                    .is_some_and(|v| !v.value.trim().is_empty())
+            };
+            set(k) || set(&format!("{k}_FILE"))
+        })
+    };
+    for (key, passwords) in [
+        ("MYSQL_ALLOW_EMPTY_PASSWORD", MYSQL_ROOT),
+        ("MARIADB_ALLOW_EMPTY_ROOT_PASSWORD", MYSQL_ROOT),
+        ("MARIADB_ALLOW_EMPTY_PASSWORD", MYSQL_ROOT),
+        ("ALLOW_EMPTY_PASSWORD", BITNAMI),
     ] {
         if let Some((v, span)) = value_of(key)
             && !matches!(v.as_str(), "" | "no" | "false" | "0")
+            && !password_given(passwords)
         {
             return Some((format!("`{key}`"), span));
         }

@@ -6,7 +6,8 @@
 use super::FileFacts;
 use super::cli::DockerCall;
 use super::repo::{ComposeProject, RepoFacts, join_path, normalise_project_name};
-use super::shell::{Command, Dir, ShellOrigin, Word};
+use super::shell::{Command, Dir, Piece, ShellOrigin, Word};
+use crate::levels::{Context, path_context};
 
 /// The directory a file's shell starts in when nothing says otherwise (repo-relative).
 fn base_dir(file: &FileFacts, command: &Command) -> String {
@@ -96,9 +97,54 @@ pub fn compose_project(
         .cloned()
 }
 
+/// The context of the Compose project a compose command acts on, when it is a test or local
+/// one: the resolved project's base file, else the files named with `-f` (all of them test or
+/// local by name, such as `docker-compose.test.yml`). A production Makefile tearing down the
+/// test stack it brought up is test code.
+pub fn compose_target_context(
+    repo: &RepoFacts,
+    files: &[FileFacts],
+    call: &DockerCall,
+    project: Option<&ComposeProject>,
+) -> Option<Context> {
+    let context = match project {
+        Some(p) => repo.context_of(p, files),
+        None => {
+            let named = call.compose_files();
+            let first = path_context(named.first()?);
+            if named
+                .iter()
+                .any(|f| f.contains('$') || path_context(f) != first)
+            {
+                return None;
+            }
+            first
+        }
+    };
+    matches!(context, Context::Test | Context::Local).then_some(context)
+}
+
+/// An expansion that stands for the current directory.
+fn is_cwd_expansion(text: &str) -> bool {
+    matches!(
+        text,
+        "$PWD" | "${PWD}" | "$(pwd)" | "`pwd`" | "$(pwd -P)" | "$(pwd -L)"
+    )
+}
+
 /// A path argument as a repo-relative (or absolute) path, when its value is known.
 pub fn host_path(file: &FileFacts, command: &Command, word: &Word) -> Option<String> {
-    let text = word.literal()?;
+    let text = match word.pieces.split_first() {
+        // `$PWD/data`, `${PWD}/data`, `$(pwd)/data`: the directory the command runs in.
+        Some((Piece::Expansion(first), rest)) if is_cwd_expansion(first) => {
+            let rest = Word {
+                span: word.span,
+                pieces: rest.to_vec(),
+            };
+            format!(".{}", rest.literal()?)
+        }
+        _ => word.literal()?,
+    };
     if text.starts_with('/') {
         return Some(text);
     }

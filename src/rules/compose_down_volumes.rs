@@ -27,6 +27,17 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], cx: &mut Ctx) {
                 format!("{program} compose down {}", flag.word.display())
             };
             let project = targets::compose_project(repo, files, file, &call);
+            let target_context =
+                targets::compose_target_context(repo, files, &call, project.as_ref());
+            // Named in the message when it is a test or local project, since that is what
+            // lowers the level.
+            let (whose, of_project) = match (target_context, call.compose_files().first()) {
+                (Some(_), Some(name)) => (
+                    format!("Compose project `{name}`'s"),
+                    format!(", in Compose project `{name}`"),
+                ),
+                _ => ("project's".to_string(), String::new()),
+            };
             // What `down -v` removes: the project's non-external named volumes and anonymous volumes.
             let mut lost = Vec::new();
             for service in project.iter().flat_map(|p| &p.services) {
@@ -44,14 +55,31 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], cx: &mut Ctx) {
                     lost.push((name, service, data));
                 }
             }
-            if lost.is_empty() {
+            if lost.is_empty()
+                && let Some(kept) = project.as_ref().and_then(|p| data_kept(&p.services))
+            {
+                // Every database of the project keeps its data where `down -v` does not reach.
                 cx.report_in(
                     &file.file.path,
                     command.span,
                     format!(
-                        "`{shown}` deletes the project's named and anonymous volumes, and with them any database data they hold"
+                        "`{shown}` deletes the {whose} named and anonymous volumes, but not its database data, which lies out of its reach: {kept}"
+                    ),
+                )
+                .level(Level::Note);
+                continue;
+            }
+            if lost.is_empty() {
+                let finding = cx.report_in(
+                    &file.file.path,
+                    command.span,
+                    format!(
+                        "`{shown}` deletes the {whose} named and anonymous volumes, and with them any database data they hold"
                     ),
                 );
+                if let Some(context) = target_context {
+                    finding.context(context);
+                }
                 continue;
             }
             let what: Vec<String> = lost
@@ -66,9 +94,12 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], cx: &mut Ctx) {
             let finding = cx.report_in(
                 &file.file.path,
                 command.span,
-                format!("`{shown}` deletes {}", what.join("; and ")),
+                format!("`{shown}` deletes {}{of_project}", what.join("; and ")),
             );
             finding.level(Level::Error);
+            if let Some(context) = target_context {
+                finding.context(context);
+            }
             for (name, service, data) in &lost {
                 match &data.declaration {
                     Some((path, span)) => {
@@ -85,4 +116,31 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], cx: &mut Ctx) {
             }
         }
     }
+}
+
+/// Where each stateful service keeps its data, when all of it is out of `down -v`'s reach
+/// (external volumes, bind mounts); `None` when any service has data `down -v` can remove, or
+/// none declared (the image's anonymous volume).
+fn data_kept(services: &[crate::facts::repo::StatefulService]) -> Option<String> {
+    let mut kept = Vec::new();
+    for service in services {
+        if service.data.is_empty() {
+            return None;
+        }
+        for data in &service.data {
+            let place = match data.kind {
+                MountKind::Named if data.external => format!(
+                    "external volume `{}`",
+                    data.docker_name.as_deref().unwrap_or(&data.source)
+                ),
+                MountKind::Bind => format!("host directory `{}`", data.source),
+                _ => return None,
+            };
+            kept.push(format!(
+                "service `{}` ({}) keeps it in {place}",
+                service.service, service.image
+            ));
+        }
+    }
+    (!kept.is_empty()).then(|| kept.join("; "))
 }

@@ -25,6 +25,9 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
             continue;
         };
         for word in targets {
+            if holds_no_data(word) {
+                continue;
+            }
             if let Some((path, service, data)) = targets::host_path(file, command, word)
                 .map(|p| strip_glob(&p))
                 .and_then(|p| repo.bind_mount_at(&p).map(|(_, s, d)| (p, s, d)))
@@ -124,6 +127,18 @@ fn deletion(command: &Command) -> Option<(String, Vec<&Word>)> {
         }
         _ => None,
     }
+}
+
+/// A target that is housekeeping, not data: the filesystem's `lost+found` (entrypoints remove it
+/// from a fresh volume so `initdb`/`mysqld --initialize` accept the directory), and pid, socket
+/// and lock files (`rm -f /var/lib/mysql/*.pid` after a crash).
+fn holds_no_data(word: &Word) -> bool {
+    let text = word.display();
+    let leaf = text.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    leaf == "lost+found"
+        || [".pid", ".sock", ".sock.lock", ".lock"]
+            .iter()
+            .any(|ext| leaf.len() > ext.len() && leaf.ends_with(ext))
 }
 
 /// The path up to its first component with a glob character (`data/*` → `data`).

@@ -1320,7 +1320,13 @@ impl<'a> Walker<'a> {
                             self.map.then(&OffsetMap::verbatim(s + 1, inner.len())),
                         );
                     }
-                    return (unescape_double(inner), coarse(self.host(node)));
+                    // Escapes drop bytes: map each kept byte to where it was written.
+                    let (text, segments) = unescape_double_mapped(inner);
+                    let mut map = OffsetMap::default();
+                    for (t, h, len) in segments {
+                        map.push(t, s + 1 + h, len);
+                    }
+                    return (text, self.map.then(&map));
                 }
                 "word" => {
                     let text = self.node_text(node);
@@ -1558,6 +1564,38 @@ fn unescape_word(text: &str) -> String {
 }
 
 /// Backslash escapes inside double quotes: only `\$`, `` \` ``, `\"`, `\\` and newline.
+/// [`unescape_double`] with the verbatim runs it keeps: `(output offset, input offset, len)`.
+fn unescape_double_mapped(text: &str) -> (String, Vec<(usize, usize, usize)>) {
+    let mut out = String::with_capacity(text.len());
+    let mut segments: Vec<(usize, usize, usize)> = Vec::new();
+    let mut keep = |out: &mut String, c: char, at: usize| {
+        let t = out.len();
+        out.push(c);
+        match segments.last_mut() {
+            Some((st, sh, len)) if *st + *len == t && *sh + *len == at => *len += c.len_utf8(),
+            _ => segments.push((t, at, c.len_utf8())),
+        }
+    };
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        if c == '\\' {
+            match chars.peek().copied() {
+                Some((next_at, next @ ('$' | '`' | '"' | '\\'))) => {
+                    chars.next();
+                    keep(&mut out, next, next_at);
+                }
+                Some((_, '\n')) => {
+                    chars.next();
+                }
+                _ => keep(&mut out, c, at),
+            }
+        } else {
+            keep(&mut out, c, at);
+        }
+    }
+    (out, segments)
+}
+
 fn unescape_double(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();

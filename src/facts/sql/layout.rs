@@ -18,6 +18,9 @@ pub enum Layout {
     Sqitch,
     /// `migrations/<name>/migration.sql`.
     Prisma,
+    /// Drizzle Kit: numbered `NNNN_name.sql` files in its output folder (`drizzle/` by default,
+    /// configurable), statements separated by `--> statement-breakpoint` comments.
+    Drizzle,
     /// A Liquibase formatted-SQL changelog (`--liquibase formatted sql`); its `--rollback` lines
     /// are comments.
     Liquibase,
@@ -143,6 +146,13 @@ pub fn detect(path: &str, text: &str) -> Option<MigrationFile> {
     if dirs.contains(&"down") {
         return Some(file(Layout::Folder, Direction::Down));
     }
+    // Drizzle Kit writes migrations to a folder the project names (`out` in drizzle.config),
+    // so the folder alone does not tell; its statement separator comment does.
+    if starts_with_digits(name)
+        && (dirs.contains(&"drizzle") || text.contains("--> statement-breakpoint"))
+    {
+        return Some(file(Layout::Drizzle, Direction::Up));
+    }
     let migration_dir = dirs.iter().any(|d| {
         matches!(
             *d,
@@ -264,6 +274,19 @@ mod tests {
             .map(|m| m.layout),
             Some(Layout::Liquibase)
         );
+        assert_eq!(
+            up("drizzle/0001_chief_storm.sql"),
+            Some((Layout::Drizzle, Direction::Up))
+        );
+        assert_eq!(
+            detect(
+                "db/out/0003_x.sql",
+                "ALTER TABLE a ADD COLUMN b int;--> statement-breakpoint\n"
+            )
+            .map(|m| m.layout),
+            Some(Layout::Drizzle)
+        );
+        assert_eq!(up("drizzle/seed.sql"), None);
         assert_eq!(up("scripts/cleanup.sql"), None);
         assert_eq!(up("sql/Version__notes.sql"), None);
     }

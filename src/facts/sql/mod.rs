@@ -362,13 +362,37 @@ pub fn detect_dialect(path: &str, text: &str) -> SqlDialect {
         .take(65536)
         .collect::<String>()
         .to_ascii_lowercase();
-    if mysql_hints.iter().any(|h| sample.contains(h)) || sample.contains('`') {
+    // Backticks quote identifiers only in MySQL code; in comments and strings they are prose
+    // (Prisma's SQLite migrations open with a `/* Warnings: … the column `tag` … */` block).
+    if mysql_hints.iter().any(|h| sample.contains(h))
+        || code_outside_comments(&sample).contains('`')
+    {
         return SqlDialect::MySql;
     }
     if sample.contains("pragma ") || sample.contains("autoincrement") {
         return SqlDialect::Sqlite;
     }
     SqlDialect::Postgres
+}
+
+/// `text` without `--` line comments, `/* … */` block comments (MySQL's `/*! … */` versioned
+/// comments are code and stay) and single-quoted strings: what a dialect guess may look at.
+fn code_outside_comments(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if rest.starts_with("--") {
+            rest = rest.find('\n').map_or("", |i| &rest[i..]);
+        } else if rest.starts_with("/*") && !rest.starts_with("/*!") {
+            rest = rest[2..].find("*/").map_or("", |i| &rest[i + 4..]);
+        } else if c == '\'' {
+            rest = rest[1..].find('\'').map_or("", |i| &rest[i + 2..]);
+        } else {
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    out
 }
 
 /// Replace shell expansions (`$DB`, `${DB}`, `$(cmd)`, `$1`) with identifier characters of the

@@ -397,3 +397,25 @@ fn earlier_migrations_declare_old_types_down_sections_do_not() {
         Some(("varchar(200)", "db/migrations/000001_users.up.sql"))
     );
 }
+
+#[test]
+fn backticks_in_comments_and_strings_do_not_make_mysql() {
+    let prisma_sqlite = "/*\n  - You are about to drop the column `tag` on the `Prompt` table.\n*/\nPRAGMA foreign_keys=OFF;\nCREATE TABLE \"new_Prompt\" (\"id\" TEXT NOT NULL);\n";
+    assert_eq!(
+        detect_dialect("prisma/migrations/1_x/migration.sql", prisma_sqlite),
+        SqlDialect::Sqlite
+    );
+    let commented = "-- renames `nm` to `name`\nCOMMENT ON TABLE t IS 'see `docs`';\nALTER TABLE t RENAME COLUMN nm TO name;\n";
+    assert_eq!(
+        detect_dialect("db/migrations/2_x.sql", commented),
+        SqlDialect::Postgres
+    );
+    assert_eq!(
+        detect_dialect("db/migrations/3_x.sql", "ALTER TABLE `t` DROP `c`;\n"),
+        SqlDialect::MySql
+    );
+    assert_eq!(
+        detect_dialect("db/migrations/4_x.sql", "/*!40101 SET NAMES utf8 */;\n"),
+        SqlDialect::MySql
+    );
+}

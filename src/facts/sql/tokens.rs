@@ -89,6 +89,7 @@ pub fn read_body(tokens: &[Token], sub: &str, orig: &str, dialect: SqlDialect) -
             i + 1
         };
         let part = &tokens[start..end];
+        out.extend(dynamic(part, sub, orig, dialect));
         // `IF x THEN DROP TABLE y`: the statement starts after the control words.
         if let Some(at) = part.iter().position(|t| {
             ["drop", "truncate", "delete", "update", "alter"]
@@ -104,6 +105,76 @@ pub fn read_body(tokens: &[Token], sub: &str, orig: &str, dialect: SqlDialect) -
             }
         }
         start = i + 1;
+    }
+    out
+}
+
+/// PL/pgSQL dynamic SQL, `EXECUTE 'TRUNCATE TABLE ' || quote_ident(r.tablename) || ' CASCADE'`
+/// (the "wipe every table" loop): the verb is in the string, the object is the expression
+/// concatenated after it, named as written.
+fn dynamic(part: &[Token], sub: &str, orig: &str, dialect: SqlDialect) -> Vec<Reading> {
+    let Some(at) = part.iter().position(|t| t.is_kw(sub, "execute")) else {
+        return Vec::new();
+    };
+    let Some(text) = part.get(at + 1).filter(|t| t.kind == TokenKind::Str) else {
+        return Vec::new();
+    };
+    let (inner_start, inner_end) = (text.start + 1, text.end.saturating_sub(1));
+    let Some(inner) = sub.get(inner_start..inner_end.max(inner_start)) else {
+        return Vec::new();
+    };
+    let inner: Vec<Token> = super::split::tokenize(inner, dialect)
+        .into_iter()
+        .map(|t| Token {
+            start: t.start + inner_start,
+            end: t.end + inner_start,
+            ..t
+        })
+        .collect();
+    // The expression after `||`, up to the next `||`.
+    let rest = &part[at + 2..];
+    let concat = |i: usize| {
+        rest.get(i)
+            .is_some_and(|t| t.kind == TokenKind::Punct(b'|'))
+            && rest
+                .get(i + 1)
+                .is_some_and(|t| t.kind == TokenKind::Punct(b'|'))
+    };
+    if !concat(0) {
+        return Vec::new();
+    }
+    let expr_end = (2..rest.len()).find(|&i| concat(i)).unwrap_or(rest.len());
+    let Some(expr) = rest.get(2..expr_end).filter(|e| !e.is_empty()) else {
+        return Vec::new();
+    };
+    let (first, last) = (&expr[0], &expr[expr.len() - 1]);
+    let name = SqlName::new(
+        orig.get(first.start..last.end).unwrap_or("").to_string(),
+        Span::new(first.start, last.end),
+    );
+    // `'DROP TABLE app.' || quote_ident(…)`: the string ends in a schema qualifier.
+    let qualified = sub[inner_start..inner_end.max(inner_start)]
+        .trim_end()
+        .ends_with('.');
+    let mut out = Vec::new();
+    for mut reading in read(&inner, sub, orig, dialect) {
+        match &mut reading.kind {
+            StmtKind::Drop { names, .. } | StmtKind::Truncate { names, .. } if names.is_empty() => {
+                names.push(name.clone());
+            }
+            StmtKind::Drop { names, .. } | StmtKind::Truncate { names, .. }
+                if qualified && names.len() == 1 =>
+            {
+                let schema = &names[0];
+                names[0] = SqlName::new(
+                    format!("{}.{}", schema.text, name.text),
+                    Span::new(schema.span.start(), name.span.end()),
+                );
+            }
+            _ => continue,
+        }
+        reading.clause = (reading.clause.0, last.end);
+        out.push(reading);
     }
     out
 }
@@ -153,8 +224,13 @@ impl Cursor<'_> {
         match t.kind {
             TokenKind::QuotedIdent => true,
             TokenKind::Word => !NAME_STOP.iter().any(|k| t.is_kw(self.sub, k)),
-            // A substituted shell expansion in single quotes (`'${SCHEMA}'`) still names something.
-            TokenKind::Str => t.text(self.orig).contains('$'),
+            // A substituted shell expansion in single quotes (`'${SCHEMA}'`) still names something;
+            // so does a double-quoted string where a name belongs (MySQL with `ANSI_QUOTES`, or a
+            // file whose dialect was guessed wrong): the drop is real either way.
+            TokenKind::Str => {
+                let text = t.text(self.orig);
+                text.contains('$') || text.starts_with('"')
+            }
             _ => false,
         }
     }
