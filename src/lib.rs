@@ -240,6 +240,10 @@ pub fn debug_facts(opts: &ScanOptions) -> Result<serde_json::Value, Error> {
         level_overrides: &BTreeMap::new(),
         max_file_size: opts.config.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
     };
+    let catalog = facts::backup::Catalog::with_config(
+        &opts.config.backup_commands,
+        &opts.config.backup_images,
+    );
     let mut out = Vec::new();
     for path in &opts.paths {
         if !path.exists() {
@@ -268,6 +272,10 @@ pub fn debug_facts(opts: &ScanOptions) -> Result<serde_json::Value, Error> {
                 "shell": mask(serde_json::to_value(&facts.shell).unwrap_or_default()),
                 "sql": mask(serde_json::to_value(&facts.sql).unwrap_or_default()),
                 "compose": mask(serde_json::to_value(&facts.compose).unwrap_or_default()),
+                "backup": mask(
+                    serde_json::to_value(facts::backup::steps_of(&facts, &catalog))
+                        .unwrap_or_default()
+                ),
                 "notices": facts.notices,
             }));
         }
@@ -377,7 +385,11 @@ fn scan_root(path: &Path, opts: &ScanOptions, setup: &Setup) -> Result<ScanOutco
     let root_name = std::fs::canonicalize(&root)
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()));
-    let repo = RepoFacts::build_with_root(&files, root_name.as_deref());
+    let mut repo = RepoFacts::build_with_root(&files, root_name.as_deref());
+    repo.backup_catalog = facts::backup::Catalog::with_config(
+        &opts.config.backup_commands,
+        &opts.config.backup_images,
+    );
     // Every rule runs (post rules read the others' findings); selection filters the output.
     let mut findings = run_rules(&files, &repo, setup, &mut notices);
     finalize(&mut findings, &files, setup);

@@ -76,9 +76,16 @@ fn exit_codes() {
         r.stdout
     );
     assert!(r.stdout.contains("help:"), "{}", r.stdout);
+    // No backup precedes the `down -v`: the backup pack says so too.
     assert!(
         r.stdout
-            .contains("Found 0 errors, 1 warning, 0 notes (1 file scanned"),
+            .contains("stop.sh:3:1: warning[destructive-without-backup]"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("Found 0 errors, 2 warnings, 0 notes (1 file scanned"),
         "{}",
         r.stdout
     );
@@ -179,7 +186,11 @@ fn json_document() {
     let doc = json(&r);
     assert_eq!(doc["version"], 1);
     assert_eq!(doc["tool"]["name"], "dataloss-scan");
-    let f = &doc["findings"][0];
+    let findings = doc["findings"].as_array().expect("findings");
+    let f = findings
+        .iter()
+        .find(|f| f["rule"] == "docker-volume-remove")
+        .expect("docker-volume-remove finding");
     assert_eq!(f["rule"], "docker-volume-remove");
     assert_eq!(f["level"], "warning");
     assert_eq!(f["path"], "scripts/stop.sh");
@@ -193,7 +204,8 @@ fn json_document() {
     );
     assert!(!f["help"].as_str().expect("help").is_empty());
     assert_eq!(f["fingerprint"].as_str().expect("fingerprint").len(), 16);
-    assert_eq!(doc["summary"]["warnings"], 1);
+    // The same step has no backup before it: `destructive-without-backup`.
+    assert_eq!(doc["summary"]["warnings"], 2);
     assert_eq!(doc["summary"]["files_scanned"], 1);
 
     // Paths are relative to where the user stands.
@@ -218,7 +230,15 @@ fn select_and_ignore_take_ids_and_packs() {
         "#!/bin/sh\ndocker compose down -v\ndocker volume prune -f\n",
     )]);
     let all = rules_of(&json(&run_in(dir.path(), &["-f", "json"])));
-    assert_eq!(all, ["compose-down-volumes", "docker-volume-remove"]);
+    assert_eq!(
+        all,
+        [
+            "compose-down-volumes",
+            "destructive-without-backup",
+            "destructive-without-backup",
+            "docker-volume-remove"
+        ]
+    );
     let only = rules_of(&json(&run_in(
         dir.path(),
         &["-f", "json", "--select", "docker-volume-remove"],
@@ -233,10 +253,26 @@ fn select_and_ignore_take_ids_and_packs() {
         dir.path(),
         &["-f", "json", "--ignore", "compose-down-volumes"],
     )));
-    assert_eq!(ignored, ["docker-volume-remove"]);
-    let none = rules_of(&json(&run_in(
+    assert_eq!(
+        ignored,
+        [
+            "destructive-without-backup",
+            "destructive-without-backup",
+            "docker-volume-remove"
+        ]
+    );
+    // The backup pack judges the shell pack's findings even when they are not shown.
+    let backup = rules_of(&json(&run_in(
         dir.path(),
         &["-f", "json", "--ignore", "shell"],
+    )));
+    assert_eq!(
+        backup,
+        ["destructive-without-backup", "destructive-without-backup"]
+    );
+    let none = rules_of(&json(&run_in(
+        dir.path(),
+        &["-f", "json", "--ignore", "shell", "--ignore", "backup"],
     )));
     assert!(none.is_empty());
 }
@@ -269,12 +305,14 @@ fn inline_suppressions() {
         found,
         [
             ("unused-suppression".to_string(), 5),
+            // Suppressed steps are intended: only the unsuppressed prune lacks a backup.
+            ("destructive-without-backup".to_string(), 7),
             ("docker-volume-remove".to_string(), 7),
             ("unused-suppression".to_string(), 7),
         ]
     );
     assert_eq!(doc["summary"]["suppressed"], 2);
-    let unknown = &doc["findings"][2]["message"];
+    let unknown = &doc["findings"][3]["message"];
     assert!(
         unknown.as_str().unwrap_or("").contains("`drop-tabel`"),
         "{unknown}"
@@ -409,7 +447,10 @@ fn unreadable_file_is_a_notice() {
             .unwrap_or("")
             .contains("permission denied")
     );
-    assert_eq!(rules_of(&doc), ["compose-down-volumes"]);
+    assert_eq!(
+        rules_of(&doc),
+        ["compose-down-volumes", "destructive-without-backup"]
+    );
 }
 
 #[test]
@@ -425,12 +466,14 @@ fn walking_honours_ignores_and_never_enters_git() {
     let paths = |args: &[&str]| -> Vec<String> {
         let mut all = vec!["-f", "json"];
         all.extend_from_slice(args);
-        json(&run_in(dir.path(), &all))["findings"]
+        let mut paths: Vec<String> = json(&run_in(dir.path(), &all))["findings"]
             .as_array()
             .expect("findings")
             .iter()
             .map(|f| f["path"].as_str().unwrap_or("").to_string())
-            .collect()
+            .collect();
+        paths.dedup();
+        paths
     };
     assert_eq!(paths(&[]), [".ops/stop.sh", "stop.sh", "vendor/stop.sh"]);
     assert_eq!(
@@ -464,7 +507,8 @@ fn output_is_identical_for_any_thread_count() {
     assert_eq!(one, four);
     assert_eq!(
         json(&run_in(dir.path(), &["-f", "json"]))["summary"]["warnings"],
-        120
+        // Each file: two deletions, each without a backup before it.
+        240
     );
 }
 
@@ -556,5 +600,33 @@ fn the_demo_repository_reproduces_the_incident() {
     assert!(
         rules.contains(&"compose-down-volumes".to_string()),
         "{rules:?}"
+    );
+    // Was there a backup? No: not before the restore's DROP DATABASE, and not anywhere.
+    let doc = json(&r);
+    let backup: Vec<(String, String)> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "destructive-without-backup" || f["rule"] == "no-backup-strategy")
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or("").to_string(),
+                f["path"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        backup.contains(&(
+            "destructive-without-backup".to_string(),
+            "scripts/restore.sh".to_string()
+        )),
+        "{backup:?}"
+    );
+    assert!(
+        backup.contains(&(
+            "no-backup-strategy".to_string(),
+            "docker-compose.yml".to_string()
+        )),
+        "{backup:?}"
     );
 }

@@ -2,6 +2,7 @@
 //! end-to-end CLI tests, report formats and the GitHub Action.
 
 mod action;
+mod backup;
 mod baseline;
 mod canary;
 mod cli;

@@ -4,6 +4,7 @@
 //! `FileFacts::extract` dispatches on the file's kind. Per-file facts are combined into
 //! [`repo::RepoFacts`] for rules that need the whole repository.
 
+pub mod backup;
 pub mod ci;
 pub mod cli;
 pub mod compose;
@@ -109,6 +110,8 @@ impl FileFacts {
             FileKind::Crontab => cron::extract(&mut facts),
             FileKind::Systemd => systemd::extract(&mut facts),
         }
+        // Cron lines fed to `crontab -` by any shell source become scheduled commands.
+        backup::cron::extract_crontab_feeds(&mut facts);
         facts.regions.append(&mut facts.shell.regions);
         // SQL handed to database clients by any shell source goes to the sql layer.
         sql::extract_embedded(&mut facts);

@@ -21,12 +21,16 @@ use crate::levels::Context;
 use crate::source::Span;
 
 use super::FileFacts;
+use super::backup;
 use super::compose::{ComposeFile, MountKind, interpolate, merge_into};
 use super::shell::Word;
 
 /// Facts about the whole repository.
 #[derive(Debug, Default)]
 pub struct RepoFacts {
+    /// What counts as a backup mechanism (shipped table plus the config's additions; the scan
+    /// replaces it with [`backup::Catalog::with_config`]).
+    pub backup_catalog: backup::Catalog,
     pub projects: Vec<ComposeProject>,
     /// Variables of each directory's `.env` (directory → name → value), for interpolation.
     pub dotenv: BTreeMap<String, BTreeMap<String, String>>,
@@ -151,6 +155,7 @@ impl RepoFacts {
     pub fn build_with_root(files: &[FileFacts], root_name: Option<&str>) -> RepoFacts {
         let mut repo = RepoFacts {
             root_name: root_name.map(str::to_string),
+            backup_catalog: backup::Catalog::builtin().clone(),
             ..RepoFacts::default()
         };
         for f in files.iter().filter(|f| f.kind == FileKind::DotEnv) {

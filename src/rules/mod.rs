@@ -70,6 +70,8 @@ rules! {
     "db-anonymous-volume" => File(db_anonymous_volume),
     "db-port-public" => File(db_port_public),
     "db-trust-auth" => File(db_trust_auth),
+    "destructive-without-backup" => Post(destructive_without_backup),
+    "no-backup-strategy" => Repo(no_backup_strategy),
     "unused-suppression" => Engine,
 }
 

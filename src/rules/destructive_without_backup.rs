@@ -1,0 +1,262 @@
+//! `destructive-without-backup`: see rules/destructive-without-backup.toml for what/why/fix.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Ctx, Finding};
+use crate::facts::FileFacts;
+use crate::facts::backup::path::{Analysis, At};
+use crate::facts::backup::{self, DataService, StepKind, dump_example, dump_tool_of};
+use crate::facts::repo::RepoFacts;
+use crate::levels::{Context, Level};
+use crate::source::Span;
+use crate::suppress;
+
+/// Findings of the shell and sql packs that destroy data, with what they lose.
+const DESTRUCTIVE: &[(&str, &str)] = &[
+    ("compose-down-volumes", "deletes the project's volumes"),
+    ("docker-volume-remove", "deletes Docker volumes"),
+    ("data-dir-delete", "deletes a database's data directory"),
+    ("drop-database", "drops a whole database"),
+    ("drop-schema", "drops a schema and everything in it"),
+    ("drop-table", "drops a table with its rows"),
+    ("truncate-table", "empties a table"),
+    ("unbounded-delete", "deletes every row of a table"),
+    (
+        "unbounded-update",
+        "overwrites a column in every row of a table",
+    ),
+    ("drop-column", "drops a column with its values"),
+    ("rename-column", "renames a column under running code"),
+    ("rename-table", "renames a table under running code"),
+    (
+        "alter-column-type",
+        "changes a column's type in a way that can lose values",
+    ),
+];
+
+struct Destructive {
+    at: At,
+    span: Span,
+    /// What the step loses.
+    what: String,
+    /// The step as written (`dropdb shop`, `DROP TABLE users`).
+    step: String,
+    /// A related location (the migration holding the non-additive change).
+    related: Option<(String, Span, String)>,
+}
+
+pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding], cx: &mut Ctx) {
+    let analysis = Analysis::new(files, &repo.backup_catalog);
+    let mut steps: BTreeMap<At, Destructive> = BTreeMap::new();
+    let mut suppressions: BTreeMap<usize, Vec<suppress::Suppression>> = BTreeMap::new();
+    let mut intended: BTreeSet<At> = BTreeSet::new();
+    for f in findings {
+        let Some(&(_, what)) = DESTRUCTIVE.iter().find(|(id, _)| *id == f.rule) else {
+            continue;
+        };
+        if f.level < Level::Warning {
+            continue;
+        }
+        let Some(file) = analysis.file_index(&f.path) else {
+            continue;
+        };
+        // A step whose own finding is suppressed was judged intended: no backup is asked for.
+        let marks = suppressions
+            .entry(file)
+            .or_insert_with(|| suppress::parse(&files[file].file));
+        let line = files[file].file.position(f.span.start()).line;
+        let aliases = super::lookup(f.rule)
+            .map(|m| m.aliases.clone())
+            .unwrap_or_default();
+        let Some(command) = analysis.command_at(file, f.span) else {
+            continue;
+        };
+        let at = At { file, command };
+        if marks.iter().any(|s| s.covers(f.rule, &aliases, line)) {
+            intended.insert(at);
+            continue;
+        }
+        if analysis.in_compose_command(at) {
+            continue;
+        }
+        let entry = steps.entry(at).or_insert_with(|| Destructive {
+            at,
+            span: f.span,
+            what: what.to_string(),
+            step: shown(&files[file], f.span),
+            related: None,
+        });
+        if f.span.start < entry.span.start {
+            entry.span = f.span;
+            entry.what = what.to_string();
+            entry.step = shown(&files[file], f.span);
+        }
+    }
+    let migration = backup::pending_non_additive(files).map(|(file, span)| {
+        (
+            files[file].file.path.clone(),
+            span,
+            shown(&files[file], span),
+        )
+    });
+    for (at, step) in analysis.all_steps() {
+        let restore = matches!(step.kind, StepKind::Drop) && analysis.loads_later(at);
+        if let Some(existing) = steps.get_mut(&at) {
+            // `dropdb` is the sql pack's finding; say what it is for.
+            if restore {
+                existing.what = "drops the database to load a dump into it".to_string();
+            }
+            continue;
+        }
+        if intended.contains(&at) || analysis.in_compose_command(at) {
+            continue;
+        }
+        let Some(command) = files[at.file].shell.commands.get(at.command) else {
+            continue;
+        };
+        // Like the packs' findings below warning, steps in test, local, docs or ephemeral CI
+        // contexts are not what this rule is about.
+        if files[at.file].context_at(command.span) != Context::Production {
+            continue;
+        }
+        let scratch = files[at.file]
+            .sql
+            .cli_drops
+            .iter()
+            .any(|d| d.scratch && command.span.contains(d.span));
+        if scratch {
+            continue;
+        }
+        let what = match &step.kind {
+            StepKind::Restore => "replaces the database's content with a dump".to_string(),
+            StepKind::Drop if restore => "drops the database to load a dump into it".to_string(),
+            StepKind::Migration => match &migration {
+                Some((path, _, clause)) => {
+                    format!(
+                        "applies pending migrations that include a non-additive change (`{clause}` in `{path}`)"
+                    )
+                }
+                None => continue,
+            },
+            _ => continue,
+        };
+        let related = match (&step.kind, &migration) {
+            (StepKind::Migration, Some((path, span, _))) => Some((
+                path.clone(),
+                *span,
+                "non-additive change in a pending migration".to_string(),
+            )),
+            _ => None,
+        };
+        steps.insert(
+            at,
+            Destructive {
+                at,
+                span: command.span,
+                what,
+                step: shown(&files[at.file], command.span),
+                related,
+            },
+        );
+    }
+    let services = backup::data_services(repo, files);
+    for d in steps.values() {
+        if analysis.covered(d.at).is_some() {
+            continue;
+        }
+        let Some(unit) = analysis.unit(d.at) else {
+            continue;
+        };
+        let file = &files[d.at.file];
+        let purpose = analysis.purpose(d.at).map(|p| {
+            let noun = unit.key.noun();
+            if p.by_name {
+                format!("{} {} {noun}, by its name", article(p.kind), p.kind)
+            } else if p.kind == "restore" {
+                format!("a restore {noun}: it loads a dump")
+            } else {
+                format!("a deploy {noun}: it updates the application")
+            }
+        });
+        let advice = advice(files, d.at, &services);
+        let kind = purpose
+            .as_ref()
+            .map_or(String::new(), |p| format!(" ({p})"));
+        let finding = cx.report_in(
+            &file.file.path,
+            d.span,
+            format!(
+                "`{}` {}, and no backup step runs before it in {}{kind}: {advice}",
+                d.step, d.what, unit.description
+            ),
+        );
+        if purpose.is_some() {
+            finding.level(Level::Error);
+        }
+        if unit.entry.start != d.span.start {
+            finding.related(
+                &file.file.path,
+                unit.entry,
+                format!("entry point of {}", unit.description),
+            );
+        }
+        if let Some((path, span, message)) = &d.related {
+            finding.related(path, *span, message.clone());
+        }
+    }
+}
+
+/// The step as a reader sees it: its first line, shortened.
+fn shown(file: &FileFacts, span: Span) -> String {
+    let text = file.file.slice(span);
+    let line = text.lines().next().unwrap_or("").trim();
+    let line = line.trim_end_matches(['\\', ';']).trim_end();
+    if line.chars().count() > 60 {
+        let cut: String = line.chars().take(57).collect();
+        format!("{cut}…")
+    } else {
+        line.to_string()
+    }
+}
+
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+/// What a backup would look like for the database the step acts on.
+fn advice(files: &[FileFacts], at: At, services: &[DataService]) -> String {
+    let Some(command) = files[at.file].shell.commands.get(at.command) else {
+        return "take a backup first".into();
+    };
+    let (service, family) = backup::database_of(command, services);
+    match service {
+        Some(s) => {
+            let image = s
+                .image
+                .as_deref()
+                .map_or(String::new(), |i| format!(" ({i})"));
+            let tool = if s.dump_tool.is_empty() {
+                dump_tool_of(&s.family)
+            } else {
+                s.dump_tool.as_str()
+            };
+            format!(
+                "back up service `{}`{image} first, e.g. `docker compose exec -T {} {}`, and stop if it fails",
+                s.name,
+                s.name,
+                dump_example(tool)
+            )
+        }
+        None => match family {
+            Some(f) => format!(
+                "take a backup first, e.g. `{}`, and stop if it fails",
+                dump_example(dump_tool_of(f))
+            ),
+            None => "take a backup first (a dump of the database or a snapshot of its volume) and stop if it fails".into(),
+        },
+    }
+}
