@@ -9,4 +9,5 @@ mod compose;
 mod fixtures;
 mod formats;
 mod registry;
+mod robustness;
 mod sarif;
