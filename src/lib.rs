@@ -253,6 +253,7 @@ pub fn debug_facts(opts: &ScanOptions) -> Result<serde_json::Value, Error> {
             exclude: opts.exclude.clone(),
             no_ignore: opts.no_ignore,
             threads: opts.threads,
+            max_depth: None,
         };
         let (candidates, _) = walk::walk(path, &walk_opts).map_err(Error::Walk)?;
         for candidate in &candidates {
@@ -345,6 +346,8 @@ fn scan_root(path: &Path, opts: &ScanOptions, setup: &Setup) -> Result<ScanOutco
         exclude,
         no_ignore: opts.no_ignore,
         threads: opts.threads,
+        // A file argument: list its directory's own entries, never the tree below it.
+        max_depth: only.as_ref().map(|_| 1),
     };
     let (mut candidates, mut notices) = walk::walk(&root, &walk_opts).map_err(Error::Walk)?;
     if let Some(only) = &only {

@@ -27,6 +27,9 @@ pub struct WalkOptions {
     pub exclude: Vec<String>,
     pub no_ignore: bool,
     pub threads: usize,
+    /// Only descend this many levels (`Some(1)`: the root's own entries). A file argument is
+    /// scanned from its directory, which must not mean walking everything under it.
+    pub max_depth: Option<usize>,
 }
 
 /// Walk `root` and return the candidates (sorted by path) and the notices.
@@ -58,6 +61,7 @@ pub fn walk(root: &Path, opts: &WalkOptions) -> Result<(Vec<Candidate>, Vec<Noti
         .follow_links(false)
         .overrides(overrides)
         .threads(opts.threads)
+        .max_depth(opts.max_depth)
         .filter_entry(|entry| entry.file_name() != ".git");
 
     let root_canonical = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());

@@ -10,4 +10,5 @@ mod compose;
 mod fixtures;
 mod formats;
 mod registry;
+mod robustness;
 mod sarif;

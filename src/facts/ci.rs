@@ -15,8 +15,9 @@ use crate::notice::NoticeKind;
 /// Step shells that are not POSIX shells (their `run:` text is not shell).
 const NOT_SHELL: &[&str] = &["python", "pwsh", "powershell", "cmd", "node"];
 
-/// Extract the `run:` steps of a GitHub Actions workflow.
-pub fn extract_github(facts: &mut FileFacts) {
+/// Extract the `run:` steps of a GitHub Actions workflow. Returns the parsed YAML, so the
+/// secrets layer reads the same tree instead of parsing the file again.
+pub fn extract_github(facts: &mut FileFacts) -> yaml::Yaml {
     let parsed = yaml::parse(&facts.file.text);
     report_problems(facts, &parsed);
     for doc in &parsed.documents {
@@ -78,6 +79,7 @@ pub fn extract_github(facts: &mut FileFacts) {
             }
         }
     }
+    parsed
 }
 
 /// Whether `runs-on` names a self-hosted runner (a string, a list of labels, or `{labels: …}`).
@@ -115,8 +117,9 @@ const GITLAB_RESERVED: &[&str] = &[
     "spec",
 ];
 
-/// Extract the script lines of a GitLab CI file.
-pub fn extract_gitlab(facts: &mut FileFacts) {
+/// Extract the script lines of a GitLab CI file. Returns the parsed YAML (see
+/// [`extract_github`]).
+pub fn extract_gitlab(facts: &mut FileFacts) -> yaml::Yaml {
     let parsed = yaml::parse(&facts.file.text);
     report_problems(facts, &parsed);
     for doc in &parsed.documents {
@@ -158,6 +161,7 @@ pub fn extract_gitlab(facts: &mut FileFacts) {
             }
         }
     }
+    parsed
 }
 
 fn add(facts: &mut FileFacts, scalar: &Scalar, origin: ShellOrigin, cwd: Dir) {

@@ -82,6 +82,8 @@ impl FileFacts {
             dotenv: Vec::new(),
             notices: Vec::new(),
         };
+        // CI files' YAML, parsed once by the CI layer and read again by the secrets layer.
+        let mut ci_yaml = None;
         match kind {
             FileKind::Shell => {
                 let text = facts.file.text.clone();
@@ -103,8 +105,8 @@ impl FileFacts {
                     secrets::from_env_entries(&mut facts, &entries, &secrets::Origin::DotEnv);
                 }
             }
-            FileKind::GithubWorkflow => ci::extract_github(&mut facts),
-            FileKind::GitlabCi => ci::extract_gitlab(&mut facts),
+            FileKind::GithubWorkflow => ci_yaml = Some(ci::extract_github(&mut facts)),
+            FileKind::GitlabCi => ci_yaml = Some(ci::extract_gitlab(&mut facts)),
             FileKind::Makefile => makefile::extract(&mut facts),
             FileKind::Markdown => markdown::extract(&mut facts),
             FileKind::Crontab => cron::extract(&mut facts),
@@ -117,8 +119,8 @@ impl FileFacts {
         sql::extract_embedded(&mut facts);
         // Passwords in any shell of the file (scripts, CI steps, compose commands), and in CI
         // files' own YAML (`env:`, `variables:`).
-        if matches!(kind, FileKind::GithubWorkflow | FileKind::GitlabCi) {
-            secrets::from_ci_yaml(&mut facts);
+        if let Some(parsed) = &ci_yaml {
+            secrets::from_ci_yaml(&mut facts, parsed);
         }
         secrets::from_shell(&mut facts);
         facts.finish();

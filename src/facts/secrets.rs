@@ -431,9 +431,9 @@ pub fn from_compose_scalar(
 /// Credentials in a CI file's YAML: password variables in any mapping (`env:`, `variables:`,
 /// service containers' `env:`) and connection URLs in any value. `${{ secrets.X }}` and `$VAR`
 /// are references, not literals.
-pub fn from_ci_yaml(facts: &mut FileFacts) {
-    use super::yaml::{self, Node, Value};
-    let parsed = yaml::parse(&facts.file.text);
+/// `parsed` is the file's YAML as the CI layer parsed it (each file is parsed once).
+pub fn from_ci_yaml(facts: &mut FileFacts, parsed: &super::yaml::Yaml) {
+    use super::yaml::{Node, Value};
     let mut stack: Vec<&Node> = parsed
         .documents
         .iter()

@@ -222,6 +222,18 @@ impl Pair {
 /// Parse YAML text into documents of spanned nodes, with anchors, aliases and merge keys resolved.
 pub fn parse(text: &str) -> Yaml {
     let mut out = Yaml::default();
+    if let Some(at) = parse::yaml::too_deep(text) {
+        // The grammar's scanner aborts the whole process on nesting this deep: never parse it.
+        out.problems.push(YamlProblem {
+            offset: at,
+            message: "YAML nested too deeply for the YAML grammar (over 100 block levels); the file was not analysed".into(),
+        });
+        out.documents.push(Document {
+            root: None,
+            span: Span::new(0, text.len()),
+        });
+        return out;
+    }
     let Some(mut tree) = parse::yaml::parse(text) else {
         out.problems.push(YamlProblem {
             offset: 0,

@@ -60,6 +60,9 @@ impl Word {
 
     /// The word's value when every piece is known.
     pub fn literal(&self) -> Option<String> {
+        if let [Piece::Lit(s)] = self.pieces.as_slice() {
+            return Some(s.clone());
+        }
         let mut out = String::new();
         for piece in &self.pieces {
             match piece {
@@ -229,8 +232,23 @@ fn normalize(path: &str) -> String {
 impl Command {
     /// The program name (basename of `argv[0]` when literal).
     pub fn program(&self) -> Option<String> {
-        let first = self.argv.first()?.literal()?;
-        Some(first.rsplit('/').next().unwrap_or(&first).to_string())
+        self.program_name().map(std::borrow::Cow::into_owned)
+    }
+
+    /// [`Command::program`] without allocating when `argv[0]` is one literal (the usual case):
+    /// facts and rules ask every command for its program, often several times.
+    pub fn program_name(&self) -> Option<std::borrow::Cow<'_, str>> {
+        use std::borrow::Cow;
+        let first = self.argv.first()?;
+        let basename = |s: &str| s.rsplit('/').next().unwrap_or(s).len();
+        match first.pieces.as_slice() {
+            [Piece::Lit(s)] => Some(Cow::Borrowed(&s[s.len() - basename(s)..])),
+            _ => {
+                let s = first.literal()?;
+                let keep = basename(&s);
+                Some(Cow::Owned(s[s.len() - keep..].to_string()))
+            }
+        }
     }
 
     /// Literal values of the arguments after the program (unknown words as `None`).
@@ -366,7 +384,7 @@ impl ShellFacts {
     pub fn commands_named<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'s Command> + 's {
         self.commands
             .iter()
-            .filter(move |c| c.program().as_deref() == Some(name))
+            .filter(move |c| c.program_name().as_deref() == Some(name))
     }
 
     /// The function a command is defined in, innermost first.
@@ -504,7 +522,7 @@ impl<'a> Walker<'a> {
                     self.st.cwd = saved_cwd;
                     let asks = self.out.commands[before..]
                         .iter()
-                        .any(|c| c.program().as_deref() == Some("read"));
+                        .any(|c| c.program_name().as_deref() == Some("read"));
                     if asks {
                         self.st.confirm_fns.insert(name);
                     }
@@ -1166,9 +1184,9 @@ impl<'a> Walker<'a> {
 
     /// What a command changes for the commands after it: `cd`, `read`, its output, its SQL.
     fn after_command(&mut self, command: &Command, raws: &[Option<Node>]) {
-        let program = command.program().unwrap_or_default();
+        let program = command.program_name().unwrap_or_default();
         self.st.payload = None;
-        match program.as_str() {
+        match program.as_ref() {
             "cd" | "pushd" => {
                 let target = command.args().find(|w| !w.display().starts_with('-'));
                 self.st.cwd = match target {
@@ -1203,7 +1221,7 @@ impl<'a> Walker<'a> {
             "cat" if command.argv.len() == 1 => self.st.payload = command.stdin.clone(),
             _ => {}
         }
-        if SQL_CLIENTS.contains(&program.as_str()) {
+        if SQL_CLIENTS.contains(&program.as_ref()) {
             self.embedded_sql(command, raws, &program);
         }
     }

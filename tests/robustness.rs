@@ -1,0 +1,197 @@
+//! Adversarial input: every case ends in a notice or a normal result, never a crash, a hang or a
+//! stack overflow (which would abort the whole process). Each test stays fast in a debug build.
+
+use std::path::Path;
+
+use dataloss_scan::notice::NoticeKind;
+use dataloss_scan::{ScanOptions, ScanOutcome, scan};
+
+fn write(dir: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
+    let path = dir.join(rel);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).expect("mkdir");
+    }
+    std::fs::write(path, bytes).expect("write");
+}
+
+fn scan_dir(dir: &Path) -> ScanOutcome {
+    let opts = ScanOptions {
+        paths: vec![dir.to_path_buf()],
+        ..ScanOptions::default()
+    };
+    scan(&opts).expect("scan runs")
+}
+
+fn has_notice(outcome: &ScanOutcome, path: &str, kind: NoticeKind) -> bool {
+    outcome
+        .notices
+        .iter()
+        .any(|n| n.path.as_deref() == Some(path) && n.kind == kind)
+}
+
+fn finding_lines(outcome: &ScanOutcome, path: &str, rule: &str) -> Vec<u32> {
+    let text = &outcome.sources[path];
+    let index = dataloss_scan::source::LineIndex::new(text);
+    outcome
+        .findings
+        .iter()
+        .filter(|f| f.path == path && f.rule == rule)
+        .map(|f| index.position(text, f.span.start()).line)
+        .collect()
+}
+
+#[test]
+fn yaml_nested_past_the_grammar_scanner_limit_is_a_notice_not_an_abort() {
+    // tree-sitter-yaml's scanner asserts (aborting the process) past ~253 block levels.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let deep: String = (0..300)
+        .map(|i| format!("{}k{i}:\n", "  ".repeat(i)))
+        .collect();
+    write(dir.path(), "docker-compose.yml", &deep);
+    write(
+        dir.path(),
+        "compact.yml",
+        format!("{}x\n", "- ".repeat(400)),
+    );
+    write(dir.path(), "drop.sql", "DROP TABLE users;\n");
+    let outcome = scan_dir(dir.path());
+    assert!(has_notice(
+        &outcome,
+        "docker-compose.yml",
+        NoticeKind::ParseError
+    ));
+    assert!(has_notice(&outcome, "compact.yml", NoticeKind::ParseError));
+    // The rest of the scan goes on.
+    assert_eq!(finding_lines(&outcome, "drop.sql", "drop-table"), vec![1]);
+}
+
+#[test]
+fn deeply_nested_shell_is_capped_with_a_notice() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let subst = format!(
+        "#!/bin/sh\necho {}x{}\ndropdb prod\n",
+        "$(".repeat(10_000),
+        ")".repeat(10_000)
+    );
+    write(dir.path(), "subst.sh", subst);
+    let subshells = format!(
+        "#!/bin/sh\n{}dropdb prod\n{}",
+        "(\n".repeat(5_000),
+        ")\n".repeat(5_000)
+    );
+    write(dir.path(), "subshells.sh", subshells);
+    let outcome = scan_dir(dir.path());
+    assert!(has_notice(&outcome, "subst.sh", NoticeKind::ParseError));
+    assert!(has_notice(&outcome, "subshells.sh", NoticeKind::ParseError));
+    // After the nesting closes, the script is read again.
+    assert_eq!(
+        finding_lines(&outcome, "subst.sh", "drop-database"),
+        vec![3]
+    );
+}
+
+#[test]
+fn yaml_over_32768_lines_is_a_notice() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut text = String::from("services:\n  db:\n    image: postgres:16\n    environment:\n");
+    for i in 0..33_000 {
+        text.push_str(&format!("      V{i}: x\n"));
+    }
+    write(dir.path(), "docker-compose.yml", &text);
+    let outcome = scan_dir(dir.path());
+    assert!(has_notice(
+        &outcome,
+        "docker-compose.yml",
+        NoticeKind::ParseError
+    ));
+}
+
+#[test]
+fn oversized_and_binary_files_are_skipped_with_notices() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "big.sql", "SELECT 1;\n".repeat(3_000));
+    write(dir.path(), "bin.sh", b"#!/bin/sh\n\0\x01\x02dropdb prod\n");
+    // A NUL past the binary sniff is still text to the parsers: no crash, the drop is found.
+    let mut late = b"#!/bin/sh\n".to_vec();
+    late.extend(b"# pad\n".repeat(1_600));
+    late.extend(b"\0\ndropdb prod\n");
+    write(dir.path(), "late-nul.sh", &late);
+    let mut opts = ScanOptions {
+        paths: vec![dir.path().to_path_buf()],
+        ..ScanOptions::default()
+    };
+    opts.config.max_file_size = Some(20_000);
+    let outcome = scan(&opts).expect("scan runs");
+    assert!(has_notice(&outcome, "big.sql", NoticeKind::TooLarge));
+    assert!(has_notice(&outcome, "bin.sh", NoticeKind::Binary));
+    assert_eq!(
+        finding_lines(&outcome, "late-nul.sh", "drop-database"),
+        vec![1_603]
+    );
+}
+
+#[test]
+fn one_huge_sql_statement_does_not_hide_the_next() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let values: Vec<String> = (0..40_000).map(|i| format!("({i},'x{i}')")).collect();
+    let sql = format!(
+        "INSERT INTO t VALUES {};\nDROP TABLE users;\n",
+        values.join(",")
+    );
+    write(dir.path(), "one.sql", sql);
+    let nested = format!(
+        "SELECT {}1{};\nDROP TABLE orders;\n",
+        "(".repeat(5_000),
+        ")".repeat(5_000)
+    );
+    write(dir.path(), "nested.sql", nested);
+    let outcome = scan_dir(dir.path());
+    assert_eq!(finding_lines(&outcome, "one.sql", "drop-table"), vec![2]);
+    assert_eq!(finding_lines(&outcome, "nested.sql", "drop-table"), vec![2]);
+}
+
+#[test]
+fn crlf_and_cr_only_files_keep_their_line_numbers() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "crlf.sh",
+        "#!/bin/sh\r\necho hi\r\ndropdb prod\r\n",
+    );
+    write(dir.path(), "cr.sql", "SELECT 1;\rDROP TABLE users;\r");
+    write(
+        dir.path(),
+        "docker-compose.yml",
+        "services:\r  db:\r    image: postgres\r    ports:\r      - \"5432:5432\"\r",
+    );
+    let outcome = scan_dir(dir.path());
+    assert_eq!(finding_lines(&outcome, "crlf.sh", "drop-database"), vec![3]);
+    assert_eq!(finding_lines(&outcome, "cr.sql", "drop-table"), vec![2]);
+    assert_eq!(
+        finding_lines(&outcome, "docker-compose.yml", "db-port-public"),
+        vec![5]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_and_fifos_never_hang_the_walk() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "a/x.sh", "#!/bin/sh\ndropdb prod\n");
+    std::os::unix::fs::symlink("../a", dir.path().join("a/loop")).expect("symlink");
+    std::os::unix::fs::symlink("self.sh", dir.path().join("self.sh")).expect("symlink");
+    let fifo = dir.path().join("pipe.sh");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success());
+    let outcome = scan_dir(dir.path());
+    assert_eq!(finding_lines(&outcome, "a/x.sh", "drop-database"), vec![2]);
+    assert!(has_notice(&outcome, "pipe.sh", NoticeKind::SpecialFile));
+    assert!(has_notice(
+        &outcome,
+        "self.sh",
+        NoticeKind::SymlinkOutsideRoot
+    ));
+}
