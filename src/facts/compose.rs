@@ -663,6 +663,9 @@ pub fn extract_file(facts: &mut FileFacts) {
             service: service.name.value.clone(),
         };
         super::secrets::from_env_entries(facts, &service.environment, &origin);
+        for argv in [&service.entrypoint_argv, &service.command_argv] {
+            super::secrets::from_compose_argv(facts, argv, &service.name.value);
+        }
     }
     for doc in &parsed.documents {
         let Some(root) = &doc.root else { continue };
