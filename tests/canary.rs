@@ -1,6 +1,6 @@
 //! The secrets contract: a canary password planted in every place `hardcoded-db-password` reads
 //! (Compose environment map and list, a URL in a Compose value, `redis-server --requirepass` on a
-//! Compose command in string, list and `sh -c` form, `.env`, a shell export, `mysql -p`,
+//! Compose command in string, list and `sh -c` form, `redis-cli -a` in a healthcheck, `.env`, a shell export, `mysql -p`,
 //! `mysqladmin --password=`, `env MYSQL_PWD=…`, a `psql` URL, `docker run -e`, `redis-cli -a`/`--pass`,
 //! `redis-server --requirepass`, `CONFIG SET requirepass`, unset-only fallbacks, a workflow `env:`,
 //! and a name from the config file's `password-variables` in Compose, `.env`, shell and a workflow)
@@ -42,7 +42,7 @@ fn planted() -> Vec<(&'static str, String)> {
         (
             "compose.redis.yml",
             format!(
-                "services:\n  cache:\n    image: redis:7\n    command: redis-server --requirepass {CANARY}\n  sessions:\n    image: redis:7\n    command: [\"redis-server\", \"--requirepass\", \"{CANARY}\"]\n  jobs:\n    image: redis:7\n    command: sh -c \"redis-server --requirepass {CANARY}\"\n  api:\n    image: ghcr.io/acme/api:2\n    environment:\n      APP_DB_SECRET: {CANARY}\n"
+                "services:\n  cache:\n    image: redis:7\n    command: redis-server --requirepass {CANARY}\n  sessions:\n    image: redis:7\n    command: [\"redis-server\", \"--requirepass\", \"{CANARY}\"]\n    healthcheck:\n      test: [\"CMD\", \"redis-cli\", \"-a\", \"{CANARY}\", \"ping\"]\n  jobs:\n    image: redis:7\n    command: sh -c \"redis-server --requirepass {CANARY}\"\n  api:\n    image: ghcr.io/acme/api:2\n    environment:\n      APP_DB_SECRET: {CANARY}\n"
             ),
         ),
         (
@@ -161,7 +161,7 @@ fn every_planted_password_is_found() {
     want.sort();
     assert_eq!(
         want.len(),
-        25,
+        26,
         "the planted places changed: update this count"
     );
     assert_eq!(places, want);

@@ -20,8 +20,9 @@ pub enum Origin {
     ComposeEnv { service: String },
     /// A connection URL in a Compose value (`service` when under one).
     ComposeUrl { service: Option<String> },
-    /// A password flag on a service's `command:`/`entrypoint:` (`redis-server --requirepass …`).
-    ComposeCommand { service: String },
+    /// A password flag on a service's `command:`/`entrypoint:`/`healthcheck:` (`key`), as in
+    /// `redis-server --requirepass …`.
+    ComposeCommand { service: String, key: String },
     /// A `.env` file entry (a password variable or a URL).
     DotEnv,
     /// An `env:`/`variables:` entry or a URL in a CI file (GitHub Actions, GitLab CI).
@@ -1038,23 +1039,58 @@ fn redis_password(facts: &FileFacts, command: &Command, program: &str) -> Vec<Fo
     out
 }
 
-/// A Redis password on a Compose `command:`/`entrypoint:` run without a shell
-/// (`redis-server --requirepass SECRET`, string or list form). Compose interpolates the words, so
-/// `${REDIS_PASSWORD:?}` is no literal and `${REDIS_PASSWORD:-dev}` is a default.
-pub fn from_compose_argv(facts: &mut FileFacts, argv: &[Spanned], service: &str) {
+/// A password on a Compose `command:`/`entrypoint:`/`healthcheck:` run without a shell
+/// (`redis-server --requirepass SECRET`, `mysqladmin ping -pSECRET`, string or list form).
+/// Compose interpolates the words, so `${REDIS_PASSWORD:?}` is no literal, `${REDIS_PASSWORD:-dev}`
+/// is a default, and `$$REDIS_PASSWORD` is left to the container.
+pub fn from_compose_argv(facts: &mut FileFacts, argv: &[Spanned], service: &str, key: &str) {
     let words: Vec<Option<String>> = argv.iter().map(|w| Some(w.value.clone())).collect();
-    let mut found = Vec::new();
-    for (at, flag) in redis_password_at(&words) {
-        let Some(word) = argv.get(at) else { continue };
-        // `--requirepass ${PW:?set it}` in the string form: Compose interpolates before it
-        // splits, so a `${` left open here is a variable cut by the split, not a literal.
-        if word.value.matches("${").count() > word.value.matches('}').count() {
-            continue;
+    // (word index, byte offset of the value in the word, what names it)
+    let basename = |w: &str| w.rsplit('/').next().unwrap_or(w).to_string();
+    let mut hits: Vec<(usize, usize, String)> = redis_password_at(&words)
+        .into_iter()
+        .map(|(at, flag)| {
+            // Name the program when the words say it (`redis-cli -a`), else the flag alone.
+            let program = argv[..at.saturating_sub(1)]
+                .iter()
+                .rev()
+                .map(|w| basename(&w.value))
+                .find(|p| REDIS_PROGRAMS.contains(&p.as_str()));
+            let what = match program {
+                Some(p) => format!("{p} {flag}"),
+                None => flag,
+            };
+            (at, 0, what)
+        })
+        .collect();
+    if let Some(client) = argv
+        .iter()
+        .position(|w| MYSQL_CLIENTS.contains(&basename(&w.value).as_str()))
+    {
+        let program = basename(&argv[client].value);
+        for (i, word) in argv.iter().enumerate().skip(client + 1) {
+            if word.value.starts_with("--password=") {
+                hits.push((i, "--password=".len(), format!("{program} --password")));
+            } else if word.value.starts_with("-p") && word.value.len() > 2 {
+                hits.push((i, 2, format!("{program} -p")));
+            }
         }
-        let Some((class, s, e)) = classify_raw(&word.value) else {
+    }
+    let mut found = Vec::new();
+    for (at, offset, flag) in hits {
+        let Some(word) = argv.get(at) else { continue };
+        let Some(value) = word.value.get(offset..) else {
             continue;
         };
-        let secret = &word.value[s..e];
+        // `--requirepass ${PW:?set it}` in the string form: Compose interpolates before it
+        // splits, so a `${` left open here is a variable cut by the split, not a literal.
+        if value.matches("${").count() > value.matches('}').count() {
+            continue;
+        }
+        let Some((class, s, e)) = classify_raw(value) else {
+            continue;
+        };
+        let secret = &value[s..e];
         let span = locate(facts, word.span, secret);
         found.push(Found {
             by_name: true,
@@ -1062,6 +1098,7 @@ pub fn from_compose_argv(facts: &mut FileFacts, argv: &[Spanned], service: &str)
             name: format!("given with `{flag}`"),
             origin: Origin::ComposeCommand {
                 service: service.to_string(),
+                key: key.to_string(),
             },
             class,
             value_chars: secret.chars().count(),

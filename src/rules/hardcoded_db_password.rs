@@ -44,8 +44,8 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
                 service: Some(service),
             } => format!("{} in service `{service}`{}", c.name, image(service)),
             Origin::ComposeUrl { service: None } => c.name.clone(),
-            Origin::ComposeCommand { service } => format!(
-                "{} in the command of service `{service}`{}",
+            Origin::ComposeCommand { service, key } => format!(
+                "{} in the `{key}:` of service `{service}`{}",
                 c.name,
                 image(service)
             ),
