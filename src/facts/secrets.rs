@@ -722,25 +722,36 @@ fn shell_named(facts: &FileFacts, is_pw: &dyn Fn(&str) -> bool) -> Vec<Found> {
         .chain(facts.shell.assignments.iter().map(|a| &a.value));
     for word in words {
         let host = facts.file.slice(word.span);
-        for (name, s, e) in assign_defaults(host) {
-            if !is_pw(name) {
+        // Only real expansions: `'${PGPASSWORD:=x}'` in single quotes is text.
+        let expansions = word.pieces.iter().filter_map(|p| match p {
+            super::shell::Piece::Expansion(e) if e.contains('=') => Some(e),
+            _ => None,
+        });
+        for expansion in expansions {
+            let Some(base) = host.find(expansion.as_str()) else {
                 continue;
-            }
-            let secret = &host[s..e];
-            let class = if is_placeholder(secret) {
-                SecretClass::Placeholder
-            } else {
-                SecretClass::Default
             };
-            found.push(Found {
-                by_name: true,
-                span: Span::new(word.span.start() + s, word.span.start() + e),
-                name: name.to_string(),
-                origin: Origin::ShellAssignment,
-                class,
-                value_chars: secret.chars().count(),
-                well_known: is_well_known(secret, None),
-            });
+            for (name, s, e) in assign_defaults(expansion) {
+                if !is_pw(name) {
+                    continue;
+                }
+                let secret = &expansion[s..e];
+                let (s, e) = (base + s, base + e);
+                let class = if is_placeholder(secret) {
+                    SecretClass::Placeholder
+                } else {
+                    SecretClass::Default
+                };
+                found.push(Found {
+                    by_name: true,
+                    span: Span::new(word.span.start() + s, word.span.start() + e),
+                    name: name.to_string(),
+                    origin: Origin::ShellAssignment,
+                    class,
+                    value_chars: secret.chars().count(),
+                    well_known: is_well_known(secret, None),
+                });
+            }
         }
     }
     for command in &facts.shell.commands {
