@@ -1,10 +1,12 @@
 //! The secrets contract: a canary password planted in every place `hardcoded-db-password` reads
-//! (Compose environment map and list, a URL in a Compose value, `redis-server --requirepass` on a
-//! Compose command in string, list and `sh -c` form, `redis-cli -a` in a healthcheck, `.env`, a shell export, `mysql -p`,
-//! `mysqladmin --password=`, `env MYSQL_PWD=…`, a `psql` URL, `docker run -e`, `redis-cli -a`/`--pass`,
-//! `redis-server --requirepass`, `CONFIG SET requirepass`, unset-only fallbacks, a workflow `env:`,
-//! and a name from the config file's `password-variables` in Compose, `.env`, shell and a workflow)
-//! never appears in any output format at any verbosity, nor in `--debug-facts`.
+//! never appears in any output format at any verbosity, nor in `--debug-facts`. The places:
+//! Compose environment (map and list), a URL in a Compose value, `redis-server --requirepass` on a
+//! Compose command (string, list and `sh -c` form), `redis-cli -a` in a healthcheck, `REDIS_ARGS`,
+//! `.env`, a shell export, `mysql -p`, `mysqladmin --password=`, `env MYSQL_PWD=…`, a `psql` URL,
+//! `docker run -e`, `redis-cli -a`/`--pass`, `redis-server --requirepass`,
+//! `CONFIG SET requirepass`, `docker run … redis-server --requirepass`, unset-only fallbacks, a
+//! workflow `env:`, and a name from the config file's `password-variables` in Compose, `.env`,
+//! shell and a workflow.
 
 use std::path::Path;
 use std::process::Command;
@@ -30,7 +32,7 @@ fn planted() -> Vec<(&'static str, String)> {
         (
             "scripts/backup.sh",
             format!(
-                "#!/bin/sh\nexport PGPASSWORD={CANARY}\nmysql -uroot -p{CANARY} shop -e 'select 1'\npsql \"postgresql://app:{CANARY}@db/app\" -c 'DROP TABLE orders'\ndocker run -d -e POSTGRES_PASSWORD={CANARY} postgres:16\nredis-cli -h cache -a {CANARY} ping\nredis-cli -h cache --pass \"{CANARY}\" BGSAVE\nredis-server --requirepass {CANARY}\nredis-cli -a \"$REDIS_PASSWORD\" CONFIG SET requirepass {CANARY}\nmysqladmin --password={CANARY} status\nenv MYSQL_PWD={CANARY} mysql shop\nexport APP_DB_SECRET={CANARY}\n"
+                "#!/bin/sh\nexport PGPASSWORD={CANARY}\nmysql -uroot -p{CANARY} shop -e 'select 1'\npsql \"postgresql://app:{CANARY}@db/app\" -c 'DROP TABLE orders'\ndocker run -d -e POSTGRES_PASSWORD={CANARY} postgres:16\nredis-cli -h cache -a {CANARY} ping\nredis-cli -h cache --pass \"{CANARY}\" BGSAVE\nredis-server --requirepass {CANARY}\nredis-cli -a \"$REDIS_PASSWORD\" CONFIG SET requirepass {CANARY}\nmysqladmin --password={CANARY} status\nenv MYSQL_PWD={CANARY} mysql shop\nexport APP_DB_SECRET={CANARY}\ndocker run -d redis:7 redis-server --requirepass {CANARY}\n"
             ),
         ),
         (
@@ -42,7 +44,7 @@ fn planted() -> Vec<(&'static str, String)> {
         (
             "compose.redis.yml",
             format!(
-                "services:\n  cache:\n    image: redis:7\n    command: redis-server --requirepass {CANARY}\n  sessions:\n    image: redis:7\n    command: [\"redis-server\", \"--requirepass\", \"{CANARY}\"]\n    healthcheck:\n      test: [\"CMD\", \"redis-cli\", \"-a\", \"{CANARY}\", \"ping\"]\n  jobs:\n    image: redis:7\n    command: sh -c \"redis-server --requirepass {CANARY}\"\n  api:\n    image: ghcr.io/acme/api:2\n    environment:\n      APP_DB_SECRET: {CANARY}\n"
+                "services:\n  cache:\n    image: redis:7\n    command: redis-server --requirepass {CANARY}\n  sessions:\n    image: redis:7\n    command: [\"redis-server\", \"--requirepass\", \"{CANARY}\"]\n    healthcheck:\n      test: [\"CMD\", \"redis-cli\", \"-a\", \"{CANARY}\", \"ping\"]\n  jobs:\n    image: redis:7\n    command: sh -c \"redis-server --requirepass {CANARY}\"\n  api:\n    image: ghcr.io/acme/api:2\n    environment:\n      APP_DB_SECRET: {CANARY}\n  stack:\n    image: redis/redis-stack-server:7.4.0-v1\n    environment:\n      REDIS_ARGS: \"--requirepass {CANARY}\"\n"
             ),
         ),
         (
@@ -161,7 +163,7 @@ fn every_planted_password_is_found() {
     want.sort();
     assert_eq!(
         want.len(),
-        26,
+        28,
         "the planted places changed: update this count"
     );
     assert_eq!(places, want);

@@ -387,6 +387,46 @@ fn from_env_entries_with(
                 );
             }
         }
+        // `REDIS_ARGS: "--requirepass …"` (redis-stack), `REDIS_EXTRA_FLAGS` (Bitnami): server flags.
+        let key = entry.key.value.to_ascii_uppercase();
+        if matches!(
+            key.as_str(),
+            "REDIS_ARGS" | "REDIS_EXTRA_FLAGS" | "VALKEY_EXTRA_FLAGS" | "REDIS_EXTRA_ARGS"
+        ) {
+            let mut words = Vec::new();
+            let mut at = 0;
+            for token in raw.split(char::is_whitespace) {
+                words.push((at, token));
+                at += token.len() + 1;
+            }
+            let literals: Vec<Option<String>> =
+                words.iter().map(|(_, w)| Some(w.to_string())).collect();
+            for (i, _) in redis_password_at(&literals) {
+                let Some((start, token)) = words.get(i) else {
+                    continue;
+                };
+                // `${PW:?set it}` cut by the split is a variable, not a literal.
+                if token.matches("${").count() > token.matches('}').count() {
+                    continue;
+                }
+                let Some((class, s, e)) = classify_raw(token) else {
+                    continue;
+                };
+                let secret = &token[s..e];
+                push(
+                    facts,
+                    Found {
+                        by_name: true,
+                        span: entry.map.span_to_host(Span::new(start + s, start + e)),
+                        name: entry.key.value.clone(),
+                        origin: origin.clone(),
+                        class,
+                        value_chars: secret.chars().count(),
+                        well_known: is_well_known(secret, None),
+                    },
+                );
+            }
+        }
         for (scheme, user, s, e) in url_passwords(raw) {
             let pw = &raw[s..e];
             let Some((class, ps, pe)) = classify_raw(pw) else {
@@ -659,8 +699,21 @@ pub fn from_shell(facts: &mut FileFacts) {
         if MYSQL_CLIENTS.contains(&program.as_str()) {
             found.extend(mysql_password(facts, command, &program));
         }
+        let args: Vec<&Word> = command.args().collect();
         if REDIS_PROGRAMS.contains(&program.as_str()) {
-            found.extend(redis_password(facts, command, &program));
+            found.extend(redis_password(facts, &args, &program));
+        }
+        // `docker run -d redis:7 redis-server --requirepass …`: the container's command.
+        if matches!(program.as_str(), "docker" | "podman" | "nerdctl")
+            && args.first().is_some_and(|w| w.is("run") || w.is("create"))
+            && let Some(at) = args.iter().position(|w| {
+                w.literal()
+                    .is_some_and(|l| REDIS_PROGRAMS.contains(&l.rsplit('/').next().unwrap_or(&l)))
+            })
+            && let Some(inner) = args[at].literal()
+        {
+            let inner = inner.rsplit('/').next().unwrap_or(&inner).to_string();
+            found.extend(redis_password(facts, &args[at + 1..], &inner));
         }
         if MYSQL_CLIENTS.contains(&program.as_str()) || DB_CLIENTS.contains(&program.as_str()) {
             for word in command.args() {
@@ -1022,8 +1075,7 @@ fn redis_password_at(words: &[Option<String>]) -> Vec<(usize, String)> {
 
 /// `redis-cli -a SECRET`, `redis-cli --pass SECRET`, `redis-server --requirepass SECRET`,
 /// `redis-cli CONFIG SET requirepass SECRET` (`--askpass` prompts; `$REDIS_PASSWORD` is no literal).
-fn redis_password(facts: &FileFacts, command: &Command, program: &str) -> Vec<Found> {
-    let args: Vec<&Word> = command.args().collect();
+fn redis_password(facts: &FileFacts, args: &[&Word], program: &str) -> Vec<Found> {
     let literals: Vec<Option<String>> = args.iter().map(|w| w.literal()).collect();
     let mut out = Vec::new();
     for (at, flag) in redis_password_at(&literals) {
