@@ -395,12 +395,7 @@ fn scan_root(path: &Path, opts: &ScanOptions, setup: &Setup) -> Result<ScanOutco
     let mut repo = RepoFacts::build_with_root(&files, root_name.as_deref());
     if !opts.config.password_variables.is_empty() {
         let names = &opts.config.password_variables;
-        let is_pw = |n: &str| {
-            names
-                .iter()
-                .any(|x| x.trim().eq_ignore_ascii_case(n.trim()))
-        };
-        repo.add_password_refs(&files, &is_pw);
+        repo.add_password_refs(&files, &|n| facts::secrets::is_listed(names, n));
     }
     repo.backup_catalog = facts::backup::Catalog::with_config(
         &opts.config.backup_commands,

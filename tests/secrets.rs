@@ -99,3 +99,29 @@ fn config_password_variables_in_a_test_context_are_notes() {
         [("tests/it.sh".to_string(), 2, 22, "note".to_string())]
     );
 }
+
+#[test]
+fn config_password_variables_follow_compose_interpolation_into_env_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "docker-compose.yml",
+        "services:\n  api:\n    image: ghcr.io/acme/api:2\n    environment:\n      APP_DB_SECRET: ${LEDGER_SECRET:?set it}\n",
+    );
+    // `LEDGER_SECRET` only looks secret: it is a password because Compose passes it to one.
+    write(
+        dir.path(),
+        ".env",
+        "LEDGER_SECRET=Ledg3r-value\nOTHER_SECRET=unrelated\n",
+    );
+    assert_eq!(findings(dir.path()), []);
+    write(
+        dir.path(),
+        "dataloss-scan.toml",
+        "password-variables = [\"APP_DB_SECRET\"]\n",
+    );
+    assert_eq!(
+        findings(dir.path()),
+        [(".env".to_string(), 1, 15, "error".to_string())]
+    );
+}

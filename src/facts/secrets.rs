@@ -653,6 +653,13 @@ const DB_CLIENTS: &[&str] = &[
     "flyway",
 ];
 
+/// `name` is one of the config file's `password-variables` (compared as `is_password_var` does,
+/// without regard to case).
+pub fn is_listed(names: &[String], name: &str) -> bool {
+    let name = name.trim();
+    names.iter().any(|x| x.trim().eq_ignore_ascii_case(name))
+}
+
 /// Credentials held by the extra password variables of the config file (`password-variables`),
 /// everywhere a built-in name is read: Compose `environment:`, `.env` files, CI `env:`/`variables:`,
 /// shell assignments, `${NAME:=…}` and `docker run -e`. Runs after [`FileFacts::extract`], so the
@@ -662,10 +669,7 @@ pub fn apply_password_variables(facts: &mut FileFacts, names: &[String]) {
     if names.is_empty() {
         return;
     }
-    let is_pw = |n: &str| {
-        let n = n.trim();
-        names.iter().any(|x| x.trim().eq_ignore_ascii_case(n))
-    };
+    let is_pw = |n: &str| is_listed(names, n);
     let services: Vec<(String, Vec<EnvEntry>)> = facts
         .compose
         .iter()
