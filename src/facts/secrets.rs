@@ -395,7 +395,7 @@ fn from_env_entries_with(
         ) {
             let mut words = Vec::new();
             let mut at = 0;
-            for token in raw.split(char::is_whitespace) {
+            for token in raw.split(|c: char| c.is_ascii_whitespace()) {
                 words.push((at, token));
                 at += token.len() + 1;
             }
@@ -897,10 +897,14 @@ fn is_unset_fallback(facts: &FileFacts, a: &super::shell::Assignment) -> bool {
             }
         }
         Some(Scope::AndOr { op, .. }) => {
-            // The left side is on the same line, before the operator.
+            // The left side is on the same line before the operator, or on the line above
+            // (`[ -z "$X" ] &&` then `  X=root`).
             let text = &facts.file.text;
             let start = a.name_span.start().min(text.len());
-            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let mut line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            if text[line_start..start].trim().is_empty() && line_start > 0 {
+                line_start = text[..line_start - 1].rfind('\n').map_or(0, |i| i + 1);
+            }
             let mut left = text[line_start..start].trim_end();
             // `… && export PGPASSWORD=…`: the declaration keyword is not the operator.
             while let Some((before, last)) = left.rsplit_once(char::is_whitespace)
