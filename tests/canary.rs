@@ -3,7 +3,7 @@
 //! Compose environment (map and list), a URL in a Compose value, `redis-server --requirepass` on a
 //! Compose command (string, list and `sh -c` form), `redis-cli -a` in a healthcheck, `REDIS_ARGS`,
 //! `.env`, a shell export, `mysql -p`, `mysqladmin --password=`, `env MYSQL_PWD=…`, a `psql` URL,
-//! `docker run -e`, `redis-cli -a`/`--pass`, `redis-server --requirepass`,
+//! `docker run -e`, `redis-cli -a`/`--pass`, `mongosh -p`, `redis-server --requirepass`,
 //! `CONFIG SET requirepass`, `docker run … redis-server --requirepass`, unset-only fallbacks, a
 //! workflow `env:`, and a name from the config file's `password-variables` in Compose, `.env`,
 //! shell and a workflow.
@@ -32,7 +32,7 @@ fn planted() -> Vec<(&'static str, String)> {
         (
             "scripts/backup.sh",
             format!(
-                "#!/bin/sh\nexport PGPASSWORD={CANARY}\nmysql -uroot -p{CANARY} shop -e 'select 1'\npsql \"postgresql://app:{CANARY}@db/app\" -c 'DROP TABLE orders'\ndocker run -d -e POSTGRES_PASSWORD={CANARY} postgres:16\nredis-cli -h cache -a {CANARY} ping\nredis-cli -h cache --pass \"{CANARY}\" BGSAVE\nredis-server --requirepass {CANARY}\nredis-cli -a \"$REDIS_PASSWORD\" CONFIG SET requirepass {CANARY}\nmysqladmin --password={CANARY} status\nenv MYSQL_PWD={CANARY} mysql shop\nexport APP_DB_SECRET={CANARY}\ndocker run -d redis:7 redis-server --requirepass {CANARY}\n"
+                "#!/bin/sh\nexport PGPASSWORD={CANARY}\nmysql -uroot -p{CANARY} shop -e 'select 1'\npsql \"postgresql://app:{CANARY}@db/app\" -c 'DROP TABLE orders'\ndocker run -d -e POSTGRES_PASSWORD={CANARY} postgres:16\nredis-cli -h cache -a {CANARY} ping\nredis-cli -h cache --pass \"{CANARY}\" BGSAVE\nredis-server --requirepass {CANARY}\nredis-cli -a \"$REDIS_PASSWORD\" CONFIG SET requirepass {CANARY}\nmysqladmin --password={CANARY} status\nenv MYSQL_PWD={CANARY} mysql shop\nexport APP_DB_SECRET={CANARY}\ndocker run -d redis:7 redis-server --requirepass {CANARY}\nmongosh -u root -p {CANARY} --eval 'db.stats()'\n"
             ),
         ),
         (
@@ -163,7 +163,7 @@ fn every_planted_password_is_found() {
     want.sort();
     assert_eq!(
         want.len(),
-        28,
+        29,
         "the planted places changed: update this count"
     );
     assert_eq!(places, want);

@@ -707,6 +707,9 @@ pub fn from_shell(facts: &mut FileFacts) {
         if REDIS_PROGRAMS.contains(&program.as_str()) {
             found.extend(redis_password(facts, &args, &program));
         }
+        if MONGO_PROGRAMS.contains(&program.as_str()) {
+            found.extend(mongo_password(facts, &args, &program));
+        }
         // `docker run -d redis:7 redis-server --requirepass …`: the container's command.
         if matches!(program.as_str(), "docker" | "podman" | "nerdctl")
             && args.first().is_some_and(|w| w.is("run") || w.is("create"))
@@ -1081,6 +1084,65 @@ fn redis_password_at(words: &[Option<String>]) -> Vec<(usize, String)> {
     out
 }
 
+const MONGO_PROGRAMS: &[&str] = &[
+    "mongosh",
+    "mongo",
+    "mongodump",
+    "mongorestore",
+    "mongoexport",
+    "mongoimport",
+    "mongostat",
+    "mongotop",
+    "mongofiles",
+];
+
+/// A MongoDB tool's password: `-p SECRET`, `--password SECRET`, `--password=SECRET`
+/// (`(word index, byte offset of the value in it, flag)`). `-p` followed by an option or nothing
+/// prompts.
+fn mongo_password_at(words: &[Option<String>]) -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        let Some(w) = w.as_deref() else { continue };
+        if w == "-p" || w == "--password" {
+            let next = words.get(i + 1).and_then(|n| n.as_deref());
+            if next.is_some_and(|n| !n.is_empty() && !n.starts_with('-')) {
+                out.push((i + 1, 0, w.to_string()));
+            }
+        } else if w.starts_with("--password=") {
+            out.push((i, "--password=".len(), "--password".to_string()));
+        }
+    }
+    out
+}
+
+/// `mongosh -u root -p SECRET`, `mongodump --password=SECRET`.
+fn mongo_password(facts: &FileFacts, args: &[&Word], program: &str) -> Vec<Found> {
+    let literals: Vec<Option<String>> = args.iter().map(|w| w.literal()).collect();
+    let mut out = Vec::new();
+    for (at, offset, flag) in mongo_password_at(&literals) {
+        let (Some(word), Some(Some(text))) = (args.get(at), literals.get(at)) else {
+            continue;
+        };
+        let Some(secret) = text.get(offset..).filter(|s| !s.is_empty()) else {
+            continue;
+        };
+        if let Some((class, span)) = shell_secret(facts, word, secret) {
+            out.push(Found {
+                by_name: true,
+                span,
+                name: format!("given with `{program} {flag}`"),
+                origin: Origin::ShellFlag {
+                    program: program.to_string(),
+                },
+                class,
+                value_chars: secret.chars().count(),
+                well_known: is_well_known(secret, None),
+            });
+        }
+    }
+    out
+}
+
 /// `redis-cli -a SECRET`, `redis-cli --pass SECRET`, `redis-server --requirepass SECRET`,
 /// `redis-cli CONFIG SET requirepass SECRET` (`--askpass` prompts; `$REDIS_PASSWORD` is no literal).
 fn redis_password(facts: &FileFacts, args: &[&Word], program: &str) -> Vec<Found> {
@@ -1145,6 +1207,15 @@ pub fn from_compose_argv(facts: &mut FileFacts, argv: &[Spanned], service: &str,
             } else if word.value.starts_with("-p") && word.value.len() > 2 {
                 hits.push((i, 2, format!("{program} -p")));
             }
+        }
+    }
+    if let Some(client) = argv
+        .iter()
+        .position(|w| MONGO_PROGRAMS.contains(&basename(&w.value).as_str()))
+    {
+        let program = basename(&argv[client].value);
+        for (at, offset, flag) in mongo_password_at(&words[client + 1..]) {
+            hits.push((client + 1 + at, offset, format!("{program} {flag}")));
         }
     }
     let mut found = Vec::new();
@@ -1354,6 +1425,23 @@ mod tests {
             .map(|(n, s, e)| (n, &t[s..e]))
             .collect();
         assert_eq!(got, [("PGPASSWORD", "hunter2"), ("A", "b"), ("E", "q")]);
+    }
+
+    #[test]
+    fn mongo_password_words() {
+        let words = |s: &str| -> Vec<Option<String>> {
+            s.split(' ').map(|w| Some(w.to_string())).collect()
+        };
+        assert_eq!(
+            mongo_password_at(&words("-u root -p pw --eval x")),
+            [(3, 0, "-p".to_string())]
+        );
+        assert_eq!(
+            mongo_password_at(&words("--password=pw --db x")),
+            [(0, 11, "--password".to_string())]
+        );
+        assert!(mongo_password_at(&words("-u root -p --authenticationDatabase admin")).is_empty());
+        assert!(mongo_password_at(&words("-u root -p")).is_empty());
     }
 
     #[test]
