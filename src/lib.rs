@@ -198,6 +198,7 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanOutcome, Error> {
         dialects: &dialects,
         level_overrides: &level_overrides,
         max_file_size: opts.config.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
+        password_variables: &opts.config.password_variables,
     };
     for path in &paths {
         if !path.exists() {
@@ -239,6 +240,7 @@ pub fn debug_facts(opts: &ScanOptions) -> Result<serde_json::Value, Error> {
         dialects: &dialects,
         level_overrides: &BTreeMap::new(),
         max_file_size: opts.config.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
+        password_variables: &opts.config.password_variables,
     };
     let catalog = facts::backup::Catalog::with_config(
         &opts.config.backup_commands,
@@ -325,6 +327,8 @@ struct Setup<'a> {
     dialects: &'a DialectOverrides,
     level_overrides: &'a BTreeMap<String, Level>,
     max_file_size: u64,
+    /// The config's extra password variable names (`password-variables`).
+    password_variables: &'a [String],
 }
 
 fn scan_root(path: &Path, opts: &ScanOptions, setup: &Setup) -> Result<ScanOutcome, Error> {
@@ -389,6 +393,10 @@ fn scan_root(path: &Path, opts: &ScanOptions, setup: &Setup) -> Result<ScanOutco
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()));
     let mut repo = RepoFacts::build_with_root(&files, root_name.as_deref());
+    if !opts.config.password_variables.is_empty() {
+        let names = &opts.config.password_variables;
+        repo.add_password_refs(&files, &|n| facts::secrets::is_listed(names, n));
+    }
     repo.backup_catalog = facts::backup::Catalog::with_config(
         &opts.config.backup_commands,
         &opts.config.backup_images,
@@ -454,7 +462,9 @@ fn analyse_file(candidate: &Candidate, setup: &Setup) -> (Option<FileFacts>, Vec
     let file = SourceFile::new(rel.clone(), text);
     let dialect = setup.dialects.dialect_for(rel);
     match catch_unwind(AssertUnwindSafe(|| {
-        FileFacts::extract_with_dialect(file, kind, context, dialect)
+        let mut facts = FileFacts::extract_with_dialect(file, kind, context, dialect);
+        facts::secrets::apply_password_variables(&mut facts, setup.password_variables);
+        facts
     })) {
         Ok(facts) => (Some(facts), notices),
         Err(_) => {

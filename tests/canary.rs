@@ -1,31 +1,56 @@
 //! The secrets contract: a canary password planted in every place `hardcoded-db-password` reads
-//! (Compose environment map and list, a URL in a Compose value, `.env`, a shell export,
-//! `mysql -p`, a `psql` URL, `docker run -e`, a workflow `env:`) never appears in any output format at any verbosity.
+//! never appears in any output format at any verbosity, nor in `--debug-facts`. The places:
+//! Compose environment (map and list), a URL in a Compose value, `redis-server --requirepass` on a
+//! Compose command (string, list and `sh -c` form), `redis-cli -a` in a healthcheck, `REDIS_ARGS`,
+//! `.env`, a shell export, `mysql -p`, `mysqladmin --password=`, `env MYSQL_PWD=…`, a `psql` URL,
+//! `docker run -e`, `redis-cli -a`/`--pass`, `mongosh -p`, `redis-server --requirepass`,
+//! `CONFIG SET requirepass`, `docker run … redis-server --requirepass`, unset-only fallbacks, a
+//! workflow `env:`, and a name from the config file's `password-variables` in Compose, `.env`,
+//! shell and a workflow.
 
 use std::path::Path;
 use std::process::Command;
 
 const CANARY: &str = "Canary7pw";
 
-fn plant(root: &Path) {
-    let files: &[(&str, String)] = &[
+fn planted() -> Vec<(&'static str, String)> {
+    vec![
         (
             "docker-compose.yml",
             format!(
                 "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: {CANARY}\n    ports:\n      - \"5432:5432\"\n  mysql:\n    image: mysql:8\n    environment:\n      - MYSQL_ROOT_PASSWORD={CANARY}\n  api:\n    build: .\n    environment:\n      DATABASE_URL: postgres://app:{CANARY}@db/app\n    labels:\n      backup.url: \"mysql://root:{CANARY}@mysql/shop\"\n"
             ),
         ),
-        (".env", format!("DB_PASSWORD={CANARY}\n")),
+        (
+            ".env",
+            format!("DB_PASSWORD={CANARY}\nAPP_DB_SECRET={CANARY}\n"),
+        ),
+        (
+            "dataloss-scan.toml",
+            "password-variables = [\"APP_DB_SECRET\"]\n".to_string(),
+        ),
         (
             "scripts/backup.sh",
             format!(
-                "#!/bin/sh\nexport PGPASSWORD={CANARY}\nmysql -uroot -p{CANARY} shop -e 'select 1'\npsql \"postgresql://app:{CANARY}@db/app\" -c 'DROP TABLE orders'\ndocker run -d -e POSTGRES_PASSWORD={CANARY} postgres:16\n"
+                "#!/bin/sh\nexport PGPASSWORD={CANARY}\nmysql -uroot -p{CANARY} shop -e 'select 1'\npsql \"postgresql://app:{CANARY}@db/app\" -c 'DROP TABLE orders'\ndocker run -d -e POSTGRES_PASSWORD={CANARY} postgres:16\nredis-cli -h cache -a {CANARY} ping\nredis-cli -h cache --pass \"{CANARY}\" BGSAVE\nredis-server --requirepass {CANARY}\nredis-cli -a \"$REDIS_PASSWORD\" CONFIG SET requirepass {CANARY}\nmysqladmin --password={CANARY} status\nenv MYSQL_PWD={CANARY} mysql shop\nexport APP_DB_SECRET={CANARY}\ndocker run -d redis:7 redis-server --requirepass {CANARY}\nmongosh -u root -p {CANARY} --eval 'db.stats()'\n"
+            ),
+        ),
+        (
+            "scripts/init.sh",
+            format!(
+                "#!/bin/sh\nif [ -z \"$MYSQL_ROOT_PASSWORD\" ]; then\n  MYSQL_ROOT_PASSWORD={CANARY}\nfi\n: \"${{POSTGRES_PASSWORD:={CANARY}}}\"\n"
+            ),
+        ),
+        (
+            "compose.redis.yml",
+            format!(
+                "services:\n  cache:\n    image: redis:7\n    command: redis-server --requirepass {CANARY}\n  sessions:\n    image: redis:7\n    command: [\"redis-server\", \"--requirepass\", \"{CANARY}\"]\n    healthcheck:\n      test: [\"CMD\", \"redis-cli\", \"-a\", \"{CANARY}\", \"ping\"]\n  jobs:\n    image: redis:7\n    command: sh -c \"redis-server --requirepass {CANARY}\"\n  api:\n    image: ghcr.io/acme/api:2\n    environment:\n      APP_DB_SECRET: {CANARY}\n  stack:\n    image: redis/redis-stack-server:7.4.0-v1\n    environment:\n      REDIS_ARGS: \"--requirepass {CANARY}\"\n"
             ),
         ),
         (
             ".github/workflows/deploy.yml",
             format!(
-                "on: push\njobs:\n  deploy:\n    runs-on: self-hosted\n    env:\n      PGPASSWORD: {CANARY}\n    steps:\n      - run: psql -h db -c 'select 1'\n"
+                "on: push\njobs:\n  deploy:\n    runs-on: self-hosted\n    env:\n      PGPASSWORD: {CANARY}\n      APP_DB_SECRET: {CANARY}\n    steps:\n      - run: psql -h db -c 'select 1'\n"
             ),
         ),
         // A broken file next to them: its notice must not quote the text either.
@@ -35,8 +60,11 @@ fn plant(root: &Path) {
                 "services:\n  db:\n    image: postgres\n     POSTGRES_PASSWORD: {CANARY}\n  [\n"
             ),
         ),
-    ];
-    for (rel, text) in files {
+    ]
+}
+
+fn plant(root: &Path) {
+    for (rel, text) in planted() {
         let path = root.join(rel);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).expect("mkdir");
@@ -84,17 +112,27 @@ fn debug_facts_mask_secrets() {
         .output()
         .expect("run the scanner");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(!stdout.contains(CANARY), "--debug-facts leaked the canary");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stdout.contains(CANARY) && !stderr.contains(CANARY),
+        "--debug-facts leaked the canary"
+    );
+    // It did dump the facts (the Redis command lines among them), masked.
+    assert!(stdout.contains("--requirepass"), "{stdout}");
+    assert!(stdout.contains("***"), "nothing was masked");
 }
 
 #[test]
 fn every_planted_password_is_found() {
     let dir = tempfile::tempdir().expect("tempdir");
     plant(dir.path());
+    let config = dataloss_scan::config::Config::load(&dir.path().join("dataloss-scan.toml"))
+        .expect("config");
     let opts = dataloss_scan::ScanOptions {
         paths: vec![dir.path().to_path_buf()],
         select: vec!["hardcoded-db-password".into()],
         threads: 1,
+        config,
         ..Default::default()
     };
     let outcome = dataloss_scan::scan(&opts).expect("scan");
@@ -110,21 +148,24 @@ fn every_planted_password_is_found() {
         })
         .collect();
     places.sort();
-    let want: Vec<(String, u32)> = [
-        (".env", 1),
-        (".github/workflows/deploy.yml", 6),
-        ("docker-compose.yml", 5),
-        ("docker-compose.yml", 11),
-        ("docker-compose.yml", 15),
-        ("docker-compose.yml", 17),
-        ("scripts/backup.sh", 2),
-        ("scripts/backup.sh", 3),
-        ("scripts/backup.sh", 4),
-        ("scripts/backup.sh", 5),
-    ]
-    .iter()
-    .map(|(p, l)| (p.to_string(), *l))
-    .collect();
+    // Every line that holds the canary, in every file but the broken one, is reported once.
+    let mut want: Vec<(String, u32)> = Vec::new();
+    for (rel, text) in planted() {
+        if rel == "compose.broken.yml" {
+            continue;
+        }
+        for (i, line) in text.split('\n').enumerate() {
+            if line.contains(CANARY) {
+                want.push((rel.to_string(), i as u32 + 1));
+            }
+        }
+    }
+    want.sort();
+    assert_eq!(
+        want.len(),
+        29,
+        "the planted places changed: update this count"
+    );
     assert_eq!(places, want);
     for text in outcome.sources.values() {
         assert!(!text.contains(CANARY), "a kept source is not masked");

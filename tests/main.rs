@@ -12,3 +12,4 @@ mod formats;
 mod registry;
 mod robustness;
 mod sarif;
+mod secrets;

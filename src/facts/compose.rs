@@ -663,6 +663,30 @@ pub fn extract_file(facts: &mut FileFacts) {
             service: service.name.value.clone(),
         };
         super::secrets::from_env_entries(facts, &service.environment, &origin);
+        for (key, argv) in [
+            ("entrypoint", &service.entrypoint_argv),
+            ("command", &service.command_argv),
+        ] {
+            super::secrets::from_compose_argv(facts, argv, &service.name.value, key);
+        }
+    }
+    // `healthcheck: test: ["CMD", "redis-cli", "-a", "…"]` (or `CMD-SHELL` / a string): its words.
+    for doc in &parsed.documents {
+        let Some(root) = &doc.root else { continue };
+        let Some(services) = root.get("services").and_then(Node::as_mapping) else {
+            continue;
+        };
+        for pair in services {
+            let Some(name) = pair.key_str() else { continue };
+            let Some(test) = pair.value.get("healthcheck").and_then(|h| h.get("test")) else {
+                continue;
+            };
+            let argv = match test.as_sequence() {
+                Some([kind, script]) if kind.as_str() == Some("CMD-SHELL") => argv_of(script),
+                _ => argv_of(test),
+            };
+            super::secrets::from_compose_argv(facts, &argv, name, "healthcheck");
+        }
     }
     for doc in &parsed.documents {
         let Some(root) = &doc.root else { continue };

@@ -146,6 +146,28 @@ pub fn join_path(dir: &str, path: &str) -> String {
 }
 
 impl RepoFacts {
+    /// Record the variables Compose interpolates into the password variables named by `is_pw`
+    /// (`POSTGRES_PASSWORD: ${PG_PROD_PWD}`): a `.env` entry of that name is a password.
+    pub fn add_password_refs(&mut self, files: &[FileFacts], is_pw: &dyn Fn(&str) -> bool) {
+        for f in files {
+            let Some(model) = &f.compose else { continue };
+            for service in &model.services {
+                for entry in &service.environment {
+                    if !is_pw(&entry.key.value) {
+                        continue;
+                    }
+                    let Some(value) = &entry.value else { continue };
+                    for piece in super::compose::interpolation(&value.value) {
+                        if let super::compose::Interp::Var { name, .. } = piece {
+                            self.password_refs
+                                .insert((dir_of(&f.file.path).to_string(), name));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     pub fn build(files: &[FileFacts]) -> RepoFacts {
         Self::build_with_root(files, None)
     }
@@ -178,23 +200,7 @@ impl RepoFacts {
             repo.dotenv.insert(dir_of(&f.file.path).to_string(), vars);
         }
         let compose: Vec<&FileFacts> = files.iter().filter(|f| f.compose.is_some()).collect();
-        for f in &compose {
-            let Some(model) = &f.compose else { continue };
-            for service in &model.services {
-                for entry in &service.environment {
-                    if !super::secrets::is_password_var(&entry.key.value) {
-                        continue;
-                    }
-                    let Some(value) = &entry.value else { continue };
-                    for piece in super::compose::interpolation(&value.value) {
-                        if let super::compose::Interp::Var { name, .. } = piece {
-                            repo.password_refs
-                                .insert((dir_of(&f.file.path).to_string(), name));
-                        }
-                    }
-                }
-            }
-        }
+        repo.add_password_refs(files, &super::secrets::is_password_var);
         let by_path: BTreeMap<&str, &FileFacts> =
             compose.iter().map(|f| (f.file.path.as_str(), *f)).collect();
         // Default projects: a directory's default file with its override.

@@ -62,7 +62,8 @@ fn weak_auth(file: &FileFacts, service: &Service) -> Option<String> {
     let name = &service.name.value;
     for c in &file.credentials {
         let ours = matches!(&c.origin, Origin::ComposeEnv { service } if service == name)
-            || matches!(&c.origin, Origin::ComposeUrl { service: Some(s) } if s == name);
+            || matches!(&c.origin, Origin::ComposeUrl { service: Some(s) } if s == name)
+            || matches!(&c.origin, Origin::ComposeCommand { service, .. } if service == name);
         let known = if c.well_known { " well-known" } else { "" };
         match c.class {
             SecretClass::Literal if ours => {

@@ -44,6 +44,11 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
                 service: Some(service),
             } => format!("{} in service `{service}`{}", c.name, image(service)),
             Origin::ComposeUrl { service: None } => c.name.clone(),
+            Origin::ComposeCommand { service, key } => format!(
+                "{} in the `{key}:` of service `{service}`{}",
+                c.name,
+                image(service)
+            ),
             Origin::DotEnv if c.by_name => format!("`{}` in this env file", c.name),
             Origin::DotEnv => format!(
                 "`{}` in this env file (Compose passes it to a database password variable)",

@@ -305,6 +305,9 @@ pub struct Assignment {
     /// `export` / `declare -x`, or a prefix of a command (then in its environment).
     pub exported: bool,
     pub source: usize,
+    /// Control structures around the assignment, outermost first (a default set only when the
+    /// variable is unset sits in `if [ -z "$X" ]; then X=…; fi` or after `[ -z "$X" ] &&`).
+    pub scopes: Vec<Scope>,
 }
 
 /// SQL text handed to a database client (`psql <<EOF`, `psql -c "…"`, `mysql -e`, `echo … | psql`).
@@ -1086,6 +1089,7 @@ impl<'a> Walker<'a> {
             value,
             exported,
             source: self.source,
+            scopes: self.st.scopes.clone(),
         });
     }
 
