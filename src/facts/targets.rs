@@ -6,7 +6,7 @@
 use super::FileFacts;
 use super::cli::DockerCall;
 use super::repo::{ComposeProject, RepoFacts, join_path, normalise_project_name};
-use super::shell::{Command, Dir, Piece, ShellOrigin, Word};
+use super::shell::{Command, Dir, Piece, ShellOrigin, Word, is_script_dir};
 use crate::levels::{Context, path_context};
 
 /// The directory a file's shell starts in when nothing says otherwise (repo-relative).
@@ -142,6 +142,15 @@ pub fn host_path(file: &FileFacts, command: &Command, word: &Word) -> Option<Str
                 pieces: rest.to_vec(),
             };
             format!(".{}", rest.literal()?)
+        }
+        // `"$(dirname "$0")/data"`, `$SCRIPT_DIR/data`: the script's own directory.
+        Some((Piece::Expansion(first), rest)) if is_script_dir(first) => {
+            let rest = Word {
+                span: word.span,
+                pieces: rest.to_vec(),
+            };
+            let base = base_dir(file, command);
+            return Some(join_path(&base, rest.literal()?.trim_start_matches('/')));
         }
         _ => word.literal()?,
     };

@@ -4,7 +4,7 @@ use super::Ctx;
 use crate::facts::FileFacts;
 use crate::facts::compose::path_within;
 use crate::facts::repo::RepoFacts;
-use crate::facts::shell::{Command, Piece, Word};
+use crate::facts::shell::{Command, Piece, Word, expansion_variable};
 use crate::facts::targets;
 use crate::levels::Level;
 
@@ -162,8 +162,7 @@ fn strip_glob(path: &str) -> String {
 fn well_known(word: &Word) -> Option<(String, String)> {
     // `$PGDATA`, `${PGDATA}/*`.
     if let Some(Piece::Expansion(first)) = word.pieces.first() {
-        let name = first.trim_start_matches('$').trim_matches(['{', '}']);
-        if name == "PGDATA" {
+        if expansion_variable(first) == Some("PGDATA") {
             return Some((word.display(), "PostgreSQL keeps its data files".to_string()));
         }
         return None;
