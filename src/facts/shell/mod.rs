@@ -1179,6 +1179,13 @@ impl<'a> Walker<'a> {
         };
         match wrappers::unwrap(&argv) {
             wrappers::Unwrapped::Nothing => self.st.payload = None,
+            wrappers::Unwrapped::StdinScript { via, remote, .. } => {
+                // `ssh host <<'EOF'`, `bash -s <<EOF`, `echo "…" | sh`: stdin is the script.
+                if let Some(stdin) = stdin {
+                    self.walk_script(&stdin.text, &stdin.map, via, remote, depth);
+                }
+                self.st.payload = None;
+            }
             wrappers::Unwrapped::Script {
                 at,
                 via,
@@ -1505,6 +1512,18 @@ impl<'a> Walker<'a> {
         depth: usize,
     ) {
         let (text, map) = self.word_text(raw, word);
+        self.walk_script(&text, &map, via, remote, depth);
+    }
+
+    /// Walk `text` (mapped by `map`) as a shell script run by this command.
+    fn walk_script(
+        &mut self,
+        text: &str,
+        map: &OffsetMap,
+        via: Vec<String>,
+        remote: bool,
+        depth: usize,
+    ) {
         let mut state = self.st.clone();
         state.via.extend(via);
         state.pipe_in = None;
@@ -1515,7 +1534,7 @@ impl<'a> Walker<'a> {
         }
         let after = self
             .out
-            .add_nested(&text, &map, ShellOrigin::Nested, state, depth + 8);
+            .add_nested(text, map, ShellOrigin::Nested, state, depth + 8);
         self.st.next_id = after.next_id;
     }
 
