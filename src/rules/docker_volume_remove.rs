@@ -83,12 +83,16 @@ fn volume_rm(repo: &RepoFacts, file: &FileFacts, call: &DockerCall, cx: &mut Ctx
         }
     }
     if hits.is_empty() {
-        let noun = if names.len() == 1 { "volume" } else { "volumes" };
+        let (noun, them) = if names.len() == 1 {
+            ("volume", "it")
+        } else {
+            ("volumes", "them")
+        };
         cx.report_in(
             &file.file.path,
             call.command.span,
             format!(
-                "`{program} volume rm` permanently deletes {noun} {} and every file in it",
+                "`{program} volume rm` permanently deletes {noun} {} and every file in {them}",
                 names.join(", ")
             ),
         );

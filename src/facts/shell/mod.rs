@@ -400,6 +400,8 @@ impl ShellFacts {
 #[derive(Clone, Debug, Default)]
 struct State {
     vars: HashMap<String, Vec<Piece>>,
+    /// Indexed arrays assigned element by element in the file (`args=(down -v)`, `args+=(-v)`).
+    arrays: HashMap<String, Vec<Vec<Piece>>>,
     scopes: Vec<Scope>,
     next_id: u32,
     /// Wrappers of the string being walked (`ssh prod`, `bash -c`).
@@ -1076,6 +1078,27 @@ impl<'a> Walker<'a> {
             return;
         };
         let name = self.node_text(name_node).to_string();
+        // `args=(down -v)`, `args+=(--volumes)`: an array of words. An append inside a branch
+        // is kept: the command runs with it whenever the branch is taken.
+        if let Some(array) = node
+            .child_by_field_name("value")
+            .filter(|v| v.kind() == "array")
+        {
+            let mut cursor = node.walk();
+            let append = node.children(&mut cursor).any(|c| c.kind() == "+=");
+            let mut c2 = array.walk();
+            let elements: Vec<Vec<Piece>> = array
+                .named_children(&mut c2)
+                .filter(|e| e.kind() != "comment")
+                .map(|e| self.word(e).pieces)
+                .collect();
+            let entry = self.st.arrays.entry(name).or_default();
+            if !append {
+                entry.clear();
+            }
+            entry.extend(elements);
+            return;
+        }
         let value = match node.child_by_field_name("value") {
             Some(value) => self.word(value),
             None => Word {
@@ -1560,6 +1583,15 @@ impl<'a> Walker<'a> {
         raws: &mut Vec<Option<Node<'t>>>,
         node: Node<'t>,
     ) {
+        // `"${args[@]}"`, `${args[*]}`: the elements of an array assigned in the file.
+        if let Some(elements) = self.array_elements(node) {
+            let span = self.host(node);
+            for pieces in elements {
+                argv.push(Word { span, pieces });
+                raws.push(None);
+            }
+            return;
+        }
         let word = self.word(node);
         let unquoted_expansion = matches!(node.kind(), "simple_expansion" | "expansion");
         if unquoted_expansion && let Some(value) = word.literal() {
@@ -1571,6 +1603,30 @@ impl<'a> Walker<'a> {
         }
         argv.push(word);
         raws.push(Some(node));
+    }
+
+    /// The elements a word made of one whole-array expansion (`"${a[@]}"`, `${a[*]}`) stands
+    /// for, when the array is known.
+    fn array_elements(&self, node: Node) -> Option<Vec<Vec<Piece>>> {
+        let expansion = match node.kind() {
+            "expansion" => node,
+            "string" if node.named_child_count() == 1 => {
+                node.named_child(0).filter(|c| c.kind() == "expansion")?
+            }
+            _ => return None,
+        };
+        if expansion.named_child_count() != 1 {
+            return None;
+        }
+        let subscript = expansion
+            .named_child(0)
+            .filter(|c| c.kind() == "subscript")?;
+        let name = subscript.child_by_field_name("name")?;
+        let index = subscript.child_by_field_name("index")?;
+        if !matches!(self.node_text(index), "@" | "*") {
+            return None;
+        }
+        self.st.arrays.get(self.node_text(name)).cloned()
     }
 
     /// The value of one word node: quotes removed, known variables expanded.
@@ -2015,6 +2071,18 @@ mysql -pexecute -D e -N < q.sql\n";
             "docker compose down -v"
         );
         assert!(down.stdin.is_none());
+    }
+
+    #[test]
+    fn arrays_expand_to_their_elements() {
+        let cmds = commands(
+            "a=(down)\nif x; then a+=(-v \"--rmi all\"); fi\ndocker compose \"${a[@]}\"\n\
+c=(docker compose)\n${c[*]} ps\nb=(x)\nb=(y)\nls \"${b[@]}\" \"${b[0]}\" \"${z[@]}\"\n",
+        );
+        let all: Vec<Vec<String>> = cmds.iter().map(argv).collect();
+        assert_eq!(all[1], ["docker", "compose", "down", "-v", "--rmi all"]);
+        assert_eq!(all[2], ["docker", "compose", "ps"]);
+        assert_eq!(all[3], ["ls", "y", "${b[0]}", "${z[@]}"]);
     }
 
     #[test]
