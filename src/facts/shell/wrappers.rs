@@ -94,6 +94,20 @@ pub(super) fn unwrap(argv: &[Word]) -> Unwrapped {
                 }
                 skip_flags(argv, i + 1, &[])
             }
+            // `trap 'docker compose down -v' EXIT`: the string runs when the signal comes.
+            "trap" => {
+                let action = argv.get(i + 1).map(Word::display).unwrap_or_default();
+                if argv.len() < i + 3 || action.starts_with('-') || action.is_empty() {
+                    return Unwrapped::Nothing;
+                }
+                via.push("trap".into());
+                return Unwrapped::Script {
+                    at: i + 1,
+                    via,
+                    env,
+                    remote,
+                };
+            }
             // `su postgres -c 'dropdb app'`, `runuser -l postgres -c '…'`: the string runs as shell.
             "su" | "runuser"
                 if let Some(c) = argv[i + 1..]
@@ -598,6 +612,9 @@ mod tests {
             ("sh", "stdin"),
             ("docker exec -i db sh", "stdin"),
             ("bash -x deploy.sh", "bash -x deploy.sh"),
+            ("trap x EXIT", "script:x"),
+            ("trap - EXIT", "nothing"),
+            ("trap -p", "nothing"),
         ];
         for (line, want) in table {
             assert_eq!(start(line).0, want, "{line}");
