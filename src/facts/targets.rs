@@ -97,6 +97,37 @@ pub fn compose_project(
         .cloned()
 }
 
+/// The Compose project names a file runs its compose commands under (`-p x`,
+/// `COMPOSE_PROJECT_NAME=x`), normalised the way compose normalises them.
+pub fn project_names_used(file: &FileFacts) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut add = |name: Option<String>| {
+        if let Some(n) = name
+            && !n.contains('$')
+        {
+            let n = normalise_project_name(&n);
+            if !n.is_empty() && !out.contains(&n) {
+                out.push(n);
+            }
+        }
+    };
+    for command in &file.shell.commands {
+        if let Some(call) = super::cli::docker(command)
+            && call.compose.is_some()
+        {
+            add(call
+                .compose_project()
+                .or_else(|| env_value(file, command, "COMPOSE_PROJECT_NAME")));
+        }
+    }
+    for a in &file.shell.assignments {
+        if a.name == "COMPOSE_PROJECT_NAME" {
+            add(a.value.literal());
+        }
+    }
+    out
+}
+
 /// The context of the Compose project a compose command acts on, when it is a test or local
 /// one: the resolved project's base file, else the files named with `-f` (all of them test or
 /// local by name, such as `docker-compose.test.yml`). A production Makefile tearing down the
