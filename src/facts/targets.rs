@@ -165,6 +165,37 @@ fn is_cwd_expansion(text: &str) -> bool {
 
 /// A path argument as a repo-relative (or absolute) path, when its value is known.
 pub fn host_path(file: &FileFacts, command: &Command, word: &Word) -> Option<String> {
+    host_paths(file, command, word).into_iter().next()
+}
+
+/// The repo-relative (or absolute) paths a path argument can stand for, most likely first: a
+/// relative path of a script that does not `cd` is read from the script's directory, then from
+/// the repository root (where a `scripts/wipe.sh` that names `data/mysql` is run from).
+pub fn host_paths(file: &FileFacts, command: &Command, word: &Word) -> Vec<String> {
+    let Some(text) = path_text(word) else {
+        return Vec::new();
+    };
+    if text.starts_with('/') {
+        return vec![text];
+    }
+    if text.starts_with('~') {
+        return Vec::new();
+    }
+    if let Some(rest) = text.strip_prefix(SCRIPT_DIR_MARK) {
+        return vec![join_path(&base_dir(file, command), rest)];
+    }
+    cwd_candidates(file, command)
+        .into_iter()
+        .map(|cwd| join_path(&cwd, &text))
+        .collect()
+}
+
+/// Stands for the script's own directory in [`path_text`]'s result.
+const SCRIPT_DIR_MARK: &str = "\0script-dir/";
+
+/// The text of a path argument: literal, `./…` for `$PWD/…`, [`SCRIPT_DIR_MARK`] for
+/// `$(dirname "$0")/…`.
+fn path_text(word: &Word) -> Option<String> {
     let text = match word.pieces.split_first() {
         // `$PWD/data`, `${PWD}/data`, `$(pwd)/data`: the directory the command runs in.
         Some((Piece::Expansion(first), rest)) if is_cwd_expansion(first) => {
@@ -180,17 +211,12 @@ pub fn host_path(file: &FileFacts, command: &Command, word: &Word) -> Option<Str
                 span: word.span,
                 pieces: rest.to_vec(),
             };
-            let base = base_dir(file, command);
-            return Some(join_path(&base, rest.literal()?.trim_start_matches('/')));
+            format!(
+                "{SCRIPT_DIR_MARK}{}",
+                rest.literal()?.trim_start_matches('/')
+            )
         }
         _ => word.literal()?,
     };
-    if text.starts_with('/') {
-        return Some(text);
-    }
-    if text.starts_with('~') {
-        return None;
-    }
-    let cwd = cwd_candidates(file, command).into_iter().next()?;
-    Some(join_path(&cwd, &text))
+    Some(text)
 }

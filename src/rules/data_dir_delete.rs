@@ -28,9 +28,10 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
             if holds_no_data(word) {
                 continue;
             }
-            if let Some((path, service, data)) = targets::host_path(file, command, word)
+            if let Some((path, service, data)) = targets::host_paths(file, command, word)
+                .into_iter()
                 .map(|p| strip_glob(&p))
-                .and_then(|p| repo.bind_mount_at(&p).map(|(_, s, d)| (p, s, d)))
+                .find_map(|p| repo.bind_mount_at(&p).map(|(_, s, d)| (p, s, d)))
             {
                 cx.report(
                     command.span,
