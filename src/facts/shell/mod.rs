@@ -861,7 +861,8 @@ impl<'a> Walker<'a> {
             match n.kind() {
                 "simple_expansion" | "expansion" => {
                     // `$answer`, `${CONFIRM:-no}`, `${1:-}` → `answer`, `CONFIRM`, `1`.
-                    let text = self.node_text(n).trim_start_matches('$');
+                    // In `" $1 "` the grammar starts the expansion at the space before it.
+                    let text = self.node_text(n).trim_start().trim_start_matches('$');
                     let text = text.strip_prefix('{').unwrap_or(text);
                     let name: String = text
                         .chars()
