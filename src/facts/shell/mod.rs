@@ -1681,6 +1681,12 @@ impl<'a> Walker<'a> {
                 }
             }
             "simple_expansion" => {
+                // In `" $V"` the grammar starts the expansion at the space before it.
+                let trimmed = text.trim_start();
+                if trimmed.len() < text.len() {
+                    out.push(Piece::Lit(text[..text.len() - trimmed.len()].to_string()));
+                }
+                let text = trimmed;
                 let name = text.trim_start_matches('$');
                 match self.st.vars.get(name) {
                     Some(value) => out.extend(value.iter().cloned()),
@@ -2072,6 +2078,12 @@ mysql -pexecute -D e -N < q.sql\n";
             "docker compose down -v"
         );
         assert!(down.stdin.is_none());
+    }
+
+    #[test]
+    fn an_expansion_after_a_leading_space_in_a_string() {
+        let cmds = commands("V=pg\nrm -rf \" $V\" \"a $V\"\n");
+        assert_eq!(argv(&cmds[0]), ["rm", "-rf", " pg", "a pg"]);
     }
 
     #[test]
