@@ -184,8 +184,14 @@ fn recipe_text(
                     let whole = len + 3;
                     match vars.get(name) {
                         Some(value) => {
+                            let value = expand(value, vars, 0);
                             map.push(out.len(), host + j, 0);
-                            out.push_str(&expand(value, vars, 0));
+                            out.push_str(&value);
+                            // The value's last byte stands for the reference's `)`, so a command
+                            // made of the whole value covers all of `$(VAR)`.
+                            if value.len() > 1 {
+                                map.push(out.len() - 1, host + j + whole - 1, 1);
+                            }
                         }
                         // Unknown, or a make function (`$(shell …)`): a shell expansion in its place.
                         None if name.contains(' ') => {
