@@ -311,6 +311,10 @@ pub fn docker(command: &Command) -> Option<DockerCall<'_>> {
     };
     let words = compose_words?;
     let (globals, at) = parse(words, COMPOSE_GLOBAL, true);
+    // `docker compose --dry-run down -v` prints what it would do and changes nothing.
+    if globals.is_on("dry-run") {
+        return None;
+    }
     Some(subcommand(engine, Some(globals), &words[at..], command))
 }
 

@@ -15,9 +15,18 @@ use crate::source::OffsetMap;
 /// Extract every recipe line of a Makefile.
 pub fn extract(facts: &mut FileFacts) {
     let text = facts.file.text.clone();
-    let mut vars: HashMap<String, String> = HashMap::new();
-    let mut target: Option<String> = None;
     let lines = lines_with_offsets(&text);
+    // make expands a recipe's variables when it runs the recipe, after reading the whole
+    // Makefile: a variable assigned below the recipe counts too, and the last assignment wins.
+    let mut vars: HashMap<String, String> = HashMap::new();
+    for (_, line) in &lines {
+        if !line.starts_with('\t')
+            && let Some((name, value)) = assignment(line.trim())
+        {
+            vars.insert(name, value);
+        }
+    }
+    let mut target: Option<String> = None;
     let mut i = 0;
     while i < lines.len() {
         let (start, line) = lines[i];
@@ -55,8 +64,7 @@ pub fn extract(facts: &mut FileFacts) {
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
-        if let Some((name, value)) = assignment(trimmed) {
-            vars.insert(name, value);
+        if assignment(trimmed).is_some() {
             continue;
         }
         // A rule line: `clean: deps` (not `a := b`).
@@ -80,6 +88,40 @@ fn assignment(line: &str) -> Option<(String, String)> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.');
     valid.then(|| (name.to_string(), value.trim().to_string()))
+}
+
+/// A variable's value with the make variables it refers to substituted (`DOWN = $(COMPOSE)
+/// down -v`), `$$` made `$`; unknown references are left as they are.
+fn expand(value: &str, vars: &HashMap<String, String>, depth: usize) -> String {
+    let mut out = String::new();
+    let mut rest = value;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let close = match after.chars().next() {
+            Some('(') => Some(')'),
+            Some('{') => Some('}'),
+            _ => None,
+        };
+        if let Some(tail) = after.strip_prefix('$') {
+            out.push('$');
+            rest = tail;
+            continue;
+        }
+        if let Some(close) = close
+            && let Some(len) = after[1..].find(close)
+            && let Some(inner) = vars.get(&after[1..1 + len])
+            && depth < 8
+        {
+            out.push_str(&expand(inner, vars, depth + 1));
+            rest = &after[len + 2..];
+            continue;
+        }
+        out.push('$');
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }
 
 fn lines_with_offsets(text: &str) -> Vec<(usize, &str)> {
@@ -142,8 +184,14 @@ fn recipe_text(
                     let whole = len + 3;
                     match vars.get(name) {
                         Some(value) => {
+                            let value = expand(value, vars, 0);
                             map.push(out.len(), host + j, 0);
-                            out.push_str(value);
+                            out.push_str(&value);
+                            // The value's last byte stands for the reference's `)`, so a command
+                            // made of the whole value covers all of `$(VAR)`.
+                            if value.len() > 1 {
+                                map.push(out.len() - 1, host + j + whole - 1, 1);
+                            }
                         }
                         // Unknown, or a make function (`$(shell …)`): a shell expansion in its place.
                         None if name.contains(' ') => {

@@ -43,8 +43,7 @@ pub fn extract(facts: &mut FileFacts) {
                         session: SESSION_LANGS.contains(&lang.as_str()),
                         shell: SHELL_LANGS.contains(&lang.as_str())
                             || SESSION_LANGS.contains(&lang.as_str()),
-                        text: String::new(),
-                        map: OffsetMap::default(),
+                        lines: Vec::new(),
                     });
                 }
             }
@@ -59,23 +58,7 @@ pub fn extract(facts: &mut FileFacts) {
                 }
                 // Remove the fence's indentation from content lines.
                 let strip = indent.min(f.indent);
-                let content = &line[strip..];
-                let host = start + strip;
-                if f.session {
-                    // Only prompted lines run; output lines are not commands.
-                    let Some(cmd) = content
-                        .strip_prefix("$ ")
-                        .or_else(|| content.strip_prefix("# ").filter(|_| false))
-                    else {
-                        continue;
-                    };
-                    f.map.push(f.text.len(), host + 2, cmd.len());
-                    f.text.push_str(cmd);
-                } else {
-                    f.map.push(f.text.len(), host, content.len());
-                    f.text.push_str(content);
-                }
-                f.text.push('\n');
+                f.lines.push((start + strip, start + line.len()));
             }
         }
     }
@@ -86,6 +69,22 @@ pub fn extract(facts: &mut FileFacts) {
     }
 }
 
+/// Where the command of a prompted session line starts: `$ cmd`, `user@host:~/app$ cmd`,
+/// `(venv) $ cmd`, `[user@host app]$ cmd`. `None` for output lines.
+fn prompted(line: &str) -> Option<usize> {
+    if line.starts_with("$ ") {
+        return Some(2);
+    }
+    let at = line.find("$ ")?;
+    let prefix = line[..at].trim_end();
+    let tokens_ok = !prefix.is_empty()
+        && !prefix.contains(['"', '\'', '`', '=', '|', ';', '&', '<', '>', '$'])
+        && (prefix.contains('@')
+            || prefix.ends_with([')', ']', '~'])
+            || (prefix.starts_with('(') && prefix.contains(')')));
+    tokens_ok.then_some(at + 2)
+}
+
 struct Fence {
     ch: char,
     len: usize,
@@ -93,8 +92,8 @@ struct Fence {
     start: usize,
     session: bool,
     shell: bool,
-    text: String,
-    map: OffsetMap,
+    /// Content lines: host start (after the fence's indentation) and end.
+    lines: Vec<(usize, usize)>,
 }
 
 /// ```` ``` ```` or `~~~` (three or more): the fence character and the marker's length.
@@ -117,12 +116,35 @@ fn finish(facts: &mut FileFacts, fence: Fence, end: usize) {
         context: Some(Context::Docs),
         guard: None,
     });
-    if fence.text.trim().is_empty() {
+    let source = &facts.file.text;
+    let line = |&(s, e): &(usize, usize)| source.get(s..e).unwrap_or("");
+    // A `bash`/`sh` fence written as a session (`$ docker compose down -v` and its output) is
+    // read as one: no shell line starts with `$ `.
+    let session = fence.session || fence.lines.iter().any(|l| line(l).starts_with("$ "));
+    let mut text = String::new();
+    let mut map = OffsetMap::default();
+    for l in &fence.lines {
+        let content = line(l);
+        if session {
+            // Only prompted lines run; output lines are not commands.
+            let Some(at) = prompted(content) else {
+                continue;
+            };
+            let cmd = &content[at..];
+            map.push(text.len(), l.0 + at, cmd.len());
+            text.push_str(cmd);
+        } else {
+            map.push(text.len(), l.0, content.len());
+            text.push_str(content);
+        }
+        text.push('\n');
+    }
+    if text.trim().is_empty() {
         return;
     }
     facts
         .shell
-        .add_source(&fence.text, &fence.map, ShellOrigin::MarkdownFence);
+        .add_source(&text, &map, ShellOrigin::MarkdownFence);
 }
 
 #[cfg(test)]
@@ -130,6 +152,17 @@ mod tests {
     use super::*;
     use crate::classify::FileKind;
     use crate::source::SourceFile;
+
+    #[test]
+    fn session_prompts() {
+        assert_eq!(prompted("$ ls"), Some(2));
+        assert_eq!(prompted("me@box:~/app$ ls"), Some(14));
+        assert_eq!(prompted("(venv) $ ls"), Some(9));
+        assert_eq!(prompted("[me@box app]$ ls"), Some(14));
+        assert_eq!(prompted("Hint: run $ ls"), None);
+        assert_eq!(prompted("total 5$ each"), None);
+        assert_eq!(prompted("echo \"$ x\""), None);
+    }
 
     #[test]
     fn fences_in_the_docs_context() {

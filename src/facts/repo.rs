@@ -434,6 +434,41 @@ impl RepoFacts {
 
     /// Stateful services' data volumes whose Docker name `name` could be (`${VAR}` parts match
     /// anything): `(project, service, volume)`.
+    /// The data volumes a literal volume name is `<project>_<key>` of, for a project that the
+    /// caller runs under one of `names` (`docker compose -p legacy …`, `COMPOSE_PROJECT_NAME`)
+    /// instead of the name the repository gives it. Volumes with an explicit `name:` keep it.
+    pub fn volumes_under_project_names(
+        &self,
+        name: &Word,
+        names: &[String],
+    ) -> Vec<(&ComposeProject, &StatefulService, &DataLocation)> {
+        let Some(literal) = name.literal() else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for p in &self.projects {
+            for s in &p.services {
+                for d in &s.data {
+                    let derived = match (&d.docker_name, &p.name) {
+                        (None, _) => true,
+                        (Some(n), Some(project)) => *n == format!("{project}_{}", d.source),
+                        (Some(_), None) => false,
+                    };
+                    if d.kind != MountKind::Named || d.external || !derived {
+                        continue;
+                    }
+                    if names
+                        .iter()
+                        .any(|project| literal == format!("{project}_{}", d.source))
+                    {
+                        out.push((p, s, d));
+                    }
+                }
+            }
+        }
+        out
+    }
+
     pub fn volumes_matching(
         &self,
         name: &Word,

@@ -6,7 +6,7 @@
 use super::FileFacts;
 use super::cli::DockerCall;
 use super::repo::{ComposeProject, RepoFacts, join_path, normalise_project_name};
-use super::shell::{Command, Dir, Piece, ShellOrigin, Word};
+use super::shell::{Command, Dir, Piece, ShellOrigin, Word, is_script_dir};
 use crate::levels::{Context, path_context};
 
 /// The directory a file's shell starts in when nothing says otherwise (repo-relative).
@@ -97,6 +97,37 @@ pub fn compose_project(
         .cloned()
 }
 
+/// The Compose project names a file runs its compose commands under (`-p x`,
+/// `COMPOSE_PROJECT_NAME=x`), normalised the way compose normalises them.
+pub fn project_names_used(file: &FileFacts) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut add = |name: Option<String>| {
+        if let Some(n) = name
+            && !n.contains('$')
+        {
+            let n = normalise_project_name(&n);
+            if !n.is_empty() && !out.contains(&n) {
+                out.push(n);
+            }
+        }
+    };
+    for command in &file.shell.commands {
+        if let Some(call) = super::cli::docker(command)
+            && call.compose.is_some()
+        {
+            add(call
+                .compose_project()
+                .or_else(|| env_value(file, command, "COMPOSE_PROJECT_NAME")));
+        }
+    }
+    for a in &file.shell.assignments {
+        if a.name == "COMPOSE_PROJECT_NAME" {
+            add(a.value.literal());
+        }
+    }
+    out
+}
+
 /// The context of the Compose project a compose command acts on, when it is a test or local
 /// one: the resolved project's base file, else the files named with `-f` (all of them test or
 /// local by name, such as `docker-compose.test.yml`). A production Makefile tearing down the
@@ -134,6 +165,37 @@ fn is_cwd_expansion(text: &str) -> bool {
 
 /// A path argument as a repo-relative (or absolute) path, when its value is known.
 pub fn host_path(file: &FileFacts, command: &Command, word: &Word) -> Option<String> {
+    host_paths(file, command, word).into_iter().next()
+}
+
+/// The repo-relative (or absolute) paths a path argument can stand for, most likely first: a
+/// relative path of a script that does not `cd` is read from the script's directory, then from
+/// the repository root (where a `scripts/wipe.sh` that names `data/mysql` is run from).
+pub fn host_paths(file: &FileFacts, command: &Command, word: &Word) -> Vec<String> {
+    let Some(text) = path_text(word) else {
+        return Vec::new();
+    };
+    if text.starts_with('/') {
+        return vec![text];
+    }
+    if text.starts_with('~') {
+        return Vec::new();
+    }
+    if let Some(rest) = text.strip_prefix(SCRIPT_DIR_MARK) {
+        return vec![join_path(&base_dir(file, command), rest)];
+    }
+    cwd_candidates(file, command)
+        .into_iter()
+        .map(|cwd| join_path(&cwd, &text))
+        .collect()
+}
+
+/// Stands for the script's own directory in [`path_text`]'s result.
+const SCRIPT_DIR_MARK: &str = "\0script-dir/";
+
+/// The text of a path argument: literal, `./…` for `$PWD/…`, [`SCRIPT_DIR_MARK`] for
+/// `$(dirname "$0")/…`.
+fn path_text(word: &Word) -> Option<String> {
     let text = match word.pieces.split_first() {
         // `$PWD/data`, `${PWD}/data`, `$(pwd)/data`: the directory the command runs in.
         Some((Piece::Expansion(first), rest)) if is_cwd_expansion(first) => {
@@ -143,14 +205,18 @@ pub fn host_path(file: &FileFacts, command: &Command, word: &Word) -> Option<Str
             };
             format!(".{}", rest.literal()?)
         }
+        // `"$(dirname "$0")/data"`, `$SCRIPT_DIR/data`: the script's own directory.
+        Some((Piece::Expansion(first), rest)) if is_script_dir(first) => {
+            let rest = Word {
+                span: word.span,
+                pieces: rest.to_vec(),
+            };
+            format!(
+                "{SCRIPT_DIR_MARK}{}",
+                rest.literal()?.trim_start_matches('/')
+            )
+        }
         _ => word.literal()?,
     };
-    if text.starts_with('/') {
-        return Some(text);
-    }
-    if text.starts_with('~') {
-        return None;
-    }
-    let cwd = cwd_candidates(file, command).into_iter().next()?;
-    Some(join_path(&cwd, &text))
+    Some(text)
 }

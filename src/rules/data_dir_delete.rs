@@ -4,7 +4,7 @@ use super::Ctx;
 use crate::facts::FileFacts;
 use crate::facts::compose::path_within;
 use crate::facts::repo::RepoFacts;
-use crate::facts::shell::{Command, Piece, Word};
+use crate::facts::shell::{Command, Piece, Word, expansion_variable};
 use crate::facts::targets;
 use crate::levels::Level;
 
@@ -28,9 +28,10 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
             if holds_no_data(word) {
                 continue;
             }
-            if let Some((path, service, data)) = targets::host_path(file, command, word)
+            if let Some((path, service, data)) = targets::host_paths(file, command, word)
+                .into_iter()
                 .map(|p| strip_glob(&p))
-                .and_then(|p| repo.bind_mount_at(&p).map(|(_, s, d)| (p, s, d)))
+                .find_map(|p| repo.bind_mount_at(&p).map(|(_, s, d)| (p, s, d)))
             {
                 cx.report(
                     command.span,
@@ -162,8 +163,7 @@ fn strip_glob(path: &str) -> String {
 fn well_known(word: &Word) -> Option<(String, String)> {
     // `$PGDATA`, `${PGDATA}/*`.
     if let Some(Piece::Expansion(first)) = word.pieces.first() {
-        let name = first.trim_start_matches('$').trim_matches(['{', '}']);
-        if name == "PGDATA" {
+        if expansion_variable(first) == Some("PGDATA") {
             return Some((word.display(), "PostgreSQL keeps its data files".to_string()));
         }
         return None;

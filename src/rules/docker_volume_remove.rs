@@ -52,6 +52,7 @@ fn volume_rm(repo: &RepoFacts, file: &FileFacts, call: &DockerCall, cx: &mut Ctx
         return;
     }
     let mut hits = Vec::new();
+    let mut renamed: Vec<String> = Vec::new();
     for word in &call.args.positionals {
         // A name made only of expansions (`"$1"`, `$(docker volume ls -q)`) could be anything.
         let has_literal = word
@@ -63,6 +64,15 @@ fn volume_rm(repo: &RepoFacts, file: &FileFacts, call: &DockerCall, cx: &mut Ctx
         }
         for (_, service, data) in repo.volumes_matching(word) {
             hits.push((written(file, word), service, data));
+        }
+        // `docker compose -p legacy down` earlier in the script: `legacy_pgdata` is the
+        // repository's `pgdata` volume under the name the script runs the project with.
+        if hits.iter().all(|(w, _, _)| *w != written(file, word)) {
+            let used = targets::project_names_used(file);
+            for (_, service, data) in repo.volumes_under_project_names(word, &used) {
+                hits.push((written(file, word), service, data));
+                renamed.push(written(file, word));
+            }
         }
         // A project whose name the repository does not fix (compose uses the directory name):
         // `${COMPOSE_PROJECT_NAME}_pgdata` can still be its `<project>_pgdata` volume.
@@ -83,12 +93,16 @@ fn volume_rm(repo: &RepoFacts, file: &FileFacts, call: &DockerCall, cx: &mut Ctx
         }
     }
     if hits.is_empty() {
-        let noun = if names.len() == 1 { "volume" } else { "volumes" };
+        let (noun, them) = if names.len() == 1 {
+            ("volume", "it")
+        } else {
+            ("volumes", "them")
+        };
         cx.report_in(
             &file.file.path,
             call.command.span,
             format!(
-                "`{program} volume rm` permanently deletes {noun} {} and every file in it",
+                "`{program} volume rm` permanently deletes {noun} {} and every file in {them}",
                 names.join(", ")
             ),
         );
@@ -101,7 +115,7 @@ fn volume_rm(repo: &RepoFacts, file: &FileFacts, call: &DockerCall, cx: &mut Ctx
                 .docker_name
                 .clone()
                 .unwrap_or_else(|| format!("<project>_{}", d.source));
-            let name = if *word == resolved {
+            let name = if *word == resolved || renamed.contains(word) {
                 format!("`{word}`")
             } else {
                 format!("`{word}` (`{resolved}`)")

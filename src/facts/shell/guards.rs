@@ -23,7 +23,7 @@ const OPT_IN: &[&str] = &[
 
 /// Flags that exist to make a destructive script refuse to run without them.
 fn is_force_flag(word: &str) -> bool {
-    let lower = word.to_ascii_lowercase();
+    let lower = flag_name(word).to_ascii_lowercase();
     lower == "-f"
         || lower == "-y"
         || lower.starts_with("--force")
@@ -32,6 +32,12 @@ fn is_force_flag(word: &str) -> bool {
         || lower.starts_with("--i-know")
         || lower.starts_with("--i-am-sure")
         || lower.starts_with("--really")
+}
+
+/// A flag as a condition word holds it: `[[ " $* " == *" --force "* ]]` matches all the
+/// arguments against a pattern around the flag.
+fn flag_name(word: &str) -> &str {
+    word.trim_matches(|c: char| matches!(c, '*' | '"' | '\'') || c.is_whitespace())
 }
 
 /// The guard a condition amounts to, named for the message, or `None`.
@@ -58,7 +64,7 @@ pub(super) fn classify(
     if cond.vars.iter().any(positional)
         && let Some(flag) = cond.words.iter().find(|w| is_force_flag(w))
     {
-        return Some(format!("the required `{flag}` flag"));
+        return Some(format!("the required `{}` flag", flag_name(flag)));
     }
     None
 }
@@ -91,6 +97,7 @@ mod tests {
         assert!(classify(&cond(&["answer"], &["y"]), &read, &none).is_some());
         assert!(classify(&cond(&["CONFIRM_DESTROY_DB"], &["yes"]), &none, &none).is_some());
         assert!(classify(&cond(&["1"], &["--force"]), &none, &none).is_some());
+        assert!(classify(&cond(&["*"], &["*\" --yes-i-mean-it \"*"]), &none, &none).is_some());
         // Flags that choose the destructive branch are not guards.
         assert!(classify(&cond(&["1"], &["-v"]), &none, &none).is_none());
         assert!(classify(&cond(&["1"], &["--volumes"]), &none, &none).is_none());

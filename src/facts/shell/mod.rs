@@ -403,6 +403,8 @@ impl ShellFacts {
 #[derive(Clone, Debug, Default)]
 struct State {
     vars: HashMap<String, Vec<Piece>>,
+    /// Indexed arrays assigned element by element in the file (`args=(down -v)`, `args+=(-v)`).
+    arrays: HashMap<String, Vec<Vec<Piece>>>,
     scopes: Vec<Scope>,
     next_id: u32,
     /// Wrappers of the string being walked (`ssh prod`, `bash -c`).
@@ -494,7 +496,11 @@ impl<'a> Walker<'a> {
         match node.kind() {
             "comment" | "heredoc_body" | "heredoc_start" | "heredoc_end" => {}
             "command" => self.command(node, None, depth),
-            "variable_assignment" => self.assignment(node, false),
+            "variable_assignment" => {
+                // `out=$(docker volume rm …)`: the substitution runs.
+                self.substitutions(node, depth);
+                self.assignment(node, false);
+            }
             "declaration_command" => {
                 let exported = self.node_text(node).starts_with("export")
                     || self.node_text(node).starts_with("declare -x");
@@ -858,7 +864,8 @@ impl<'a> Walker<'a> {
             match n.kind() {
                 "simple_expansion" | "expansion" => {
                     // `$answer`, `${CONFIRM:-no}`, `${1:-}` → `answer`, `CONFIRM`, `1`.
-                    let text = self.node_text(n).trim_start_matches('$');
+                    // In `" $1 "` the grammar starts the expansion at the space before it.
+                    let text = self.node_text(n).trim_start().trim_start_matches('$');
                     let text = text.strip_prefix('{').unwrap_or(text);
                     let name: String = text
                         .chars()
@@ -1075,6 +1082,27 @@ impl<'a> Walker<'a> {
             return;
         };
         let name = self.node_text(name_node).to_string();
+        // `args=(down -v)`, `args+=(--volumes)`: an array of words. An append inside a branch
+        // is kept: the command runs with it whenever the branch is taken.
+        if let Some(array) = node
+            .child_by_field_name("value")
+            .filter(|v| v.kind() == "array")
+        {
+            let mut cursor = node.walk();
+            let append = node.children(&mut cursor).any(|c| c.kind() == "+=");
+            let mut c2 = array.walk();
+            let elements: Vec<Vec<Piece>> = array
+                .named_children(&mut c2)
+                .filter(|e| e.kind() != "comment")
+                .map(|e| self.word(e).pieces)
+                .collect();
+            let entry = self.st.arrays.entry(name).or_default();
+            if !append {
+                entry.clear();
+            }
+            entry.extend(elements);
+            return;
+        }
         let value = match node.child_by_field_name("value") {
             Some(value) => self.word(value),
             None => Word {
@@ -1094,13 +1122,52 @@ impl<'a> Walker<'a> {
     }
 
     fn command(&mut self, node: Node, stdin: Option<StdinText>, depth: usize) {
+        let mut cursor = node.walk();
+        let children: Vec<Node> = node.named_children(&mut cursor).collect();
+        // tree-sitter-bash #347: after a pipeline of two or more stages, the first command of a
+        // next line that goes on with `&&`/`||` is parsed as more arguments of the pipeline's
+        // last command. Words of one simple command are never separated by an unescaped newline:
+        // split there, and walk each part as the command it is.
+        let mut parts: Vec<&[Node]> = Vec::new();
+        let mut from = 0;
+        for k in 1..children.len() {
+            let gap = self
+                .text
+                .get(children[k - 1].end_byte()..children[k].start_byte())
+                .unwrap_or("");
+            if ends_command(gap) {
+                parts.push(&children[from..k]);
+                from = k;
+            }
+        }
+        if from == 0 {
+            self.simple_command(node, &children, stdin, depth);
+            return;
+        }
+        parts.push(&children[from..]);
+        let mut stdin = stdin;
+        for (k, part) in parts.into_iter().enumerate() {
+            if k > 0 {
+                self.st.pipe_in = None;
+            }
+            self.simple_command(node, part, stdin.take(), depth);
+        }
+    }
+
+    /// One simple command made of `children` (all of `node`'s, or one part of a misparse).
+    fn simple_command(
+        &mut self,
+        node: Node,
+        children: &[Node],
+        stdin: Option<StdinText>,
+        depth: usize,
+    ) {
         let mut argv: Vec<Word> = Vec::new();
         let mut raws: Vec<Option<Node>> = Vec::new();
         let mut env: Vec<(String, Word)> = Vec::new();
         let piped = self.st.pipe_in.take();
         let mut here = None;
-        let mut cursor = node.walk();
-        for child in node.named_children(&mut cursor) {
+        for &child in children {
             match child.kind() {
                 "variable_assignment" => {
                     // `VAR=x cmd`: in the command's environment only; do not keep it for later words.
@@ -1131,9 +1198,22 @@ impl<'a> Walker<'a> {
             return;
         }
         let stdin = stdin.or(here).or(piped);
-        let span = self.host(node);
+        let whole = children.len() == node.named_child_count();
+        let span = match (children.first(), children.last()) {
+            (Some(first), Some(last)) if !whole => self
+                .map
+                .span_to_host(Span::new(first.start_byte(), last.end_byte())),
+            _ => self.host(node),
+        };
         match wrappers::unwrap(&argv) {
             wrappers::Unwrapped::Nothing => self.st.payload = None,
+            wrappers::Unwrapped::StdinScript { via, remote, .. } => {
+                // `ssh host <<'EOF'`, `bash -s <<EOF`, `echo "…" | sh`: stdin is the script.
+                if let Some(stdin) = stdin {
+                    self.walk_script(&stdin.text, &stdin.map, via, remote, depth);
+                }
+                self.st.payload = None;
+            }
             wrappers::Unwrapped::Script {
                 at,
                 via,
@@ -1240,20 +1320,17 @@ impl<'a> Walker<'a> {
         }
         // `cd "$(dirname "$0")/.."`, `cd "$SCRIPT_DIR"` (assigned from `$(dirname "$0")`).
         let mut pieces = word.pieces.iter();
-        if let Some(Piece::Expansion(first)) = pieces.next() {
-            let script_dir = first.contains("dirname")
-                && (first.contains("$0") || first.contains("BASH_SOURCE"))
-                || first == "${0%/*}";
-            if script_dir {
-                let mut rest = String::new();
-                for piece in pieces {
-                    match piece {
-                        Piece::Lit(s) => rest.push_str(s),
-                        Piece::Expansion(_) => return Dir::Unknown,
-                    }
+        if let Some(Piece::Expansion(first)) = pieces.next()
+            && is_script_dir(first)
+        {
+            let mut rest = String::new();
+            for piece in pieces {
+                match piece {
+                    Piece::Lit(s) => rest.push_str(s),
+                    Piece::Expansion(_) => return Dir::Unknown,
                 }
-                return Dir::ScriptDir(normalize(rest.trim_start_matches('/')));
             }
+            return Dir::ScriptDir(normalize(rest.trim_start_matches('/')));
         }
         Dir::Unknown
     }
@@ -1268,20 +1345,67 @@ impl<'a> Walker<'a> {
             "cockroach" => (&["-e"], &["--execute"]),
             _ => (&[], &[]),
         };
+        // Short options that take a value, so a cluster (`psql -tAc "…"`, `mysql -uroot -e"…"`)
+        // is read the way getopt reads it; `-p` of mysql takes only an attached value.
+        let (with_value, attached_only): (&str, &str) = match client {
+            "psql" => ("cdfhpUvoPFRTL", ""),
+            "mysql" | "mariadb" => ("DehPSuO", "p#"),
+            "clickhouse-client" => ("hudqf", ""),
+            "cockroach" => ("edu", ""),
+            _ => ("", ""),
+        };
         let index = self.out.commands.len();
         let mut found = false;
         let argv = &command.argv;
         let mut i = 1;
         while i < argv.len() {
             let text = argv[i].display();
+            let raw = raws.get(i).copied().flatten();
             let value = if short.contains(&text.as_str()) || long.contains(&text.as_str()) {
                 i += 1;
                 argv.get(i)
                     .map(|w| self.word_text(raws.get(i).copied().flatten(), w))
-            } else if let Some((flag, rest)) = text.split_once('=') {
-                long.contains(&flag)
-                    .then(|| (rest.to_string(), coarse(argv[i].span)))
+            } else if text.starts_with("--") {
+                text.split_once('=').and_then(|(flag, _)| {
+                    long.contains(&flag)
+                        .then(|| self.word_tail(raw, &argv[i], flag.len() + 1))
+                })
+            } else if text.len() > 2 && text.starts_with('-') {
+                // A cluster of short options.
+                let mut value = None;
+                for (at, c) in text.char_indices().skip(1) {
+                    let rest = at + c.len_utf8();
+                    if short
+                        .iter()
+                        .any(|f| f.strip_prefix('-') == Some(c.encode_utf8(&mut [0; 4])))
+                    {
+                        value = if rest < text.len() {
+                            Some(self.word_tail(raw, &argv[i], rest))
+                        } else {
+                            i += 1;
+                            argv.get(i)
+                                .map(|w| self.word_text(raws.get(i).copied().flatten(), w))
+                        };
+                        break;
+                    }
+                    if with_value.contains(c) {
+                        if rest == text.len() {
+                            i += 1;
+                        }
+                        break;
+                    }
+                    if attached_only.contains(c) || !c.is_ascii_alphanumeric() {
+                        break;
+                    }
+                }
+                value
             } else {
+                if text.len() == 2 && text.starts_with('-') {
+                    let c = text.chars().nth(1).unwrap_or('-');
+                    if with_value.contains(c) {
+                        i += 1;
+                    }
+                }
                 None
             };
             if let Some((text, map)) = value {
@@ -1365,6 +1489,47 @@ impl<'a> Walker<'a> {
         (word.display(), coarse(word.span))
     }
 
+    /// The text of a word after its first `skip` bytes as the program sees them (the value of
+    /// `--command=…` or `-e…`), with a map to the host: exact where the value is one quoted
+    /// string or plain word, else every offset at the word's start.
+    fn word_tail(&self, raw: Option<Node>, word: &Word, skip: usize) -> (String, OffsetMap) {
+        let display = word.display();
+        let fallback = || {
+            (
+                display.get(skip..).unwrap_or("").to_string(),
+                coarse(word.span),
+            )
+        };
+        let Some(node) = raw else {
+            return fallback();
+        };
+        let text = self.node_text(node);
+        match node.kind() {
+            // `--command=DROP`: unquoted, no escapes.
+            "word" if !text.contains('\\') && text.len() >= skip => {
+                let s = node.start_byte() + skip;
+                (
+                    text[skip..].to_string(),
+                    self.map.then(&OffsetMap::verbatim(s, text.len() - skip)),
+                )
+            }
+            // `--command="DROP …"`, `-e'DROP …'`: the flag, then one string.
+            "concatenation" => {
+                let mut cursor = node.walk();
+                let parts: Vec<Node> = node.children(&mut cursor).collect();
+                match parts.as_slice() {
+                    [flag, value]
+                        if flag.kind() == "word" && self.node_text(*flag).len() == skip =>
+                    {
+                        self.word_text(Some(*value), &self.word(*value))
+                    }
+                    _ => fallback(),
+                }
+            }
+            _ => fallback(),
+        }
+    }
+
     /// Walk a shell string that runs (`bash -c '…'`, `ssh host '…'`) as shell of its own.
     fn nested_script(
         &mut self,
@@ -1375,6 +1540,18 @@ impl<'a> Walker<'a> {
         depth: usize,
     ) {
         let (text, map) = self.word_text(raw, word);
+        self.walk_script(&text, &map, via, remote, depth);
+    }
+
+    /// Walk `text` (mapped by `map`) as a shell script run by this command.
+    fn walk_script(
+        &mut self,
+        text: &str,
+        map: &OffsetMap,
+        via: Vec<String>,
+        remote: bool,
+        depth: usize,
+    ) {
         let mut state = self.st.clone();
         state.via.extend(via);
         state.pipe_in = None;
@@ -1385,7 +1562,7 @@ impl<'a> Walker<'a> {
         }
         let after = self
             .out
-            .add_nested(&text, &map, ShellOrigin::Nested, state, depth + 8);
+            .add_nested(text, map, ShellOrigin::Nested, state, depth + 8);
         self.st.next_id = after.next_id;
     }
 
@@ -1411,6 +1588,15 @@ impl<'a> Walker<'a> {
         raws: &mut Vec<Option<Node<'t>>>,
         node: Node<'t>,
     ) {
+        // `"${args[@]}"`, `${args[*]}`: the elements of an array assigned in the file.
+        if let Some(elements) = self.array_elements(node) {
+            let span = self.host(node);
+            for pieces in elements {
+                argv.push(Word { span, pieces });
+                raws.push(None);
+            }
+            return;
+        }
         let word = self.word(node);
         let unquoted_expansion = matches!(node.kind(), "simple_expansion" | "expansion");
         if unquoted_expansion && let Some(value) = word.literal() {
@@ -1422,6 +1608,30 @@ impl<'a> Walker<'a> {
         }
         argv.push(word);
         raws.push(Some(node));
+    }
+
+    /// The elements a word made of one whole-array expansion (`"${a[@]}"`, `${a[*]}`) stands
+    /// for, when the array is known.
+    fn array_elements(&self, node: Node) -> Option<Vec<Vec<Piece>>> {
+        let expansion = match node.kind() {
+            "expansion" => node,
+            "string" if node.named_child_count() == 1 => {
+                node.named_child(0).filter(|c| c.kind() == "expansion")?
+            }
+            _ => return None,
+        };
+        if expansion.named_child_count() != 1 {
+            return None;
+        }
+        let subscript = expansion
+            .named_child(0)
+            .filter(|c| c.kind() == "subscript")?;
+        let name = subscript.child_by_field_name("name")?;
+        let index = subscript.child_by_field_name("index")?;
+        if !matches!(self.node_text(index), "@" | "*") {
+            return None;
+        }
+        self.st.arrays.get(self.node_text(name)).cloned()
     }
 
     /// The value of one word node: quotes removed, known variables expanded.
@@ -1475,6 +1685,12 @@ impl<'a> Walker<'a> {
                 }
             }
             "simple_expansion" => {
+                // In `" $V"` the grammar starts the expansion at the space before it.
+                let trimmed = text.trim_start();
+                if trimmed.len() < text.len() {
+                    out.push(Piece::Lit(text[..text.len() - trimmed.len()].to_string()));
+                }
+                let text = trimmed;
                 let name = text.trim_start_matches('$');
                 match self.st.vars.get(name) {
                     Some(value) => out.extend(value.iter().cloned()),
@@ -1505,11 +1721,13 @@ impl<'a> Walker<'a> {
         let known = self.st.vars.get(name);
         match (operator, known) {
             (None, Some(value)) => out.extend(value.iter().cloned()),
-            (Some(":-" | "-"), Some(value)) => out.extend(value.iter().cloned()),
-            (Some(":-" | "-"), None) => {
+            (Some(":-" | "-" | ":?" | "?" | ":=" | "="), Some(value)) => {
+                out.extend(value.iter().cloned())
+            }
+            (Some(op @ (":-" | "-" | ":=" | "=")), None) => {
                 let default: Vec<Node> = children
                     .iter()
-                    .skip_while(|c| c.kind() != ":-" && c.kind() != "-")
+                    .skip_while(|c| c.kind() != op)
                     .skip(1)
                     .filter(|c| c.is_named())
                     .copied()
@@ -1524,6 +1742,47 @@ impl<'a> Walker<'a> {
             _ => out.push(Piece::Expansion(text.to_string())),
         }
     }
+}
+
+/// The variable an expansion reads when its value is the variable's own (set): `$X`, `${X}`,
+/// `${X:?msg}`, `${X:-default}`, `${X:=default}`. `None` for anything else (`${X:+y}`, `${X%/}`).
+pub fn expansion_variable(expansion: &str) -> Option<&str> {
+    let name = match expansion.strip_prefix("${") {
+        Some(inner) => {
+            let inner = inner.strip_suffix('}')?;
+            let end = inner
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(inner.len());
+            let rest = &inner[end..];
+            let keeps = rest.is_empty()
+                || [":?", "?", ":-", "-", ":=", "="]
+                    .iter()
+                    .any(|op| rest.starts_with(op));
+            keeps.then_some(&inner[..end])?
+        }
+        None => expansion.strip_prefix('$')?,
+    };
+    let valid = !name.is_empty()
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    valid.then_some(name)
+}
+
+/// Whether an expansion stands for the directory of the running script: `$(dirname "$0")`,
+/// `$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)`, `${0%/*}`.
+pub fn is_script_dir(expansion: &str) -> bool {
+    expansion.contains("dirname") && (expansion.contains("$0") || expansion.contains("BASH_SOURCE"))
+        || expansion == "${0%/*}"
+}
+
+/// Whether the text between two words of a command holds an unescaped newline: bash ends the
+/// command there.
+fn ends_command(gap: &str) -> bool {
+    let bytes = gap.as_bytes();
+    let escaped = |at: usize| at > 0 && bytes[at - 1] == b'\\';
+    bytes.iter().enumerate().any(|(i, &b)| {
+        b == b'\n' && !(escaped(i) || (i > 0 && bytes[i - 1] == b'\r' && escaped(i - 1)))
+    })
 }
 
 /// A map that sends every offset to the start of `span` (text that is not a verbatim slice).
@@ -1782,6 +2041,84 @@ mysql --execute=\"DROP TABLE x\"\nsqlite3 app.db 'DROP TABLE y'\n";
         let db = &f.embedded_sql[1];
         let at = db.map.to_host(14);
         assert_eq!(&text[at..at + 3], "$DB");
+    }
+
+    #[test]
+    fn option_clusters_and_attached_values_carry_sql() {
+        let text = "psql -h db -tAc 'DROP TABLE a'\n\
+mysql -uroot -p\"$PW\" -e\"DROP TABLE b\"\n\
+psql --command=\"DROP TABLE c\"\n\
+psql -Uc -d app -f x.sql\n\
+mysql -pexecute -D e -N < q.sql\n";
+        let f = facts(text);
+        let sql: Vec<&str> = f.embedded_sql.iter().map(|e| e.text.as_str()).collect();
+        assert_eq!(sql, ["DROP TABLE a", "DROP TABLE b", "DROP TABLE c"]);
+        for e in &f.embedded_sql {
+            let at = e.map.to_host(0);
+            assert_eq!(&text[at..at + 10], "DROP TABLE");
+        }
+    }
+
+    #[test]
+    fn a_line_after_a_pipeline_is_its_own_command() {
+        // tree-sitter-bash #347 folds `echo B` into `head`'s arguments.
+        let text = "a | grep x | head -30\ndocker compose down -v && cd s\nls \\\n  -l\n";
+        let cmds = commands(text);
+        let all: Vec<Vec<String>> = cmds.iter().map(argv).collect();
+        assert_eq!(
+            all,
+            [
+                vec!["a"],
+                vec!["grep", "x"],
+                vec!["head", "-30"],
+                vec!["docker", "compose", "down", "-v"],
+                vec!["cd", "s"],
+                vec!["ls", "-l"],
+            ]
+        );
+        let down = &cmds[3];
+        assert_eq!(
+            &text[down.span.start()..down.span.end()],
+            "docker compose down -v"
+        );
+        assert!(down.stdin.is_none());
+    }
+
+    #[test]
+    fn an_expansion_after_a_leading_space_in_a_string() {
+        let cmds = commands("V=pg\nrm -rf \" $V\" \"a $V\"\n");
+        assert_eq!(argv(&cmds[0]), ["rm", "-rf", " pg", "a pg"]);
+    }
+
+    #[test]
+    fn arrays_expand_to_their_elements() {
+        let cmds = commands(
+            "a=(down)\nif x; then a+=(-v \"--rmi all\"); fi\ndocker compose \"${a[@]}\"\n\
+c=(docker compose)\n${c[*]} ps\nb=(x)\nb=(y)\nls \"${b[@]}\" \"${b[0]}\" \"${z[@]}\"\n",
+        );
+        let all: Vec<Vec<String>> = cmds.iter().map(argv).collect();
+        assert_eq!(all[1], ["docker", "compose", "down", "-v", "--rmi all"]);
+        assert_eq!(all[2], ["docker", "compose", "ps"]);
+        assert_eq!(all[3], ["ls", "y", "${b[0]}", "${z[@]}"]);
+    }
+
+    #[test]
+    fn substitutions_in_assignments_run() {
+        let cmds = commands("out=$(docker volume rm pg)\nif x=$(dropdb app); then :; fi\n");
+        let names: Vec<String> = cmds.iter().filter_map(Command::program).collect();
+        assert_eq!(names, ["docker", "dropdb", ":"]);
+    }
+
+    #[test]
+    fn expansion_variables() {
+        assert_eq!(expansion_variable("$PGDATA"), Some("PGDATA"));
+        assert_eq!(expansion_variable("${PGDATA}"), Some("PGDATA"));
+        assert_eq!(expansion_variable("${PGDATA:?unset}"), Some("PGDATA"));
+        assert_eq!(expansion_variable("${PGDATA:-/x}"), Some("PGDATA"));
+        assert_eq!(expansion_variable("${PGDATA:+/x}"), None);
+        assert_eq!(expansion_variable("${PGDATA%/}"), None);
+        assert_eq!(expansion_variable("$(pwd)"), None);
+        assert_eq!(expansion_variable("$1"), None);
     }
 
     #[test]

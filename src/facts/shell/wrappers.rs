@@ -1,7 +1,8 @@
 //! Wrapper commands: `sudo`, `env X=1`, `time`, `nohup`, `exec`, `command`, `xargs`, `timeout N`,
-//! `nice`, `bash -c '…'`, `ssh host '…'`, `docker exec C …`, `docker compose exec svc …`,
-//! `kubectl exec … -- …`. Given a command's words, find where the command that really runs starts
-//! (or which word is a shell string to parse again). Pure functions over words; no tree-sitter here.
+//! `nice`, `su -c '…'`, `runuser`, `flock`, `bash -c '…'`, `ssh host '…'`, `docker exec C …`,
+//! `docker compose exec svc …`, `kubectl exec … -- …`. Given a command's words, find where the
+//! command that really runs starts (or which word is a shell string to parse again, or whether
+//! a shell reads its script on stdin). Pure functions over words; no tree-sitter here.
 
 use super::{Piece, Word};
 
@@ -20,6 +21,13 @@ pub(super) enum Unwrapped {
         via: Vec<String>,
         env: Vec<(String, Word)>,
         /// The string runs on another machine or in a container: the local directory does not apply.
+        remote: bool,
+    },
+    /// A shell that reads its script on stdin (`ssh host <<EOF`, `bash -s <<EOF`,
+    /// `docker exec -i C sh <<EOF`).
+    StdinScript {
+        via: Vec<String>,
+        env: Vec<(String, Word)>,
         remote: bool,
     },
     /// Nothing runs (`command -v x`, a bare `sudo -l`, `exec 3>&1`).
@@ -86,6 +94,81 @@ pub(super) fn unwrap(argv: &[Word]) -> Unwrapped {
                 }
                 skip_flags(argv, i + 1, &[])
             }
+            // `trap 'docker compose down -v' EXIT`: the string runs when the signal comes.
+            "trap" => {
+                let action = argv.get(i + 1).map(Word::display).unwrap_or_default();
+                if argv.len() < i + 3 || action.starts_with('-') || action.is_empty() {
+                    return Unwrapped::Nothing;
+                }
+                via.push("trap".into());
+                return Unwrapped::Script {
+                    at: i + 1,
+                    via,
+                    env,
+                    remote,
+                };
+            }
+            // `su postgres -c 'dropdb app'`, `runuser -l postgres -c '…'`: the string runs as shell.
+            "su" | "runuser"
+                if let Some(c) = argv[i + 1..]
+                    .iter()
+                    .position(|w| w.is("-c") || w.is("--command"))
+                    .filter(|&c| i + 2 + c < argv.len()) =>
+            {
+                via.push(format!("{base} -c"));
+                return Unwrapped::Script {
+                    at: i + 2 + c,
+                    via,
+                    env,
+                    remote,
+                };
+            }
+            // `runuser -u postgres -- dropdb app`.
+            "runuser" => {
+                let j = skip_flags(
+                    argv,
+                    i + 1,
+                    &[
+                        "-u",
+                        "--user",
+                        "-g",
+                        "--group",
+                        "-G",
+                        "--supp-group",
+                        "-s",
+                        "--shell",
+                        "-w",
+                        "--whitelist-environment",
+                    ],
+                );
+                if argv.get(j).is_some_and(|w| w.is("--")) {
+                    j + 1
+                } else {
+                    j
+                }
+            }
+            // `flock /tmp/lock cmd …`, `flock -w 10 /tmp/lock -c '…'`.
+            "flock" => {
+                let j = skip_flags(
+                    argv,
+                    i + 1,
+                    &["-w", "--timeout", "-E", "--conflict-exit-code"],
+                );
+                if argv
+                    .get(j + 1)
+                    .is_some_and(|w| w.is("-c") || w.is("--command"))
+                    && j + 2 < argv.len()
+                {
+                    via.push("flock -c".into());
+                    return Unwrapped::Script {
+                        at: j + 2,
+                        via,
+                        env,
+                        remote,
+                    };
+                }
+                j + 1
+            }
             "nice" => skip_flags(argv, i + 1, &["-n", "--adjustment"]),
             "ionice" => skip_flags(argv, i + 1, &["-c", "-n", "-p", "--class", "--classdata"]),
             "stdbuf" => skip_flags(argv, i + 1, &["-i", "-o", "-e"]),
@@ -115,7 +198,12 @@ pub(super) fn unwrap(argv: &[Word]) -> Unwrapped {
                 ],
             ),
             s if SHELLS.contains(&s) => {
-                let (j, has_c) = shell_flags(argv, i + 1);
+                let (j, has_c, has_s) = shell_flags(argv, i + 1);
+                if !has_c && (has_s || j >= argv.len()) {
+                    // `bash -s`, `ssh host bash <<EOF`: the script comes on stdin.
+                    via.push(base.clone());
+                    return Unwrapped::StdinScript { via, env, remote };
+                }
                 if !has_c {
                     // `bash script.sh`: the shell itself is the command (a script call).
                     return Unwrapped::Command { start: i, via, env };
@@ -145,8 +233,15 @@ pub(super) fn unwrap(argv: &[Word]) -> Unwrapped {
                 };
                 via.push(format!("ssh {}", host.display()));
                 remote = true;
+                // `ssh host -- cmd`.
+                let j = if argv.get(j + 1).is_some_and(|w| w.is("--")) {
+                    j + 1
+                } else {
+                    j
+                };
                 match argv.len().saturating_sub(j + 1) {
-                    0 => return Unwrapped::Nothing,
+                    // No command: the remote login shell reads its script on stdin.
+                    0 => return Unwrapped::StdinScript { via, env, remote },
                     // One word: the remote shell parses it.
                     1 => {
                         return Unwrapped::Script {
@@ -382,12 +477,13 @@ pub(super) fn skip_flags(argv: &[Word], mut i: usize, values: &[&str]) -> usize 
     i
 }
 
-/// Flags of `bash`/`sh`: returns the index after them and whether `-c` was among them.
-fn shell_flags(argv: &[Word], mut i: usize) -> (usize, bool) {
+/// Flags of `bash`/`sh`: returns the index after them and whether `-c` and `-s` were among them.
+fn shell_flags(argv: &[Word], mut i: usize) -> (usize, bool, bool) {
     let mut has_c = false;
+    let mut has_s = false;
     while let Some(text) = argv.get(i).and_then(Word::literal) {
         if text == "--" {
-            return (i + 1, has_c);
+            return (i + 1, has_c, has_s);
         }
         if text.starts_with("--") {
             // `--norc`, `--login`, `--rcfile FILE`.
@@ -404,6 +500,9 @@ fn shell_flags(argv: &[Word], mut i: usize) -> (usize, bool) {
         if text.contains('c') {
             has_c = true;
         }
+        if text.starts_with('-') && text.contains('s') {
+            has_s = true;
+        }
         // `-o pipefail`, `-O extglob` take a value.
         i += if text.ends_with('o') || text.ends_with('O') {
             2
@@ -411,7 +510,7 @@ fn shell_flags(argv: &[Word], mut i: usize) -> (usize, bool) {
             1
         };
     }
-    (i, has_c)
+    (i, has_c, has_s)
 }
 
 /// Take `NAME=value` words starting at `i` into `env`; return the index after them.
@@ -466,6 +565,7 @@ mod tests {
                 via,
             ),
             Unwrapped::Script { at, via, .. } => (format!("script:{}", argv[at].display()), via),
+            Unwrapped::StdinScript { via, .. } => ("stdin".into(), via),
             Unwrapped::Nothing => ("nothing".into(), Vec::new()),
         }
     }
@@ -499,6 +599,22 @@ mod tests {
             ("docker compose down -v", "docker compose down -v"),
             ("bash deploy.sh", "bash deploy.sh"),
             ("command -v docker", "nothing"),
+            ("su postgres -c x", "script:x"),
+            ("su -c x - postgres", "script:x"),
+            ("su - postgres", "su - postgres"),
+            ("runuser -u postgres -- dropdb x", "dropdb x"),
+            ("runuser -l postgres -c x", "script:x"),
+            ("flock -w 5 /tmp/l dropdb x", "dropdb x"),
+            ("flock /tmp/l -c x", "script:x"),
+            ("ssh prod -- dropdb x", "dropdb x"),
+            ("ssh prod", "stdin"),
+            ("ssh prod bash -s", "stdin"),
+            ("sh", "stdin"),
+            ("docker exec -i db sh", "stdin"),
+            ("bash -x deploy.sh", "bash -x deploy.sh"),
+            ("trap x EXIT", "script:x"),
+            ("trap - EXIT", "nothing"),
+            ("trap -p", "nothing"),
         ];
         for (line, want) in table {
             assert_eq!(start(line).0, want, "{line}");
