@@ -485,6 +485,11 @@ impl RepoFacts {
             .service(service)
     }
 
+    /// The variables of the `.env` next to a file (Compose interpolates the file with them).
+    pub fn env_for(&self, path: &str) -> Option<&BTreeMap<String, String>> {
+        self.dotenv.get(dir_of(path))
+    }
+
     /// Every stateful service with persistent data, in every project (for backup rules).
     pub fn stateful_services(&self) -> impl Iterator<Item = (&ComposeProject, &StatefulService)> {
         self.projects.iter().flat_map(|p| {

@@ -14,7 +14,7 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
             .merged_service(&file.file.path, &own.name.value)
             .unwrap_or(own);
         let Some(entry) = database_entry(service) else { continue };
-        let weak = weak_auth(file, service);
+        let weak = weak_auth(file, repo, service);
         if own.host_network {
             let ports: Vec<String> = entry.ports.iter().map(u16::to_string).collect();
             let mut message = format!(
@@ -58,7 +58,7 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
 }
 
 /// Why the service is easy to log in to, if it is.
-fn weak_auth(file: &FileFacts, service: &Service) -> Option<String> {
+fn weak_auth(file: &FileFacts, repo: &RepoFacts, service: &Service) -> Option<String> {
     let name = &service.name.value;
     for c in &file.credentials {
         let ours = matches!(&c.origin, Origin::ComposeEnv { service } if service == name)
@@ -76,5 +76,8 @@ fn weak_auth(file: &FileFacts, service: &Service) -> Option<String> {
             _ => {}
         }
     }
-    crate::facts::compose::trust_auth(service).map(|(what, _)| format!("authentication is off ({what})"))
+    let no_vars = std::collections::BTreeMap::new();
+    let vars = repo.env_for(&file.file.path).unwrap_or(&no_vars);
+    crate::facts::compose::trust_auth_in(service, service, vars)
+        .map(|(what, _)| format!("authentication is off ({what})"))
 }

@@ -13,6 +13,10 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
             .merged_service(&file.file.path, &own.name.value)
             .unwrap_or(own);
         let Some(stateful) = &service.stateful else { continue };
+        if stateful.data_dirs.is_empty() {
+            // `minio/minio` without `server PATH`: where its data goes is not known.
+            continue;
+        }
         if own.stateful.is_none() && own.mounts.is_empty() {
             // Only an override's fragment of the service: reported where the image is.
             continue;
