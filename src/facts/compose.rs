@@ -715,6 +715,21 @@ pub fn extract_file(facts: &mut FileFacts) {
     facts.compose = Some(model);
 }
 
+/// The Compose model of YAML text, documents merged, stateful services decided (for a file
+/// that is Compose only because a command names it with `-f`).
+pub fn model_of_text(text: &str) -> ComposeFile {
+    let parsed = yaml::parse(text);
+    let mut model = ComposeFile::default();
+    for root in parsed.documents.iter().filter_map(|d| d.root.as_ref()) {
+        merge_into(&mut model, model_of(root));
+    }
+    let table = StatefulTable::builtin();
+    for service in &mut model.services {
+        service.stateful = stateful_of(service, table);
+    }
+    model
+}
+
 /// A top-level `services:` mapping whose entries have `image:` or `build:`.
 fn is_compose_document(root: &Node) -> bool {
     root.get("services")
