@@ -417,6 +417,8 @@ pub struct Port {
     pub host_ip: Option<String>,
     /// The host IP could not be known (`${BIND_IP}` without a default).
     pub host_ip_unknown: bool,
+    /// The host IP as written, when it could not be known (for `.env` interpolation).
+    pub host_ip_raw: Option<String>,
     pub published: Option<String>,
     pub target: String,
     pub span: Span,
@@ -426,10 +428,27 @@ impl Port {
     /// Reachable from other machines: no host IP, `0.0.0.0` or `::` (an unknown IP is given the
     /// benefit of the doubt).
     pub fn is_public(&self) -> bool {
-        if self.host_ip_unknown {
-            return false;
-        }
-        match self.host_ip.as_deref() {
+        self.is_public_with(&BTreeMap::new())
+    }
+
+    /// Like [`Port::is_public`], with a host IP written as `${VAR}` resolved from `vars` (the
+    /// `.env` next to the Compose file).
+    pub fn is_public_with(&self, vars: &BTreeMap<String, String>) -> bool {
+        let resolved;
+        let ip = if self.host_ip_unknown {
+            let Some(ip) = self
+                .host_ip_raw
+                .as_deref()
+                .and_then(|raw| interpolate(raw, vars))
+            else {
+                return false;
+            };
+            resolved = ip;
+            Some(resolved.as_str()).filter(|ip| !ip.is_empty())
+        } else {
+            self.host_ip.as_deref()
+        };
+        match ip {
             None => true,
             Some(ip) => {
                 let ip = ip.trim_start_matches('[').trim_end_matches(']');
@@ -1196,8 +1215,10 @@ fn port_of(item: &Node) -> Option<Port> {
     let published = item.get_str("published").map(str::to_string);
     let raw_ip = item.get_str("host_ip");
     let host_ip = raw_ip.and_then(with_defaults);
+    let unknown = raw_ip.is_some() && host_ip.is_none();
     Some(Port {
-        host_ip_unknown: raw_ip.is_some() && host_ip.is_none(),
+        host_ip_unknown: unknown,
+        host_ip_raw: raw_ip.filter(|_| unknown).map(str::to_string),
         host_ip: host_ip.filter(|ip| !ip.is_empty()),
         published,
         target,
@@ -1225,13 +1246,12 @@ fn short_port(raw: &str, span: Span) -> Option<Port> {
         _ => return None,
     };
     // Which part is unknown matters: only an unknown host IP hides where the port is published.
-    let ip_unknown = unknown && {
-        let pieces: Vec<&str> = raw.rsplitn(3, ':').collect();
-        pieces.len() == 3 && with_defaults(pieces[2]).is_none()
-    };
+    let pieces: Vec<&str> = raw.rsplitn(3, ':').collect();
+    let ip_unknown = unknown && pieces.len() == 3 && with_defaults(pieces[2]).is_none();
     Some(Port {
         host_ip: ip.filter(|i| !i.is_empty()),
         host_ip_unknown: ip_unknown,
+        host_ip_raw: ip_unknown.then(|| pieces[2].to_string()),
         published: published.map(str::to_string),
         target: target.to_string(),
         span,
@@ -1695,6 +1715,11 @@ volumes:
         assert_eq!(public("0.0.0.0:5432:5432"), Some(true));
         assert_eq!(public("${BIND:-127.0.0.1}:5432:5432"), Some(false));
         assert_eq!(public("${BIND}:5432:5432"), Some(false));
+        let vars: BTreeMap<String, String> = [("BIND".to_string(), "0.0.0.0".to_string())].into();
+        let with_env =
+            |raw: &str| short_port(raw, Span::default()).map(|p| p.is_public_with(&vars));
+        assert_eq!(with_env("${BIND}:5432:5432"), Some(true));
+        assert_eq!(with_env("${LOCAL}:5432:5432"), Some(false));
         let p = short_port("127.0.0.1:6543:5432", Span::default()).expect("port");
         assert_eq!(
             (p.published.as_deref(), p.target_number()),

@@ -9,6 +9,8 @@ use crate::levels::Level;
 
 pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
     let Some(model) = &file.compose else { return };
+    let no_vars = std::collections::BTreeMap::new();
+    let vars = repo.env_for(&file.file.path).unwrap_or(&no_vars);
     for own in &model.services {
         let service = repo
             .merged_service(&file.file.path, &own.name.value)
@@ -35,7 +37,7 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
             };
             cx.report(own.name.span, message).level(level);
         }
-        for port in own.ports.iter().filter(|p| p.is_public()) {
+        for port in own.ports.iter().filter(|p| p.is_public_with(vars)) {
             let shown = match &port.published {
                 Some(published) => format!("{published}:{}", port.target),
                 None => port.target.clone(),

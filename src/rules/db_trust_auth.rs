@@ -21,7 +21,7 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
         let Some((what, span)) = trust_auth_in(service, own, vars) else {
             continue;
         };
-        let public = service.host_network || service.ports.iter().any(|p| p.is_public());
+        let public = service.host_network || service.ports.iter().any(|p| p.is_public_with(vars));
         let (consequence, level) = if public {
             (
                 "and its port is published beyond localhost: anyone who can reach the host can read, change or drop the data",
