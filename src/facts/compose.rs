@@ -140,16 +140,27 @@ pub fn database_entry(service: &Service) -> Option<&'static ImageEntry> {
 
 /// Authentication switched off on a database service: what says so, and where.
 pub fn trust_auth(service: &Service) -> Option<(String, Span)> {
-    let entry = database_entry(service)?;
-    let value_of = |key: &str| {
-        service.env(key).and_then(|e| e.value.as_ref()).map(|v| {
-            (
-                v.value.trim().to_ascii_lowercase(),
-                service.env(key).map_or(v.span, |e| e.key.span),
-            )
-        })
+    trust_auth_in(service, service, &BTreeMap::new())
+}
+
+/// Authentication switched off, as written in one file's part (`own`) of a service that Compose
+/// runs merged with its other files (`merged`: the image, the passwords set anywhere). Only
+/// what `own` writes is reported, at its span in that file, so an override's
+/// `POSTGRES_HOST_AUTH_METHOD: trust` is reported in the override with the override's context.
+/// Values are interpolated with `vars` (the `.env` next to the file) and their defaults.
+pub fn trust_auth_in(
+    merged: &Service,
+    own: &Service,
+    vars: &BTreeMap<String, String>,
+) -> Option<(String, Span)> {
+    let entry = database_entry(merged)?;
+    let resolved = |service: &Service, key: &str| -> Option<(String, Span)> {
+        let e = service.env(key)?;
+        let v = e.value.as_ref()?;
+        let value = interpolate(&v.value, vars)?;
+        Some((value.trim().to_ascii_lowercase(), e.key.span))
     };
-    if let Some((v, span)) = value_of("POSTGRES_HOST_AUTH_METHOD")
+    if let Some((v, span)) = resolved(own, "POSTGRES_HOST_AUTH_METHOD")
         && v == "trust"
     {
         return Some(("`POSTGRES_HOST_AUTH_METHOD=trust`".into(), span));
@@ -175,7 +186,7 @@ pub fn trust_auth(service: &Service) -> Option<(String, Span)> {
     let password_given = |keys: &[&str]| {
         keys.iter().any(|k| {
             let set = |name: &str| {
-                service
+                merged
                     .env(name)
                     .and_then(|e| e.value.as_ref())
                     .is_some_and(|v| !v.value.trim().is_empty())
@@ -189,42 +200,44 @@ pub fn trust_auth(service: &Service) -> Option<(String, Span)> {
         ("MARIADB_ALLOW_EMPTY_PASSWORD", MYSQL_ROOT),
         ("ALLOW_EMPTY_PASSWORD", BITNAMI),
     ] {
-        if let Some((v, span)) = value_of(key)
+        if let Some((v, span)) = resolved(own, key)
             && !matches!(v.as_str(), "" | "no" | "false" | "0")
             && !password_given(passwords)
         {
             return Some((format!("`{key}`"), span));
         }
     }
-    let argv = service.argv();
-    let joined = argv.join(" ");
+    let joined = merged.argv().join(" ");
     if entry.family == "redis" {
         let words: Vec<&str> = joined.split_whitespace().collect();
         let off = words
             .windows(2)
             .position(|w| w[0] == "--protected-mode" && w[1].trim_matches(['"', '\'']) == "no");
         let has_password = joined.contains("--requirepass")
-            || service.env("REDIS_PASSWORD").is_some()
-            || service.env("REDIS_PASSWORD_FILE").is_some()
-            || !service.env_files.is_empty();
-        if let (Some(_), false) = (off, has_password) {
-            let span = service
-                .command_argv
-                .iter()
-                .chain(&service.entrypoint_argv)
-                .find(|w| w.value.contains("--protected-mode"))
-                .map_or(service.name.span, |w| w.span);
+            || merged.env("REDIS_PASSWORD").is_some()
+            || merged.env("REDIS_PASSWORD_FILE").is_some()
+            || !merged.env_files.is_empty();
+        // Reported where the command line is written.
+        let span = own
+            .command_argv
+            .iter()
+            .chain(&own.entrypoint_argv)
+            .find(|w| w.value.contains("--protected-mode"))
+            .map(|w| w.span);
+        if let (Some(_), false, Some(span)) = (off, has_password, span) {
             return Some(("`--protected-mode no` without a password".into(), span));
         }
     }
     let official_mongo = entry.family == "mongo"
-        && service
+        && merged
             .image_ref
             .as_ref()
             .is_some_and(|i| i.path() == "mongo");
+    // Something missing is reported at the service in the file that names the image.
     if official_mongo
-        && service.env_files.is_empty()
-        && !service
+        && own.image.is_some()
+        && merged.env_files.is_empty()
+        && !merged
             .environment
             .iter()
             .any(|e| e.key.value.starts_with("MONGO_INITDB_ROOT_"))
@@ -233,7 +246,7 @@ pub fn trust_auth(service: &Service) -> Option<(String, Span)> {
     {
         return Some((
             "no `MONGO_INITDB_ROOT_USERNAME`/`MONGO_INITDB_ROOT_PASSWORD`".into(),
-            service.name.span,
+            own.name.span,
         ));
     }
     None
@@ -325,9 +338,21 @@ impl ImageRef {
         out
     }
 
-    /// The major version in the tag (`16`, `16.2-alpine`, `16-3.4` → 16).
+    /// The major version in the tag (`16`, `16.2-alpine`, `16-3.4` → 16). Images that package an
+    /// extension name the server in a `pgNN` part (`pgvector/pgvector:0.8.0-pg18`,
+    /// `timescale/timescaledb:2.17.2-pg17`, `…:latest-pg16`): that is the major version.
     pub fn major(&self) -> Option<u32> {
         let tag = self.tag.as_deref()?;
+        let pg = tag
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .find_map(|part| {
+                let digits = part.strip_prefix("pg")?;
+                let digits: String = digits.chars().take_while(char::is_ascii_digit).collect();
+                digits.parse().ok()
+            });
+        if pg.is_some() {
+            return pg;
+        }
         let digits: String = tag.chars().take_while(char::is_ascii_digit).collect();
         digits.parse().ok()
     }
@@ -392,6 +417,8 @@ pub struct Port {
     pub host_ip: Option<String>,
     /// The host IP could not be known (`${BIND_IP}` without a default).
     pub host_ip_unknown: bool,
+    /// The host IP as written, when it could not be known (for `.env` interpolation).
+    pub host_ip_raw: Option<String>,
     pub published: Option<String>,
     pub target: String,
     pub span: Span,
@@ -401,10 +428,27 @@ impl Port {
     /// Reachable from other machines: no host IP, `0.0.0.0` or `::` (an unknown IP is given the
     /// benefit of the doubt).
     pub fn is_public(&self) -> bool {
-        if self.host_ip_unknown {
-            return false;
-        }
-        match self.host_ip.as_deref() {
+        self.is_public_with(&BTreeMap::new())
+    }
+
+    /// Like [`Port::is_public`], with a host IP written as `${VAR}` resolved from `vars` (the
+    /// `.env` next to the Compose file).
+    pub fn is_public_with(&self, vars: &BTreeMap<String, String>) -> bool {
+        let resolved;
+        let ip = if self.host_ip_unknown {
+            let Some(ip) = self
+                .host_ip_raw
+                .as_deref()
+                .and_then(|raw| interpolate(raw, vars))
+            else {
+                return false;
+            };
+            resolved = ip;
+            Some(resolved.as_str()).filter(|ip| !ip.is_empty())
+        } else {
+            self.host_ip.as_deref()
+        };
+        match ip {
             None => true,
             Some(ip) => {
                 let ip = ip.trim_start_matches('[').trim_end_matches(']');
@@ -712,6 +756,21 @@ pub fn extract_file(facts: &mut FileFacts) {
         }
     }
     facts.compose = Some(model);
+}
+
+/// The Compose model of YAML text, documents merged, stateful services decided (for a file
+/// that is Compose only because a command names it with `-f`).
+pub fn model_of_text(text: &str) -> ComposeFile {
+    let parsed = yaml::parse(text);
+    let mut model = ComposeFile::default();
+    for root in parsed.documents.iter().filter_map(|d| d.root.as_ref()) {
+        merge_into(&mut model, model_of(root));
+    }
+    let table = StatefulTable::builtin();
+    for service in &mut model.services {
+        service.stateful = stateful_of(service, table);
+    }
+    model
 }
 
 /// A top-level `services:` mapping whose entries have `image:` or `build:`.
@@ -1102,9 +1161,43 @@ fn first_pair_span(item: &Node) -> Span {
         .map_or(item.span, |p| p.key.span.cover(p.value.span))
 }
 
+/// Split a short-syntax entry at its `:` separators, keeping `${VAR:-default}` whole and a
+/// Windows drive letter (`C:\data`, `C:/data`) with its path.
+fn split_colons(s: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    let bytes = s.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'{' if i > 0 && bytes[i - 1] == b'$' => depth += 1,
+            b'}' if depth > 0 => depth -= 1,
+            b':' if depth == 0 => {
+                let piece = &s[start..i];
+                // `C:\\data:/target`, `C:/data:/target`; but `m:/data` is volume `m`.
+                let drive = parts.is_empty()
+                    && piece.len() == 1
+                    && piece.as_bytes()[0].is_ascii_alphabetic()
+                    && match bytes.get(i + 1) {
+                        Some(b'\\') => true,
+                        Some(b'/') => s[i + 1..].contains(":/"),
+                        _ => false,
+                    };
+                if !drive {
+                    parts.push(piece);
+                    start = i + 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    parts.push(&s[start..]);
+    parts
+}
+
 /// `[SOURCE:]TARGET[:MODE]`.
 fn short_mount(s: &str, span: Span) -> Option<Mount> {
-    let parts: Vec<&str> = s.split(':').collect();
+    let parts: Vec<&str> = split_colons(s);
     let (source_raw, target, mode) = match parts.as_slice() {
         [target] => ("", *target, ""),
         [a, b] if b.starts_with('/') => (*a, *b, ""),
@@ -1146,8 +1239,10 @@ fn port_of(item: &Node) -> Option<Port> {
     let published = item.get_str("published").map(str::to_string);
     let raw_ip = item.get_str("host_ip");
     let host_ip = raw_ip.and_then(with_defaults);
+    let unknown = raw_ip.is_some() && host_ip.is_none();
     Some(Port {
-        host_ip_unknown: raw_ip.is_some() && host_ip.is_none(),
+        host_ip_unknown: unknown,
+        host_ip_raw: raw_ip.filter(|_| unknown).map(str::to_string),
         host_ip: host_ip.filter(|ip| !ip.is_empty()),
         published,
         target,
@@ -1175,13 +1270,12 @@ fn short_port(raw: &str, span: Span) -> Option<Port> {
         _ => return None,
     };
     // Which part is unknown matters: only an unknown host IP hides where the port is published.
-    let ip_unknown = unknown && {
-        let pieces: Vec<&str> = raw.rsplitn(3, ':').collect();
-        pieces.len() == 3 && with_defaults(pieces[2]).is_none()
-    };
+    let pieces: Vec<&str> = raw.rsplitn(3, ':').collect();
+    let ip_unknown = unknown && pieces.len() == 3 && with_defaults(pieces[2]).is_none();
     Some(Port {
         host_ip: ip.filter(|i| !i.is_empty()),
         host_ip_unknown: ip_unknown,
+        host_ip_raw: ip_unknown.then(|| pieces[2].to_string()),
         published: published.map(str::to_string),
         target: target.to_string(),
         span,
@@ -1284,24 +1378,45 @@ pub fn stateful_of(service: &Service, table: &StatefulTable) -> Option<Stateful>
         Persistence::Flags => Some(persistence_reason(service, entry, &argv)?),
     };
     let mut data_dirs = entry.data_dirs_for(image.major());
+    // `PGDATA=/srv/pg` moves the data: the image's default directory no longer holds it.
     if let Some(var) = &entry.data_dir_env
-        && let Some(dir) = service
+        && let Some(dirs) = service
             .env(var)
             .and_then(|e| e.value.as_ref())
             .and_then(|v| with_defaults(&v.value))
-            .filter(|d| d.starts_with('/'))
+            .map(|v| {
+                v.split(',')
+                    .map(|d| d.trim().to_string())
+                    .filter(|d| d.starts_with('/'))
+                    .collect::<Vec<_>>()
+            })
+            .filter(|dirs| !dirs.is_empty())
     {
-        data_dirs.insert(0, dir);
+        data_dirs = dirs;
     }
-    if let Some(word) = &entry.data_dir_arg
-        && let Some(at) = argv.iter().position(|w| w == word)
-    {
-        data_dirs.extend(
-            argv[at + 1..]
-                .iter()
-                .filter(|w| w.starts_with('/'))
-                .map(|w| (*w).to_string()),
-        );
+    // `minio server /data`, `etcd --data-dir /etcd-data` (or `--data-dir=/etcd-data`).
+    if let Some(word) = &entry.data_dir_arg {
+        let mut from_args = Vec::new();
+        for (at, w) in argv.iter().enumerate() {
+            if let Some(dir) = w
+                .strip_prefix(word.as_str())
+                .and_then(|rest| rest.strip_prefix('='))
+            {
+                from_args.push(dir.to_string());
+            } else if w == word {
+                from_args.extend(
+                    argv[at + 1..]
+                        .iter()
+                        .take_while(|w| !w.starts_with('-'))
+                        .filter(|w| w.starts_with('/'))
+                        .map(|w| (*w).to_string()),
+                );
+            }
+        }
+        from_args.retain(|d| d.starts_with('/'));
+        if !from_args.is_empty() {
+            data_dirs = from_args;
+        }
     }
     Some(Stateful {
         family: entry.family.clone(),
@@ -1393,6 +1508,18 @@ mod tests {
             (r.path().as_str(), r.major()),
             ("postgis/postgis", Some(16))
         );
+        for (image, major) in [
+            ("pgvector/pgvector:0.8.0-pg18", Some(18)),
+            ("pgvector/pgvector:pg16", Some(16)),
+            ("timescale/timescaledb:2.17.2-pg17", Some(17)),
+            ("timescale/timescaledb:latest-pg18", Some(18)),
+            ("postgres:18.1-bookworm", Some(18)),
+            ("postgres:latest", None),
+            ("postgres", None),
+        ] {
+            let r = ImageRef::parse(image).expect("ref");
+            assert_eq!(r.major(), major, "{image}");
+        }
         let r = ImageRef::parse("localhost:5000/team/db@sha256:abc").expect("ref");
         assert_eq!(r.registry.as_deref(), Some("localhost:5000"));
         assert_eq!(r.tag, None);
@@ -1612,6 +1739,11 @@ volumes:
         assert_eq!(public("0.0.0.0:5432:5432"), Some(true));
         assert_eq!(public("${BIND:-127.0.0.1}:5432:5432"), Some(false));
         assert_eq!(public("${BIND}:5432:5432"), Some(false));
+        let vars: BTreeMap<String, String> = [("BIND".to_string(), "0.0.0.0".to_string())].into();
+        let with_env =
+            |raw: &str| short_port(raw, Span::default()).map(|p| p.is_public_with(&vars));
+        assert_eq!(with_env("${BIND}:5432:5432"), Some(true));
+        assert_eq!(with_env("${LOCAL}:5432:5432"), Some(false));
         let p = short_port("127.0.0.1:6543:5432", Span::default()).expect("port");
         assert_eq!(
             (p.published.as_deref(), p.target_number()),
@@ -1638,5 +1770,26 @@ volumes:
             Some((MountKind::Named, false))
         );
         assert_eq!(kind("${DATA_DIR}:/data"), Some((MountKind::Bind, false)));
+        let target = |raw: &str| short_mount(raw, Span::default()).map(|m| (m.kind, m.target));
+        assert_eq!(
+            target("${PG_VOLUME:-pgdata}:/var/lib/postgresql/data:rw"),
+            Some((MountKind::Named, "/var/lib/postgresql/data".to_string()))
+        );
+        assert_eq!(
+            target("${DATA_DIR:-./data}/postgres:/var/lib/postgresql/data"),
+            Some((MountKind::Bind, "/var/lib/postgresql/data".to_string()))
+        );
+        assert_eq!(
+            target(r"C:\pgdata:/var/lib/postgresql/data"),
+            Some((MountKind::Bind, "/var/lib/postgresql/data".to_string()))
+        );
+        assert_eq!(
+            target("m:/data/db"),
+            Some((MountKind::Named, "/data/db".to_string()))
+        );
+        assert_eq!(
+            target("c:/pg:/var/lib/postgresql/data:ro"),
+            Some((MountKind::Bind, "/var/lib/postgresql/data".to_string()))
+        );
     }
 }

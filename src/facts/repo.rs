@@ -40,6 +40,11 @@ pub struct RepoFacts {
     /// database password (`POSTGRES_PASSWORD: ${DB_PASS}`), so the directory's `.env` value of
     /// it is a database password.
     pub password_refs: std::collections::BTreeSet<(String, String)>,
+    /// Files a script, Makefile or workflow names together (`docker compose -f base.yml -f
+    /// prod.yml`), merged in that order: how Compose runs a base file that is never run alone.
+    /// Used to judge a service as deployed ([`RepoFacts::merged_service`]), not listed in
+    /// `projects` (their services are already there).
+    pub named_together: Vec<ComposeProject>,
 }
 
 /// A Compose project: one or more files merged, with its name and stateful services.
@@ -263,16 +268,95 @@ impl RepoFacts {
                 .collect();
             repo.projects.push(repo.project(&dir, &facts, None));
         }
+        repo.named_together = repo.named_together_projects(files, &by_path);
         repo
+    }
+
+    /// Projects of the `-f a.yml -f b.yml` sets that commands of the repository name.
+    fn named_together_projects(
+        &self,
+        files: &[FileFacts],
+        by_path: &BTreeMap<&str, &FileFacts>,
+    ) -> Vec<ComposeProject> {
+        let mut seen: Vec<Vec<String>> = Vec::new();
+        let mut out = Vec::new();
+        for f in files {
+            for command in &f.shell.commands {
+                let Some(call) = super::cli::docker(command) else {
+                    continue;
+                };
+                let named = call.compose_files();
+                if named.len() < 2 || named.iter().any(|n| n.contains('$')) {
+                    continue;
+                }
+                // The first directory the command may run in where every named file exists
+                // (a fragment such as `prod.yml` holding only `volumes:` is YAML, not Compose
+                // by itself: named with `-f`, it is read as Compose).
+                let exists = |p: &str| {
+                    by_path.contains_key(p)
+                        || files
+                            .iter()
+                            .any(|x| x.file.path == p && x.kind == FileKind::Yaml)
+                };
+                let Some(paths) = super::targets::cwd_candidates(f, command)
+                    .into_iter()
+                    .map(|cwd| named.iter().map(|n| join_path(&cwd, n)).collect::<Vec<_>>())
+                    .find(|paths| paths.iter().all(|p| exists(p)))
+                else {
+                    continue;
+                };
+                // A set that adds a test or local file to a production one (`-f base.yml -f
+                // test.yml`) says how the tests run it, not how it is deployed.
+                let context_of =
+                    |p: &str| files.iter().find(|x| x.file.path == p).map(|x| x.context);
+                let first = context_of(&paths[0]);
+                if seen.contains(&paths) || paths.iter().any(|p| context_of(p) != first) {
+                    continue;
+                }
+                let fragments: Vec<(String, ComposeFile)> = paths
+                    .iter()
+                    .filter(|p| !by_path.contains_key(p.as_str()))
+                    .filter_map(|p| {
+                        let x = files.iter().find(|x| &x.file.path == p)?;
+                        Some((p.clone(), super::compose::model_of_text(&x.file.text)))
+                    })
+                    .collect();
+                let models: Vec<(&str, &ComposeFile)> = paths
+                    .iter()
+                    .filter_map(|p| {
+                        let model = by_path
+                            .get(p.as_str())
+                            .and_then(|x| x.compose.as_ref())
+                            .or_else(|| fragments.iter().find(|(q, _)| q == p).map(|(_, m)| m))?;
+                        Some((p.as_str(), model))
+                    })
+                    .collect();
+                out.push(self.project_of(dir_of(&paths[0]), &models, None));
+                seen.push(paths);
+            }
+        }
+        out
     }
 
     /// Build a project from files (in merge order), with an explicit name when given.
     fn project(&self, dir: &str, files: &[&FileFacts], explicit: Option<&str>) -> ComposeProject {
+        let models: Vec<(&str, &ComposeFile)> = files
+            .iter()
+            .filter_map(|f| Some((f.file.path.as_str(), f.compose.as_ref()?)))
+            .collect();
+        self.project_of(dir, &models, explicit)
+    }
+
+    /// Build a project from `(path, model)` pairs in merge order.
+    fn project_of(
+        &self,
+        dir: &str,
+        files: &[(&str, &ComposeFile)],
+        explicit: Option<&str>,
+    ) -> ComposeProject {
         let mut model = ComposeFile::default();
-        for f in files {
-            if let Some(m) = &f.compose {
-                merge_into(&mut model, m.clone());
-            }
+        for (_, m) in files {
+            merge_into(&mut model, (*m).clone());
         }
         let env = self.dotenv.get(dir).cloned().unwrap_or_default();
         let name = explicit
@@ -302,16 +386,16 @@ impl RepoFacts {
             // Which file each part came from: the last file that mentions it.
             let file_with =
                 |pred: &dyn Fn(&ComposeFile) -> Option<Span>| -> Option<(String, Span)> {
-                    files.iter().rev().find_map(|f| {
-                        let m = f.compose.as_ref()?;
-                        pred(m).map(|s| (f.file.path.clone(), s))
-                    })
+                    files
+                        .iter()
+                        .rev()
+                        .find_map(|(path, m)| pred(m).map(|s| (path.to_string(), s)))
                 };
             let (path, span) = files
                 .iter()
-                .find_map(|f| {
-                    let s = f.compose.as_ref()?.service(&service.name.value)?;
-                    Some((f.file.path.clone(), s.name.span))
+                .find_map(|(path, m)| {
+                    let s = m.service(&service.name.value)?;
+                    Some((path.to_string(), s.name.span))
                 })
                 .unwrap_or_default();
             let mut data = Vec::new();
@@ -370,7 +454,7 @@ impl RepoFacts {
         }
         ComposeProject {
             dir: dir.to_string(),
-            files: files.iter().map(|f| f.file.path.clone()).collect(),
+            files: files.iter().map(|(path, _)| path.to_string()).collect(),
             name,
             model,
             services,
@@ -519,11 +603,30 @@ impl RepoFacts {
     /// A service as Compose runs it: merged with the other files of the project `path` belongs
     /// to (its override, or its base). `None` when the file is in no project.
     pub fn merged_service(&self, path: &str, service: &str) -> Option<&super::compose::Service> {
+        // A file Compose never picks up by itself (not `compose.yaml`, `docker-compose.yml` or
+        // their override) runs the way the repository's commands name it: with the files named
+        // together with it. The first such set that defines the service wins.
+        let name = file_name(path);
+        if !is_default_name(name) && !is_override_name(name) {
+            let together = self
+                .named_together
+                .iter()
+                .filter(|p| p.files.iter().any(|f| f == path))
+                .find_map(|p| p.model.service(service));
+            if together.is_some() {
+                return together;
+            }
+        }
         self.projects
             .iter()
             .find(|p| p.files.iter().any(|f| f == path))?
             .model
             .service(service)
+    }
+
+    /// The variables of the `.env` next to a file (Compose interpolates the file with them).
+    pub fn env_for(&self, path: &str) -> Option<&BTreeMap<String, String>> {
+        self.dotenv.get(dir_of(path))
     }
 
     /// Every stateful service with persistent data, in every project (for backup rules).

@@ -103,7 +103,22 @@ impl StatefulTable {
     /// without the tag).
     pub fn lookup(&self, path: &str) -> Option<&ImageEntry> {
         let path = path.to_ascii_lowercase();
-        let short = normalise_path(&path);
+        self.lookup_exact(&path).or_else(|| {
+            // A private registry or a mirror serves the same image under its own host
+            // (`registry.local:5000/postgres`, `mirror.gcr.io/library/postgres`,
+            // `public.ecr.aws/docker/library/postgres`): judge it by the image's own path.
+            let (first, rest) = path.split_once('/')?;
+            let registry = first.contains('.') || first.contains(':') || first == "localhost";
+            if !registry {
+                return None;
+            }
+            let rest = rest.strip_prefix("docker/library/").unwrap_or(rest);
+            self.lookup_exact(rest)
+        })
+    }
+
+    fn lookup_exact(&self, path: &str) -> Option<&ImageEntry> {
+        let short = normalise_path(path);
         self.entries.iter().find(|e| {
             e.images.iter().any(|pattern| {
                 let pattern = normalise_path(pattern);
@@ -200,6 +215,21 @@ mod tests {
                 "{image}"
             );
         }
+        for (image, family) in [
+            ("registry.local:5000/postgres", "postgres"),
+            ("mirror.gcr.io/library/postgres", "postgres"),
+            ("public.ecr.aws/docker/library/mysql", "mysql"),
+            ("public.ecr.aws/bitnami/postgresql", "postgres"),
+            ("quay.io/minio/minio", "minio"),
+        ] {
+            assert_eq!(
+                t.lookup(image).map(|e| e.family.as_str()),
+                Some(family),
+                "{image}"
+            );
+        }
+        assert!(t.lookup("ghcr.io/acme/postgres-exporter").is_none());
+        assert!(t.lookup("team/postgres").is_none());
         assert!(t.lookup("nginx").is_none());
         assert!(t.lookup("bitnami/nginx").is_none());
     }

@@ -9,12 +9,14 @@ use crate::levels::Level;
 
 pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
     let Some(model) = &file.compose else { return };
+    let no_vars = std::collections::BTreeMap::new();
+    let vars = repo.env_for(&file.file.path).unwrap_or(&no_vars);
     for own in &model.services {
         let service = repo
             .merged_service(&file.file.path, &own.name.value)
             .unwrap_or(own);
         let Some(entry) = database_entry(service) else { continue };
-        let weak = weak_auth(file, service);
+        let weak = weak_auth(file, repo, service);
         if own.host_network {
             let ports: Vec<String> = entry.ports.iter().map(u16::to_string).collect();
             let mut message = format!(
@@ -35,7 +37,7 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
             };
             cx.report(own.name.span, message).level(level);
         }
-        for port in own.ports.iter().filter(|p| p.is_public()) {
+        for port in own.ports.iter().filter(|p| p.is_public_with(vars)) {
             let shown = match &port.published {
                 Some(published) => format!("{published}:{}", port.target),
                 None => port.target.clone(),
@@ -58,7 +60,7 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
 }
 
 /// Why the service is easy to log in to, if it is.
-fn weak_auth(file: &FileFacts, service: &Service) -> Option<String> {
+fn weak_auth(file: &FileFacts, repo: &RepoFacts, service: &Service) -> Option<String> {
     let name = &service.name.value;
     for c in &file.credentials {
         let ours = matches!(&c.origin, Origin::ComposeEnv { service } if service == name)
@@ -77,5 +79,8 @@ fn weak_auth(file: &FileFacts, service: &Service) -> Option<String> {
             _ => {}
         }
     }
-    crate::facts::compose::trust_auth(service).map(|(what, _)| format!("authentication is off ({what})"))
+    let no_vars = std::collections::BTreeMap::new();
+    let vars = repo.env_for(&file.file.path).unwrap_or(&no_vars);
+    crate::facts::compose::trust_auth_in(service, service, vars)
+        .map(|(what, _)| format!("authentication is off ({what})"))
 }

@@ -13,6 +13,10 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
             .merged_service(&file.file.path, &own.name.value)
             .unwrap_or(own);
         let Some(stateful) = &service.stateful else { continue };
+        if stateful.data_dirs.is_empty() {
+            // `minio/minio` without `server PATH`: where its data goes is not known.
+            continue;
+        }
         if own.stateful.is_none() && own.mounts.is_empty() {
             // Only an override's fragment of the service: reported where the image is.
             continue;
@@ -59,7 +63,38 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
             ),
         )
         .help(format!(
-            "Mount a named volume there (`{name}-data:{dir}` under the service's `volumes:`) and declare `{name}-data:` under the top-level `volumes:`"
+            "Mount a named volume there (`{name}-data:{}` under the service's `volumes:`) and declare `{name}-data:` under the top-level `volumes:`",
+            mount_point(&dir)
         ));
+    }
+}
+
+/// Where to mount a volume for a data directory: postgres 18's images keep data in
+/// `/var/lib/postgresql/18/docker` and document the mount at `/var/lib/postgresql`.
+fn mount_point(dir: &str) -> &str {
+    match dir.strip_prefix("/var/lib/postgresql/") {
+        Some(rest)
+            if rest
+                .strip_suffix("/docker")
+                .is_some_and(|major| major.chars().all(|c| c.is_ascii_digit())) =>
+        {
+            "/var/lib/postgresql"
+        }
+        _ => dir,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mount_point;
+
+    #[test]
+    fn postgres_18_is_mounted_at_its_parent() {
+        assert_eq!(mount_point("/var/lib/postgresql/18/docker"), "/var/lib/postgresql");
+        assert_eq!(
+            mount_point("/var/lib/postgresql/data"),
+            "/var/lib/postgresql/data"
+        );
+        assert_eq!(mount_point("/data/db"), "/data/db");
     }
 }
