@@ -782,36 +782,32 @@ fn shell_named(facts: &FileFacts, is_pw: &dyn Fn(&str) -> bool) -> Vec<Found> {
         .chain(facts.shell.assignments.iter().map(|a| &a.value));
     for word in words {
         let host = facts.file.slice(word.span);
+        if !host.contains("${") {
+            continue;
+        }
         // Only real expansions: `'${PGPASSWORD:=x}'` in single quotes is text.
-        let expansions = word.pieces.iter().filter_map(|p| match p {
-            super::shell::Piece::Expansion(e) if e.contains('=') => Some(e),
-            _ => None,
-        });
-        for expansion in expansions {
-            let Some(base) = host.find(expansion.as_str()) else {
+        let expandable = blank_single_quoted(host);
+        for (name, s, e) in assign_defaults(&expandable) {
+            let Some(secret) = host.get(s..e) else {
                 continue;
             };
-            for (name, s, e) in assign_defaults(expansion) {
-                if !is_pw(name) {
-                    continue;
-                }
-                let secret = &expansion[s..e];
-                let (s, e) = (base + s, base + e);
-                let class = if is_placeholder(secret) {
-                    SecretClass::Placeholder
-                } else {
-                    SecretClass::Default
-                };
-                found.push(Found {
-                    by_name: true,
-                    span: Span::new(word.span.start() + s, word.span.start() + e),
-                    name: name.to_string(),
-                    origin: Origin::ShellAssignment,
-                    class,
-                    value_chars: secret.chars().count(),
-                    well_known: is_well_known(secret, None),
-                });
+            if !is_pw(name) {
+                continue;
             }
+            let class = if is_placeholder(secret) {
+                SecretClass::Placeholder
+            } else {
+                SecretClass::Default
+            };
+            found.push(Found {
+                by_name: true,
+                span: Span::new(word.span.start() + s, word.span.start() + e),
+                name: name.to_string(),
+                origin: Origin::ShellAssignment,
+                class,
+                value_chars: secret.chars().count(),
+                well_known: is_well_known(secret, None),
+            });
         }
     }
     for command in &facts.shell.commands {
@@ -848,6 +844,34 @@ fn shell_named(facts: &FileFacts, is_pw: &dyn Fn(&str) -> bool) -> Vec<Found> {
 
 /// `${NAME:=literal}` / `${NAME=literal}` in shell text: `(name, default range)`. A default
 /// that expands anything (`${A:=$B}`) is not a literal.
+/// A shell word's text with its single-quoted parts (quotes included) blanked out, byte for
+/// byte, so offsets still match: what is left is where the shell expands `${…}`.
+fn blank_single_quoted(word: &str) -> String {
+    let mut out = Vec::with_capacity(word.len());
+    let (mut single, mut double, mut escaped) = (false, false, false);
+    for &b in word.as_bytes() {
+        if single {
+            single = b != b'\'';
+            out.push(b' ');
+            continue;
+        }
+        if escaped {
+            escaped = false;
+        } else if b == b'\\' {
+            escaped = true;
+        } else if b == b'"' {
+            double = !double;
+        } else if b == b'\'' && !double {
+            single = true;
+            out.push(b' ');
+            continue;
+        }
+        out.push(b);
+    }
+    // Only ASCII bytes were replaced, and by ASCII: the text stays UTF-8.
+    String::from_utf8(out).unwrap_or_default()
+}
+
 fn assign_defaults(text: &str) -> Vec<(&str, usize, usize)> {
     let mut out = Vec::new();
     let mut from = 0;
@@ -1466,6 +1490,14 @@ mod tests {
         );
         assert!(redis_password_at(&words("--askpass ping")).is_empty());
         assert!(redis_password_at(&words("config set maxmemory 1gb")).is_empty());
+    }
+
+    #[test]
+    fn single_quoted_text_is_not_expanded() {
+        assert_eq!(blank_single_quoted("a'${X}'b"), "a      b");
+        assert_eq!(blank_single_quoted("\"'${X:=v}'\""), "\"'${X:=v}'\"");
+        assert_eq!(blank_single_quoted("\\'${X}"), "\\'${X}");
+        assert_eq!(blank_single_quoted("'é'${X:=v}"), "    ${X:=v}");
     }
 
     #[test]
