@@ -630,3 +630,183 @@ fn the_demo_repository_reproduces_the_incident() {
         "{backup:?}"
     );
 }
+
+#[test]
+fn several_paths_keep_their_roots_apart() {
+    // The same relative path under two roots: both files are reported, each under its root.
+    let dir = repo(&[
+        ("a/stop.sh", STOP_SH),
+        ("b/stop.sh", STOP_SH),
+        ("b/sub/x.sql", "DROP TABLE t;\n"),
+    ]);
+    let paths_of = |r: &Run| -> Vec<String> {
+        json(r)["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["rule"] == "compose-down-volumes" || f["rule"] == "drop-table")
+            .map(|f| f["path"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    let r = run_in(dir.path(), &["-f", "json", "a", "b"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(paths_of(&r), ["a/stop.sh", "b/stop.sh", "b/sub/x.sql"]);
+    // Files named one by one, and overlapping roots (a file reached twice is reported once).
+    let r = run_in(dir.path(), &["-f", "json", "a/stop.sh", "b/stop.sh"]);
+    assert_eq!(paths_of(&r), ["a/stop.sh", "b/stop.sh"]);
+    let r = run_in(dir.path(), &["-f", "json", "b", "b/sub"]);
+    assert_eq!(paths_of(&r), ["b/stop.sh", "b/sub/x.sql"]);
+    // A root outside the working directory is shown as written, next to one inside it.
+    let r = run_in(&dir.path().join("a"), &["-f", "json", ".", "../b"]);
+    assert_eq!(paths_of(&r), ["../b/stop.sh", "../b/sub/x.sql", "stop.sh"]);
+    // One root: paths stay relative to it (or to the working directory when it is inside).
+    let r = run_in(&dir.path().join("a"), &["-f", "json", "../b"]);
+    assert_eq!(paths_of(&r), ["stop.sh", "sub/x.sql"]);
+    let r = run_in(dir.path(), &["-f", "json", "b"]);
+    assert_eq!(paths_of(&r), ["b/stop.sh", "b/sub/x.sql"]);
+    // The human summary counts both roots' files.
+    let r = run_in(dir.path(), &["--color", "never", "a", "b"]);
+    assert!(r.stdout.contains("(3 files scanned in "), "{}", r.stdout);
+    // A missing PATH among others is a failed scan.
+    let r = run_in(dir.path(), &["a", "missing"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("missing"), "{}", r.stderr);
+}
+
+#[test]
+fn positions_are_right_for_cr_crlf_tabs_and_non_ascii_in_every_format() {
+    // Old Mac (bare CR), CRLF with a tab and non-ASCII before the statement, a UTF-8 mark.
+    let cr = "-- m\rSELECT 1;\r\tDROP TABLE a;\r-- 😀\rSELECT 2; DROP TABLE b;\r";
+    let crlf = "-- é\r\n\t-- 😀\r\nSELECT 'é😀'; DROP TABLE c;\r\n";
+    let dir = repo(&[
+        ("cr.sql", cr),
+        ("crlf.sql", crlf),
+        ("bom.sql", "\u{feff}SELECT 'é'; DROP TABLE d;\n"),
+    ]);
+    let base = ["--select", "drop-table", "--color", "never", "."];
+    // (path, line, character column, UTF-16 column, UTF-16 end column)
+    let expected = [
+        ("bom.sql", 1, 13, 13, 25),
+        ("cr.sql", 3, 2, 2, 14),
+        ("cr.sql", 5, 11, 11, 23),
+        ("crlf.sql", 3, 14, 15, 27),
+    ];
+
+    let r = run_in(dir.path(), &[&["-f", "json"], &base[..]].concat());
+    let doc = json(&r);
+    let got: Vec<(String, u64, u64, u64)> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or("").to_string(),
+                f["start"]["line"].as_u64().unwrap_or(0),
+                f["start"]["column"].as_u64().unwrap_or(0),
+                f["end"]["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    let want: Vec<(String, u64, u64, u64)> = expected
+        .iter()
+        .map(|&(p, l, c, c16, e16)| (p.to_string(), l, c, c + (e16 - c16)))
+        .collect();
+    assert_eq!(got, want, "JSON counts characters");
+
+    let r = run_in(dir.path(), &[&["-f", "github"], &base[..]].concat());
+    for &(p, l, _, c16, e16) in &expected {
+        let needle = format!("file={p},line={l},col={c16},endLine={l},endColumn={e16},");
+        assert!(r.stdout.contains(&needle), "{needle}\n{}", r.stdout);
+    }
+
+    let r = run_in(dir.path(), &[&["-f", "sarif"], &base[..]].concat());
+    let doc: Value = serde_json::from_str(&r.stdout).expect("SARIF");
+    let regions: Vec<(String, u64, u64, u64)> = doc["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|x| {
+            let loc = &x["locations"][0]["physicalLocation"];
+            (
+                loc["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string(),
+                loc["region"]["startLine"].as_u64().unwrap_or(0),
+                loc["region"]["startColumn"].as_u64().unwrap_or(0),
+                loc["region"]["endColumn"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    let want: Vec<(String, u64, u64, u64)> = expected
+        .iter()
+        .map(|&(p, l, _, c16, e16)| (p.to_string(), l, c16, e16))
+        .collect();
+    assert_eq!(regions, want, "SARIF counts UTF-16 units");
+
+    // Human: the header and the excerpt show the right line, and a bare CR ends a line there
+    // too (miette alone would draw the whole file as one line full of carriage returns).
+    let r = run_in(dir.path(), &base);
+    assert!(!r.stdout.contains('\r'), "{:?}", r.stdout);
+    for &(p, l, c, _, _) in &expected {
+        assert!(
+            r.stdout
+                .contains(&format!("{p}:{l}:{c}: warning[drop-table]")),
+            "{}",
+            r.stdout
+        );
+    }
+    assert!(
+        r.stdout.contains(" 3 │     DROP TABLE a;\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains(" 5 │ SELECT 2; DROP TABLE b;\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains(" 4 │ -- 😀\n"), "{}", r.stdout);
+}
+
+#[test]
+fn list_flags_take_one_value_and_leave_the_paths_alone() {
+    let dir = repo(&[
+        ("src/stop.sh", STOP_SH),
+        ("src/vendor/x.sql", "DROP TABLE t;\n"),
+        ("other/y.sql", "DROP TABLE u;\n"),
+    ]);
+    // `src` is the PATH, not a second glob or rule id.
+    let r = run_in(dir.path(), &["-f", "json", "--exclude", "vendor/", "src"]);
+    let doc = json(&r);
+    let paths: Vec<&str> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["path"].as_str())
+        .collect();
+    assert!(paths.iter().all(|p| *p == "src/stop.sh"), "{paths:?}");
+    assert!(!paths.is_empty());
+    let r = run_in(
+        dir.path(),
+        &["-f", "json", "--select", "drop-table", "other"],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(rules_of(&json(&r)), ["drop-table"]);
+    // Lists: commas, or the flag repeated.
+    let r = run_in(
+        dir.path(),
+        &[
+            "-f",
+            "json",
+            "--select",
+            "drop-table,compose-down-volumes",
+            "--exclude",
+            "other",
+            "--exclude",
+            "vendor/",
+            ".",
+        ],
+    );
+    assert_eq!(rules_of(&json(&r)), ["compose-down-volumes"]);
+}
