@@ -390,11 +390,17 @@ fn scan_root(path: &Path, opts: &ScanOptions, setup: &Setup) -> Result<ScanOutco
         candidates.retain(|c| &c.rel == only);
         notices.retain(|n| n.path.as_deref() == Some(only.as_str()));
         if candidates.is_empty() {
-            // Named explicitly: analyse it even if its name says nothing (sniff its content).
+            // Named explicitly: analyse it even if its name says nothing, by its content (a
+            // shell shebang). A name the walk would skip (`notes.txt`) is sniffed too, never
+            // taken for a script without one.
+            let class = match classify::classify_name(only) {
+                NameClass::Skip => NameClass::Sniff,
+                class => class,
+            };
             candidates.push(Candidate {
                 rel: only.clone(),
                 abs: path.to_path_buf(),
-                class: classify::classify_name(only),
+                class,
             });
         }
     }
@@ -411,6 +417,17 @@ fn scan_root(path: &Path, opts: &ScanOptions, setup: &Setup) -> Result<ScanOutco
             notices.append(&mut facts.notices);
             files.push(facts);
         }
+    }
+    if let Some(only) = &only
+        && files.is_empty()
+        && notices.is_empty()
+    {
+        // The user named this file: say why nothing was found in it.
+        notices.push(Notice::file(
+            only,
+            NoticeKind::Unsupported,
+            "skipped: not a kind of file the scanner reads (by its name, or a shell shebang)",
+        ));
     }
 
     if !opts.config.stateful_images.is_empty() {

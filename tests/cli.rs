@@ -810,3 +810,26 @@ fn list_flags_take_one_value_and_leave_the_paths_alone() {
     );
     assert_eq!(rules_of(&json(&r)), ["compose-down-volumes"]);
 }
+
+#[test]
+fn a_file_named_on_the_command_line_is_read_by_its_content_not_taken_for_a_script() {
+    let dir = repo(&[
+        ("notes.txt", "Reset with:\ndocker volume rm pgdata\n"),
+        ("run.txt", "#!/bin/sh\ndocker volume rm pgdata\n"),
+    ]);
+    // A text file that merely mentions a command is not a shell script: no finding, a notice.
+    let r = run_in(dir.path(), &["-f", "json", "notes.txt"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    let doc = json(&r);
+    assert!(rules_of(&doc).is_empty(), "{}", r.stdout);
+    assert_eq!(doc["notices"][0]["kind"], "unsupported", "{}", r.stdout);
+    assert_eq!(doc["notices"][0]["path"], "notes.txt");
+    // With a shell shebang it is a script, whatever its name.
+    let r = run_in(
+        dir.path(),
+        &["-f", "json", "--select", "docker-volume-remove", "run.txt"],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(rules_of(&json(&r)), ["docker-volume-remove"]);
+    assert!(json(&r)["notices"].as_array().is_some_and(Vec::is_empty));
+}
