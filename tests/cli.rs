@@ -833,3 +833,20 @@ fn a_file_named_on_the_command_line_is_read_by_its_content_not_taken_for_a_scrip
     assert_eq!(rules_of(&json(&r)), ["docker-volume-remove"]);
     assert!(json(&r)["notices"].as_array().is_some_and(Vec::is_empty));
 }
+
+#[test]
+fn stdout_that_cannot_be_written_is_exit_2_unlike_a_closed_pipe() {
+    let full = Path::new("/dev/full");
+    if !full.exists() {
+        return; // Linux only; the closed-pipe half is `broken_pipe_exits_quietly`.
+    }
+    let dir = repo(&[("stop.sh", STOP_SH)]);
+    let out = Command::new(BIN)
+        .current_dir(dir.path())
+        .stdout(std::fs::File::create(full).expect("open /dev/full"))
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot write the report"), "{stderr}");
+}
