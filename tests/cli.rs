@@ -744,6 +744,25 @@ fn positions_are_right_for_cr_crlf_tabs_and_non_ascii_in_every_format() {
         .collect();
     assert_eq!(regions, want, "SARIF counts UTF-16 units");
 
+    let r = run_in(dir.path(), &[&["-f", "gitlab"], &base[..]].concat());
+    let doc: Value = serde_json::from_str(&r.stdout).expect("Code Quality JSON");
+    let lines: Vec<(String, u64)> = doc
+        .as_array()
+        .expect("issues")
+        .iter()
+        .map(|i| {
+            (
+                i["location"]["path"].as_str().unwrap_or("").to_string(),
+                i["location"]["lines"]["begin"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    let want: Vec<(String, u64)> = expected
+        .iter()
+        .map(|&(p, l, _, _, _)| (p.to_string(), l))
+        .collect();
+    assert_eq!(lines, want, "GitLab lines");
+
     // Human: the header and the excerpt show the right line, and a bare CR ends a line there
     // too (miette alone would draw the whole file as one line full of carriage returns).
     let r = run_in(dir.path(), &base);
