@@ -365,7 +365,9 @@ struct Setup<'a> {
 
 fn scan_root(path: &Path, opts: &ScanOptions, setup: &Setup) -> Result<ScanOutcome, Error> {
     // A file argument is scanned alone, with its directory as the root.
-    let (root, only): (PathBuf, Option<String>) = if path.is_file() {
+    // Anything that is not a directory (a FIFO or a device too) is a file argument, so that its
+    // notice names it once (`p.sh`, not `p.sh/p.sh`).
+    let (root, only): (PathBuf, Option<String>) = if path.exists() && !path.is_dir() {
         let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
         let root = parent.map_or_else(|| PathBuf::from("."), Path::to_path_buf);
         let name = path
@@ -389,7 +391,8 @@ fn scan_root(path: &Path, opts: &ScanOptions, setup: &Setup) -> Result<ScanOutco
     if let Some(only) = &only {
         candidates.retain(|c| &c.rel == only);
         notices.retain(|n| n.path.as_deref() == Some(only.as_str()));
-        if candidates.is_empty() {
+        // The walk's notice (a link out of the root, a FIFO) stands: the file is not read.
+        if candidates.is_empty() && notices.is_empty() {
             // Named explicitly: analyse it even if its name says nothing, by its content (a
             // shell shebang). A name the walk would skip (`notes.txt`) is sniffed too, never
             // taken for a script without one.

@@ -200,7 +200,7 @@ fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), String> {
 
 /// The directory a PATH argument scans from.
 fn root_dir(path: &Path) -> PathBuf {
-    if path.is_file() {
+    if path.exists() && !path.is_dir() {
         path.parent()
             .filter(|p| !p.as_os_str().is_empty())
             .map_or_else(|| PathBuf::from("."), Path::to_path_buf)

@@ -869,3 +869,47 @@ fn stdout_that_cannot_be_written_is_exit_2_unlike_a_closed_pipe() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("cannot write the report"), "{stderr}");
 }
+
+#[cfg(unix)]
+#[test]
+fn special_files_and_outside_links_named_on_the_command_line_are_skipped_with_one_notice() {
+    let dir = repo(&[("db/real.sh", STOP_SH)]);
+    let outside = repo(&[("secret.sh", STOP_SH)]);
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.sh"),
+        dir.path().join("db/out.sh"),
+    )
+    .expect("symlink");
+    std::os::unix::fs::symlink("real.sh", dir.path().join("db/alias.sh")).expect("symlink");
+    let fifo = dir.path().join("db/pipe.sh");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    let notice_of = |r: &Run| -> (String, String) {
+        let doc = json(r);
+        let n = &doc["notices"][0];
+        (
+            n["path"].as_str().unwrap_or("").to_string(),
+            n["kind"].as_str().unwrap_or("").to_string(),
+        )
+    };
+    // A link out of the root is not followed even when named: a notice, and nothing read.
+    let r = run_in(dir.path(), &["-f", "json", "db/out.sh"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert_eq!(
+        notice_of(&r),
+        ("db/out.sh".to_string(), "symlink-outside-root".to_string())
+    );
+    assert_eq!(json(&r)["summary"]["files_scanned"], 0);
+    // A link inside the root is read.
+    let r = run_in(dir.path(), &["-f", "json", "db/alias.sh"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert_eq!(json(&r)["findings"][0]["path"], "db/alias.sh");
+    // A FIFO is never opened (that would block), and its path is given once.
+    if made.is_ok_and(|s| s.success()) {
+        let r = run_in(dir.path(), &["-f", "json", "db/pipe.sh"]);
+        assert_eq!(r.code, 0, "{}", r.stdout);
+        assert_eq!(
+            notice_of(&r),
+            ("db/pipe.sh".to_string(), "special-file".to_string())
+        );
+    }
+}
