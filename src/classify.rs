@@ -148,9 +148,11 @@ pub fn classify_head(head: &[u8]) -> Option<FileKind> {
     .then_some(FileKind::Shell)
 }
 
-/// True when the bytes look binary (a NUL in the first 8 KiB, as git and ripgrep decide).
-pub fn looks_binary(head: &[u8]) -> bool {
-    head.iter().take(8192).any(|&b| b == 0)
+/// True when the bytes look binary: a NUL anywhere. git and ripgrep look only at the first
+/// 8 KiB because they stream; a file here is read whole before it is analysed, so a NUL after
+/// the first block is found for the price of one `memchr` (what `contains` does on bytes).
+pub fn looks_binary(bytes: &[u8]) -> bool {
+    bytes.contains(&0)
 }
 
 #[cfg(test)]
@@ -222,6 +224,9 @@ mod tests {
     #[test]
     fn binary() {
         assert!(looks_binary(b"ab\0cd"));
+        let mut late = vec![b'x'; 100_000];
+        late[90_000] = 0;
+        assert!(looks_binary(&late));
         assert!(!looks_binary(b"#!/bin/sh\n"));
     }
 }

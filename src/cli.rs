@@ -48,16 +48,19 @@ pub struct Args {
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
 
-    /// Run only these rules or packs (shell, sql, compose, backup).
-    #[arg(long, value_delimiter = ',', num_args = 1.., value_name = "ID|PACK")]
+    // One value per occurrence (a comma list, or the flag repeated), as in ripgrep and ruff: a
+    // flag that took every following word would swallow the PATHs (`--exclude vendor/ src`
+    // scanned `.` with `src` excluded).
+    /// Run only these rules or packs (shell, sql, compose, backup); comma-separated or repeated.
+    #[arg(long, value_delimiter = ',', value_name = "ID|PACK")]
     pub select: Vec<String>,
 
-    /// Skip these rules or packs.
-    #[arg(long, value_delimiter = ',', num_args = 1.., value_name = "ID|PACK")]
+    /// Skip these rules or packs; comma-separated or repeated.
+    #[arg(long, value_delimiter = ',', value_name = "ID|PACK")]
     pub ignore: Vec<String>,
 
-    /// Skip paths matching these globs (gitignore syntax), on top of .gitignore.
-    #[arg(long, num_args = 1.., value_name = "GLOB")]
+    /// Skip paths matching this glob (gitignore syntax), on top of .gitignore; repeatable.
+    #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
 
     /// Do not honour .gitignore/.ignore files.

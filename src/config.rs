@@ -16,16 +16,17 @@ pub const FILE_NAMES: &[&str] = &["dataloss-scan.toml", ".dataloss-scan.toml"];
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Config {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "rule_ids")]
     pub select: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "rule_ids")]
     pub ignore: Vec<String>,
     #[serde(default)]
     pub exclude: Vec<String>,
+    #[serde(default, deserialize_with = "fail_on")]
     pub fail_on: Option<String>,
     /// Files larger than this many bytes are skipped with a notice.
     pub max_file_size: Option<u64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "rule_table")]
     pub rules: BTreeMap<String, RuleConfig>,
     #[serde(default)]
     pub contexts: ContextConfig,
@@ -41,6 +42,55 @@ pub struct Config {
     /// SQL dialect by path: `[sql-dialects] mysql = ["db/mysql/**"]` (else guessed from the file).
     #[serde(default)]
     pub sql_dialects: SqlDialectConfig,
+}
+
+// Values are checked while the TOML is read, so that a wrong one is reported with its line, as an
+// unknown key is.
+
+fn fail_on<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let value = String::deserialize(d)?;
+    if matches!(value.as_str(), "error" | "warning" | "note" | "never") {
+        Ok(Some(value))
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "invalid fail-on `{value}`, expected one of `error`, `warning`, `note`, `never`"
+        )))
+    }
+}
+
+fn known_rule_or_pack(id: &str) -> bool {
+    crate::rules::PACKS.contains(&id) || crate::rules::lookup(id).is_some()
+}
+
+fn rule_ids<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let ids = Vec::<String>::deserialize(d)?;
+    match ids.iter().find(|id| !known_rule_or_pack(id)) {
+        Some(id) => Err(serde::de::Error::custom(format!(
+            "unknown rule or pack `{id}` (see --list-rules)"
+        ))),
+        None => Ok(ids),
+    }
+}
+
+fn rule_table<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<BTreeMap<String, RuleConfig>, D::Error> {
+    // Each key is checked on its own, so the error points at the `[rules.<id>]` header.
+    #[derive(PartialEq, Eq, PartialOrd, Ord)]
+    struct RuleKey(String);
+    impl<'de> Deserialize<'de> for RuleKey {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            let id = String::deserialize(d)?;
+            if crate::rules::lookup(&id).is_none() {
+                return Err(serde::de::Error::custom(format!(
+                    "unknown rule `{id}` in [rules.{id}] (see --list-rules)"
+                )));
+            }
+            Ok(RuleKey(id))
+        }
+    }
+    let table = BTreeMap::<RuleKey, RuleConfig>::deserialize(d)?;
+    Ok(table.into_iter().map(|(k, v)| (k.0, v)).collect())
 }
 
 /// Globs (gitignore-style, repo-relative) that fix the SQL dialect of `.sql` files.
@@ -206,6 +256,44 @@ mod tests {
         .expect_err("unknown key");
         assert!(err.contains("fail_on"), "{err}");
         assert!(err.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn wrong_values_are_rejected_with_their_line() {
+        let cases = [
+            (
+                "# levels\nfail-on = \"sometimes\"\n",
+                "line 2",
+                "invalid fail-on `sometimes`",
+            ),
+            (
+                "\nselect = [\"sql\", \"nope\"]\n",
+                "line 2",
+                "unknown rule or pack `nope`",
+            ),
+            (
+                "ignore = [\"shel\"]\n",
+                "line 1",
+                "unknown rule or pack `shel`",
+            ),
+            (
+                "[rules.drop-table]\nlevel = \"note\"\n[rules.drop-tabel]\nlevel = \"note\"\n",
+                "line 3",
+                "unknown rule `drop-tabel`",
+            ),
+            ("[rules.drop-table]\nlevel = \"errr\"\n", "line 2", "errr"),
+        ];
+        for (text, line, message) in cases {
+            let err = Config::parse(text, Path::new("x.toml")).expect_err(text);
+            assert!(err.contains(line) && err.contains(message), "{text}: {err}");
+        }
+        // Packs, ids and aliases are all accepted.
+        let cfg = Config::parse(
+            "select = [\"shell\", \"drop-table\"]\nignore = [\"meta\"]\nfail-on = \"never\"\n",
+            Path::new("x.toml"),
+        )
+        .expect("valid");
+        assert_eq!(cfg.fail_on.as_deref(), Some("never"));
     }
 
     #[test]

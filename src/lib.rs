@@ -35,7 +35,7 @@ use crate::facts::repo::RepoFacts;
 use crate::levels::{Context, Level, path_context, resolve};
 use crate::notice::{Notice, NoticeKind};
 use crate::rules::{Check, Ctx, Finding, RULES, RuleMeta, UNUSED_SUPPRESSION};
-use crate::source::SourceFile;
+use crate::source::{Encoding, SourceFile};
 use crate::walk::{Candidate, WalkOptions};
 
 /// Files larger than this are skipped with a notice unless configured otherwise.
@@ -88,6 +88,9 @@ pub struct ScanOutcome {
     /// Byte spans of the masked secret values in each of `sources` (so a report can tell a
     /// mask from a real `*`, e.g. to leave out a line hash computed over masked text).
     pub masked: BTreeMap<String, Vec<source::Span>>,
+    /// The encoding of each of `sources` that is not plain UTF-8 (a dropped byte-order mark,
+    /// UTF-16): GitHub's line hash reads the bytes on disk, not the decoded text.
+    pub encodings: BTreeMap<String, Encoding>,
 }
 
 impl ScanOutcome {
@@ -99,6 +102,50 @@ impl ScanOutcome {
     /// Whether an unsuppressed finding is at or above `threshold`.
     pub fn fails(&self, threshold: Option<Level>) -> bool {
         threshold.is_some_and(|t| self.active().any(|f| f.level >= t))
+    }
+
+    /// Add the findings, notices and sources of another scan (call [`ScanOutcome::sort`] after).
+    /// A finding at the same place by the same rule as one already here is the same finding
+    /// reached from an overlapping root (`dataloss-scan b b/sub`): it is kept once.
+    pub fn merge(&mut self, other: ScanOutcome) {
+        self.files_scanned += other.files_scanned;
+        let seen: BTreeSet<(&str, source::Span, &str)> = self
+            .findings
+            .iter()
+            .map(|f| (f.path.as_str(), f.span, f.rule))
+            .collect();
+        let new: Vec<Finding> = other
+            .findings
+            .into_iter()
+            .filter(|f| !seen.contains(&(f.path.as_str(), f.span, f.rule)))
+            .collect();
+        self.findings.extend(new);
+        self.notices.extend(other.notices);
+        self.sources.extend(other.sources);
+        self.masked.extend(other.masked);
+        self.encodings.extend(other.encodings);
+        for id in other.enabled_rules {
+            if !self.enabled_rules.contains(&id) {
+                self.enabled_rules.push(id);
+            }
+        }
+    }
+
+    /// Sort findings by (path, offset, rule) and notices, dropping exact duplicates (a file
+    /// reached from two overlapping PATHs).
+    pub fn sort(&mut self) {
+        self.findings.sort_by(|a, b| {
+            (&a.path, a.span.start, a.rule, a.span.end, &a.message).cmp(&(
+                &b.path,
+                b.span.start,
+                b.rule,
+                b.span.end,
+                &b.message,
+            ))
+        });
+        self.findings.dedup();
+        self.notices.sort();
+        self.notices.dedup();
     }
 
     /// Prefix every path (findings, related locations, notices) with `prefix` (a scan root
@@ -126,6 +173,10 @@ impl ScanOutcome {
         self.masked = std::mem::take(&mut self.masked)
             .into_iter()
             .map(|(p, m)| (format!("{prefix}/{p}"), m))
+            .collect();
+        self.encodings = std::mem::take(&mut self.encodings)
+            .into_iter()
+            .map(|(p, e)| (format!("{prefix}/{p}"), e))
             .collect();
     }
 }
@@ -205,24 +256,9 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanOutcome, Error> {
             return Err(Error::PathNotFound(path.clone()));
         }
         let part = pool.install(|| scan_root(path, opts, &setup))?;
-        outcome.files_scanned += part.files_scanned;
-        outcome.findings.extend(part.findings);
-        outcome.notices.extend(part.notices);
-        outcome.sources.extend(part.sources);
-        outcome.masked.extend(part.masked);
+        outcome.merge(part);
     }
-    outcome.findings.sort_by(|a, b| {
-        (&a.path, a.span.start, a.rule, a.span.end, &a.message).cmp(&(
-            &b.path,
-            b.span.start,
-            b.rule,
-            b.span.end,
-            &b.message,
-        ))
-    });
-    outcome.findings.dedup();
-    outcome.notices.sort();
-    outcome.notices.dedup();
+    outcome.sort();
     outcome.elapsed = started.elapsed();
     Ok(outcome)
 }
@@ -333,7 +369,9 @@ struct Setup<'a> {
 
 fn scan_root(path: &Path, opts: &ScanOptions, setup: &Setup) -> Result<ScanOutcome, Error> {
     // A file argument is scanned alone, with its directory as the root.
-    let (root, only): (PathBuf, Option<String>) = if path.is_file() {
+    // Anything that is not a directory (a FIFO or a device too) is a file argument, so that its
+    // notice names it once (`p.sh`, not `p.sh/p.sh`).
+    let (root, only): (PathBuf, Option<String>) = if path.exists() && !path.is_dir() {
         let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
         let root = parent.map_or_else(|| PathBuf::from("."), Path::to_path_buf);
         let name = path
@@ -357,12 +395,19 @@ fn scan_root(path: &Path, opts: &ScanOptions, setup: &Setup) -> Result<ScanOutco
     if let Some(only) = &only {
         candidates.retain(|c| &c.rel == only);
         notices.retain(|n| n.path.as_deref() == Some(only.as_str()));
-        if candidates.is_empty() {
-            // Named explicitly: analyse it even if its name says nothing (sniff its content).
+        // The walk's notice (a link out of the root, a FIFO) stands: the file is not read.
+        if candidates.is_empty() && notices.is_empty() {
+            // Named explicitly: analyse it even if its name says nothing, by its content (a
+            // shell shebang). A name the walk would skip (`notes.txt`) is sniffed too, never
+            // taken for a script without one.
+            let class = match classify::classify_name(only) {
+                NameClass::Skip => NameClass::Sniff,
+                class => class,
+            };
             candidates.push(Candidate {
                 rel: only.clone(),
                 abs: path.to_path_buf(),
-                class: classify::classify_name(only),
+                class,
             });
         }
     }
@@ -379,6 +424,17 @@ fn scan_root(path: &Path, opts: &ScanOptions, setup: &Setup) -> Result<ScanOutco
             notices.append(&mut facts.notices);
             files.push(facts);
         }
+    }
+    if let Some(only) = &only
+        && files.is_empty()
+        && notices.is_empty()
+    {
+        // The user named this file: say why nothing was found in it.
+        notices.push(Notice::file(
+            only,
+            NoticeKind::Unsupported,
+            "skipped: not a kind of file the scanner reads (by its name, or a shell shebang)",
+        ));
     }
 
     if !opts.config.stateful_images.is_empty() {
@@ -429,12 +485,18 @@ fn scan_root(path: &Path, opts: &ScanOptions, setup: &Setup) -> Result<ScanOutco
         .filter(|f| wanted.contains(f.file.path.as_str()) && !f.secrets.is_empty())
         .map(|f| (f.file.path.clone(), f.secrets.clone()))
         .collect();
+    let encodings = files
+        .iter()
+        .filter(|f| wanted.contains(f.file.path.as_str()) && f.file.encoding != Encoding::Utf8)
+        .map(|f| (f.file.path.clone(), f.file.encoding))
+        .collect();
     Ok(ScanOutcome {
         findings,
         notices,
         files_scanned: files.len(),
         sources,
         masked,
+        encodings,
         ..ScanOutcome::default()
     })
 }
@@ -443,7 +505,7 @@ fn scan_root(path: &Path, opts: &ScanOptions, setup: &Setup) -> Result<ScanOutco
 fn analyse_file(candidate: &Candidate, setup: &Setup) -> (Option<FileFacts>, Vec<Notice>) {
     let rel = &candidate.rel;
     let mut notices = Vec::new();
-    let text = match read_candidate(candidate, setup.max_file_size) {
+    let (text, encoding) = match read_candidate(candidate, setup.max_file_size) {
         Ok(Some(t)) => t,
         Ok(None) => return (None, notices),
         Err(notice) => {
@@ -459,7 +521,8 @@ fn analyse_file(candidate: &Candidate, setup: &Setup) -> (Option<FileFacts>, Vec
         .overrides
         .context_for(rel)
         .unwrap_or_else(|| path_context(rel));
-    let file = SourceFile::new(rel.clone(), text);
+    let mut file = SourceFile::new(rel.clone(), text);
+    file.encoding = encoding;
     let dialect = setup.dialects.dialect_for(rel);
     match catch_unwind(AssertUnwindSafe(|| {
         let mut facts = FileFacts::extract_with_dialect(file, kind, context, dialect);
@@ -479,7 +542,7 @@ fn analyse_file(candidate: &Candidate, setup: &Setup) -> (Option<FileFacts>, Vec
 }
 
 /// `Ok(None)` means "not a file we analyse" (an extensionless file without a shell shebang).
-fn read_candidate(candidate: &Candidate, max: u64) -> Result<Option<String>, Notice> {
+fn read_candidate(candidate: &Candidate, max: u64) -> Result<Option<(String, Encoding)>, Notice> {
     let rel = &candidate.rel;
     let unreadable = |e: std::io::Error| {
         Notice::file(
@@ -495,7 +558,7 @@ fn read_candidate(candidate: &Candidate, max: u64) -> Result<Option<String>, Not
         // Only the first bytes decide; the rest is read only for scripts.
         let mut head = [0u8; 256];
         let n = read_up_to(&mut file, &mut head).map_err(unreadable)?;
-        if classify_head(&head[..n]) != Some(FileKind::Shell) {
+        if classify_head(&decoded_head(&head[..n])) != Some(FileKind::Shell) {
             return Ok(None);
         }
         bytes.extend_from_slice(&head[..n]);
@@ -510,19 +573,55 @@ fn read_candidate(candidate: &Candidate, max: u64) -> Result<Option<String>, Not
     file.take(max.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(unreadable)?;
-    if looks_binary(&bytes) {
+    // UTF-16 text is full of NUL bytes: its byte-order mark decides before the binary test. The
+    // file is in memory whole, so a NUL anywhere (not only in the first 8 KiB, where git and
+    // ripgrep stop looking) makes it binary: text tools would not treat it as text either.
+    if !is_utf16(&bytes) && looks_binary(&bytes) {
         return Err(Notice::file(
             rel,
             NoticeKind::Binary,
             "skipped: binary file",
         ));
     }
-    String::from_utf8(bytes).map(Some).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-        Notice::file(rel, NoticeKind::NotUtf8, "skipped: not valid UTF-8")
-            .at_line(u32::try_from(line).unwrap_or(u32::MAX))
-    })
+    match source::decode(bytes) {
+        Ok(decoded) => Ok(Some(decoded)),
+        Err(source::DecodeError::NotUtf8 { line }) => {
+            Err(
+                Notice::file(rel, NoticeKind::NotUtf8, "skipped: not valid UTF-8")
+                    .at_line(u32::try_from(line).unwrap_or(u32::MAX)),
+            )
+        }
+        Err(source::DecodeError::BadUtf16) => Err(Notice::file(
+            rel,
+            NoticeKind::NotUtf8,
+            "skipped: starts with a UTF-16 byte-order mark but is not valid UTF-16",
+        )),
+    }
+}
+
+/// A UTF-16 byte-order mark (and not a UTF-32 one, which starts with the same two bytes).
+fn is_utf16(bytes: &[u8]) -> bool {
+    matches!(bytes, [0xFF, 0xFE, ..] | [0xFE, 0xFF, ..]) && !bytes.starts_with(&[0xFF, 0xFE, 0, 0])
+}
+
+/// The first bytes of a file as UTF-8 for the shebang sniff: a UTF-8 byte-order mark dropped,
+/// UTF-16 decoded as far as it goes (the head may end inside a character).
+fn decoded_head(head: &[u8]) -> Vec<u8> {
+    if is_utf16(head) {
+        let le = head[0] == 0xFF;
+        let units = head[2..].chunks_exact(2).map(|p| {
+            if le {
+                u16::from_le_bytes([p[0], p[1]])
+            } else {
+                u16::from_be_bytes([p[0], p[1]])
+            }
+        });
+        return char::decode_utf16(units)
+            .map_while(Result::ok)
+            .collect::<String>()
+            .into_bytes();
+    }
+    head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head).to_vec()
 }
 
 fn read_up_to(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {

@@ -17,25 +17,30 @@ fn main() -> ExitCode {
             stderr,
             code,
         }) => {
-            write_out(&stderr, &mut std::io::stderr());
-            if !write_out(&stdout, &mut std::io::stdout()) {
+            let _ = write_out(&stderr, &mut std::io::stderr());
+            match write_out(&stdout, &mut std::io::stdout()) {
+                Ok(()) => ExitCode::from(code),
                 // A closed pipe (`| head`) is not an error.
-                return ExitCode::SUCCESS;
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                // Any other failure (a full disk, `> /dev/full`) means the report was not
+                // written: the scan could not be done.
+                Err(e) => fail(&format!("cannot write the report to stdout: {e}")),
             }
-            ExitCode::from(code)
         }
-        Err(message) => {
-            let text = format!("dataloss-scan: error: {message}\n");
-            write_out(text.as_bytes(), &mut std::io::stderr());
-            ExitCode::from(2)
-        }
+        Err(message) => fail(&message),
     }
 }
 
-/// Write everything; `false` when the reader went away or the stream failed.
-fn write_out(bytes: &[u8], to: &mut dyn Write) -> bool {
+fn fail(message: &str) -> ExitCode {
+    let text = format!("dataloss-scan: error: {message}\n");
+    let _ = write_out(text.as_bytes(), &mut std::io::stderr());
+    ExitCode::from(2)
+}
+
+/// Write everything and flush.
+fn write_out(bytes: &[u8], to: &mut dyn Write) -> std::io::Result<()> {
     if bytes.is_empty() {
-        return true;
+        return Ok(());
     }
-    to.write_all(bytes).and_then(|()| to.flush()).is_ok()
+    to.write_all(bytes).and_then(|()| to.flush())
 }

@@ -26,6 +26,8 @@ pub enum NoticeKind {
     InternalError,
     Config,
     Limit,
+    /// A file named on the command line that is none of the kinds the scanner reads.
+    Unsupported,
 }
 
 impl NoticeKind {
@@ -42,6 +44,7 @@ impl NoticeKind {
             NoticeKind::InternalError => "internal-error",
             NoticeKind::Config => "config",
             NoticeKind::Limit => "limit",
+            NoticeKind::Unsupported => "unsupported",
         }
     }
 }

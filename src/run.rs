@@ -95,19 +95,37 @@ pub fn run(args: Args) -> Result<Output, String> {
         bytes.push(b'\n');
         return finish(bytes, Vec::new(), 0, args.output.as_deref());
     }
-    let mut outcome = scan(&opts).map_err(|e| e.to_string())?;
-
-    if let Some(baseline) = &args.baseline {
-        let known = dataloss_scan::baseline::load(baseline)?;
-        outcome.findings.retain(|f| !known.contains(&f.fingerprint));
+    // Each PATH is its own scan root. With several, every path is shown under its root (as
+    // given, relative to the working directory), so `a/x.sh` and `b/x.sh` stay apart.
+    let started = std::time::Instant::now();
+    let roots = if opts.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        opts.paths.clone()
+    };
+    let known = match &args.baseline {
+        Some(baseline) => Some(dataloss_scan::baseline::load(baseline)?),
+        None => None,
+    };
+    let mut outcome = dataloss_scan::ScanOutcome::default();
+    for root in &roots {
+        let one = ScanOptions {
+            paths: vec![root.clone()],
+            ..opts.clone()
+        };
+        let mut part = scan(&one).map_err(|e| e.to_string())?;
+        if let Some(known) = &known {
+            part.findings.retain(|f| !known.contains(&f.fingerprint));
+        }
+        if let Some(reference) = &args.diff {
+            let changed = dataloss_scan::diff::changed_lines(&root_dir(root), reference)?;
+            dataloss_scan::diff::retain_changed(&mut part, &changed);
+        }
+        part.prefix_paths(&display_prefix(root, roots.len() > 1));
+        outcome.merge(part);
     }
-    if let Some(reference) = &args.diff {
-        let changed = dataloss_scan::diff::changed_lines(&root_dir(&first_root), reference)?;
-        dataloss_scan::diff::retain_changed(&mut outcome, &changed);
-    }
-    if args.paths.len() == 1 {
-        outcome.prefix_paths(&display_prefix(&first_root));
-    }
+    outcome.sort();
+    outcome.elapsed = started.elapsed();
 
     let ropts = ReportOptions {
         color,
@@ -182,7 +200,7 @@ fn write_whole(path: &Path, bytes: &[u8]) -> Result<(), String> {
 
 /// The directory a PATH argument scans from.
 fn root_dir(path: &Path) -> PathBuf {
-    if path.is_file() {
+    if path.exists() && !path.is_dir() {
         path.parent()
             .filter(|p| !p.as_os_str().is_empty())
             .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
@@ -191,19 +209,28 @@ fn root_dir(path: &Path) -> PathBuf {
     }
 }
 
-/// How to prefix root-relative paths so they are relative to the working directory.
-fn display_prefix(path: &Path) -> String {
+/// How to prefix root-relative paths so they are relative to the working directory. A root
+/// outside it gets no prefix when it is the only one (paths stay relative to the scan root); one
+/// of several is shown as written, so that two roots never give the same path.
+fn display_prefix(path: &Path, several: bool) -> String {
     let root = root_dir(path);
+    let as_written = || {
+        if !several {
+            return String::new();
+        }
+        let text = root.to_string_lossy().replace('\\', "/");
+        text.trim_end_matches('/').to_string()
+    };
     let rel = if root.is_absolute() {
         match std::env::current_dir()
             .ok()
             .and_then(|cwd| root.strip_prefix(cwd).ok().map(Path::to_path_buf))
         {
             Some(r) => r,
-            None => return String::new(),
+            None => return as_written(),
         }
     } else {
-        root
+        root.clone()
     };
     let parts: Vec<String> = rel
         .components()
@@ -216,7 +243,7 @@ fn display_prefix(path: &Path) -> String {
         .components()
         .any(|c| matches!(c, std::path::Component::ParentDir))
     {
-        return String::new();
+        return as_written();
     }
     parts.join("/")
 }

@@ -60,6 +60,74 @@ impl fmt::Display for Span {
     }
 }
 
+/// How a file's bytes became its text. Spans, lines and columns are always in the decoded text
+/// (a byte-order mark is not part of it, so it takes no column); reports that must see the bytes
+/// the way another tool reads them (GitHub's line hash) ask for this.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub enum Encoding {
+    /// UTF-8 without a byte-order mark: text and bytes are the same.
+    #[default]
+    Utf8,
+    /// UTF-8 whose leading byte-order mark was dropped.
+    Utf8Bom,
+    /// UTF-16 (little- or big-endian, told by its byte-order mark), decoded to UTF-8.
+    Utf16,
+}
+
+/// Why a file's bytes could not be decoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DecodeError {
+    /// Not valid UTF-8; the 1-based line of the first bad byte.
+    NotUtf8 { line: usize },
+    /// A UTF-16 byte-order mark, then an odd byte count or an unpaired surrogate.
+    BadUtf16,
+}
+
+/// Decode a file's bytes: UTF-8 (a leading byte-order mark dropped), or UTF-16 when it starts with
+/// a UTF-16 byte-order mark (Windows tools such as SSMS and PowerShell's `>` write it). A UTF-32
+/// mark (`FF FE 00 00`) is not UTF-16; such text is full of NUL bytes and is treated as binary by
+/// the caller before it gets here.
+pub fn decode(bytes: Vec<u8>) -> Result<(String, Encoding), DecodeError> {
+    const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+    let utf16 = |le: bool| {
+        let body = &bytes[2..];
+        if !body.len().is_multiple_of(2) {
+            return Err(DecodeError::BadUtf16);
+        }
+        let units = body.chunks_exact(2).map(|p| {
+            let pair = [p[0], p[1]];
+            if le {
+                u16::from_le_bytes(pair)
+            } else {
+                u16::from_be_bytes(pair)
+            }
+        });
+        char::decode_utf16(units)
+            .collect::<Result<String, _>>()
+            .map(|text| (text, Encoding::Utf16))
+            .map_err(|_| DecodeError::BadUtf16)
+    };
+    match bytes.get(..2) {
+        Some([0xFF, 0xFE]) => return utf16(true),
+        Some([0xFE, 0xFF]) => return utf16(false),
+        _ => {}
+    }
+    let (skip, encoding) = if bytes.starts_with(UTF8_BOM) {
+        (UTF8_BOM.len(), Encoding::Utf8Bom)
+    } else {
+        (0, Encoding::Utf8)
+    };
+    let mut bytes = bytes;
+    bytes.drain(..skip);
+    String::from_utf8(bytes)
+        .map(|text| (text, encoding))
+        .map_err(|e| {
+            let at = e.utf8_error().valid_up_to();
+            let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+            DecodeError::NotUtf8 { line }
+        })
+}
+
 /// One file of the scanned repository, read once.
 #[derive(Debug)]
 pub struct SourceFile {
@@ -67,6 +135,8 @@ pub struct SourceFile {
     pub path: String,
     pub text: String,
     pub line_index: LineIndex,
+    /// How the bytes on disk became `text`.
+    pub encoding: Encoding,
 }
 
 impl SourceFile {
@@ -77,6 +147,7 @@ impl SourceFile {
             path: path.into(),
             text,
             line_index,
+            encoding: Encoding::Utf8,
         }
     }
 
@@ -288,6 +359,36 @@ mod tests {
         let p = idx.position(text, at);
         assert_eq!(p.column_chars, 5);
         assert_eq!(p.column_utf16, 6);
+    }
+
+    #[test]
+    fn byte_order_marks_are_decoded_and_dropped() {
+        let plain = decode(b"DROP\n".to_vec()).expect("utf-8");
+        assert_eq!(plain, ("DROP\n".to_string(), Encoding::Utf8));
+        let bom = decode(b"\xEF\xBB\xBF#!/bin/sh\n".to_vec()).expect("utf-8 with a mark");
+        assert_eq!(bom, ("#!/bin/sh\n".to_string(), Encoding::Utf8Bom));
+        let mut le = vec![0xFF, 0xFE];
+        le.extend("é😀\r\n".encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(decode(le), Ok(("é😀\r\n".to_string(), Encoding::Utf16)));
+        let mut be = vec![0xFE, 0xFF];
+        be.extend("ok".encode_utf16().flat_map(u16::to_be_bytes));
+        assert_eq!(decode(be), Ok(("ok".to_string(), Encoding::Utf16)));
+        // An odd byte count, or a lone surrogate, is not UTF-16.
+        assert_eq!(decode(vec![0xFF, 0xFE, b'a']), Err(DecodeError::BadUtf16));
+        assert_eq!(
+            decode(vec![0xFF, 0xFE, 0x00, 0xD8]),
+            Err(DecodeError::BadUtf16)
+        );
+        // Invalid UTF-8 names the line of the first bad byte.
+        assert_eq!(
+            decode(b"a\nb\n\xFF\n".to_vec()),
+            Err(DecodeError::NotUtf8 { line: 3 })
+        );
+        // A mark alone is an empty file.
+        assert_eq!(
+            decode(b"\xEF\xBB\xBF".to_vec()),
+            Ok((String::new(), Encoding::Utf8Bom))
+        );
     }
 
     #[test]

@@ -630,3 +630,286 @@ fn the_demo_repository_reproduces_the_incident() {
         "{backup:?}"
     );
 }
+
+#[test]
+fn several_paths_keep_their_roots_apart() {
+    // The same relative path under two roots: both files are reported, each under its root.
+    let dir = repo(&[
+        ("a/stop.sh", STOP_SH),
+        ("b/stop.sh", STOP_SH),
+        ("b/sub/x.sql", "DROP TABLE t;\n"),
+    ]);
+    let paths_of = |r: &Run| -> Vec<String> {
+        json(r)["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["rule"] == "compose-down-volumes" || f["rule"] == "drop-table")
+            .map(|f| f["path"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    let r = run_in(dir.path(), &["-f", "json", "a", "b"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(paths_of(&r), ["a/stop.sh", "b/stop.sh", "b/sub/x.sql"]);
+    // Files named one by one, and overlapping roots (a file reached twice is reported once).
+    let r = run_in(dir.path(), &["-f", "json", "a/stop.sh", "b/stop.sh"]);
+    assert_eq!(paths_of(&r), ["a/stop.sh", "b/stop.sh"]);
+    let r = run_in(dir.path(), &["-f", "json", "b", "b/sub"]);
+    assert_eq!(paths_of(&r), ["b/stop.sh", "b/sub/x.sql"]);
+    // A root outside the working directory is shown as written, next to one inside it.
+    let r = run_in(&dir.path().join("a"), &["-f", "json", ".", "../b"]);
+    assert_eq!(paths_of(&r), ["../b/stop.sh", "../b/sub/x.sql", "stop.sh"]);
+    // One root: paths stay relative to it (or to the working directory when it is inside).
+    let r = run_in(&dir.path().join("a"), &["-f", "json", "../b"]);
+    assert_eq!(paths_of(&r), ["stop.sh", "sub/x.sql"]);
+    let r = run_in(dir.path(), &["-f", "json", "b"]);
+    assert_eq!(paths_of(&r), ["b/stop.sh", "b/sub/x.sql"]);
+    // The human summary counts both roots' files.
+    let r = run_in(dir.path(), &["--color", "never", "a", "b"]);
+    assert!(r.stdout.contains("(3 files scanned in "), "{}", r.stdout);
+    // A missing PATH among others is a failed scan.
+    let r = run_in(dir.path(), &["a", "missing"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("missing"), "{}", r.stderr);
+}
+
+#[test]
+fn positions_are_right_for_cr_crlf_tabs_and_non_ascii_in_every_format() {
+    // Old Mac (bare CR), CRLF with a tab and non-ASCII before the statement, a UTF-8 mark.
+    let cr = "-- m\rSELECT 1;\r\tDROP TABLE a;\r-- 😀\rSELECT 2; DROP TABLE b;\r";
+    let crlf = "-- é\r\n\t-- 😀\r\nSELECT 'é😀'; DROP TABLE c;\r\n";
+    let dir = repo(&[
+        ("cr.sql", cr),
+        ("crlf.sql", crlf),
+        ("bom.sql", "\u{feff}SELECT 'é'; DROP TABLE d;\n"),
+    ]);
+    let base = ["--select", "drop-table", "--color", "never", "."];
+    // (path, line, character column, UTF-16 column, UTF-16 end column)
+    let expected = [
+        ("bom.sql", 1, 13, 13, 25),
+        ("cr.sql", 3, 2, 2, 14),
+        ("cr.sql", 5, 11, 11, 23),
+        ("crlf.sql", 3, 14, 15, 27),
+    ];
+
+    let r = run_in(dir.path(), &[&["-f", "json"], &base[..]].concat());
+    let doc = json(&r);
+    let got: Vec<(String, u64, u64, u64)> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or("").to_string(),
+                f["start"]["line"].as_u64().unwrap_or(0),
+                f["start"]["column"].as_u64().unwrap_or(0),
+                f["end"]["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    let want: Vec<(String, u64, u64, u64)> = expected
+        .iter()
+        .map(|&(p, l, c, c16, e16)| (p.to_string(), l, c, c + (e16 - c16)))
+        .collect();
+    assert_eq!(got, want, "JSON counts characters");
+
+    let r = run_in(dir.path(), &[&["-f", "github"], &base[..]].concat());
+    for &(p, l, _, c16, e16) in &expected {
+        let needle = format!("file={p},line={l},col={c16},endLine={l},endColumn={e16},");
+        assert!(r.stdout.contains(&needle), "{needle}\n{}", r.stdout);
+    }
+
+    let r = run_in(dir.path(), &[&["-f", "sarif"], &base[..]].concat());
+    let doc: Value = serde_json::from_str(&r.stdout).expect("SARIF");
+    let regions: Vec<(String, u64, u64, u64)> = doc["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|x| {
+            let loc = &x["locations"][0]["physicalLocation"];
+            (
+                loc["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string(),
+                loc["region"]["startLine"].as_u64().unwrap_or(0),
+                loc["region"]["startColumn"].as_u64().unwrap_or(0),
+                loc["region"]["endColumn"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    let want: Vec<(String, u64, u64, u64)> = expected
+        .iter()
+        .map(|&(p, l, _, c16, e16)| (p.to_string(), l, c16, e16))
+        .collect();
+    assert_eq!(regions, want, "SARIF counts UTF-16 units");
+
+    let r = run_in(dir.path(), &[&["-f", "gitlab"], &base[..]].concat());
+    let doc: Value = serde_json::from_str(&r.stdout).expect("Code Quality JSON");
+    let lines: Vec<(String, u64)> = doc
+        .as_array()
+        .expect("issues")
+        .iter()
+        .map(|i| {
+            (
+                i["location"]["path"].as_str().unwrap_or("").to_string(),
+                i["location"]["lines"]["begin"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    let want: Vec<(String, u64)> = expected
+        .iter()
+        .map(|&(p, l, _, _, _)| (p.to_string(), l))
+        .collect();
+    assert_eq!(lines, want, "GitLab lines");
+
+    // Human: the header and the excerpt show the right line, and a bare CR ends a line there
+    // too (miette alone would draw the whole file as one line full of carriage returns).
+    let r = run_in(dir.path(), &base);
+    assert!(!r.stdout.contains('\r'), "{:?}", r.stdout);
+    for &(p, l, c, _, _) in &expected {
+        assert!(
+            r.stdout
+                .contains(&format!("{p}:{l}:{c}: warning[drop-table]")),
+            "{}",
+            r.stdout
+        );
+    }
+    assert!(
+        r.stdout.contains(" 3 │     DROP TABLE a;\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains(" 5 │ SELECT 2; DROP TABLE b;\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains(" 4 │ -- 😀\n"), "{}", r.stdout);
+}
+
+#[test]
+fn list_flags_take_one_value_and_leave_the_paths_alone() {
+    let dir = repo(&[
+        ("src/stop.sh", STOP_SH),
+        ("src/vendor/x.sql", "DROP TABLE t;\n"),
+        ("other/y.sql", "DROP TABLE u;\n"),
+    ]);
+    // `src` is the PATH, not a second glob or rule id.
+    let r = run_in(dir.path(), &["-f", "json", "--exclude", "vendor/", "src"]);
+    let doc = json(&r);
+    let paths: Vec<&str> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["path"].as_str())
+        .collect();
+    assert!(paths.iter().all(|p| *p == "src/stop.sh"), "{paths:?}");
+    assert!(!paths.is_empty());
+    let r = run_in(
+        dir.path(),
+        &["-f", "json", "--select", "drop-table", "other"],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(rules_of(&json(&r)), ["drop-table"]);
+    // Lists: commas, or the flag repeated.
+    let r = run_in(
+        dir.path(),
+        &[
+            "-f",
+            "json",
+            "--select",
+            "drop-table,compose-down-volumes",
+            "--exclude",
+            "other",
+            "--exclude",
+            "vendor/",
+            ".",
+        ],
+    );
+    assert_eq!(rules_of(&json(&r)), ["compose-down-volumes"]);
+}
+
+#[test]
+fn a_file_named_on_the_command_line_is_read_by_its_content_not_taken_for_a_script() {
+    let dir = repo(&[
+        ("notes.txt", "Reset with:\ndocker volume rm pgdata\n"),
+        ("run.txt", "#!/bin/sh\ndocker volume rm pgdata\n"),
+    ]);
+    // A text file that merely mentions a command is not a shell script: no finding, a notice.
+    let r = run_in(dir.path(), &["-f", "json", "notes.txt"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    let doc = json(&r);
+    assert!(rules_of(&doc).is_empty(), "{}", r.stdout);
+    assert_eq!(doc["notices"][0]["kind"], "unsupported", "{}", r.stdout);
+    assert_eq!(doc["notices"][0]["path"], "notes.txt");
+    // With a shell shebang it is a script, whatever its name.
+    let r = run_in(
+        dir.path(),
+        &["-f", "json", "--select", "docker-volume-remove", "run.txt"],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(rules_of(&json(&r)), ["docker-volume-remove"]);
+    assert!(json(&r)["notices"].as_array().is_some_and(Vec::is_empty));
+}
+
+#[test]
+fn stdout_that_cannot_be_written_is_exit_2_unlike_a_closed_pipe() {
+    let full = Path::new("/dev/full");
+    if !full.exists() {
+        return; // Linux only; the closed-pipe half is `broken_pipe_exits_quietly`.
+    }
+    let dir = repo(&[("stop.sh", STOP_SH)]);
+    let out = Command::new(BIN)
+        .current_dir(dir.path())
+        .stdout(std::fs::File::create(full).expect("open /dev/full"))
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot write the report"), "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn special_files_and_outside_links_named_on_the_command_line_are_skipped_with_one_notice() {
+    let dir = repo(&[("db/real.sh", STOP_SH)]);
+    let outside = repo(&[("secret.sh", STOP_SH)]);
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.sh"),
+        dir.path().join("db/out.sh"),
+    )
+    .expect("symlink");
+    std::os::unix::fs::symlink("real.sh", dir.path().join("db/alias.sh")).expect("symlink");
+    let fifo = dir.path().join("db/pipe.sh");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    let notice_of = |r: &Run| -> (String, String) {
+        let doc = json(r);
+        let n = &doc["notices"][0];
+        (
+            n["path"].as_str().unwrap_or("").to_string(),
+            n["kind"].as_str().unwrap_or("").to_string(),
+        )
+    };
+    // A link out of the root is not followed even when named: a notice, and nothing read.
+    let r = run_in(dir.path(), &["-f", "json", "db/out.sh"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert_eq!(
+        notice_of(&r),
+        ("db/out.sh".to_string(), "symlink-outside-root".to_string())
+    );
+    assert_eq!(json(&r)["summary"]["files_scanned"], 0);
+    // A link inside the root is read.
+    let r = run_in(dir.path(), &["-f", "json", "db/alias.sh"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert_eq!(json(&r)["findings"][0]["path"], "db/alias.sh");
+    // A FIFO is never opened (that would block), and its path is given once.
+    if made.is_ok_and(|s| s.success()) {
+        let r = run_in(dir.path(), &["-f", "json", "db/pipe.sh"]);
+        assert_eq!(r.code, 0, "{}", r.stdout);
+        assert_eq!(
+            notice_of(&r),
+            ("db/pipe.sh".to_string(), "special-file".to_string())
+        );
+    }
+}

@@ -111,7 +111,8 @@ fn oversized_and_binary_files_are_skipped_with_notices() {
     let dir = tempfile::tempdir().expect("tempdir");
     write(dir.path(), "big.sql", "SELECT 1;\n".repeat(3_000));
     write(dir.path(), "bin.sh", b"#!/bin/sh\n\0\x01\x02dropdb prod\n");
-    // A NUL past the binary sniff is still text to the parsers: no crash, the drop is found.
+    // A NUL far into the file makes it binary too (ripgrep quits a file at a NUL wherever it
+    // finds one): skipped with a notice, never parsed as text.
     let mut late = b"#!/bin/sh\n".to_vec();
     late.extend(b"# pad\n".repeat(1_600));
     late.extend(b"\0\ndropdb prod\n");
@@ -124,10 +125,8 @@ fn oversized_and_binary_files_are_skipped_with_notices() {
     let outcome = scan(&opts).expect("scan runs");
     assert!(has_notice(&outcome, "big.sql", NoticeKind::TooLarge));
     assert!(has_notice(&outcome, "bin.sh", NoticeKind::Binary));
-    assert_eq!(
-        finding_lines(&outcome, "late-nul.sh", "drop-database"),
-        vec![1_603]
-    );
+    assert!(has_notice(&outcome, "late-nul.sh", NoticeKind::Binary));
+    assert!(outcome.findings.iter().all(|f| f.path != "late-nul.sh"));
 }
 
 #[test]
@@ -194,4 +193,132 @@ fn symlink_loops_and_fifos_never_hang_the_walk() {
         "self.sh",
         NoticeKind::SymlinkOutsideRoot
     ));
+}
+
+#[test]
+fn a_nul_byte_anywhere_makes_a_file_binary() {
+    // git and ripgrep look at the first 8 KiB only; the file is read whole here, so a NUL after
+    // that block is seen too, and the file is not parsed as text.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut late = format!("-- {}\n", "x".repeat(9_000)).into_bytes();
+    late.extend_from_slice(b"\0\nDROP TABLE users;\n");
+    write(dir.path(), "late.sql", late);
+    write(dir.path(), "clean.sql", "DROP TABLE users;\n");
+    let outcome = scan_dir(dir.path());
+    assert!(has_notice(&outcome, "late.sql", NoticeKind::Binary));
+    assert!(outcome.findings.iter().all(|f| f.path != "late.sql"));
+    assert_eq!(finding_lines(&outcome, "clean.sql", "drop-table"), vec![1]);
+}
+
+/// (line, UTF-16 column) of each finding of `rule` in `path`.
+fn finding_positions(outcome: &ScanOutcome, path: &str, rule: &str) -> Vec<(u32, u32)> {
+    let text = &outcome.sources[path];
+    let index = dataloss_scan::source::LineIndex::new(text);
+    outcome
+        .findings
+        .iter()
+        .filter(|f| f.path == path && f.rule == rule)
+        .map(|f| {
+            let p = index.position(text, f.span.start());
+            (p.line, p.column_utf16)
+        })
+        .collect()
+}
+
+fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+    let mut out = if big_endian {
+        vec![0xFE, 0xFF]
+    } else {
+        vec![0xFF, 0xFE]
+    };
+    for unit in text.encode_utf16() {
+        out.extend(if big_endian {
+            unit.to_be_bytes()
+        } else {
+            unit.to_le_bytes()
+        });
+    }
+    out
+}
+
+#[test]
+fn byte_order_marks_are_decoded_and_take_no_column() {
+    use dataloss_scan::source::Encoding;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let bom = |text: &str| [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
+    // A UTF-8 mark before the shebang: still a script, and columns count from after the mark.
+    write(
+        dir.path(),
+        "scripts/reset.sh",
+        bom("#!/bin/sh\ndocker volume rm pgdata; docker volume rm other\n"),
+    );
+    // An extensionless script is recognised by its shebang behind the mark.
+    write(
+        dir.path(),
+        "bin/wipe",
+        bom("#!/bin/sh\ndocker volume rm pgdata\n"),
+    );
+    // sqlparser would fail on the mark itself; the statement on line 1 must still be seen.
+    write(dir.path(), "db/drop.sql", bom("DROP TABLE users;\n"));
+    write(
+        dir.path(),
+        "docker-compose.yml",
+        bom("services:\n  db:\n    image: postgres:16\n    ports:\n      - \"5432:5432\"\n"),
+    );
+    // UTF-16 (as SSMS and PowerShell's `>` write it), both byte orders, CRLF, non-ASCII.
+    write(
+        dir.path(),
+        "db/le.sql",
+        utf16("-- données\r\nSELECT 1; DROP TABLE a;\r\n", false),
+    );
+    write(dir.path(), "db/be.sql", utf16("DROP TABLE b;\n", true));
+    // A UTF-16 mark with an odd number of bytes after it is not text.
+    write(dir.path(), "db/broken.sql", [0xFF, 0xFE, b'D', 0, b'R']);
+    // An empty file, a mark alone and a shebang alone: nothing to say, no notice.
+    write(dir.path(), "empty.sh", "");
+    write(dir.path(), "mark.sql", "\u{feff}");
+    write(dir.path(), "bin/only-shebang", "#!/bin/sh");
+    write(dir.path(), "only-shebang.sh", "#!/usr/bin/env bash\n");
+
+    let outcome = scan_dir(dir.path());
+    assert_eq!(
+        finding_positions(&outcome, "scripts/reset.sh", "docker-volume-remove"),
+        vec![(2, 1), (2, 26)]
+    );
+    assert_eq!(
+        finding_positions(&outcome, "bin/wipe", "docker-volume-remove"),
+        vec![(2, 1)]
+    );
+    assert_eq!(
+        finding_positions(&outcome, "db/drop.sql", "drop-table"),
+        vec![(1, 1)]
+    );
+    assert_eq!(
+        finding_positions(&outcome, "docker-compose.yml", "db-port-public"),
+        vec![(5, 9)]
+    );
+    assert_eq!(
+        finding_positions(&outcome, "db/le.sql", "drop-table"),
+        vec![(2, 11)]
+    );
+    assert_eq!(
+        finding_positions(&outcome, "db/be.sql", "drop-table"),
+        vec![(1, 1)]
+    );
+    assert_eq!(outcome.encodings["db/drop.sql"], Encoding::Utf8Bom);
+    assert_eq!(outcome.encodings["db/le.sql"], Encoding::Utf16);
+    assert!(has_notice(&outcome, "db/broken.sql", NoticeKind::NotUtf8));
+    let others: Vec<_> = outcome
+        .notices
+        .iter()
+        .filter(|n| n.path.as_deref() != Some("db/broken.sql"))
+        .collect();
+    assert!(others.is_empty(), "{others:?}");
+    assert!(
+        outcome.findings.iter().all(|f| !f.path.contains("empty")
+            && !f.path.contains("mark")
+            && !f.path.contains("only-shebang")),
+        "{:?}",
+        outcome.findings
+    );
 }

@@ -604,3 +604,38 @@ fn examples_and_fixtures_give_valid_sarif() {
         }
     }
 }
+
+#[test]
+fn line_hashes_read_the_file_as_the_uploader_does() {
+    // upload-sarif hashes the bytes on disk decoded as UTF-8: a byte-order mark is a character of
+    // line 1 to it (columns still do not count it), and a UTF-16 file is not text it can hash,
+    // so no hash is given there and the uploader's own stands.
+    let text = "DROP TABLE users;\nDROP TABLE orders;\n";
+    let dir = repo(&[("bom.sql", &format!("\u{feff}{text}")), ("plain.sql", text)]);
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    std::fs::write(dir.path().join("wide.sql"), utf16).expect("write");
+    let (code, out, stderr) = run_in(dir.path(), &["-f", "sarif", "--select", "drop-table", "."]);
+    assert_eq!(code, 1, "{stderr}");
+    let doc = validate(&out);
+    let with_mark = dataloss_scan::fingerprint::line_hashes(&format!("\u{feff}{text}"));
+    let without = dataloss_scan::fingerprint::line_hashes(text);
+    assert_ne!(with_mark[1], without[1]);
+    assert_eq!(with_mark[2], without[2], "only line 1 reads the mark");
+    let mut seen = Vec::new();
+    for result in results(&doc) {
+        let physical = &result["locations"][0]["physicalLocation"];
+        let uri = physical["artifactLocation"]["uri"].as_str().expect("uri");
+        let line = physical["region"]["startLine"].as_u64().expect("line") as usize;
+        assert_eq!(physical["region"]["startColumn"], 1, "{uri}:{line}");
+        let hash = &result["partialFingerprints"]["primaryLocationLineHash"];
+        match uri {
+            "bom.sql" => assert_eq!(hash, &with_mark[line], "{uri}:{line}"),
+            "plain.sql" => assert_eq!(hash, &without[line], "{uri}:{line}"),
+            "wide.sql" => assert!(hash.is_null(), "{result}"),
+            other => panic!("unexpected {other}"),
+        }
+        seen.push((uri.to_string(), line));
+    }
+    assert_eq!(seen.len(), 6, "{seen:?}");
+}

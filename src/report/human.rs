@@ -125,7 +125,7 @@ fn render_finding(
     let text = outcome
         .sources
         .get(&finding.path)
-        .cloned()
+        .map(|t| lone_cr_to_lf(t))
         .unwrap_or_default();
     let clamp = |s: crate::source::Span| {
         let end = s.end().min(text.len());
@@ -190,6 +190,22 @@ fn render_finding(
         out.push_str(&line);
     }
     out.push('\n');
+}
+
+/// miette ends lines only at `\n`: a file with old Mac line endings (a bare `\r`) would show as
+/// one line, with the terminal's carriage returns drawing lines over each other. Each bare `\r`
+/// becomes `\n` (one byte for one, so spans stay valid); `\r\n` is left alone.
+fn lone_cr_to_lf(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\r' && chars.peek() != Some(&'\n') {
+            out.push('\n');
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The summary line: counts by level, files scanned, time.

@@ -24,7 +24,7 @@ use crate::baseline::SARIF_KEY;
 use crate::fingerprint::line_hashes;
 use crate::notice::{Notice, NoticeLevel};
 use crate::rules::{Finding, RuleMeta};
-use crate::source::{LineIndex, Position, Span};
+use crate::source::{Encoding, LineIndex, Position, Span};
 
 /// GitHub code scanning rejects a run with more results than this.
 pub const MAX_RESULTS: usize = 25_000;
@@ -680,11 +680,12 @@ impl<'a> Sources<'a> {
     }
 
     /// GitHub's `primaryLocationLineHash` for a line, or `None` when it cannot be the value the
-    /// uploader would compute: the text is not at hand, or a masked secret lies in the window
+    /// uploader would compute: the text is not at hand, the file is UTF-16, or a masked secret lies in the window
     /// the hash reads (the 100 UTF-16 units from the line start, blanks skipped), since the
     /// uploader hashes the real file. Left out, the uploader computes it itself.
     fn line_hash(&mut self, path: &str, line: u32) -> Option<String> {
         let masked = self.outcome.masked.get(path);
+        let encoding = self.outcome.encodings.get(path).copied();
         let file = self.file(path)?;
         let (start, _) = file.index.line_range(file.text, line);
         if let Some(spans) = masked {
@@ -693,7 +694,18 @@ impl<'a> Sources<'a> {
                 return None;
             }
         }
-        let hashes = file.hashes.get_or_insert_with(|| line_hashes(file.text));
+        let hashes = match encoding {
+            None | Some(Encoding::Utf8) => {
+                file.hashes.get_or_insert_with(|| line_hashes(file.text))
+            }
+            // The uploader reads the mark as a character of line 1 (Node keeps it when it
+            // decodes UTF-8); lines and their starts are the same with or without it.
+            Some(Encoding::Utf8Bom) => file
+                .hashes
+                .get_or_insert_with(|| line_hashes(&format!("\u{feff}{}", file.text))),
+            // The uploader would hash UTF-16 bytes read as UTF-8: not a value to compute here.
+            Some(Encoding::Utf16) => return None,
+        };
         hashes.get(line as usize).filter(|h| !h.is_empty()).cloned()
     }
 }
