@@ -1275,8 +1275,10 @@ impl<'a> Walker<'a> {
                 argv.get(i)
                     .map(|w| self.word_text(raws.get(i).copied().flatten(), w))
             } else if let Some((flag, rest)) = text.split_once('=') {
-                long.contains(&flag)
-                    .then(|| (rest.to_string(), coarse(argv[i].span)))
+                long.contains(&flag).then(|| {
+                    self.flag_value(raws.get(i).copied().flatten(), flag)
+                        .unwrap_or_else(|| (rest.to_string(), coarse(argv[i].span)))
+                })
             } else {
                 None
             };
@@ -1359,6 +1361,50 @@ impl<'a> Walker<'a> {
             }
         }
         (word.display(), coarse(word.span))
+    }
+
+    /// The value of a `--flag=value` word with a map to where it is written: `--command="…"` is
+    /// the word `--command=` followed by a string, whose text maps byte for byte like any other
+    /// quoted argument. `None` when the word is not that simple.
+    fn flag_value(&self, raw: Option<Node>, flag: &str) -> Option<(String, OffsetMap)> {
+        let node = raw?;
+        let prefix_len = flag.len() + 1;
+        match node.kind() {
+            "concatenation" => {
+                let mut cursor = node.walk();
+                let parts: Vec<Node> = node.children(&mut cursor).collect();
+                let [head, value] = parts.as_slice() else {
+                    return None;
+                };
+                let simple = match value.kind() {
+                    "raw_string" | "string" => true,
+                    "word" => !self.node_text(*value).contains('\\'),
+                    _ => false,
+                };
+                if head.kind() != "word"
+                    || self.node_text(*head).len() != prefix_len
+                    || !self.node_text(*head).ends_with('=')
+                    || !simple
+                {
+                    return None;
+                }
+                let word = Word::literal_word(Span::new(value.start_byte(), value.end_byte()), "");
+                Some(self.word_text(Some(*value), &word))
+            }
+            "word" => {
+                let text = self.node_text(node);
+                let value = text.get(prefix_len..)?;
+                if text.contains('\\') {
+                    return None;
+                }
+                let start = node.start_byte() + prefix_len;
+                Some((
+                    value.to_string(),
+                    self.map.then(&OffsetMap::verbatim(start, value.len())),
+                ))
+            }
+            _ => None,
+        }
     }
 
     /// Walk a shell string that runs (`bash -c '…'`, `ssh host '…'`) as shell of its own.

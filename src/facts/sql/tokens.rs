@@ -461,23 +461,39 @@ impl Cursor<'_> {
             if self.kw(i, "temporary") || self.kw(i, "temp") {
                 temporary = true;
                 i += 1;
-            } else if ["global", "local", "unlogged"]
+            } else if ["global", "local", "unlogged", "recursive"]
                 .iter()
                 .any(|k| self.kw(i, k))
             {
                 i += 1;
+            } else if self.kw(i, "algorithm") && self.punct(i + 1, b'=') {
+                // MySQL view options: `ALGORITHM=UNDEFINED DEFINER=`root`@`%` SQL SECURITY DEFINER`.
+                i += 3;
+            } else if self.kw(i, "definer") && self.punct(i + 1, b'=') {
+                i += 3;
+                if self.punct(i, b'@') {
+                    i += 2;
+                }
+            } else if self.kw(i, "sql") && self.kw(i + 1, "security") {
+                i += 3;
             } else {
                 break;
             }
         }
+        let mut width = 1;
         let object = match self.word(i)?.as_str() {
             "table" => ObjectKind::Table,
             "database" => ObjectKind::Database,
             "schema" if self.dialect == SqlDialect::MySql => ObjectKind::Database,
             "schema" => ObjectKind::Schema,
+            "view" => ObjectKind::View,
+            "materialized" if self.kw(i + 1, "view") => {
+                width = 2;
+                ObjectKind::View
+            }
             _ => return None,
         };
-        let (next, _) = self.if_exists(i + 1);
+        let (next, _) = self.if_exists(i + width);
         let (name, end) = if object == ObjectKind::Schema && self.kw(next, "authorization") {
             self.name(next + 1)?
         } else {
