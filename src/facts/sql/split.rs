@@ -106,6 +106,7 @@ impl Splitter<'_> {
     fn run(mut self) -> Vec<Piece> {
         let mut out = Vec::new();
         let mut current: Vec<Token> = Vec::new();
+        let mut body = Body::default();
         loop {
             self.skip_trivia();
             if self.pos >= self.bytes.len() {
@@ -139,7 +140,22 @@ impl Splitter<'_> {
                 self.pos = end;
                 continue;
             }
+            if self.src[self.pos..].starts_with(self.delimiter.as_str())
+                && self.delimiter == ";"
+                && body.holds_semicolon(self.src, &current)
+            {
+                // A `;` inside a body the client keeps together (`BEGIN ATOMIC … END`, a
+                // rule's `( … ; … )`, a SQLite trigger's `BEGIN … END`).
+                current.push(Token {
+                    kind: TokenKind::Punct(b';'),
+                    start: self.pos,
+                    end: self.pos + 1,
+                });
+                self.pos += 1;
+                continue;
+            }
             if self.src[self.pos..].starts_with(self.delimiter.as_str()) {
+                body = Body::default();
                 let end = self.pos + self.delimiter.len();
                 self.pos = end;
                 if current.is_empty() {
@@ -159,7 +175,10 @@ impl Splitter<'_> {
                 continue;
             }
             match self.next_token() {
-                Some(tok) => current.push(tok),
+                Some(tok) => {
+                    body.see(self.src, &current, tok, self.dialect);
+                    current.push(tok);
+                }
                 None => break,
             }
         }
@@ -436,6 +455,92 @@ impl Splitter<'_> {
     }
 }
 
+/// What the current statement holds that keeps a `;` inside it, the way the clients read it.
+/// Updated token by token, so a long statement costs no rescans.
+#[derive(Default)]
+struct Body {
+    /// psql: in `CREATE [OR REPLACE] FUNCTION|PROCEDURE`, every `BEGIN` and `CASE` word opens
+    /// a block and `END` closes one; a `;` in a block does not end the statement (SQL-standard
+    /// bodies, `BEGIN ATOMIC … END`, which pg_dump writes since PostgreSQL 14).
+    begin_depth: usize,
+    /// psql: parentheses in `CREATE [OR REPLACE] RULE … DO (a; b)`.
+    paren_depth: usize,
+    /// SQLite: `CREATE [TEMP] TRIGGER … BEGIN … END;` ends only at `END;`.
+    trigger_body: bool,
+    class: Class,
+}
+
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+enum Class {
+    #[default]
+    Other,
+    Routine,
+    Rule,
+    Trigger,
+}
+
+impl Body {
+    fn see(&mut self, src: &str, current: &[Token], tok: Token, dialect: SqlDialect) {
+        if current.is_empty() || dialect == SqlDialect::MySql {
+            return;
+        }
+        // The statement's class is known from its first words; decide it once.
+        if current.len() <= 4 {
+            let kw = |i: usize, k: &str| current.get(i).is_some_and(|t| t.is_kw(src, k));
+            let after_create = if kw(1, "or") && kw(2, "replace") {
+                3
+            } else {
+                1
+            };
+            let routine = kw(after_create, "function") || kw(after_create, "procedure");
+            let rule = kw(after_create, "rule");
+            let trigger =
+                kw(1, "trigger") || ((kw(1, "temp") || kw(1, "temporary")) && kw(2, "trigger"));
+            self.class = if !kw(0, "create") {
+                Class::Other
+            } else if routine {
+                Class::Routine
+            } else if rule {
+                Class::Rule
+            } else if trigger {
+                Class::Trigger
+            } else {
+                Class::Other
+            };
+        }
+        let word = |kw: &str| tok.is_kw(src, kw);
+        let routine = self.class == Class::Routine;
+        let rule = self.class == Class::Rule;
+        let trigger = self.class == Class::Trigger;
+        if routine && dialect == SqlDialect::Postgres {
+            if word("begin") || word("case") {
+                self.begin_depth += 1;
+            } else if word("end") {
+                self.begin_depth = self.begin_depth.saturating_sub(1);
+            }
+        }
+        if rule && dialect == SqlDialect::Postgres {
+            match tok.kind {
+                TokenKind::Punct(b'(') => self.paren_depth += 1,
+                TokenKind::Punct(b')') => self.paren_depth = self.paren_depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        // PostgreSQL triggers run a function (`EXECUTE FUNCTION f()`); a `BEGIN` body is
+        // SQLite's, whatever the file's guessed dialect.
+        if trigger && word("begin") {
+            self.trigger_body = true;
+        }
+    }
+
+    fn holds_semicolon(&self, src: &str, current: &[Token]) -> bool {
+        if self.begin_depth > 0 || self.paren_depth > 0 {
+            return true;
+        }
+        self.trigger_body && !current.last().is_some_and(|t| t.is_kw(src, "end"))
+    }
+}
+
 /// `COPY … FROM stdin` (pg_dump's data blocks).
 fn is_copy_from_stdin(src: &str, tokens: &[Token]) -> bool {
     let Some(first) = tokens.first() else {
@@ -515,6 +620,34 @@ mod tests {
             .map(|p| &text[p.start..p.end])
             .collect();
         assert_eq!(got, vec!["DROP DATABASE IF EXISTS `shop`*/;", "SELECT 1;"]);
+    }
+
+    #[test]
+    fn bodies_the_clients_keep_together() {
+        // psql: BEGIN ATOMIC … END (with CASE … END inside), rule action lists; a PostgreSQL
+        // trigger still ends at its own `;`.
+        let text = "CREATE FUNCTION f() RETURNS void LANGUAGE sql BEGIN ATOMIC DELETE FROM a; UPDATE b SET c = CASE WHEN d THEN 1 ELSE 2 END; END;
+CREATE RULE r AS ON DELETE TO t DO ALSO (DELETE FROM x; UPDATE y SET z = 1);
+CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();
+CREATE FUNCTION g() RETURNS int AS $$ BEGIN RETURN 1; END $$ LANGUAGE plpgsql;
+DROP TABLE after;";
+        let got = statements(text);
+        assert_eq!(got.len(), 5, "{got:#?}");
+        assert_eq!(got[4], "DROP TABLE after;");
+        // SQLite: a trigger's BEGIN … END body, in any dialect but MySQL (whose client splits it).
+        let text =
+            "CREATE TRIGGER t AFTER INSERT ON a BEGIN DELETE FROM b; UPDATE c SET d = 1; END;
+CREATE TEMP TRIGGER u AFTER DELETE ON a BEGIN DELETE FROM b; END;
+DELETE FROM after;";
+        for dialect in [SqlDialect::Sqlite, SqlDialect::Postgres] {
+            let got: Vec<&str> = split(text, dialect)
+                .into_iter()
+                .filter(|p| p.kind == PieceKind::Statement)
+                .map(|p| &text[p.start..p.end])
+                .collect();
+            assert_eq!(got.len(), 3, "{dialect:?}: {got:#?}");
+            assert_eq!(got[2], "DELETE FROM after;");
+        }
     }
 
     #[test]
