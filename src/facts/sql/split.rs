@@ -174,6 +174,39 @@ impl Splitter<'_> {
                 }
                 continue;
             }
+            if !current.is_empty() && self.dialect != SqlDialect::MySql && self.at_line_start_meta()
+            {
+                // psql: a backslash command inside a statement runs to the end of the line;
+                // `\g`, `\gexec`, `\gset`, … send the statement before it, as `;` does.
+                let start = self.pos;
+                let end = self.line_end(start);
+                let name: String = self.src[start + 1..end]
+                    .chars()
+                    .take_while(char::is_ascii_alphabetic)
+                    .collect();
+                let sends = matches!(
+                    name.as_str(),
+                    "g" | "gx" | "gexec" | "gset" | "gdesc" | "watch" | "crosstabview"
+                );
+                if let (true, Some(first), Some(last)) = (sends, current.first(), current.last()) {
+                    let (first, last) = (first.start, last.end);
+                    body = Body::default();
+                    out.push(Piece {
+                        kind: PieceKind::Statement,
+                        start: first,
+                        end: last,
+                        tokens: std::mem::take(&mut current),
+                    });
+                }
+                out.push(Piece {
+                    kind: PieceKind::Meta,
+                    start,
+                    end,
+                    tokens: Vec::new(),
+                });
+                self.pos = end;
+                continue;
+            }
             match self.next_token() {
                 Some(tok) => {
                     body.see(self.src, &current, tok, self.dialect);
@@ -241,7 +274,7 @@ impl Splitter<'_> {
         i
     }
 
-    /// A `\` at the start of a statement is a psql meta-command, which ends at the line's end.
+    /// A `\` outside quotes is a psql meta-command, which ends at the line's end.
     fn at_line_start_meta(&self) -> bool {
         self.bytes.get(self.pos) == Some(&b'\\')
     }
@@ -648,6 +681,22 @@ DELETE FROM after;";
             assert_eq!(got.len(), 3, "{dialect:?}: {got:#?}");
             assert_eq!(got[2], "DELETE FROM after;");
         }
+    }
+
+    #[test]
+    fn psql_meta_commands_inside_a_statement() {
+        // `\gexec` sends the statement before it; `\echo` does not end the statement.
+        let text = "SELECT format('DROP TABLE %I', t) FROM pg_tables \\gexec\nDROP DATABASE x;\nSELECT 1 \\echo hi\n, 2;\nSELECT 3 \\g out.txt\nTRUNCATE y;";
+        assert_eq!(
+            statements(text),
+            vec![
+                "SELECT format('DROP TABLE %I', t) FROM pg_tables",
+                "DROP DATABASE x;",
+                "SELECT 1 \\echo hi\n, 2;",
+                "SELECT 3",
+                "TRUNCATE y;",
+            ]
+        );
     }
 
     #[test]
