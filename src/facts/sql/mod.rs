@@ -748,10 +748,19 @@ const PARSED_VERBS: &[&str] = &[
 
 /// Split, read and parse one unit of SQL, appending its statements.
 fn analyse(unit: &Unit, state: &mut State, out: &mut Vec<SqlStatement>) {
-    for piece in split::split(unit.sub, unit.dialect) {
+    let pieces = split::split(unit.sub, unit.dialect);
+    for (n, piece) in pieces.iter().enumerate() {
         if piece.kind != PieceKind::Statement {
             continue;
         }
+        // psql runs what a query followed by `\gexec` returns.
+        let gexec = pieces.get(n + 1).is_some_and(|p| {
+            p.kind == PieceKind::Meta
+                && unit
+                    .sub
+                    .get(p.start..p.end)
+                    .is_some_and(|m| m.starts_with("\\gexec"))
+        });
         let Some(last) = piece.tokens.last() else {
             continue;
         };
@@ -765,7 +774,15 @@ fn analyse(unit: &Unit, state: &mut State, out: &mut Vec<SqlStatement>) {
         let (readings, parsed, in_do) = if first_is_do {
             (read_do_block(unit, &piece.tokens), None, true)
         } else {
-            let readings = tokens::read(&piece.tokens, unit.sub, unit.orig, unit.dialect);
+            let mut readings = tokens::read(&piece.tokens, unit.sub, unit.orig, unit.dialect);
+            if gexec {
+                readings.extend(tokens::generated(
+                    &piece.tokens,
+                    unit.sub,
+                    unit.orig,
+                    unit.dialect,
+                ));
+            }
             // Only statements that can change structure or delete rows are worth the parser's
             // time: a dump's INSERT and COPY lines are most of its bytes (the tokenizer is 3-4x
             // faster than the parser).
