@@ -122,6 +122,10 @@ impl Splitter<'_> {
                     tokens: Vec::new(),
                 });
                 self.pos = end;
+                // `\copy t from stdin` reads the lines after it, up to `\.`, as data.
+                if is_meta_copy_from_stdin(&self.src[start..end]) {
+                    self.copy_data(&mut out);
+                }
                 continue;
             }
             if current.is_empty() && self.at_delimiter_command() {
@@ -574,6 +578,16 @@ impl Body {
     }
 }
 
+/// psql's `\copy … from stdin [options]`: the data follows in the script.
+fn is_meta_copy_from_stdin(line: &str) -> bool {
+    let words: Vec<String> = line
+        .split_whitespace()
+        .map(str::to_ascii_lowercase)
+        .collect();
+    words.first().is_some_and(|w| w == "\\copy")
+        && words.windows(2).any(|w| w[0] == "from" && w[1] == "stdin")
+}
+
 /// `COPY … FROM stdin` (pg_dump's data blocks).
 fn is_copy_from_stdin(src: &str, tokens: &[Token]) -> bool {
     let Some(first) = tokens.first() else {
@@ -697,6 +711,12 @@ DELETE FROM after;";
                 "TRUNCATE y;",
             ]
         );
+    }
+
+    #[test]
+    fn psql_copy_meta_command_data_is_not_sql() {
+        let text = "\\copy users (id, note) from stdin\n1\tfine; really\n2\tDELETE FROM users\n\\.\nDROP DATABASE x;\n\\copy users to 'out.csv' csv\nTRUNCATE y;";
+        assert_eq!(statements(text), vec!["DROP DATABASE x;", "TRUNCATE y;"]);
     }
 
     #[test]
