@@ -178,7 +178,15 @@ impl Splitter<'_> {
                 }
                 continue;
             }
-            if !current.is_empty() && self.dialect != SqlDialect::MySql && self.at_line_start_meta()
+            // A meta-command name is letters (`\\gexec`); `\\$` is a shell escape that reached us.
+            let meta_name = self
+                .bytes
+                .get(self.pos + 1)
+                .is_some_and(u8::is_ascii_alphabetic);
+            if !current.is_empty()
+                && self.dialect != SqlDialect::MySql
+                && self.at_line_start_meta()
+                && meta_name
             {
                 // psql: a backslash command inside a statement runs to the end of the line;
                 // `\g`, `\gexec`, `\gset`, … send the statement before it, as `;` does.
@@ -711,6 +719,13 @@ DELETE FROM after;";
                 "TRUNCATE y;",
             ]
         );
+    }
+
+    #[test]
+    fn a_backslash_before_a_non_letter_is_not_a_meta_command() {
+        // Shell escapes that reach the SQL (`\\$`) do not open a meta-command.
+        let text = "DO \\$\\$ BEGIN NULL; END \\$\\$;\nTRUNCATE y;";
+        assert_eq!(statements(text).last(), Some(&"TRUNCATE y;"));
     }
 
     #[test]
