@@ -748,13 +748,13 @@ const PARSED_VERBS: &[&str] = &[
 
 /// Split, read and parse one unit of SQL, appending its statements.
 fn analyse(unit: &Unit, state: &mut State, out: &mut Vec<SqlStatement>) {
-    let pieces = split::split(unit.sub, unit.dialect);
-    for (n, piece) in pieces.iter().enumerate() {
+    let mut pieces = split::pieces(unit.sub, unit.dialect).peekable();
+    while let Some(piece) = pieces.next() {
         if piece.kind != PieceKind::Statement {
             continue;
         }
         // psql runs what a query followed by `\gexec` returns.
-        let gexec = pieces.get(n + 1).is_some_and(|p| {
+        let gexec = pieces.peek().is_some_and(|p| {
             p.kind == PieceKind::Meta
                 && unit
                     .sub

@@ -63,16 +63,51 @@ pub enum PieceKind {
 }
 
 /// Split a script into statements (and meta-command and COPY data pieces).
+#[cfg(test)]
 pub fn split(text: &str, dialect: SqlDialect) -> Vec<Piece> {
-    Splitter {
-        src: text,
-        bytes: text.as_bytes(),
-        pos: 0,
-        dialect,
-        delimiter: ";".to_string(),
-        in_versioned_comment: false,
+    pieces(text, dialect).collect()
+}
+
+/// The pieces of a script, one at a time: a file of 100,000 statements never holds the tokens
+/// of all of them at once.
+pub fn pieces(text: &str, dialect: SqlDialect) -> Pieces<'_> {
+    Pieces {
+        s: Splitter {
+            src: text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            dialect,
+            delimiter: ";".to_string(),
+            in_versioned_comment: false,
+        },
+        ready: std::collections::VecDeque::new(),
+        current: Vec::new(),
+        body: Body::default(),
+        done: false,
     }
-    .run()
+}
+
+/// Iterator over the pieces of a script (see [`pieces`]).
+pub struct Pieces<'a> {
+    s: Splitter<'a>,
+    ready: std::collections::VecDeque<Piece>,
+    /// Tokens of the statement being read.
+    current: Vec<Token>,
+    body: Body,
+    done: bool,
+}
+
+impl Iterator for Pieces<'_> {
+    type Item = Piece;
+
+    fn next(&mut self) -> Option<Piece> {
+        while self.ready.is_empty() && !self.done {
+            let mut out = Vec::new();
+            self.done = !self.s.step(&mut out, &mut self.current, &mut self.body);
+            self.ready.extend(out);
+        }
+        self.ready.pop_front()
+    }
 }
 
 /// Tokenize a fragment (a statement or a dollar-quoted body) with no statement logic.
@@ -103,139 +138,141 @@ struct Splitter<'a> {
 }
 
 impl Splitter<'_> {
-    fn run(mut self) -> Vec<Piece> {
-        let mut out = Vec::new();
-        let mut current: Vec<Token> = Vec::new();
-        let mut body = Body::default();
-        loop {
-            self.skip_trivia();
-            if self.pos >= self.bytes.len() {
-                break;
+    /// One step of the statement loop: adds zero or more pieces to `out`; `false` at the end.
+    fn step(&mut self, out: &mut Vec<Piece>, current: &mut Vec<Token>, body: &mut Body) -> bool {
+        self.skip_trivia();
+        if self.pos >= self.bytes.len() {
+            return self.finish(out, current);
+        }
+        if current.is_empty() && self.at_line_start_meta() {
+            let start = self.pos;
+            let end = self.line_end(start);
+            out.push(Piece {
+                kind: PieceKind::Meta,
+                start,
+                end,
+                tokens: Vec::new(),
+            });
+            self.pos = end;
+            // `\copy t from stdin` reads the lines after it, up to `\.`, as data.
+            if is_meta_copy_from_stdin(&self.src[start..end]) {
+                self.copy_data(out);
             }
-            if current.is_empty() && self.at_line_start_meta() {
-                let start = self.pos;
-                let end = self.line_end(start);
-                out.push(Piece {
-                    kind: PieceKind::Meta,
-                    start,
-                    end,
-                    tokens: Vec::new(),
-                });
-                self.pos = end;
-                // `\copy t from stdin` reads the lines after it, up to `\.`, as data.
-                if is_meta_copy_from_stdin(&self.src[start..end]) {
-                    self.copy_data(&mut out);
-                }
-                continue;
+            return true;
+        }
+        if current.is_empty() && self.at_delimiter_command() {
+            let start = self.pos;
+            let end = self.line_end(start);
+            let arg = self.src[start + "delimiter".len()..end].trim();
+            if !arg.is_empty() {
+                self.delimiter = arg.to_string();
             }
-            if current.is_empty() && self.at_delimiter_command() {
-                let start = self.pos;
-                let end = self.line_end(start);
-                let arg = self.src[start + "delimiter".len()..end].trim();
-                if !arg.is_empty() {
-                    self.delimiter = arg.to_string();
-                }
-                out.push(Piece {
-                    kind: PieceKind::Meta,
-                    start,
-                    end,
-                    tokens: Vec::new(),
-                });
-                self.pos = end;
-                continue;
+            out.push(Piece {
+                kind: PieceKind::Meta,
+                start,
+                end,
+                tokens: Vec::new(),
+            });
+            self.pos = end;
+            return true;
+        }
+        if self.src[self.pos..].starts_with(self.delimiter.as_str())
+            && self.delimiter == ";"
+            && body.holds_semicolon(self.src, current)
+        {
+            // A `;` inside a body the client keeps together (`BEGIN ATOMIC … END`, a
+            // rule's `( … ; … )`, a SQLite trigger's `BEGIN … END`).
+            current.push(Token {
+                kind: TokenKind::Punct(b';'),
+                start: self.pos,
+                end: self.pos + 1,
+            });
+            self.pos += 1;
+            return true;
+        }
+        if self.src[self.pos..].starts_with(self.delimiter.as_str()) {
+            *body = Body::default();
+            let end = self.pos + self.delimiter.len();
+            self.pos = end;
+            if current.is_empty() {
+                return true;
             }
-            if self.src[self.pos..].starts_with(self.delimiter.as_str())
-                && self.delimiter == ";"
-                && body.holds_semicolon(self.src, &current)
-            {
-                // A `;` inside a body the client keeps together (`BEGIN ATOMIC … END`, a
-                // rule's `( … ; … )`, a SQLite trigger's `BEGIN … END`).
-                current.push(Token {
-                    kind: TokenKind::Punct(b';'),
-                    start: self.pos,
-                    end: self.pos + 1,
-                });
-                self.pos += 1;
-                continue;
+            let tokens = std::mem::take(current);
+            let copy_from_stdin = is_copy_from_stdin(self.src, &tokens);
+            out.push(Piece {
+                kind: PieceKind::Statement,
+                start: tokens[0].start,
+                end,
+                tokens,
+            });
+            if copy_from_stdin {
+                self.copy_data(out);
             }
-            if self.src[self.pos..].starts_with(self.delimiter.as_str()) {
-                body = Body::default();
-                let end = self.pos + self.delimiter.len();
-                self.pos = end;
-                if current.is_empty() {
-                    continue;
-                }
-                let tokens = std::mem::take(&mut current);
-                let copy_from_stdin = is_copy_from_stdin(self.src, &tokens);
+            return true;
+        }
+        // A meta-command name is letters (`\\gexec`); `\\$` is a shell escape that reached us.
+        let meta_name = self
+            .bytes
+            .get(self.pos + 1)
+            .is_some_and(u8::is_ascii_alphabetic);
+        if !current.is_empty()
+            && self.dialect != SqlDialect::MySql
+            && self.at_line_start_meta()
+            && meta_name
+        {
+            // psql: a backslash command inside a statement runs to the end of the line;
+            // `\g`, `\gexec`, `\gset`, … send the statement before it, as `;` does.
+            let start = self.pos;
+            let end = self.line_end(start);
+            let name: String = self.src[start + 1..end]
+                .chars()
+                .take_while(char::is_ascii_alphabetic)
+                .collect();
+            let sends = matches!(
+                name.as_str(),
+                "g" | "gx" | "gexec" | "gset" | "gdesc" | "watch" | "crosstabview"
+            );
+            if let (true, Some(first), Some(last)) = (sends, current.first(), current.last()) {
+                let (first, last) = (first.start, last.end);
+                *body = Body::default();
                 out.push(Piece {
                     kind: PieceKind::Statement,
-                    start: tokens[0].start,
-                    end,
-                    tokens,
+                    start: first,
+                    end: last,
+                    tokens: std::mem::take(current),
                 });
-                if copy_from_stdin {
-                    self.copy_data(&mut out);
-                }
-                continue;
             }
-            // A meta-command name is letters (`\\gexec`); `\\$` is a shell escape that reached us.
-            let meta_name = self
-                .bytes
-                .get(self.pos + 1)
-                .is_some_and(u8::is_ascii_alphabetic);
-            if !current.is_empty()
-                && self.dialect != SqlDialect::MySql
-                && self.at_line_start_meta()
-                && meta_name
-            {
-                // psql: a backslash command inside a statement runs to the end of the line;
-                // `\g`, `\gexec`, `\gset`, … send the statement before it, as `;` does.
-                let start = self.pos;
-                let end = self.line_end(start);
-                let name: String = self.src[start + 1..end]
-                    .chars()
-                    .take_while(char::is_ascii_alphabetic)
-                    .collect();
-                let sends = matches!(
-                    name.as_str(),
-                    "g" | "gx" | "gexec" | "gset" | "gdesc" | "watch" | "crosstabview"
-                );
-                if let (true, Some(first), Some(last)) = (sends, current.first(), current.last()) {
-                    let (first, last) = (first.start, last.end);
-                    body = Body::default();
-                    out.push(Piece {
-                        kind: PieceKind::Statement,
-                        start: first,
-                        end: last,
-                        tokens: std::mem::take(&mut current),
-                    });
-                }
-                out.push(Piece {
-                    kind: PieceKind::Meta,
-                    start,
-                    end,
-                    tokens: Vec::new(),
-                });
-                self.pos = end;
-                continue;
-            }
-            match self.next_token() {
-                Some(tok) => {
-                    body.see(self.src, &current, tok, self.dialect);
-                    current.push(tok);
-                }
-                None => break,
-            }
+            out.push(Piece {
+                kind: PieceKind::Meta,
+                start,
+                end,
+                tokens: Vec::new(),
+            });
+            self.pos = end;
+            return true;
         }
+        match self.next_token() {
+            Some(tok) => {
+                body.see(self.src, current, tok, self.dialect);
+                current.push(tok);
+            }
+            None => return self.finish(out, current),
+        }
+
+        true
+    }
+
+    /// The end of the text: what is left is a statement without its terminator.
+    fn finish(&mut self, out: &mut Vec<Piece>, current: &mut Vec<Token>) -> bool {
         if let (Some(first), Some(last)) = (current.first(), current.last()) {
             out.push(Piece {
                 kind: PieceKind::Statement,
                 start: first.start,
                 end: last.end,
-                tokens: current,
+                tokens: std::mem::take(current),
             });
         }
-        out
+        false
     }
 
     /// Skip the data lines after `COPY … FROM stdin;` up to and including the `\.` line.
