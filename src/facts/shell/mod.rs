@@ -936,6 +936,7 @@ impl<'a> Walker<'a> {
             if redirect.kind() == "heredoc_redirect" {
                 has_heredoc = true;
                 let mut delimiter = String::new();
+                let mut quoted = false;
                 let mut end_ok = false;
                 let mut body_node = None;
                 let mut c2 = redirect.walk();
@@ -943,6 +944,7 @@ impl<'a> Walker<'a> {
                     match part.kind() {
                         "heredoc_body" => body_node = Some(part),
                         "heredoc_start" => {
+                            quoted = self.node_text(part).contains(['\'', '"', '\\']);
                             delimiter = self
                                 .node_text(part)
                                 .trim_matches(['\'', '"', '\\'])
@@ -962,7 +964,12 @@ impl<'a> Walker<'a> {
                     // Carved out of a misparsed heredoc before us (see below).
                     stdin = Some(carved);
                 } else if let Some(body) = body_node.filter(|_| end_ok) {
-                    stdin = Some(self.stdin_slice(body.start_byte(), body.end_byte()));
+                    let slice = self.stdin_slice(body.start_byte(), body.end_byte());
+                    stdin = Some(if quoted {
+                        slice
+                    } else {
+                        self.unescaped(slice, body.start_byte())
+                    });
                 } else if let Some(start) = self.line_after(redirect.start_byte()) {
                     // `psql <<A && psql <<B` can misparse: the bodies are shuffled with no ERROR
                     // node. Bash reads them in order from the next line: cut them there.
@@ -1066,6 +1073,25 @@ impl<'a> Walker<'a> {
             offset += line.len();
         }
         (end, end)
+    }
+
+    /// An unquoted heredoc's body with bash's backslash escapes removed (`\$x` reaches the
+    /// command as `$x`), each kept byte mapped to where it is written. `start` is the body's
+    /// offset in this script's text.
+    fn unescaped(&self, slice: StdinText, start: usize) -> StdinText {
+        if !slice.text.contains('\\') {
+            return slice;
+        }
+        let (text, segments) = unescape_heredoc_mapped(&slice.text);
+        let mut map = OffsetMap::default();
+        for (t, h, len) in segments {
+            map.push(t, start + h, len);
+        }
+        StdinText {
+            text,
+            span: slice.span,
+            map: self.map.then(&map),
+        }
     }
 
     fn stdin_slice(&self, start: usize, end: usize) -> StdinText {
@@ -1847,6 +1873,16 @@ fn unescape_word(text: &str) -> String {
 /// Backslash escapes inside double quotes: only `\$`, `` \` ``, `\"`, `\\` and newline.
 /// [`unescape_double`] with the verbatim runs it keeps: `(output offset, input offset, len)`.
 fn unescape_double_mapped(text: &str) -> (String, Vec<(usize, usize, usize)>) {
+    unescape_mapped(text, true)
+}
+
+/// The body of an unquoted heredoc as the command reads it: bash removes the backslash before
+/// `$`, `` ` ``, `\` and a newline (not before `"`, unlike in double quotes).
+fn unescape_heredoc_mapped(text: &str) -> (String, Vec<(usize, usize, usize)>) {
+    unescape_mapped(text, false)
+}
+
+fn unescape_mapped(text: &str, double_quote: bool) -> (String, Vec<(usize, usize, usize)>) {
     let mut out = String::with_capacity(text.len());
     let mut segments: Vec<(usize, usize, usize)> = Vec::new();
     let mut keep = |out: &mut String, c: char, at: usize| {
@@ -1861,7 +1897,7 @@ fn unescape_double_mapped(text: &str) -> (String, Vec<(usize, usize, usize)>) {
     while let Some((at, c)) = chars.next() {
         if c == '\\' {
             match chars.peek().copied() {
-                Some((next_at, next @ ('$' | '`' | '"' | '\\'))) => {
+                Some((next_at, next @ ('$' | '`' | '"' | '\\'))) if next != '"' || double_quote => {
                     chars.next();
                     keep(&mut out, next, next_at);
                 }

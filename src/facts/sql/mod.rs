@@ -15,7 +15,7 @@ mod split;
 mod tokens;
 pub mod types;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use super::{FileFacts, Region};
 use crate::levels::Context;
@@ -36,7 +36,7 @@ pub enum SqlDialect {
 }
 
 /// What kind of object a `DROP`/`CREATE` names, as far as data is concerned.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ObjectKind {
     Database,
@@ -467,8 +467,9 @@ pub fn substitute_placeholders(text: &str) -> String {
 /// Per-file (or per-script) state: objects created so far and the column types declared.
 #[derive(Default)]
 struct State {
-    /// (object kind, key) → host offset of the CREATE.
-    created: Vec<(ObjectKind, String, usize)>,
+    /// (object kind, key) → host offset of the first CREATE. A map, not a list: a file of
+    /// 100,000 statements asks it once per drop.
+    created: HashMap<(ObjectKind, String), usize>,
     /// (table key, column key) → type as written.
     columns: BTreeMap<(String, String), String>,
     /// Every declaration, in order.
@@ -495,18 +496,26 @@ impl State {
         });
     }
 
+    /// Remember that `object` `key` is created at host offset `at` (the first creation counts).
+    fn create(&mut self, object: ObjectKind, key: String, at: usize) {
+        let first = self.created.entry((object, key)).or_insert(at);
+        *first = (*first).min(at);
+    }
+
     fn created_before(&self, object: ObjectKind, key: &str, offset: usize) -> bool {
-        let same = |k: ObjectKind| {
-            k == object
-                || matches!(
-                    (k, object),
-                    (ObjectKind::Database, ObjectKind::Schema)
-                        | (ObjectKind::Schema, ObjectKind::Database)
-                )
+        // A database and a schema are the same thing in MySQL, and close enough elsewhere.
+        let kinds: &[ObjectKind] = match object {
+            ObjectKind::Database | ObjectKind::Schema => {
+                &[ObjectKind::Database, ObjectKind::Schema]
+            }
+            _ => std::slice::from_ref(&object),
         };
-        self.created
-            .iter()
-            .any(|(k, name, at)| same(*k) && name == key && *at < offset)
+        let key = key.to_string();
+        kinds.iter().any(|&k| {
+            self.created
+                .get(&(k, key.clone()))
+                .is_some_and(|&at| at < offset)
+        })
     }
 }
 
@@ -571,9 +580,7 @@ pub fn extract_embedded(facts: &mut FileFacts) {
     // `createdb x` / `mysqladmin create x` earlier in the script make `x` a scratch database.
     for command in &facts.shell.commands {
         if let Some(name) = cli_created_database(command) {
-            state
-                .created
-                .push((ObjectKind::Database, name, command.span.start()));
+            state.create(ObjectKind::Database, name, command.span.start());
         }
     }
     let mut order: Vec<usize> = (0..facts.shell.embedded_sql.len()).collect();
@@ -615,6 +622,17 @@ pub fn extract_embedded(facts: &mut FileFacts) {
 /// `INSERT INTO new … SELECT … FROM old; DROP TABLE old; ALTER TABLE new RENAME TO old`: the
 /// rows live on in the rebuilt table.
 fn mark_rebuilds(statements: &mut [SqlStatement], state: &State) {
+    if state.copies.is_empty() {
+        return;
+    }
+    // Copies by source table: a drop asks only about copies of the table it drops.
+    let mut copies_of: HashMap<&str, Vec<(&str, usize)>> = HashMap::new();
+    for (into, from, copied) in &state.copies {
+        copies_of
+            .entry(from.as_str())
+            .or_default()
+            .push((into.as_str(), *copied));
+    }
     let renames: Vec<(String, String, usize)> = statements
         .iter()
         .filter_map(|s| match &s.kind {
@@ -641,12 +659,13 @@ fn mark_rebuilds(statements: &mut [SqlStatement], state: &State) {
         };
         let at = stmt.span.start();
         let rebuilt = |old: &str| {
-            state.copies.iter().any(|(into, from, copied)| {
-                from == old
-                    && *copied < at
-                    && renames
-                        .iter()
-                        .any(|(t, to, renamed)| t == into && to == old && *renamed > at)
+            copies_of.get(old).is_some_and(|copies| {
+                copies.iter().any(|(into, copied)| {
+                    *copied < at
+                        && renames
+                            .iter()
+                            .any(|(t, to, renamed)| t == into && to == old && *renamed > at)
+                })
             })
         };
         if !names.is_empty() && names.iter().all(|n| rebuilt(&n.key)) {
@@ -669,27 +688,40 @@ fn is_dump(text: &str) -> bool {
 }
 
 /// In a dump, a drop of an object the dump creates again later is how the dump restores it.
+/// mysqldump drops a view's name as a table first (`DROP TABLE IF EXISTS v` in its "Temporary
+/// view structure" block, then `CREATE VIEW v`): a table dropped and created again as a view
+/// is restored too.
 fn mark_dump_replacements(statements: &mut [SqlStatement]) {
-    let creates: Vec<(ObjectKind, String, usize)> = statements
+    // (kind, key) → offset of the last CREATE: one look-up per drop, however long the dump.
+    let mut last_create: HashMap<(ObjectKind, &str), usize> = HashMap::new();
+    for s in statements.iter() {
+        if let StmtKind::Create { object, name, .. } = &s.kind {
+            let at = last_create.entry((*object, name.key.as_str())).or_insert(0);
+            *at = (*at).max(s.span.start());
+        }
+    }
+    let replaced: Vec<bool> = statements
         .iter()
-        .filter_map(|s| match &s.kind {
-            StmtKind::Create { object, name, .. } => {
-                Some((*object, name.key.clone(), s.span.start()))
-            }
-            _ => None,
+        .map(|stmt| {
+            let StmtKind::Drop { object, names, .. } = &stmt.kind else {
+                return stmt.replaced;
+            };
+            let kinds: &[ObjectKind] = match object {
+                ObjectKind::Table => &[ObjectKind::Table, ObjectKind::View],
+                other => std::slice::from_ref(other),
+            };
+            let recreated_later = |key: &str| {
+                kinds.iter().any(|&k| {
+                    last_create
+                        .get(&(k, key))
+                        .is_some_and(|&at| at > stmt.span.start())
+                })
+            };
+            stmt.replaced || (!names.is_empty() && names.iter().all(|n| recreated_later(&n.key)))
         })
         .collect();
-    for stmt in statements.iter_mut() {
-        let StmtKind::Drop { object, names, .. } = &stmt.kind else {
-            continue;
-        };
-        let recreated = !names.is_empty()
-            && names.iter().all(|n| {
-                creates
-                    .iter()
-                    .any(|(k, key, at)| k == object && *key == n.key && *at > stmt.span.start())
-            });
-        stmt.replaced = recreated;
+    for (stmt, replaced) in statements.iter_mut().zip(replaced) {
+        stmt.replaced = replaced;
     }
 }
 
@@ -716,10 +748,19 @@ const PARSED_VERBS: &[&str] = &[
 
 /// Split, read and parse one unit of SQL, appending its statements.
 fn analyse(unit: &Unit, state: &mut State, out: &mut Vec<SqlStatement>) {
-    for piece in split::split(unit.sub, unit.dialect) {
+    let mut pieces = split::pieces(unit.sub, unit.dialect).peekable();
+    while let Some(piece) = pieces.next() {
         if piece.kind != PieceKind::Statement {
             continue;
         }
+        // psql runs what a query followed by `\gexec` returns.
+        let gexec = pieces.peek().is_some_and(|p| {
+            p.kind == PieceKind::Meta
+                && unit
+                    .sub
+                    .get(p.start..p.end)
+                    .is_some_and(|m| m.starts_with("\\gexec"))
+        });
         let Some(last) = piece.tokens.last() else {
             continue;
         };
@@ -733,7 +774,15 @@ fn analyse(unit: &Unit, state: &mut State, out: &mut Vec<SqlStatement>) {
         let (readings, parsed, in_do) = if first_is_do {
             (read_do_block(unit, &piece.tokens), None, true)
         } else {
-            let readings = tokens::read(&piece.tokens, unit.sub, unit.orig, unit.dialect);
+            let mut readings = tokens::read(&piece.tokens, unit.sub, unit.orig, unit.dialect);
+            if gexec {
+                readings.extend(tokens::generated(
+                    &piece.tokens,
+                    unit.sub,
+                    unit.orig,
+                    unit.dialect,
+                ));
+            }
             // Only statements that can change structure or delete rows are worth the parser's
             // time: a dump's INSERT and COPY lines are most of its bytes (the tokenizer is 3-4x
             // faster than the parser).
@@ -897,6 +946,13 @@ fn refine(kind: StmtKind, parsed: Option<&Parsed>) -> Option<StmtKind> {
             Some(k)
         }
         (k @ StmtKind::Create { .. }, Parsed::CreateDatabase | Parsed::CreateSchema) => Some(k),
+        (
+            k @ StmtKind::Create {
+                object: ObjectKind::View,
+                ..
+            },
+            Parsed::CreateView,
+        ) => Some(k),
         // The parser read something else (e.g. `ALTER TABLE` of another object kind).
         (_, _) => None,
     }
@@ -957,14 +1013,12 @@ fn is_scratch(kind: &StmtKind, state: &State, offset: usize) -> bool {
 fn record(kind: &StmtKind, state: &mut State, offset: usize, scratch: bool) {
     match kind {
         StmtKind::Create { object, name, .. } => {
-            state.created.push((*object, name.key.clone(), offset));
+            state.create(*object, name.key.clone(), offset);
         }
         StmtKind::AlterTable { actions, .. } if scratch => {
             for action in actions {
                 if let AlterAction::RenameTable { to, .. } = action {
-                    state
-                        .created
-                        .push((ObjectKind::Table, to.key.clone(), offset));
+                    state.create(ObjectKind::Table, to.key.clone(), offset);
                 }
             }
         }

@@ -44,6 +44,7 @@ pub enum Parsed {
     },
     CreateDatabase,
     CreateSchema,
+    CreateView,
     /// Anything else (SELECT, SET, GRANT, CREATE FUNCTION, …).
     Other,
 }
@@ -141,6 +142,7 @@ fn describe(statement: &Statement) -> Parsed {
         },
         Statement::CreateDatabase { .. } => Parsed::CreateDatabase,
         Statement::CreateSchema { .. } => Parsed::CreateSchema,
+        Statement::CreateView { .. } => Parsed::CreateView,
         _ => Parsed::Other,
     }
 }

@@ -63,16 +63,51 @@ pub enum PieceKind {
 }
 
 /// Split a script into statements (and meta-command and COPY data pieces).
+#[cfg(test)]
 pub fn split(text: &str, dialect: SqlDialect) -> Vec<Piece> {
-    Splitter {
-        src: text,
-        bytes: text.as_bytes(),
-        pos: 0,
-        dialect,
-        delimiter: ";".to_string(),
-        in_versioned_comment: false,
+    pieces(text, dialect).collect()
+}
+
+/// The pieces of a script, one at a time: a file of 100,000 statements never holds the tokens
+/// of all of them at once.
+pub fn pieces(text: &str, dialect: SqlDialect) -> Pieces<'_> {
+    Pieces {
+        s: Splitter {
+            src: text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            dialect,
+            delimiter: ";".to_string(),
+            in_versioned_comment: false,
+        },
+        ready: std::collections::VecDeque::new(),
+        current: Vec::new(),
+        body: Body::default(),
+        done: false,
     }
-    .run()
+}
+
+/// Iterator over the pieces of a script (see [`pieces`]).
+pub struct Pieces<'a> {
+    s: Splitter<'a>,
+    ready: std::collections::VecDeque<Piece>,
+    /// Tokens of the statement being read.
+    current: Vec<Token>,
+    body: Body,
+    done: bool,
+}
+
+impl Iterator for Pieces<'_> {
+    type Item = Piece;
+
+    fn next(&mut self) -> Option<Piece> {
+        while self.ready.is_empty() && !self.done {
+            let mut out = Vec::new();
+            self.done = !self.s.step(&mut out, &mut self.current, &mut self.body);
+            self.ready.extend(out);
+        }
+        self.ready.pop_front()
+    }
 }
 
 /// Tokenize a fragment (a statement or a dollar-quoted body) with no statement logic.
@@ -103,75 +138,141 @@ struct Splitter<'a> {
 }
 
 impl Splitter<'_> {
-    fn run(mut self) -> Vec<Piece> {
-        let mut out = Vec::new();
-        let mut current: Vec<Token> = Vec::new();
-        loop {
-            self.skip_trivia();
-            if self.pos >= self.bytes.len() {
-                break;
+    /// One step of the statement loop: adds zero or more pieces to `out`; `false` at the end.
+    fn step(&mut self, out: &mut Vec<Piece>, current: &mut Vec<Token>, body: &mut Body) -> bool {
+        self.skip_trivia();
+        if self.pos >= self.bytes.len() {
+            return self.finish(out, current);
+        }
+        if current.is_empty() && self.at_line_start_meta() {
+            let start = self.pos;
+            let end = self.line_end(start);
+            out.push(Piece {
+                kind: PieceKind::Meta,
+                start,
+                end,
+                tokens: Vec::new(),
+            });
+            self.pos = end;
+            // `\copy t from stdin` reads the lines after it, up to `\.`, as data.
+            if is_meta_copy_from_stdin(&self.src[start..end]) {
+                self.copy_data(out);
             }
-            if current.is_empty() && self.at_line_start_meta() {
-                let start = self.pos;
-                let end = self.line_end(start);
-                out.push(Piece {
-                    kind: PieceKind::Meta,
-                    start,
-                    end,
-                    tokens: Vec::new(),
-                });
-                self.pos = end;
-                continue;
+            return true;
+        }
+        if current.is_empty() && self.at_delimiter_command() {
+            let start = self.pos;
+            let end = self.line_end(start);
+            let arg = self.src[start + "delimiter".len()..end].trim();
+            if !arg.is_empty() {
+                self.delimiter = arg.to_string();
             }
-            if current.is_empty() && self.at_delimiter_command() {
-                let start = self.pos;
-                let end = self.line_end(start);
-                let arg = self.src[start + "delimiter".len()..end].trim();
-                if !arg.is_empty() {
-                    self.delimiter = arg.to_string();
-                }
-                out.push(Piece {
-                    kind: PieceKind::Meta,
-                    start,
-                    end,
-                    tokens: Vec::new(),
-                });
-                self.pos = end;
-                continue;
+            out.push(Piece {
+                kind: PieceKind::Meta,
+                start,
+                end,
+                tokens: Vec::new(),
+            });
+            self.pos = end;
+            return true;
+        }
+        if self.src[self.pos..].starts_with(self.delimiter.as_str())
+            && self.delimiter == ";"
+            && body.holds_semicolon(self.src, current)
+        {
+            // A `;` inside a body the client keeps together (`BEGIN ATOMIC … END`, a
+            // rule's `( … ; … )`, a SQLite trigger's `BEGIN … END`).
+            current.push(Token {
+                kind: TokenKind::Punct(b';'),
+                start: self.pos,
+                end: self.pos + 1,
+            });
+            self.pos += 1;
+            return true;
+        }
+        if self.src[self.pos..].starts_with(self.delimiter.as_str()) {
+            *body = Body::default();
+            let end = self.pos + self.delimiter.len();
+            self.pos = end;
+            if current.is_empty() {
+                return true;
             }
-            if self.src[self.pos..].starts_with(self.delimiter.as_str()) {
-                let end = self.pos + self.delimiter.len();
-                self.pos = end;
-                if current.is_empty() {
-                    continue;
-                }
-                let tokens = std::mem::take(&mut current);
-                let copy_from_stdin = is_copy_from_stdin(self.src, &tokens);
+            let tokens = std::mem::take(current);
+            let copy_from_stdin = is_copy_from_stdin(self.src, &tokens);
+            out.push(Piece {
+                kind: PieceKind::Statement,
+                start: tokens[0].start,
+                end,
+                tokens,
+            });
+            if copy_from_stdin {
+                self.copy_data(out);
+            }
+            return true;
+        }
+        // A meta-command name is letters (`\\gexec`); `\\$` is a shell escape that reached us.
+        let meta_name = self
+            .bytes
+            .get(self.pos + 1)
+            .is_some_and(u8::is_ascii_alphabetic);
+        if !current.is_empty()
+            && self.dialect != SqlDialect::MySql
+            && self.at_line_start_meta()
+            && meta_name
+        {
+            // psql: a backslash command inside a statement runs to the end of the line;
+            // `\g`, `\gexec`, `\gset`, … send the statement before it, as `;` does.
+            let start = self.pos;
+            let end = self.line_end(start);
+            let name: String = self.src[start + 1..end]
+                .chars()
+                .take_while(char::is_ascii_alphabetic)
+                .collect();
+            let sends = matches!(
+                name.as_str(),
+                "g" | "gx" | "gexec" | "gset" | "gdesc" | "watch" | "crosstabview"
+            );
+            if let (true, Some(first), Some(last)) = (sends, current.first(), current.last()) {
+                let (first, last) = (first.start, last.end);
+                *body = Body::default();
                 out.push(Piece {
                     kind: PieceKind::Statement,
-                    start: tokens[0].start,
-                    end,
-                    tokens,
+                    start: first,
+                    end: last,
+                    tokens: std::mem::take(current),
                 });
-                if copy_from_stdin {
-                    self.copy_data(&mut out);
-                }
-                continue;
             }
-            match self.next_token() {
-                Some(tok) => current.push(tok),
-                None => break,
-            }
+            out.push(Piece {
+                kind: PieceKind::Meta,
+                start,
+                end,
+                tokens: Vec::new(),
+            });
+            self.pos = end;
+            return true;
         }
+        match self.next_token() {
+            Some(tok) => {
+                body.see(self.src, current, tok, self.dialect);
+                current.push(tok);
+            }
+            None => return self.finish(out, current),
+        }
+
+        true
+    }
+
+    /// The end of the text: what is left is a statement without its terminator.
+    fn finish(&mut self, out: &mut Vec<Piece>, current: &mut Vec<Token>) -> bool {
         if let (Some(first), Some(last)) = (current.first(), current.last()) {
             out.push(Piece {
                 kind: PieceKind::Statement,
                 start: first.start,
                 end: last.end,
-                tokens: current,
+                tokens: std::mem::take(current),
             });
         }
-        out
+        false
     }
 
     /// Skip the data lines after `COPY … FROM stdin;` up to and including the `\.` line.
@@ -222,7 +323,7 @@ impl Splitter<'_> {
         i
     }
 
-    /// A `\` at the start of a statement is a psql meta-command, which ends at the line's end.
+    /// A `\` outside quotes is a psql meta-command, which ends at the line's end.
     fn at_line_start_meta(&self) -> bool {
         self.bytes.get(self.pos) == Some(&b'\\')
     }
@@ -436,6 +537,102 @@ impl Splitter<'_> {
     }
 }
 
+/// What the current statement holds that keeps a `;` inside it, the way the clients read it.
+/// Updated token by token, so a long statement costs no rescans.
+#[derive(Default)]
+struct Body {
+    /// psql: in `CREATE [OR REPLACE] FUNCTION|PROCEDURE`, every `BEGIN` and `CASE` word opens
+    /// a block and `END` closes one; a `;` in a block does not end the statement (SQL-standard
+    /// bodies, `BEGIN ATOMIC … END`, which pg_dump writes since PostgreSQL 14).
+    begin_depth: usize,
+    /// psql: parentheses in `CREATE [OR REPLACE] RULE … DO (a; b)`.
+    paren_depth: usize,
+    /// SQLite: `CREATE [TEMP] TRIGGER … BEGIN … END;` ends only at `END;`.
+    trigger_body: bool,
+    class: Class,
+}
+
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+enum Class {
+    #[default]
+    Other,
+    Routine,
+    Rule,
+    Trigger,
+}
+
+impl Body {
+    fn see(&mut self, src: &str, current: &[Token], tok: Token, dialect: SqlDialect) {
+        if current.is_empty() || dialect == SqlDialect::MySql {
+            return;
+        }
+        // The statement's class is known from its first words; decide it once.
+        if current.len() <= 4 {
+            let kw = |i: usize, k: &str| current.get(i).is_some_and(|t| t.is_kw(src, k));
+            let after_create = if kw(1, "or") && kw(2, "replace") {
+                3
+            } else {
+                1
+            };
+            let routine = kw(after_create, "function") || kw(after_create, "procedure");
+            let rule = kw(after_create, "rule");
+            let trigger =
+                kw(1, "trigger") || ((kw(1, "temp") || kw(1, "temporary")) && kw(2, "trigger"));
+            self.class = if !kw(0, "create") {
+                Class::Other
+            } else if routine {
+                Class::Routine
+            } else if rule {
+                Class::Rule
+            } else if trigger {
+                Class::Trigger
+            } else {
+                Class::Other
+            };
+        }
+        let word = |kw: &str| tok.is_kw(src, kw);
+        let routine = self.class == Class::Routine;
+        let rule = self.class == Class::Rule;
+        let trigger = self.class == Class::Trigger;
+        if routine && dialect == SqlDialect::Postgres {
+            if word("begin") || word("case") {
+                self.begin_depth += 1;
+            } else if word("end") {
+                self.begin_depth = self.begin_depth.saturating_sub(1);
+            }
+        }
+        if rule && dialect == SqlDialect::Postgres {
+            match tok.kind {
+                TokenKind::Punct(b'(') => self.paren_depth += 1,
+                TokenKind::Punct(b')') => self.paren_depth = self.paren_depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        // PostgreSQL triggers run a function (`EXECUTE FUNCTION f()`); a `BEGIN` body is
+        // SQLite's, whatever the file's guessed dialect.
+        if trigger && word("begin") {
+            self.trigger_body = true;
+        }
+    }
+
+    fn holds_semicolon(&self, src: &str, current: &[Token]) -> bool {
+        if self.begin_depth > 0 || self.paren_depth > 0 {
+            return true;
+        }
+        self.trigger_body && !current.last().is_some_and(|t| t.is_kw(src, "end"))
+    }
+}
+
+/// psql's `\copy … from stdin [options]`: the data follows in the script.
+fn is_meta_copy_from_stdin(line: &str) -> bool {
+    let words: Vec<String> = line
+        .split_whitespace()
+        .map(str::to_ascii_lowercase)
+        .collect();
+    words.first().is_some_and(|w| w == "\\copy")
+        && words.windows(2).any(|w| w[0] == "from" && w[1] == "stdin")
+}
+
 /// `COPY … FROM stdin` (pg_dump's data blocks).
 fn is_copy_from_stdin(src: &str, tokens: &[Token]) -> bool {
     let Some(first) = tokens.first() else {
@@ -515,6 +712,63 @@ mod tests {
             .map(|p| &text[p.start..p.end])
             .collect();
         assert_eq!(got, vec!["DROP DATABASE IF EXISTS `shop`*/;", "SELECT 1;"]);
+    }
+
+    #[test]
+    fn bodies_the_clients_keep_together() {
+        // psql: BEGIN ATOMIC … END (with CASE … END inside), rule action lists; a PostgreSQL
+        // trigger still ends at its own `;`.
+        let text = "CREATE FUNCTION f() RETURNS void LANGUAGE sql BEGIN ATOMIC DELETE FROM a; UPDATE b SET c = CASE WHEN d THEN 1 ELSE 2 END; END;
+CREATE RULE r AS ON DELETE TO t DO ALSO (DELETE FROM x; UPDATE y SET z = 1);
+CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();
+CREATE FUNCTION g() RETURNS int AS $$ BEGIN RETURN 1; END $$ LANGUAGE plpgsql;
+DROP TABLE after;";
+        let got = statements(text);
+        assert_eq!(got.len(), 5, "{got:#?}");
+        assert_eq!(got[4], "DROP TABLE after;");
+        // SQLite: a trigger's BEGIN … END body, in any dialect but MySQL (whose client splits it).
+        let text =
+            "CREATE TRIGGER t AFTER INSERT ON a BEGIN DELETE FROM b; UPDATE c SET d = 1; END;
+CREATE TEMP TRIGGER u AFTER DELETE ON a BEGIN DELETE FROM b; END;
+DELETE FROM after;";
+        for dialect in [SqlDialect::Sqlite, SqlDialect::Postgres] {
+            let got: Vec<&str> = split(text, dialect)
+                .into_iter()
+                .filter(|p| p.kind == PieceKind::Statement)
+                .map(|p| &text[p.start..p.end])
+                .collect();
+            assert_eq!(got.len(), 3, "{dialect:?}: {got:#?}");
+            assert_eq!(got[2], "DELETE FROM after;");
+        }
+    }
+
+    #[test]
+    fn psql_meta_commands_inside_a_statement() {
+        // `\gexec` sends the statement before it; `\echo` does not end the statement.
+        let text = "SELECT format('DROP TABLE %I', t) FROM pg_tables \\gexec\nDROP DATABASE x;\nSELECT 1 \\echo hi\n, 2;\nSELECT 3 \\g out.txt\nTRUNCATE y;";
+        assert_eq!(
+            statements(text),
+            vec![
+                "SELECT format('DROP TABLE %I', t) FROM pg_tables",
+                "DROP DATABASE x;",
+                "SELECT 1 \\echo hi\n, 2;",
+                "SELECT 3",
+                "TRUNCATE y;",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_backslash_before_a_non_letter_is_not_a_meta_command() {
+        // Shell escapes that reach the SQL (`\\$`) do not open a meta-command.
+        let text = "DO \\$\\$ BEGIN NULL; END \\$\\$;\nTRUNCATE y;";
+        assert_eq!(statements(text).last(), Some(&"TRUNCATE y;"));
+    }
+
+    #[test]
+    fn psql_copy_meta_command_data_is_not_sql() {
+        let text = "\\copy users (id, note) from stdin\n1\tfine; really\n2\tDELETE FROM users\n\\.\nDROP DATABASE x;\n\\copy users to 'out.csv' csv\nTRUNCATE y;";
+        assert_eq!(statements(text), vec!["DROP DATABASE x;", "TRUNCATE y;"]);
     }
 
     #[test]

@@ -419,3 +419,31 @@ fn backticks_in_comments_and_strings_do_not_make_mysql() {
         SqlDialect::MySql
     );
 }
+
+#[test]
+fn long_flag_with_equals_maps_the_sql_to_the_host() {
+    // `psql --command="…"`: the SQL is the string after `=`, reported where it is written.
+    let host = "#!/bin/sh\n# Zoë's reset\npsql -v ON_ERROR_STOP=1 --command=\"UPDATE users SET active = false\"\npsql --command='DROP TABLE café'\nmysql --execute=\"DELETE FROM \\`logs\\`\"\n";
+    let f = FileFacts::extract(
+        SourceFile::new("reset.sh", host),
+        FileKind::Shell,
+        Context::Production,
+    );
+    let clauses: Vec<(&str, u32, u32)> = f
+        .sql
+        .statements
+        .iter()
+        .map(|s| {
+            let pos = f.file.position(s.clause_span.start());
+            (f.file.slice(s.clause_span), pos.line, pos.column_chars)
+        })
+        .collect();
+    assert_eq!(
+        clauses,
+        vec![
+            ("UPDATE users", 3, 36),
+            ("DROP TABLE café", 4, 17),
+            ("DELETE FROM \\`logs\\`", 5, 18),
+        ]
+    );
+}

@@ -179,6 +179,118 @@ fn dynamic(part: &[Token], sub: &str, orig: &str, dialect: SqlDialect) -> Vec<Re
     out
 }
 
+/// psql `\gexec`: every value the query returns runs as a statement. The generating query
+/// writes the verb in a string and the object as the expression after it,
+/// `format('DROP TABLE %I CASCADE', tablename)` or `'TRUNCATE ' || quote_ident(tablename)` (the
+/// "wipe every table" idiom): the object is named as written.
+pub fn generated(tokens: &[Token], sub: &str, orig: &str, dialect: SqlDialect) -> Vec<Reading> {
+    let mut out = Vec::new();
+    let concat = |i: usize| {
+        tokens
+            .get(i)
+            .is_some_and(|t| t.kind == TokenKind::Punct(b'|'))
+            && tokens
+                .get(i + 1)
+                .is_some_and(|t| t.kind == TokenKind::Punct(b'|'))
+    };
+    for (k, text) in tokens.iter().enumerate() {
+        if text.kind != TokenKind::Str || !text.text(sub).starts_with('\'') {
+            continue;
+        }
+        let (inner_start, inner_end) = (text.start + 1, text.end.saturating_sub(1));
+        let Some(inner) = sub.get(inner_start..inner_end.max(inner_start)) else {
+            continue;
+        };
+        let inner_tokens: Vec<Token> = super::split::tokenize(inner, dialect)
+            .into_iter()
+            .map(|t| Token {
+                start: t.start + inner_start,
+                end: t.end + inner_start,
+                ..t
+            })
+            .collect();
+        let readings = read(&inner_tokens, sub, orig, dialect);
+        if readings.is_empty() {
+            continue;
+        }
+        // The expression that fills the string: a `format()` argument or what `||` appends.
+        let (from, stop_at_comma) = if tokens
+            .get(k + 1)
+            .is_some_and(|t| t.kind == TokenKind::Punct(b','))
+        {
+            (k + 2, true)
+        } else if concat(k + 1) {
+            (k + 3, false)
+        } else {
+            (tokens.len(), false)
+        };
+        // `format('… %I.%I …', schemaname, tablename)`: every argument fills the name.
+        let stop_at_comma = stop_at_comma && !inner.contains('%');
+        let mut depth = 0i32;
+        let mut to = from;
+        while to < tokens.len() {
+            match tokens[to].kind {
+                TokenKind::Punct(b'(') => depth += 1,
+                TokenKind::Punct(b')') if depth == 0 => break,
+                TokenKind::Punct(b')') => depth -= 1,
+                TokenKind::Punct(b',') if depth == 0 && stop_at_comma => break,
+                _ if depth == 0 && concat(to) => break,
+                _ => {}
+            }
+            to += 1;
+        }
+        let expr = tokens.get(from..to).filter(|e| !e.is_empty()).map(|e| {
+            let (first, last) = (&e[0], &e[e.len() - 1]);
+            SqlName::new(
+                orig.get(first.start..last.end).unwrap_or("").to_string(),
+                Span::new(first.start, last.end),
+            )
+        });
+        let placeholder = inner.contains('%');
+        let qualified = inner.trim_end().ends_with('.');
+        // `… || ' CASCADE'`: a later string of the same value adds the option.
+        let cascade_after = tokens.get(to..).is_some_and(|rest| {
+            rest.iter()
+                .take_while(|t| t.kind != TokenKind::Punct(b','))
+                .any(|t| {
+                    t.kind == TokenKind::Str
+                        && t.text(sub)
+                            .split(|c: char| !c.is_ascii_alphabetic())
+                            .any(|w| w.eq_ignore_ascii_case("cascade"))
+                })
+        });
+        for mut reading in readings {
+            if let StmtKind::Drop { cascade, .. } | StmtKind::Truncate { cascade, .. } =
+                &mut reading.kind
+            {
+                *cascade |= cascade_after;
+            }
+            let (StmtKind::Drop { names, .. } | StmtKind::Truncate { names, .. }) =
+                &mut reading.kind
+            else {
+                continue;
+            };
+            if let Some(expr) = &expr {
+                if names.is_empty() || placeholder {
+                    *names = vec![expr.clone()];
+                } else if qualified && names.len() == 1 {
+                    let schema = &names[0];
+                    names[0] = SqlName::new(
+                        format!("{}.{}", schema.text, expr.text),
+                        Span::new(schema.span.start(), expr.span.end()),
+                    );
+                }
+                reading.clause = (reading.clause.0, reading.clause.1.max(expr.span.end()));
+            }
+            if names.is_empty() {
+                continue;
+            }
+            out.push(reading);
+        }
+    }
+    out
+}
+
 struct Cursor<'a> {
     toks: &'a [Token],
     sub: &'a str,
@@ -461,23 +573,39 @@ impl Cursor<'_> {
             if self.kw(i, "temporary") || self.kw(i, "temp") {
                 temporary = true;
                 i += 1;
-            } else if ["global", "local", "unlogged"]
+            } else if ["global", "local", "unlogged", "recursive"]
                 .iter()
                 .any(|k| self.kw(i, k))
             {
                 i += 1;
+            } else if self.kw(i, "algorithm") && self.punct(i + 1, b'=') {
+                // MySQL view options: `ALGORITHM=UNDEFINED DEFINER=`root`@`%` SQL SECURITY DEFINER`.
+                i += 3;
+            } else if self.kw(i, "definer") && self.punct(i + 1, b'=') {
+                i += 3;
+                if self.punct(i, b'@') {
+                    i += 2;
+                }
+            } else if self.kw(i, "sql") && self.kw(i + 1, "security") {
+                i += 3;
             } else {
                 break;
             }
         }
+        let mut width = 1;
         let object = match self.word(i)?.as_str() {
             "table" => ObjectKind::Table,
             "database" => ObjectKind::Database,
             "schema" if self.dialect == SqlDialect::MySql => ObjectKind::Database,
             "schema" => ObjectKind::Schema,
+            "view" => ObjectKind::View,
+            "materialized" if self.kw(i + 1, "view") => {
+                width = 2;
+                ObjectKind::View
+            }
             _ => return None,
         };
-        let (next, _) = self.if_exists(i + 1);
+        let (next, _) = self.if_exists(i + width);
         let (name, end) = if object == ObjectKind::Schema && self.kw(next, "authorization") {
             self.name(next + 1)?
         } else {

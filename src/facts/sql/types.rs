@@ -96,6 +96,13 @@ fn classify(text: &str) -> Ty {
     }
 }
 
+/// MySQL's `… UNSIGNED` integer types.
+fn unsigned(text: &str) -> bool {
+    text.to_ascii_lowercase()
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| w == "unsigned")
+}
+
 /// Decimal digits an integer of `bytes` bytes can need.
 fn int_digits(bytes: u8) -> u64 {
     match bytes {
@@ -115,6 +122,20 @@ pub fn judge(from: Option<&str>, to: &str) -> TypeChange {
     };
     let old = classify(from);
     let narrowing = |why: String| TypeChange::Narrowing { why };
+    // MySQL `UNSIGNED`: the same width holds other values.
+    if let (Ty::Int(a), Ty::Int(b)) = (old, new) {
+        match (unsigned(from), unsigned(to)) {
+            (false, true) => {
+                return narrowing("negative values make the change fail or are clipped".into());
+            }
+            (true, false) if b <= a => {
+                return narrowing(format!(
+                    "values above the signed `{to}` range make the change fail or are clipped"
+                ));
+            }
+            _ => {}
+        }
+    }
     match (old, new) {
         (_, Ty::Text(None)) => TypeChange::Widening,
         (Ty::Text(None), Ty::Text(Some(n))) => narrowing(format!(
@@ -211,6 +232,9 @@ mod tests {
             ("numeric(10,2)", "numeric(12,2)"),
             ("numeric(10,2)", "numeric(12,4)"),
             ("int", "numeric(12,0)"),
+            ("int unsigned", "bigint"),
+            ("int(10) unsigned", "int unsigned"),
+            ("int(11)", "bigint(20)"),
             ("date", "timestamp"),
             ("smallint", "integer"),
         ] {
@@ -234,6 +258,10 @@ mod tests {
             ("timestamp", "date"),
             ("double precision", "real"),
             ("bigint", "double precision"),
+            ("int unsigned", "int"),
+            ("int(10) UNSIGNED", "int(11)"),
+            ("int", "int unsigned"),
+            ("bigint", "int unsigned"),
         ] {
             assert!(judge(Some(from), to).is_risky(), "{from} -> {to}");
         }
