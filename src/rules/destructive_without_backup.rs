@@ -130,6 +130,9 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding],
         let what = match &step.kind {
             StepKind::Restore => "replaces the database's content with a dump".to_string(),
             StepKind::Drop if restore => "drops the database to load a dump into it".to_string(),
+            // Drop, create, migrate: the migrations build a fresh database; the drop before
+            // them is the step that loses data.
+            StepKind::Migration if analysis.dropped_before(at) => continue,
             StepKind::Migration => match &migration {
                 Some((path, _, clause)) => {
                     format!(
@@ -161,6 +164,12 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding],
     }
     let services = backup::data_services(repo, files);
     for d in steps.values() {
+        // A make target `test`, a CI job `e2e`, a function `reset_dev_db`: like the test and
+        // local files the packs already report as notes, not where a backup is expected (and a
+        // test run is never raised above its own finding's level by this rule).
+        if analysis.name_context(d.at) != Context::Production {
+            continue;
+        }
         if analysis.covered(d.at).is_some() {
             continue;
         }

@@ -840,13 +840,45 @@ fn dump_like(file: &str) -> bool {
         .any(|w| lower.contains(w))
 }
 
-/// `gunzip -c dump.gz | psql`: the command reads a pipe.
+/// `gunzip -c dump.gz | psql`: the command reads a pipe fed by something that may carry a
+/// dump. SQL written in the script (`echo "TRUNCATE …" | psql`, `cat <<EOF | psql`) or a schema,
+/// seed or migration file (`cat schema.sql | psql`) is not a dump being loaded.
 fn piped_into(host: &str, command: &Command) -> bool {
     let end = command.span.start().min(host.len());
     let before = host.get(..end).unwrap_or("");
     let line = before.rsplit('\n').next().unwrap_or(before);
     let trimmed = line.trim_end();
-    trimmed.ends_with('|') && !trimmed.ends_with("||")
+    let Some(left) = trimmed.strip_suffix('|') else {
+        return false;
+    };
+    if left.ends_with('|') {
+        return false;
+    }
+    // The pipe's left side: the text after the last command separator outside quotes.
+    let mut quote = None;
+    let mut start = 0;
+    for (i, c) in left.char_indices() {
+        match (quote, c) {
+            (None, '\'' | '"') => quote = Some(c),
+            (Some(q), _) if q == c => quote = None,
+            (None, '|' | ';' | '&' | '(' | '`') => start = i + 1,
+            _ => {}
+        }
+    }
+    let feeder = left.get(start..).unwrap_or(left).trim();
+    if feeder.contains("<<") {
+        return false;
+    }
+    let mut words = feeder
+        .split_whitespace()
+        .skip_while(|w| w.contains('=') && !w.starts_with('-'));
+    match words.next().map(basename) {
+        Some("echo" | "printf") => false,
+        Some("cat") => words
+            .filter(|w| !w.starts_with('-'))
+            .all(|f| dump_like(f.trim_matches(|c| c == '"' || c == '\''))),
+        _ => true,
+    }
 }
 
 fn restore_kind(program: &str, words: &[&str], command: &Command, host: &str) -> Option<StepKind> {
@@ -929,8 +961,10 @@ fn sql_text(words: &[&str], command: &Command) -> String {
 fn is_deploy(program: &str, words: &[&str]) -> bool {
     match program {
         "docker" | "podman" | "docker-compose" | "podman-compose" => {
-            (words.contains(&"compose") || program.ends_with("compose"))
-                && (has(words, "pull") || (has(words, "up") && has(words, "--build")))
+            // `compose up --build` alone rebuilds what is checked out: a dev loop or a test run
+            // (`--abort-on-container-exit`) as often as a deploy; fetching new code or images
+            // (`git pull`, `compose pull`) is what says the application is being updated.
+            (words.contains(&"compose") || program.ends_with("compose")) && has(words, "pull")
                 || has(words, "stack") && has(words, "deploy")
         }
         "kubectl" | "oc" => {
@@ -1327,5 +1361,28 @@ mod tests {
         );
         let loaded = steps("gunzip -c x.gz | psql shop\n");
         assert_eq!(loaded[1], Some(StepKind::Load));
+        let loaded = steps("cat backups/shop.sql | psql shop\n");
+        assert_eq!(loaded[1], Some(StepKind::Load));
+        // SQL written in the script is not a dump being loaded.
+        for text in [
+            "echo \"TRUNCATE TABLE $T\" | psql shop\n",
+            "printf 'DELETE FROM s;' | psql shop\n",
+            "cat db/schema.sql | psql shop\n",
+            "cat <<EOF | PGPASSWORD=x psql -h db shop\nTRUNCATE t;\nEOF\n",
+        ] {
+            assert!(
+                !steps(text).contains(&Some(StepKind::Load)),
+                "{text}: {:?}",
+                steps(text)
+            );
+        }
+        // Rebuilding what is checked out is not an update of the application.
+        assert_eq!(k("docker compose up -d --build"), None);
+        assert_eq!(
+            k("docker compose up --build --abort-on-container-exit"),
+            None
+        );
+        assert_eq!(k("docker compose pull"), Some(StepKind::Deploy));
+        assert_eq!(k("git pull --ff-only"), Some(StepKind::Deploy));
     }
 }

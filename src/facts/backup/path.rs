@@ -84,6 +84,55 @@ const PURPOSE_WORDS: &[(&str, &str)] = &[
     ("housekeeping", "maintenance"),
 ];
 
+/// Words in a unit, function or `case` verb name that say it is a test run or a throwaway
+/// local environment (`test`, `e2e`, `reset-dev-db`, `seed`, `demo`).
+const THROWAWAY_WORDS: &[(&str, Context)] = &[
+    ("test", Context::Test),
+    ("tests", Context::Test),
+    ("testing", Context::Test),
+    ("e2e", Context::Test),
+    ("ci", Context::Test),
+    ("spec", Context::Test),
+    ("fixture", Context::Test),
+    ("fixtures", Context::Test),
+    ("dev", Context::Local),
+    ("develop", Context::Local),
+    ("development", Context::Local),
+    ("local", Context::Local),
+    ("localdev", Context::Local),
+    ("demo", Context::Local),
+    ("sandbox", Context::Local),
+    ("seed", Context::Local),
+    ("seeds", Context::Local),
+    ("seeding", Context::Local),
+];
+
+/// The lower-case words of a name, split at punctuation and camelCase boundaries
+/// (`reset-dev-db` → reset, dev, db; `resetDevDb.sh` → reset, dev, db, sh).
+fn name_words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if !c.is_ascii_alphanumeric() {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_ascii_uppercase() && prev_lower && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+        prev_lower = c.is_ascii_lowercase();
+        current.push(c.to_ascii_lowercase());
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
 /// A unit, described for messages.
 #[derive(Clone, Debug)]
 pub struct Unit {
@@ -427,20 +476,69 @@ impl<'a> Analysis<'a> {
         })
     }
 
-    /// What the unit of a command is for: by its name (or the function or `case` verb around
-    /// the command), else by what it runs (a load: restore; migrations or a deploy: deploy).
-    pub fn purpose(&self, at: At) -> Option<Purpose> {
-        let unit = self.unit(at)?;
-        let mut names = vec![unit.name.to_ascii_lowercase()];
+    /// The names around a command, as written: its unit's (file, job, target), then the
+    /// functions and `case` verbs it sits in.
+    fn names_around(&self, unit: &Unit, at: At) -> Vec<String> {
+        let mut names = vec![unit.name.clone()];
         for (_, scope) in self.scopes(at) {
             match scope {
-                Scope::Function(f) => names.push(f.to_ascii_lowercase()),
+                Scope::Function(f) => names.push(f.clone()),
                 Scope::CaseBranch { patterns, .. } => {
-                    names.extend(patterns.iter().map(|p| p.to_ascii_lowercase()));
+                    names.extend(patterns.iter().cloned());
                 }
                 _ => {}
             }
         }
+        names
+    }
+
+    /// The context a command's unit says it runs in by its name: a make target `test`, a CI
+    /// job `e2e`, a function `reset_dev_db`, a `case` verb `seed`, a script `seed-demo.sh`. A
+    /// test run or a local/dev environment is not where a backup is expected, whatever the file
+    /// around it is.
+    pub fn name_context(&self, at: At) -> Context {
+        let Some(unit) = self.unit(at) else {
+            return Context::Production;
+        };
+        let names = self.names_around(&unit, at);
+        let mut found = Context::Production;
+        for token in names.iter().flat_map(|n| name_words(n)) {
+            match THROWAWAY_WORDS.iter().find(|(w, _)| *w == token) {
+                Some((_, Context::Test)) => return Context::Test,
+                Some((_, context)) => found = *context,
+                None => {}
+            }
+        }
+        found
+    }
+
+    /// Whether the command's unit drops a database (or schema) before it: a migration run after
+    /// that builds a fresh database, the drop is what loses data.
+    pub fn dropped_before(&self, at: At) -> bool {
+        let Some(unit) = self.unit(at) else {
+            return false;
+        };
+        unit.commands.iter().any(|&c| {
+            c < at.command
+                && self
+                    .step(At {
+                        file: at.file,
+                        command: c,
+                    })
+                    .is_some_and(|s| matches!(s.kind, StepKind::Drop))
+        })
+    }
+
+    /// What the unit of a command is for: by its name (or the function or `case` verb around
+    /// the command), else by what it runs (a load: restore; a deploy command: deploy; migrations
+    /// that do not follow a drop of the database: deploy).
+    pub fn purpose(&self, at: At) -> Option<Purpose> {
+        let unit = self.unit(at)?;
+        let names: Vec<String> = self
+            .names_around(&unit, at)
+            .iter()
+            .map(|n| n.to_ascii_lowercase())
+            .collect();
         for (word, kind) in PURPOSE_WORDS {
             if names.iter().any(|n| n.contains(word)) {
                 return Some(Purpose {
@@ -464,7 +562,11 @@ impl<'a> Analysis<'a> {
                 by_name: false,
             });
         }
-        if does(&|k| matches!(k, StepKind::Migration | StepKind::Deploy)) {
+        // Drop, create, migrate: a reset of the database, not an update of the application.
+        let resets = does(&|k| matches!(k, StepKind::Drop));
+        if does(&|k| matches!(k, StepKind::Deploy))
+            || !resets && does(&|k| matches!(k, StepKind::Migration))
+        {
             return Some(Purpose {
                 kind: "deploy",
                 by_name: false,
@@ -1145,6 +1247,49 @@ mod tests {
             "r.sh",
             "if [ \"$A\" ]; then\n  pg_dump shop > b.sql\nelif [ \"$B\" ]; then\n  exit 2\nelse\n  exit 1\nfi\ndropdb shop\n"
         )]));
+    }
+
+    #[test]
+    fn name_words_split_punctuation_and_camel_case() {
+        assert_eq!(name_words("reset-dev-db"), ["reset", "dev", "db"]);
+        assert_eq!(name_words("resetDevDb.sh"), ["reset", "dev", "db", "sh"]);
+        assert_eq!(name_words("E2E_tests"), ["e2e", "tests"]);
+        assert_eq!(name_words("latest"), ["latest"]);
+    }
+
+    #[test]
+    fn name_context_of_units() {
+        let context = |list: &[(&str, &str)]| {
+            let files = files(list);
+            let analysis = Analysis::new(&files, Catalog::builtin());
+            analysis.name_context(At {
+                file: 0,
+                command: 0,
+            })
+        };
+        let make = |target: &str| format!("{target}:\n\tdocker compose down -v\n");
+        assert_eq!(context(&[("Makefile", &make("test"))]), Context::Test);
+        assert_eq!(context(&[("Makefile", &make("e2e-test"))]), Context::Test);
+        assert_eq!(
+            context(&[("Makefile", &make("reset-dev-db"))]),
+            Context::Local
+        );
+        assert_eq!(context(&[("Makefile", &make("seed"))]), Context::Local);
+        assert_eq!(
+            context(&[("Makefile", &make("deploy"))]),
+            Context::Production
+        );
+        assert_eq!(
+            context(&[("Makefile", &make("latest"))]),
+            Context::Production
+        );
+        assert_eq!(
+            context(&[(
+                "scripts/db.sh",
+                "#!/bin/sh\nresetLocalDb() {\n  dropdb app\n}\nresetLocalDb\n"
+            )]),
+            Context::Local
+        );
     }
 
     #[test]
