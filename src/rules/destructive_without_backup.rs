@@ -191,13 +191,18 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding],
         let kind = purpose
             .as_ref()
             .map_or(String::new(), |p| format!(" ({p})"));
+        // A backup that runs first but whose failure is ignored (`pg_dump … || true`).
+        let before = match analysis.covered_if_it_stopped(d.at) {
+            Some(cover) => format!(
+                "the backup before it in {} ({}) lets the script go on when it fails",
+                unit.description, cover.label
+            ),
+            None => format!("no backup step runs before it in {}", unit.description),
+        };
         let finding = cx.report_in(
             &file.file.path,
             d.span,
-            format!(
-                "`{}` {}, and no backup step runs before it in {}{kind}: {advice}",
-                d.step, d.what, unit.description
-            ),
+            format!("`{}` {}, and {before}{kind}: {advice}", d.step, d.what),
         );
         if purpose.is_some() {
             finding.level(Level::Error);

@@ -432,6 +432,9 @@ pub fn classify(
         }
     }
     if let Some(kind) = backup_kind(&program, &words, command) {
+        if dump_discarded(&program, &words, command, host) {
+            return None;
+        }
         return step(kind);
     }
     if is_migration_run(&program, &words, command, host) {
@@ -838,6 +841,97 @@ fn dump_like(file: &str) -> bool {
     !["schema", "init", "seed", "migrat", "fixture", "structure"]
         .iter()
         .any(|w| lower.contains(w))
+}
+
+/// The rest of the command's list on its line: redirections and pipeline stages after it, up
+/// to the next `;`, `&&`, `&` or line end, and whether a `||` handler follows (its text).
+fn or_handler<'h>(host: &'h str, command: &Command) -> Option<&'h str> {
+    let start = command.span.end().min(host.len());
+    let rest = host.get(start..).unwrap_or("");
+    let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    let bytes = line.as_bytes();
+    let mut quote = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        match (quote, c) {
+            (None, b'\'' | b'"') => quote = Some(c),
+            (Some(q), _) if q == c => quote = None,
+            (None, b';') => return None,
+            // `&&`, `&`; `2>&1` and `&>` are redirections.
+            (None, b'&') if (i == 0 || bytes[i - 1] != b'>') && bytes.get(i + 1) != Some(&b'>') => {
+                return None;
+            }
+            (None, b'|') if bytes.get(i + 1) == Some(&b'|') => {
+                return line.get(i + 2..).map(str::trim);
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Whether a command's failure is explicitly ignored: `pg_dump … || true`, `|| echo "backup
+/// failed"`, `|| :`. A handler that stops (`|| exit 1`, `|| { echo …; exit 1; }`, `|| return 1`,
+/// `|| die "…"`, `|| false` under `set -e`) does not ignore it.
+pub fn failure_ignored(command: &Command, host: &str) -> bool {
+    let Some(handler) = or_handler(host, command) else {
+        return false;
+    };
+    let first = handler
+        .trim_start_matches(['{', '(', ' '])
+        .split_whitespace()
+        .next()
+        .unwrap_or("");
+    let stops = handler
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .any(|w| matches!(w, "exit" | "return"))
+        || matches!(
+            first,
+            "false" | "die" | "fail" | "fatal" | "abort" | "error" | "panic" | "err" | "bail"
+        );
+    !stops
+}
+
+/// Where the command's standard output goes when it is redirected to a file (`> f`, `>> f`,
+/// `&> f`), as written.
+fn stdout_target(host: &str, command: &Command) -> Option<String> {
+    let rest = after_on_line(host, command);
+    let bytes = rest.as_bytes();
+    let at = (0..bytes.len()).find(|&i| {
+        bytes[i] == b'>'
+            && (i == 0 || !bytes[i - 1].is_ascii_digit() || bytes[i - 1] == b'1')
+            && (i == 0 || bytes[i - 1] != b'>')
+    })?;
+    let tail = rest[at..].trim_start_matches(['>', '|']);
+    let word = tail.split_whitespace().next()?;
+    Some(word.trim_matches(|c| c == '"' || c == '\'').to_string())
+}
+
+/// A dump written nowhere: `pg_dump shop > /dev/null`, `mysqldump -r /dev/null shop` (a
+/// connectivity check, not a backup).
+fn dump_discarded(program: &str, words: &[&str], command: &Command, host: &str) -> bool {
+    if !matches!(
+        program,
+        "pg_dump" | "pg_dumpall" | "mysqldump" | "mariadb-dump" | "mysqlpump"
+    ) {
+        return false;
+    }
+    let mut file = None;
+    let mut it = words.iter();
+    while let Some(w) = it.next() {
+        if matches!(*w, "-f" | "--file" | "-r" | "--result-file") {
+            file = it.next().map(|s| s.to_string());
+        } else if let Some(v) = w
+            .strip_prefix("--file=")
+            .or_else(|| w.strip_prefix("--result-file="))
+        {
+            file = Some(v.to_string());
+        }
+    }
+    let target = file.or_else(|| stdout_target(host, command));
+    target.is_some_and(|t| t == "/dev/null")
 }
 
 /// `gunzip -c dump.gz | psql`: the command reads a pipe fed by something that may carry a
@@ -1299,6 +1393,49 @@ mod tests {
             let kinds = steps(text);
             assert!(!kinds.iter().any(is_backup), "{text}: {kinds:?}");
         }
+    }
+
+    #[test]
+    fn ignored_failures_and_discarded_dumps() {
+        let ignored = |text: &str| {
+            let mut facts = ShellFacts::default();
+            facts.add_source(
+                text,
+                &OffsetMap::verbatim(0, text.len()),
+                ShellOrigin::Script,
+            );
+            failure_ignored(&facts.commands[0], text)
+        };
+        for text in [
+            "pg_dump shop > x.sql || true\n",
+            "pg_dump shop | gzip > x.gz || echo 'backup failed'\n",
+            "pg_dump shop > x.sql 2>&1 || :\n",
+        ] {
+            assert!(ignored(text), "{text}");
+        }
+        for text in [
+            "pg_dump shop > x.sql\n",
+            "pg_dump shop > x.sql || exit 1\n",
+            "pg_dump shop > x.sql || { echo 'backup failed' >&2; exit 1; }\n",
+            "pg_dump shop > x.sql || die 'backup failed'\n",
+            "pg_dump shop > x.sql && echo ok || false\n",
+            "pg_dump shop > x.sql; psql -c 'x' || true\n",
+            "pg_dump shop > 'a||b.sql'\n",
+        ] {
+            assert!(!ignored(text), "{text}");
+        }
+        assert!(!steps("pg_dump shop > /dev/null\n").iter().any(is_backup));
+        assert!(!steps("mysqldump -r /dev/null shop\n").iter().any(is_backup));
+        assert!(
+            steps("pg_dump shop > /backups/x.sql 2>/dev/null\n")
+                .iter()
+                .any(is_backup)
+        );
+        assert!(
+            steps("restic backup /srv > /dev/null\n")
+                .iter()
+                .any(is_backup)
+        );
     }
 
     #[test]

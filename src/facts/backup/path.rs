@@ -133,6 +133,39 @@ fn name_words(name: &str) -> Vec<String> {
     words
 }
 
+/// A GitHub Actions workflow's `needs:` per job (a job name or a list of them).
+fn workflow_needs(text: &str) -> BTreeMap<String, Vec<String>> {
+    let mut out = BTreeMap::new();
+    let parsed = crate::facts::yaml::parse(text);
+    for doc in &parsed.documents {
+        let Some(jobs) = doc
+            .root
+            .as_ref()
+            .and_then(|r| r.get("jobs"))
+            .and_then(|j| j.as_mapping())
+        else {
+            continue;
+        };
+        for pair in jobs {
+            let Some(name) = pair.key_str() else {
+                continue;
+            };
+            let Some(needs) = pair.value.get("needs") else {
+                continue;
+            };
+            let list: Vec<String> = match needs.as_sequence() {
+                Some(seq) => seq
+                    .iter()
+                    .filter_map(|n| n.as_str().map(str::to_string))
+                    .collect(),
+                None => needs.as_str().map(str::to_string).into_iter().collect(),
+            };
+            out.insert(name.to_string(), list);
+        }
+    }
+    out
+}
+
 /// A unit, described for messages.
 #[derive(Clone, Debug)]
 pub struct Unit {
@@ -577,10 +610,17 @@ impl<'a> Analysis<'a> {
 
     /// A backup step that precedes the command on every path that reaches it.
     pub fn covered(&self, at: At) -> Option<Cover> {
-        self.covered_at(at, 0)
+        self.covered_at(at, 0, true)
     }
 
-    fn covered_at(&self, at: At, depth: usize) -> Option<Cover> {
+    /// A backup that would cover the command if its failure did not let the script go on
+    /// (`pg_dump … || true`): for the message when [`Analysis::covered`] finds none.
+    pub fn covered_if_it_stopped(&self, at: At) -> Option<Cover> {
+        self.covered_at(at, 0, false)
+    }
+
+    /// `strict`: a backup whose failure is explicitly ignored (`|| true`) does not count.
+    fn covered_at(&self, at: At, depth: usize, strict: bool) -> Option<Cover> {
         if depth > MAX_DEPTH {
             return None;
         }
@@ -601,6 +641,9 @@ impl<'a> Analysis<'a> {
             if !self.on_path(at.file, &self.scopes(bat), &sd) {
                 continue;
             }
+            if strict && super::failure_ignored(bc, &self.files[at.file].file.text) {
+                continue;
+            }
             if let Some((label, _)) = self.backs_up(bat, depth + 1) {
                 return Some(Cover { at: bat, label });
             }
@@ -611,7 +654,13 @@ impl<'a> Analysis<'a> {
             _ => None,
         });
         if let Some((source, name)) = function {
-            return self.all_covered(self.calls_of(at.file, source, &name), depth);
+            return self.all_covered(self.calls_of(at.file, source, &name), depth, strict);
+        }
+        // In a GitHub Actions job: a job it `needs:` (directly or not) ran to success first.
+        if let UnitKey::Job(job) = &unit.key
+            && let Some(cover) = self.needed_jobs_back_up(at.file, job, depth, strict)
+        {
+            return Some(cover);
         }
         // In a make target: prerequisites run before the recipe.
         if let UnitKey::Target(target) = &unit.key {
@@ -639,14 +688,64 @@ impl<'a> Analysis<'a> {
             .filter(|(_, verb)| self.reachable(at, verb.as_deref(), depth + 1))
             .map(|(caller, _)| caller)
             .collect();
-        self.all_covered(callers, depth)
+        self.all_covered(callers, depth, strict)
+    }
+
+    /// A backup in a job that the workflow job `job` needs (`needs: backup`, transitively): the
+    /// job runs only after those succeeded.
+    fn needed_jobs_back_up(
+        &self,
+        file: usize,
+        job: &str,
+        depth: usize,
+        strict: bool,
+    ) -> Option<Cover> {
+        let facts = &self.files[file];
+        if !facts
+            .shell
+            .sources
+            .iter()
+            .any(|s| matches!(s.origin, ShellOrigin::WorkflowStep { .. }))
+        {
+            return None;
+        }
+        let needs = workflow_needs(&facts.file.text);
+        let mut seen: Vec<&str> = Vec::new();
+        let mut queue: Vec<&str> = needs
+            .get(job)
+            .map_or(Vec::new(), |n| n.iter().map(String::as_str).collect());
+        while let Some(needed) = queue.pop() {
+            if seen.contains(&needed) || seen.len() > 32 {
+                continue;
+            }
+            seen.push(needed);
+            if let Some(more) = needs.get(needed) {
+                queue.extend(more.iter().map(String::as_str));
+            }
+        }
+        for (command, c) in facts.shell.commands.iter().enumerate() {
+            let bat = At { file, command };
+            if !matches!(self.unit_key(bat), Some(UnitKey::Job(j)) if seen.contains(&j.as_str())) {
+                continue;
+            }
+            if !self.on_path(file, &self.scopes(bat), &[]) {
+                continue;
+            }
+            if strict && super::failure_ignored(c, &facts.file.text) {
+                continue;
+            }
+            if let Some((label, _)) = self.backs_up(bat, depth + 1) {
+                return Some(Cover { at: bat, label });
+            }
+        }
+        None
     }
 
     /// The first cover when every one of `calls` is covered (none when there are no calls).
-    fn all_covered(&self, calls: Vec<At>, depth: usize) -> Option<Cover> {
+    fn all_covered(&self, calls: Vec<At>, depth: usize, strict: bool) -> Option<Cover> {
         let mut first = None;
         for call in calls {
-            let cover = self.covered_at(call, depth + 1)?;
+            let cover = self.covered_at(call, depth + 1, strict)?;
             first.get_or_insert(cover);
         }
         first
