@@ -191,10 +191,10 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding],
         let kind = purpose
             .as_ref()
             .map_or(String::new(), |p| format!(" ({p})"));
-        // A backup that runs first but whose failure is ignored (`pg_dump … || true`).
-        let before = match analysis.covered_if_it_stopped(d.at) {
-            Some(cover) => format!(
-                "the backup before it in {} ({}) lets the script go on when it fails",
+        // A backup that runs first but does not count (`pg_dump … || true`, another database).
+        let before = match analysis.near_miss(d.at) {
+            Some((cover, why)) => format!(
+                "the backup before it in {} ({}) {why}",
                 unit.description, cover.label
             ),
             None => format!("no backup step runs before it in {}", unit.description),

@@ -400,6 +400,76 @@ fn container_of(command: &Command) -> Option<String> {
         .cloned()
 }
 
+/// The database a client command connects to or dumps, when written literally
+/// (`pg_dump -U app shop` → `shop`, `psql -d postgres://h/shop` → `shop`, `dropdb shop`);
+/// `None` when unknown, expanded at run time, or several (`--all-databases`, `pg_dumpall`).
+pub fn database_name(command: &Command) -> Option<String> {
+    let argv = inner_argv(command);
+    let program = basename(argv.first()?).to_string();
+    let (value_flags, db_flags): (&[&str], &[&str]) = match program.as_str() {
+        "psql" => (
+            &[
+                "-c", "-d", "-f", "-h", "-p", "-U", "-v", "-o", "-L", "-P", "-T", "-F", "-R",
+            ],
+            &["-d", "--dbname"],
+        ),
+        "pg_dump" | "pg_restore" => (
+            &[
+                "-d", "-f", "-F", "-h", "-p", "-U", "-n", "-N", "-t", "-T", "-j", "-Z", "-E", "-S",
+                "-I", "-L", "-P",
+            ],
+            &["-d", "--dbname"],
+        ),
+        "dropdb" => (&["-h", "-p", "-U"], &[]),
+        "mysql" | "mariadb" | "mysqldump" | "mariadb-dump" => (
+            &["-u", "-h", "-P", "-e", "-D", "-S", "-r"],
+            &["-D", "--database"],
+        ),
+        _ => return None,
+    };
+    let literal = |v: &str| -> Option<String> {
+        let v = v.trim_matches(|c| c == '"' || c == '\'');
+        let name = if v.contains("://") {
+            let path = v.split('?').next().unwrap_or(v);
+            path.rsplit_once('/').map(|(_, db)| db)?
+        } else {
+            v
+        };
+        (!name.is_empty() && !name.contains(['$', '`', '=', ' '])).then(|| name.to_string())
+    };
+    let mut positional = None;
+    let mut i = 1;
+    while i < argv.len() {
+        let w = argv[i].as_str();
+        if matches!(w, "--all-databases" | "-A" | "--databases" | "-B") && program.contains("dump")
+        {
+            return None;
+        }
+        if db_flags.contains(&w) {
+            return argv.get(i + 1).and_then(|v| literal(v));
+        }
+        if let Some((flag, value)) = w.split_once('=')
+            && db_flags.contains(&flag)
+        {
+            return literal(value);
+        }
+        if w.starts_with('-') {
+            // `-U postgres` takes a value; `-Upostgres`, `--username=x`, `-w` do not.
+            i += if value_flags.contains(&w) { 2 } else { 1 };
+            continue;
+        }
+        if positional.is_none() {
+            positional = Some(w);
+        }
+        if program == "pg_restore" {
+            // pg_restore's positional is the dump file.
+            positional = None;
+        }
+        i += 1;
+    }
+    positional.and_then(literal)
+}
+
 /// Classify one command. `host` is the text of the file the command lives in (to see `< file`
 /// and `… |` around it); `functions` are the names of the file's shell functions.
 pub fn classify(
@@ -941,7 +1011,16 @@ fn piped_into(host: &str, command: &Command) -> bool {
     let end = command.span.start().min(host.len());
     let before = host.get(..end).unwrap_or("");
     let line = before.rsplit('\n').next().unwrap_or(before);
-    let trimmed = line.trim_end();
+    let mut trimmed = line.trim_end();
+    // `… | docker compose exec -T db psql shop`: the command's span starts after the wrappers
+    // the shell layer removed; the pipe feeds the wrapper.
+    if !command.via.is_empty()
+        && !trimmed.ends_with('|')
+        && let Some(at) = trimmed.rfind('|')
+        && !trimmed[at + 1..].contains([';', '&', '('])
+    {
+        trimmed = trimmed[..=at].trim_end();
+    }
     let Some(left) = trimmed.strip_suffix('|') else {
         return false;
     };
@@ -1396,6 +1475,41 @@ mod tests {
     }
 
     #[test]
+    fn database_names() {
+        let name = |text: &str| {
+            let mut facts = ShellFacts::default();
+            facts.add_source(
+                text,
+                &OffsetMap::verbatim(0, text.len()),
+                ShellOrigin::Script,
+            );
+            database_name(&facts.commands[0])
+        };
+        let some = |s: &str| Some(s.to_string());
+        assert_eq!(name("pg_dump -h db -U app -Fc shop > x\n"), some("shop"));
+        assert_eq!(name("pg_dump -U app --dbname=shop\n"), some("shop"));
+        assert_eq!(
+            name("psql -h db -U app shop -c 'TRUNCATE t'\n"),
+            some("shop")
+        );
+        assert_eq!(
+            name("psql \"postgresql://u@h:5432/shop?sslmode=require\" -c 'x'\n"),
+            some("shop")
+        );
+        assert_eq!(
+            name("docker compose exec -T db pg_dump -U app shop\n"),
+            some("shop")
+        );
+        assert_eq!(name("mysqldump -u root -h db shop orders\n"), some("shop"));
+        assert_eq!(name("mysqldump --all-databases\n"), None);
+        assert_eq!(name("dropdb -U app shop\n"), some("shop"));
+        assert_eq!(name("psql \"$DATABASE_URL\" -c 'x'\n"), None);
+        assert_eq!(name("psql -U app -c 'x'\n"), None);
+        assert_eq!(name("pg_restore -d shop x.dump\n"), some("shop"));
+        assert_eq!(name("pg_restore x.dump\n"), None);
+    }
+
+    #[test]
     fn ignored_failures_and_discarded_dumps() {
         let ignored = |text: &str| {
             let mut facts = ShellFacts::default();
@@ -1499,6 +1613,9 @@ mod tests {
         let loaded = steps("gunzip -c x.gz | psql shop\n");
         assert_eq!(loaded[1], Some(StepKind::Load));
         let loaded = steps("cat backups/shop.sql | psql shop\n");
+        assert_eq!(loaded[1], Some(StepKind::Load));
+        let loaded =
+            steps("gunzip -c \"$DUMP\" | docker compose exec -T db psql -U postgres shop\n");
         assert_eq!(loaded[1], Some(StepKind::Load));
         // SQL written in the script is not a dump being loaded.
         for text in [

@@ -613,10 +613,24 @@ impl<'a> Analysis<'a> {
         self.covered_at(at, 0, true)
     }
 
-    /// A backup that would cover the command if its failure did not let the script go on
-    /// (`pg_dump … || true`): for the message when [`Analysis::covered`] finds none.
-    pub fn covered_if_it_stopped(&self, at: At) -> Option<Cover> {
-        self.covered_at(at, 0, false)
+    /// A backup before the command that does not cover it, with why (its failure is ignored:
+    /// `pg_dump … || true`; it dumps another database): for the message when
+    /// [`Analysis::covered`] finds none.
+    pub fn near_miss(&self, at: At) -> Option<(Cover, String)> {
+        let cover = self.covered_at(at, 0, false)?;
+        let text = &self.files[cover.at.file].file.text;
+        let why = match self.command(cover.at) {
+            Some(c) if super::failure_ignored(c, text) => {
+                "lets the script go on when it fails".to_string()
+            }
+            Some(c) if self.other_database(cover.at, at) => {
+                let name = |c: &Command| super::database_name(c).unwrap_or_default();
+                let acted_on = self.command(at).map(name).unwrap_or_default();
+                format!("dumps database `{}`, not `{acted_on}`", name(c))
+            }
+            _ => return None,
+        };
+        Some((cover, why))
     }
 
     /// `strict`: a backup whose failure is explicitly ignored (`|| true`) does not count.
@@ -642,6 +656,9 @@ impl<'a> Analysis<'a> {
                 continue;
             }
             if strict && super::failure_ignored(bc, &self.files[at.file].file.text) {
+                continue;
+            }
+            if strict && self.other_database(bat, at) {
                 continue;
             }
             if let Some((label, _)) = self.backs_up(bat, depth + 1) {
@@ -689,6 +706,30 @@ impl<'a> Analysis<'a> {
             .map(|(caller, _)| caller)
             .collect();
         self.all_covered(callers, depth, strict)
+    }
+
+    /// Whether the backup step `b` dumps a database other than the one the step `d` acts on,
+    /// both named literally (`pg_dump analytics` before `psql shop -c 'TRUNCATE orders'`). A
+    /// `DROP DATABASE` sent through a client names its target in SQL, not in the connection.
+    fn other_database(&self, b: At, d: At) -> bool {
+        if !matches!(self.step(b).map(|s| &s.kind), Some(StepKind::Backup { .. })) {
+            return false;
+        }
+        let sql_drop = matches!(self.step(d).map(|s| &s.kind), Some(StepKind::Drop))
+            && self
+                .command(d)
+                .and_then(|c| c.argv.first())
+                .is_some_and(|p| !p.display().ends_with("dropdb"));
+        if sql_drop {
+            return false;
+        }
+        let (Some(bc), Some(dc)) = (self.command(b), self.command(d)) else {
+            return false;
+        };
+        match (super::database_name(bc), super::database_name(dc)) {
+            (Some(backed_up), Some(acted_on)) => backed_up != acted_on,
+            _ => false,
+        }
     }
 
     /// A backup in a job that the workflow job `job` needs (`needs: backup`, transitively): the
