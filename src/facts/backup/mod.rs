@@ -913,9 +913,17 @@ fn dump_like(file: &str) -> bool {
         .any(|w| lower.contains(w))
 }
 
-/// The rest of the command's list on its line: redirections and pipeline stages after it, up
-/// to the next `;`, `&&`, `&` or line end, and whether a `||` handler follows (its text).
-fn or_handler<'h>(host: &'h str, command: &Command) -> Option<&'h str> {
+/// What follows a command in its list on its line, after its redirections and pipeline stages.
+enum Tail<'h> {
+    /// Nothing that changes how it runs (`;`, `&&`, the line end).
+    Plain,
+    /// `cmd || handler`: the handler's text.
+    Or(&'h str),
+    /// `cmd &`: it runs in the background.
+    Background,
+}
+
+fn tail<'h>(host: &'h str, command: &Command) -> Tail<'h> {
     let start = command.span.end().min(host.len());
     let rest = host.get(start..).unwrap_or("");
     let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
@@ -927,26 +935,33 @@ fn or_handler<'h>(host: &'h str, command: &Command) -> Option<&'h str> {
         match (quote, c) {
             (None, b'\'' | b'"') => quote = Some(c),
             (Some(q), _) if q == c => quote = None,
-            (None, b';') => return None,
-            // `&&`, `&`; `2>&1` and `&>` are redirections.
+            (None, b';') => return Tail::Plain,
+            (None, b'&') if bytes.get(i + 1) == Some(&b'&') => return Tail::Plain,
+            // `2>&1` and `&>` are redirections.
             (None, b'&') if (i == 0 || bytes[i - 1] != b'>') && bytes.get(i + 1) != Some(&b'>') => {
-                return None;
+                return Tail::Background;
             }
             (None, b'|') if bytes.get(i + 1) == Some(&b'|') => {
-                return line.get(i + 2..).map(str::trim);
+                return Tail::Or(line.get(i + 2..).map_or("", str::trim));
             }
             _ => {}
         }
         i += 1;
     }
-    None
+    Tail::Plain
+}
+
+/// Whether a command runs in the background (`pg_dump … > x.sql &`): what follows does not wait
+/// for it.
+pub fn backgrounded(command: &Command, host: &str) -> bool {
+    matches!(tail(host, command), Tail::Background)
 }
 
 /// Whether a command's failure is explicitly ignored: `pg_dump … || true`, `|| echo "backup
 /// failed"`, `|| :`. A handler that stops (`|| exit 1`, `|| { echo …; exit 1; }`, `|| return 1`,
 /// `|| die "…"`, `|| false` under `set -e`) does not ignore it.
 pub fn failure_ignored(command: &Command, host: &str) -> bool {
-    let Some(handler) = or_handler(host, command) else {
+    let Tail::Or(handler) = tail(host, command) else {
         return false;
     };
     let first = handler
@@ -1220,7 +1235,9 @@ fn callee(first: &str, program: &str, words: &[&str], functions: &[String]) -> O
             args: literal_args(words),
         });
     }
-    name_says_backup(program).then(|| Callee::Named {
+    // A database's own dump tool that `backup_kind` did not take (`pg_dump --schema-only`,
+    // `mysqldump --no-data`) dumps no data, whatever its name says.
+    (name_says_backup(program) && program_family(program).is_none()).then(|| Callee::Named {
         name: program.to_string(),
     })
 }
@@ -1461,6 +1478,8 @@ mod tests {
             assert!(kinds.iter().any(is_backup), "{text}: {kinds:?}");
         }
         for text in [
+            "pg_dump --schema-only -U postgres app > schema.sql",
+            "mysqldump --no-data app > schema.sql",
             "pg_dump -s shop",
             "pg_dump --schema-only shop",
             "mysqldump --no-data shop",
@@ -1470,7 +1489,12 @@ mod tests {
             "echo pg_dump",
         ] {
             let kinds = steps(text);
-            assert!(!kinds.iter().any(is_backup), "{text}: {kinds:?}");
+            assert!(
+                !kinds
+                    .iter()
+                    .any(|k| is_backup(k) || matches!(k, Some(StepKind::Call(_)))),
+                "{text}: {kinds:?}"
+            );
         }
     }
 
@@ -1538,6 +1562,19 @@ mod tests {
         ] {
             assert!(!ignored(text), "{text}");
         }
+        let background = |text: &str| {
+            let mut facts = ShellFacts::default();
+            facts.add_source(
+                text,
+                &OffsetMap::verbatim(0, text.len()),
+                ShellOrigin::Script,
+            );
+            backgrounded(&facts.commands[0], text)
+        };
+        assert!(background("pg_dump shop > x.sql &\n"));
+        assert!(background("pg_dump shop | gzip > x.gz &\n"));
+        assert!(!background("pg_dump shop > x.sql 2>&1\n"));
+        assert!(!background("pg_dump shop > x.sql && echo ok\n"));
         assert!(!steps("pg_dump shop > /dev/null\n").iter().any(is_backup));
         assert!(!steps("mysqldump -r /dev/null shop\n").iter().any(is_backup));
         assert!(

@@ -623,6 +623,9 @@ impl<'a> Analysis<'a> {
             Some(c) if super::failure_ignored(c, text) => {
                 "lets the script go on when it fails".to_string()
             }
+            Some(_) if self.runs_alongside(cover.at, at, &self.unit(at)?) => {
+                "runs in the background, so the step does not wait for it".to_string()
+            }
             Some(c) if self.other_database(cover.at, at) => {
                 let name = |c: &Command| super::database_name(c).unwrap_or_default();
                 let acted_on = self.command(at).map(name).unwrap_or_default();
@@ -656,6 +659,9 @@ impl<'a> Analysis<'a> {
                 continue;
             }
             if strict && super::failure_ignored(bc, &self.files[at.file].file.text) {
+                continue;
+            }
+            if strict && self.runs_alongside(bat, at, &unit) {
                 continue;
             }
             if strict && self.other_database(bat, at) {
@@ -706,6 +712,28 @@ impl<'a> Analysis<'a> {
             .map(|(caller, _)| caller)
             .collect();
         self.all_covered(callers, depth, strict)
+    }
+
+    /// Whether `b` runs in the background (`pg_dump … &`) and no `wait` comes between it and
+    /// `d`: the step does not wait for the backup to finish.
+    fn runs_alongside(&self, b: At, d: At, unit: &Unit) -> bool {
+        let Some(bc) = self.command(b) else {
+            return false;
+        };
+        if !super::backgrounded(bc, &self.files[b.file].file.text) {
+            return false;
+        }
+        !unit.commands.iter().any(|&c| {
+            c > b.command
+                && c < d.command
+                && self
+                    .command(At {
+                        file: b.file,
+                        command: c,
+                    })
+                    .and_then(|c| c.argv.first())
+                    .is_some_and(|w| w.display() == "wait")
+        })
     }
 
     /// Whether the backup step `b` dumps a database other than the one the step `d` acts on,
