@@ -773,6 +773,17 @@ fn copy_of_data(program: &str, words: &[&str], command: &Command) -> Option<Step
     any
 }
 
+/// Package binaries that run migrations, as `yarn <tool>` / `pnpm <tool>` call them.
+const JS_MIGRATION_TOOLS: &[&str] = &[
+    "prisma",
+    "knex",
+    "sequelize",
+    "sequelize-cli",
+    "typeorm",
+    "drizzle-kit",
+    "node-pg-migrate",
+];
+
 fn is_migration_run(program: &str, words: &[&str], command: &Command, host: &str) -> bool {
     // Runners in front of the tool: `npx prisma …`, `bundle exec rake …`, `python manage.py …`.
     let (program, words): (String, Vec<&str>) = {
@@ -793,6 +804,11 @@ fn is_migration_run(program: &str, words: &[&str], command: &Command, host: &str
                 }
                 ("python" | "python3" | "php" | "node", Some(next)) if !next.starts_with('-') => {
                     p = basename(next).to_string();
+                    w = w[1..].to_vec();
+                }
+                // `yarn prisma db push`, `pnpm knex migrate:latest`: a package binary.
+                ("yarn" | "pnpm" | "bun", Some(next)) if JS_MIGRATION_TOOLS.contains(&next) => {
+                    p = next.to_string();
                     w = w[1..].to_vec();
                 }
                 ("python" | "python3", Some("-m")) if w.len() > 1 => {
@@ -827,6 +843,9 @@ fn is_migration_run(program: &str, words: &[&str], command: &Command, host: &str
         "liquibase" => has(words, "update"),
         "mix" => has(words, "ecto.migrate"),
         "atlas" => seq(words, &["migrate", "apply"]) || seq(words, &["schema", "apply"]),
+        "drizzle-kit" => has(words, "migrate") || has(words, "push"),
+        "flask" => seq(words, &["db", "upgrade"]),
+        "dotnet" => seq(words, &["ef", "database", "update"]),
         "npm" | "yarn" | "pnpm" | "bun" => words
             .iter()
             .filter(|w| !w.starts_with('-') && **w != "run")
@@ -1596,6 +1615,17 @@ mod tests {
         assert_eq!(k("npx prisma migrate deploy"), Some(StepKind::Migration));
         assert_eq!(k("bundle exec rake db:migrate"), Some(StepKind::Migration));
         assert_eq!(k("python manage.py migrate"), Some(StepKind::Migration));
+        for text in [
+            "yarn prisma db push --accept-data-loss",
+            "pnpm knex migrate:latest",
+            "npx drizzle-kit migrate",
+            "flask db upgrade",
+            "dotnet ef database update",
+        ] {
+            assert_eq!(k(text), Some(StepKind::Migration), "{text}");
+        }
+        assert_ne!(k("yarn prisma generate"), Some(StepKind::Migration));
+        assert_ne!(k("flask db migrate -m x"), Some(StepKind::Migration));
         assert_eq!(
             k("docker compose run --rm app alembic upgrade head"),
             Some(StepKind::Migration)
