@@ -124,7 +124,8 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding],
             .cli_drops
             .iter()
             .any(|d| d.scratch && command.span.contains(d.span));
-        if scratch {
+        // `createdb check … pg_restore --clean -d check`: a restore test into a scratch database.
+        if scratch || matches!(step.kind, StepKind::Restore) && analysis.on_scratch_database(at) {
             continue;
         }
         let what = match &step.kind {

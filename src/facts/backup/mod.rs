@@ -420,7 +420,7 @@ pub fn database_name(command: &Command) -> Option<String> {
             ],
             &["-d", "--dbname"],
         ),
-        "dropdb" => (&["-h", "-p", "-U"], &[]),
+        "dropdb" | "createdb" => (&["-h", "-p", "-U", "-O", "-T", "-E", "-D"], &[]),
         "mysql" | "mariadb" | "mysqldump" | "mariadb-dump" => (
             &["-u", "-h", "-P", "-e", "-D", "-S", "-r"],
             &["-D", "--database"],
@@ -468,6 +468,34 @@ pub fn database_name(command: &Command) -> Option<String> {
         i += 1;
     }
     positional.and_then(literal)
+}
+
+/// The database a command creates (`createdb shop_check`, `psql -c "CREATE DATABASE
+/// shop_check"`), when named literally.
+pub fn created_database(command: &Command) -> Option<String> {
+    let argv = inner_argv(command);
+    let program = basename(argv.first()?).to_string();
+    if program == "createdb" {
+        return database_name(command);
+    }
+    if !matches!(program.as_str(), "psql" | "mysql" | "mariadb") {
+        return None;
+    }
+    let words: Vec<&str> = argv.iter().skip(1).map(String::as_str).collect();
+    let sql = sql_text(&words, command);
+    let upper = sql.to_ascii_uppercase();
+    let at = upper.find("CREATE DATABASE")? + "CREATE DATABASE".len();
+    let rest = sql.get(at..)?.trim_start();
+    // `IF NOT EXISTS` keeps a database that was there: not a fresh one.
+    if rest.to_ascii_uppercase().starts_with("IF NOT EXISTS") {
+        return None;
+    }
+    let name: String = rest
+        .trim_start_matches(['"', '`'])
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .collect();
+    (!name.is_empty()).then_some(name)
 }
 
 /// Classify one command. `host` is the text of the file the command lives in (to see `< file`
@@ -1550,6 +1578,25 @@ mod tests {
         assert_eq!(name("psql -U app -c 'x'\n"), None);
         assert_eq!(name("pg_restore -d shop x.dump\n"), some("shop"));
         assert_eq!(name("pg_restore x.dump\n"), None);
+        let created = |text: &str| {
+            let mut facts = ShellFacts::default();
+            facts.add_source(
+                text,
+                &OffsetMap::verbatim(0, text.len()),
+                ShellOrigin::Script,
+            );
+            created_database(&facts.commands[0])
+        };
+        assert_eq!(created("createdb -U app shop_check\n"), some("shop_check"));
+        assert_eq!(
+            created("psql -U app -c 'CREATE DATABASE \"shop_check\" OWNER app'\n"),
+            some("shop_check")
+        );
+        assert_eq!(created("psql -U app -c 'SELECT 1'\n"), None);
+        assert_eq!(
+            created("mysql -e 'CREATE DATABASE IF NOT EXISTS shop'\n"),
+            None
+        );
     }
 
     #[test]

@@ -493,12 +493,55 @@ impl<'a> Analysis<'a> {
         })
     }
 
+    /// The commands of the unit that run with `at`: not in a function or `case` branch that
+    /// `at` is not in (a dispatcher's `restore)` branch says nothing about its `wipe)` branch).
+    fn alongside(&self, at: At, unit: &Unit) -> Vec<usize> {
+        let own = self.scopes(at);
+        unit.commands
+            .iter()
+            .copied()
+            .filter(|&c| {
+                self.scopes(At {
+                    file: at.file,
+                    command: c,
+                })
+                .iter()
+                .all(|q| {
+                    !matches!(q.1, Scope::Function(_) | Scope::CaseBranch { .. }) || own.contains(q)
+                })
+            })
+            .collect()
+    }
+
+    /// Whether the command acts on a database that its unit created before it
+    /// (`createdb shop_check … pg_restore --clean -d shop_check`): a scratch database.
+    pub fn on_scratch_database(&self, at: At) -> bool {
+        let (Some(unit), Some(command)) = (self.unit(at), self.command(at)) else {
+            return false;
+        };
+        let Some(name) = super::database_name(command) else {
+            return false;
+        };
+        self.alongside(at, &unit).into_iter().any(|c| {
+            c < at.command
+                && self
+                    .command(At {
+                        file: at.file,
+                        command: c,
+                    })
+                    // `createdb x || true` keeps going when `x` exists: not a fresh database.
+                    .filter(|c| !super::failure_ignored(c, &self.files[at.file].file.text))
+                    .and_then(super::created_database)
+                    .is_some_and(|created| created == name)
+        })
+    }
+
     /// Whether a load (`psql < dump.sql`, `pg_restore`) follows the command in its unit.
     pub fn loads_later(&self, at: At) -> bool {
         let Some(unit) = self.unit(at) else {
             return false;
         };
-        unit.commands.iter().any(|&c| {
+        self.alongside(at, &unit).into_iter().any(|c| {
             c > at.command
                 && self
                     .step(At {
@@ -580,8 +623,9 @@ impl<'a> Analysis<'a> {
                 });
             }
         }
+        let alongside = self.alongside(at, &unit);
         let does = |pred: &dyn Fn(&StepKind) -> bool| {
-            unit.commands.iter().any(|&c| {
+            alongside.iter().any(|&c| {
                 self.step(At {
                     file: at.file,
                     command: c,
