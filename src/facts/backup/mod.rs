@@ -409,20 +409,113 @@ pub fn database_name(command: &Command) -> Option<String> {
     let (value_flags, db_flags): (&[&str], &[&str]) = match program.as_str() {
         "psql" => (
             &[
-                "-c", "-d", "-f", "-h", "-p", "-U", "-v", "-o", "-L", "-P", "-T", "-F", "-R",
+                "-c",
+                "-d",
+                "-f",
+                "-h",
+                "-p",
+                "-U",
+                "-v",
+                "-o",
+                "-L",
+                "-P",
+                "-T",
+                "-F",
+                "-R",
+                "--command",
+                "--file",
+                "--host",
+                "--port",
+                "--username",
+                "--set",
+                "--variable",
+                "--output",
+                "--log-file",
+                "--pset",
+                "--field-separator",
+                "--record-separator",
             ],
             &["-d", "--dbname"],
         ),
         "pg_dump" | "pg_restore" => (
             &[
-                "-d", "-f", "-F", "-h", "-p", "-U", "-n", "-N", "-t", "-T", "-j", "-Z", "-E", "-S",
-                "-I", "-L", "-P",
+                "-d",
+                "-f",
+                "-F",
+                "-h",
+                "-p",
+                "-U",
+                "-n",
+                "-N",
+                "-t",
+                "-T",
+                "-j",
+                "-Z",
+                "-E",
+                "-S",
+                "-I",
+                "-L",
+                "-P",
+                "--file",
+                "--format",
+                "--host",
+                "--port",
+                "--username",
+                "--schema",
+                "--exclude-schema",
+                "--table",
+                "--exclude-table",
+                "--exclude-table-data",
+                "--jobs",
+                "--compress",
+                "--encoding",
+                "--superuser",
+                "--role",
+                "--lock-wait-timeout",
+                "--index",
+                "--function",
+                "--use-list",
             ],
             &["-d", "--dbname"],
         ),
-        "dropdb" | "createdb" => (&["-h", "-p", "-U", "-O", "-T", "-E", "-D"], &[]),
+        "dropdb" | "createdb" => (
+            &[
+                "-h",
+                "-p",
+                "-U",
+                "-O",
+                "-T",
+                "-E",
+                "-D",
+                "--host",
+                "--port",
+                "--username",
+                "--owner",
+                "--template",
+                "--encoding",
+                "--tablespace",
+                "--maintenance-db",
+            ],
+            &[],
+        ),
         "mysql" | "mariadb" | "mysqldump" | "mariadb-dump" => (
-            &["-u", "-h", "-P", "-e", "-D", "-S", "-r"],
+            &[
+                "-u",
+                "-h",
+                "-P",
+                "-e",
+                "-D",
+                "-S",
+                "-r",
+                "--user",
+                "--host",
+                "--port",
+                "--execute",
+                "--socket",
+                "--result-file",
+                "--defaults-file",
+                "--where",
+            ],
             &["-D", "--database"],
         ),
         _ => return None,
@@ -1007,7 +1100,10 @@ pub fn backgrounded(command: &Command, host: &str) -> bool {
 /// Whether a command's failure is explicitly ignored: `pg_dump … || true`, `|| echo "backup
 /// failed"`, `|| :`. A handler that stops (`|| exit 1`, `|| { echo …; exit 1; }`, `|| return 1`,
 /// `|| die "…"`, `|| false` under `set -e`) does not ignore it.
-pub fn failure_ignored(command: &Command, host: &str) -> bool {
+///
+/// `exits(name)` says whether a function of the file called as the handler exits
+/// (`|| fail_backup` where `fail_backup() { …; exit 1; }`).
+pub fn failure_ignored(command: &Command, host: &str, exits: &dyn Fn(&str) -> bool) -> bool {
     let Tail::Or(handler) = tail(host, command) else {
         return false;
     };
@@ -1022,7 +1118,8 @@ pub fn failure_ignored(command: &Command, host: &str) -> bool {
         || matches!(
             first,
             "false" | "die" | "fail" | "fatal" | "abort" | "error" | "panic" | "err" | "bail"
-        );
+        )
+        || exits(first);
     !stops
 }
 
@@ -1560,6 +1657,11 @@ mod tests {
         assert_eq!(name("pg_dump -h db -U app -Fc shop > x\n"), some("shop"));
         assert_eq!(name("pg_dump -U app --dbname=shop\n"), some("shop"));
         assert_eq!(
+            name("pg_dump --username app --table orders shop\n"),
+            some("shop")
+        );
+        assert_eq!(name("mysql --user root --host db shop\n"), some("shop"));
+        assert_eq!(
             name("psql -h db -U app shop -c 'TRUNCATE t'\n"),
             some("shop")
         );
@@ -1608,7 +1710,7 @@ mod tests {
                 &OffsetMap::verbatim(0, text.len()),
                 ShellOrigin::Script,
             );
-            failure_ignored(&facts.commands[0], text)
+            failure_ignored(&facts.commands[0], text, &|f| f == "on_error")
         };
         for text in [
             "pg_dump shop > x.sql || true\n",
@@ -1625,6 +1727,7 @@ mod tests {
             "pg_dump shop > x.sql && echo ok || false\n",
             "pg_dump shop > x.sql; psql -c 'x' || true\n",
             "pg_dump shop > 'a||b.sql'\n",
+            "pg_dump shop > x.sql || on_error\n",
         ] {
             assert!(!ignored(text), "{text}");
         }

@@ -602,7 +602,7 @@ impl<'a> Analysis<'a> {
                         command: c,
                     })
                     // `createdb x || true` keeps going when `x` exists: not a fresh database.
-                    .filter(|c| !super::failure_ignored(c, &self.files[at.file].file.text))
+                    .filter(|c| !self.failure_ignored(at.file, c))
                     .and_then(super::created_database)
                     .is_some_and(|created| created == name)
         })
@@ -648,13 +648,22 @@ impl<'a> Analysis<'a> {
         let Some(unit) = self.unit(at) else {
             return Context::Production;
         };
-        let names = self.names_around(&unit, at);
         let mut found = Context::Production;
-        for token in names.iter().flat_map(|n| name_words(n)) {
-            match THROWAWAY_WORDS.iter().find(|(w, _)| *w == token) {
-                Some((_, Context::Test)) => return Context::Test,
-                Some((_, context)) => found = *context,
-                None => {}
+        for name in self.names_around(&unit, at) {
+            let words = name_words(&name);
+            // `test-and-deploy`, `build_test_release`: a pipeline that ends in production.
+            let deploys = words.iter().any(|w| {
+                PURPOSE_WORDS
+                    .iter()
+                    .any(|(p, kind)| *kind != "maintenance" && w.starts_with(p))
+            });
+            for token in &words {
+                match THROWAWAY_WORDS.iter().find(|(w, _)| w == token) {
+                    Some((_, Context::Test)) if !deploys => return Context::Test,
+                    Some((_, Context::Test)) => {}
+                    Some((_, context)) => found = *context,
+                    None => {}
+                }
             }
         }
         found
@@ -734,9 +743,8 @@ impl<'a> Analysis<'a> {
     /// [`Analysis::covered`] finds none.
     pub fn near_miss(&self, at: At) -> Option<(Cover, String)> {
         let cover = self.covered_at(at, 0, false)?;
-        let text = &self.files[cover.at.file].file.text;
         let why = match self.command(cover.at) {
-            Some(c) if super::failure_ignored(c, text) => {
+            Some(c) if self.failure_ignored(cover.at.file, c) => {
                 "lets the script go on when it fails".to_string()
             }
             Some(_) if self.runs_alongside(cover.at, at, &self.unit(at)?) => {
@@ -774,7 +782,7 @@ impl<'a> Analysis<'a> {
             if !self.on_path(at.file, &self.scopes(bat), &sd) {
                 continue;
             }
-            if strict && super::failure_ignored(bc, &self.files[at.file].file.text) {
+            if strict && self.failure_ignored(at.file, bc) {
                 continue;
             }
             if strict && self.runs_alongside(bat, at, &unit) {
@@ -828,6 +836,21 @@ impl<'a> Analysis<'a> {
             .map(|(caller, _)| caller)
             .collect();
         self.all_covered(callers, depth, strict)
+    }
+
+    /// Whether a command's failure is explicitly ignored (`|| true`), knowing which functions of
+    /// its file exit (a handler `|| on_backup_error` that exits stops the script).
+    fn failure_ignored(&self, file: usize, command: &Command) -> bool {
+        let facts = &self.files[file];
+        let exits = |name: &str| {
+            facts.shell.commands.iter().any(|c| {
+                c.scopes
+                    .iter()
+                    .any(|s| matches!(s, Scope::Function(f) if f == name))
+                    && c.argv.first().is_some_and(|w| w.display() == "exit")
+            })
+        };
+        super::failure_ignored(command, &facts.file.text, &exits)
     }
 
     /// Whether `b` runs in the background (`pg_dump … &`) and no `wait` comes between it and
@@ -916,7 +939,7 @@ impl<'a> Analysis<'a> {
             if !self.on_path(file, &self.scopes(bat), &[]) {
                 continue;
             }
-            if strict && super::failure_ignored(c, &facts.file.text) {
+            if strict && self.failure_ignored(file, c) {
                 continue;
             }
             if let Some((label, _)) = self.backs_up(bat, depth + 1) {
@@ -1570,6 +1593,10 @@ mod tests {
             Context::Local
         );
         assert_eq!(context(&[("Makefile", &make("seed"))]), Context::Local);
+        assert_eq!(
+            context(&[("Makefile", &make("test-and-deploy"))]),
+            Context::Production
+        );
         assert_eq!(
             context(&[("Makefile", &make("deploy"))]),
             Context::Production
