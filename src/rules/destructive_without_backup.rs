@@ -124,12 +124,16 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding],
             .cli_drops
             .iter()
             .any(|d| d.scratch && command.span.contains(d.span));
-        if scratch {
+        // `createdb check … pg_restore --clean -d check`: a restore test into a scratch database.
+        if scratch || matches!(step.kind, StepKind::Restore) && analysis.on_scratch_database(at) {
             continue;
         }
         let what = match &step.kind {
             StepKind::Restore => "replaces the database's content with a dump".to_string(),
             StepKind::Drop if restore => "drops the database to load a dump into it".to_string(),
+            // Drop, create, migrate: the migrations build a fresh database; the drop before
+            // them is the step that loses data.
+            StepKind::Migration if analysis.dropped_before(at) => continue,
             StepKind::Migration => match &migration {
                 Some((path, _, clause)) => {
                     format!(
@@ -161,6 +165,12 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding],
     }
     let services = backup::data_services(repo, files);
     for d in steps.values() {
+        // A make target `test`, a CI job `e2e`, a function `reset_dev_db`: like the test and
+        // local files the packs already report as notes, not where a backup is expected (and a
+        // test run is never raised above its own finding's level by this rule).
+        if analysis.name_context(d.at) != Context::Production {
+            continue;
+        }
         if analysis.covered(d.at).is_some() {
             continue;
         }
@@ -182,13 +192,18 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding],
         let kind = purpose
             .as_ref()
             .map_or(String::new(), |p| format!(" ({p})"));
+        // A backup that runs first but does not count (`pg_dump … || true`, another database).
+        let before = match analysis.near_miss(d.at) {
+            Some((cover, why)) => format!(
+                "the backup before it in {} ({}) {why}",
+                unit.description, cover.label
+            ),
+            None => format!("no backup step runs before it in {}", unit.description),
+        };
         let finding = cx.report_in(
             &file.file.path,
             d.span,
-            format!(
-                "`{}` {}, and no backup step runs before it in {}{kind}: {advice}",
-                d.step, d.what, unit.description
-            ),
+            format!("`{}` {}, and {before}{kind}: {advice}", d.step, d.what),
         );
         if purpose.is_some() {
             finding.level(Level::Error);

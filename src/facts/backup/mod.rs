@@ -400,6 +400,197 @@ fn container_of(command: &Command) -> Option<String> {
         .cloned()
 }
 
+/// The database a client command connects to or dumps, when written literally
+/// (`pg_dump -U app shop` → `shop`, `psql -d postgres://h/shop` → `shop`, `dropdb shop`);
+/// `None` when unknown, expanded at run time, or several (`--all-databases`, `pg_dumpall`).
+pub fn database_name(command: &Command) -> Option<String> {
+    let argv = inner_argv(command);
+    let program = basename(argv.first()?).to_string();
+    let (value_flags, db_flags): (&[&str], &[&str]) = match program.as_str() {
+        "psql" => (
+            &[
+                "-c",
+                "-d",
+                "-f",
+                "-h",
+                "-p",
+                "-U",
+                "-v",
+                "-o",
+                "-L",
+                "-P",
+                "-T",
+                "-F",
+                "-R",
+                "--command",
+                "--file",
+                "--host",
+                "--port",
+                "--username",
+                "--set",
+                "--variable",
+                "--output",
+                "--log-file",
+                "--pset",
+                "--field-separator",
+                "--record-separator",
+            ],
+            &["-d", "--dbname"],
+        ),
+        "pg_dump" | "pg_restore" => (
+            &[
+                "-d",
+                "-f",
+                "-F",
+                "-h",
+                "-p",
+                "-U",
+                "-n",
+                "-N",
+                "-t",
+                "-T",
+                "-j",
+                "-Z",
+                "-E",
+                "-S",
+                "-I",
+                "-L",
+                "-P",
+                "--file",
+                "--format",
+                "--host",
+                "--port",
+                "--username",
+                "--schema",
+                "--exclude-schema",
+                "--table",
+                "--exclude-table",
+                "--exclude-table-data",
+                "--jobs",
+                "--compress",
+                "--encoding",
+                "--superuser",
+                "--role",
+                "--lock-wait-timeout",
+                "--index",
+                "--function",
+                "--use-list",
+            ],
+            &["-d", "--dbname"],
+        ),
+        "dropdb" | "createdb" => (
+            &[
+                "-h",
+                "-p",
+                "-U",
+                "-O",
+                "-T",
+                "-E",
+                "-D",
+                "--host",
+                "--port",
+                "--username",
+                "--owner",
+                "--template",
+                "--encoding",
+                "--tablespace",
+                "--maintenance-db",
+            ],
+            &[],
+        ),
+        "mysql" | "mariadb" | "mysqldump" | "mariadb-dump" => (
+            &[
+                "-u",
+                "-h",
+                "-P",
+                "-e",
+                "-D",
+                "-S",
+                "-r",
+                "--user",
+                "--host",
+                "--port",
+                "--execute",
+                "--socket",
+                "--result-file",
+                "--defaults-file",
+                "--where",
+            ],
+            &["-D", "--database"],
+        ),
+        _ => return None,
+    };
+    let literal = |v: &str| -> Option<String> {
+        let v = v.trim_matches(|c| c == '"' || c == '\'');
+        let name = if v.contains("://") {
+            let path = v.split('?').next().unwrap_or(v);
+            path.rsplit_once('/').map(|(_, db)| db)?
+        } else {
+            v
+        };
+        (!name.is_empty() && !name.contains(['$', '`', '=', ' '])).then(|| name.to_string())
+    };
+    let mut positional = None;
+    let mut i = 1;
+    while i < argv.len() {
+        let w = argv[i].as_str();
+        if matches!(w, "--all-databases" | "-A" | "--databases" | "-B") && program.contains("dump")
+        {
+            return None;
+        }
+        if db_flags.contains(&w) {
+            return argv.get(i + 1).and_then(|v| literal(v));
+        }
+        if let Some((flag, value)) = w.split_once('=')
+            && db_flags.contains(&flag)
+        {
+            return literal(value);
+        }
+        if w.starts_with('-') {
+            // `-U postgres` takes a value; `-Upostgres`, `--username=x`, `-w` do not.
+            i += if value_flags.contains(&w) { 2 } else { 1 };
+            continue;
+        }
+        if positional.is_none() {
+            positional = Some(w);
+        }
+        if program == "pg_restore" {
+            // pg_restore's positional is the dump file.
+            positional = None;
+        }
+        i += 1;
+    }
+    positional.and_then(literal)
+}
+
+/// The database a command creates (`createdb shop_check`, `psql -c "CREATE DATABASE
+/// shop_check"`), when named literally.
+pub fn created_database(command: &Command) -> Option<String> {
+    let argv = inner_argv(command);
+    let program = basename(argv.first()?).to_string();
+    if program == "createdb" {
+        return database_name(command);
+    }
+    if !matches!(program.as_str(), "psql" | "mysql" | "mariadb") {
+        return None;
+    }
+    let words: Vec<&str> = argv.iter().skip(1).map(String::as_str).collect();
+    let sql = sql_text(&words, command);
+    let upper = sql.to_ascii_uppercase();
+    let at = upper.find("CREATE DATABASE")? + "CREATE DATABASE".len();
+    let rest = sql.get(at..)?.trim_start();
+    // `IF NOT EXISTS` keeps a database that was there: not a fresh one.
+    if rest.to_ascii_uppercase().starts_with("IF NOT EXISTS") {
+        return None;
+    }
+    let name: String = rest
+        .trim_start_matches(['"', '`'])
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .collect();
+    (!name.is_empty()).then_some(name)
+}
+
 /// Classify one command. `host` is the text of the file the command lives in (to see `< file`
 /// and `… |` around it); `functions` are the names of the file's shell functions.
 pub fn classify(
@@ -432,6 +623,9 @@ pub fn classify(
         }
     }
     if let Some(kind) = backup_kind(&program, &words, command) {
+        if dump_discarded(&program, &words, command, host) {
+            return None;
+        }
         return step(kind);
     }
     if is_migration_run(&program, &words, command, host) {
@@ -700,6 +894,17 @@ fn copy_of_data(program: &str, words: &[&str], command: &Command) -> Option<Step
     any
 }
 
+/// Package binaries that run migrations, as `yarn <tool>` / `pnpm <tool>` call them.
+const JS_MIGRATION_TOOLS: &[&str] = &[
+    "prisma",
+    "knex",
+    "sequelize",
+    "sequelize-cli",
+    "typeorm",
+    "drizzle-kit",
+    "node-pg-migrate",
+];
+
 fn is_migration_run(program: &str, words: &[&str], command: &Command, host: &str) -> bool {
     // Runners in front of the tool: `npx prisma …`, `bundle exec rake …`, `python manage.py …`.
     let (program, words): (String, Vec<&str>) = {
@@ -720,6 +925,11 @@ fn is_migration_run(program: &str, words: &[&str], command: &Command, host: &str
                 }
                 ("python" | "python3" | "php" | "node", Some(next)) if !next.starts_with('-') => {
                     p = basename(next).to_string();
+                    w = w[1..].to_vec();
+                }
+                // `yarn prisma db push`, `pnpm knex migrate:latest`: a package binary.
+                ("yarn" | "pnpm" | "bun", Some(next)) if JS_MIGRATION_TOOLS.contains(&next) => {
+                    p = next.to_string();
                     w = w[1..].to_vec();
                 }
                 ("python" | "python3", Some("-m")) if w.len() > 1 => {
@@ -754,6 +964,9 @@ fn is_migration_run(program: &str, words: &[&str], command: &Command, host: &str
         "liquibase" => has(words, "update"),
         "mix" => has(words, "ecto.migrate"),
         "atlas" => seq(words, &["migrate", "apply"]) || seq(words, &["schema", "apply"]),
+        "drizzle-kit" => has(words, "migrate") || has(words, "push"),
+        "flask" => seq(words, &["db", "upgrade"]),
+        "dotnet" => seq(words, &["ef", "database", "update"]),
         "npm" | "yarn" | "pnpm" | "bun" => words
             .iter()
             .filter(|w| !w.starts_with('-') && **w != "run")
@@ -840,13 +1053,164 @@ fn dump_like(file: &str) -> bool {
         .any(|w| lower.contains(w))
 }
 
-/// `gunzip -c dump.gz | psql`: the command reads a pipe.
+/// What follows a command in its list on its line, after its redirections and pipeline stages.
+enum Tail<'h> {
+    /// Nothing that changes how it runs (`;`, `&&`, the line end).
+    Plain,
+    /// `cmd || handler`: the handler's text.
+    Or(&'h str),
+    /// `cmd &`: it runs in the background.
+    Background,
+}
+
+fn tail<'h>(host: &'h str, command: &Command) -> Tail<'h> {
+    let start = command.span.end().min(host.len());
+    let rest = host.get(start..).unwrap_or("");
+    let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    let bytes = line.as_bytes();
+    let mut quote = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        match (quote, c) {
+            (None, b'\'' | b'"') => quote = Some(c),
+            (Some(q), _) if q == c => quote = None,
+            (None, b';') => return Tail::Plain,
+            (None, b'&') if bytes.get(i + 1) == Some(&b'&') => return Tail::Plain,
+            // `2>&1` and `&>` are redirections.
+            (None, b'&') if (i == 0 || bytes[i - 1] != b'>') && bytes.get(i + 1) != Some(&b'>') => {
+                return Tail::Background;
+            }
+            (None, b'|') if bytes.get(i + 1) == Some(&b'|') => {
+                return Tail::Or(line.get(i + 2..).map_or("", str::trim));
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    Tail::Plain
+}
+
+/// Whether a command runs in the background (`pg_dump … > x.sql &`): what follows does not wait
+/// for it.
+pub fn backgrounded(command: &Command, host: &str) -> bool {
+    matches!(tail(host, command), Tail::Background)
+}
+
+/// Whether a command's failure is explicitly ignored: `pg_dump … || true`, `|| echo "backup
+/// failed"`, `|| :`. A handler that stops (`|| exit 1`, `|| { echo …; exit 1; }`, `|| return 1`,
+/// `|| die "…"`, `|| false` under `set -e`) does not ignore it.
+///
+/// `exits(name)` says whether a function of the file called as the handler exits
+/// (`|| fail_backup` where `fail_backup() { …; exit 1; }`).
+pub fn failure_ignored(command: &Command, host: &str, exits: &dyn Fn(&str) -> bool) -> bool {
+    let Tail::Or(handler) = tail(host, command) else {
+        return false;
+    };
+    let first = handler
+        .trim_start_matches(['{', '(', ' '])
+        .split_whitespace()
+        .next()
+        .unwrap_or("");
+    let stops = handler
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .any(|w| matches!(w, "exit" | "return"))
+        || matches!(
+            first,
+            "false" | "die" | "fail" | "fatal" | "abort" | "error" | "panic" | "err" | "bail"
+        )
+        || exits(first);
+    !stops
+}
+
+/// Where the command's standard output goes when it is redirected to a file (`> f`, `>> f`,
+/// `&> f`), as written.
+fn stdout_target(host: &str, command: &Command) -> Option<String> {
+    let rest = after_on_line(host, command);
+    let bytes = rest.as_bytes();
+    let at = (0..bytes.len()).find(|&i| {
+        bytes[i] == b'>'
+            && (i == 0 || !bytes[i - 1].is_ascii_digit() || bytes[i - 1] == b'1')
+            && (i == 0 || bytes[i - 1] != b'>')
+    })?;
+    let tail = rest[at..].trim_start_matches(['>', '|']);
+    let word = tail.split_whitespace().next()?;
+    Some(word.trim_matches(|c| c == '"' || c == '\'').to_string())
+}
+
+/// A dump written nowhere: `pg_dump shop > /dev/null`, `mysqldump -r /dev/null shop` (a
+/// connectivity check, not a backup).
+fn dump_discarded(program: &str, words: &[&str], command: &Command, host: &str) -> bool {
+    if !matches!(
+        program,
+        "pg_dump" | "pg_dumpall" | "mysqldump" | "mariadb-dump" | "mysqlpump"
+    ) {
+        return false;
+    }
+    let mut file = None;
+    let mut it = words.iter();
+    while let Some(w) = it.next() {
+        if matches!(*w, "-f" | "--file" | "-r" | "--result-file") {
+            file = it.next().map(|s| s.to_string());
+        } else if let Some(v) = w
+            .strip_prefix("--file=")
+            .or_else(|| w.strip_prefix("--result-file="))
+        {
+            file = Some(v.to_string());
+        }
+    }
+    let target = file.or_else(|| stdout_target(host, command));
+    target.is_some_and(|t| t == "/dev/null")
+}
+
+/// `gunzip -c dump.gz | psql`: the command reads a pipe fed by something that may carry a
+/// dump. SQL written in the script (`echo "TRUNCATE …" | psql`, `cat <<EOF | psql`) or a schema,
+/// seed or migration file (`cat schema.sql | psql`) is not a dump being loaded.
 fn piped_into(host: &str, command: &Command) -> bool {
     let end = command.span.start().min(host.len());
     let before = host.get(..end).unwrap_or("");
     let line = before.rsplit('\n').next().unwrap_or(before);
-    let trimmed = line.trim_end();
-    trimmed.ends_with('|') && !trimmed.ends_with("||")
+    let mut trimmed = line.trim_end();
+    // `… | docker compose exec -T db psql shop`: the command's span starts after the wrappers
+    // the shell layer removed; the pipe feeds the wrapper.
+    if !command.via.is_empty()
+        && !trimmed.ends_with('|')
+        && let Some(at) = trimmed.rfind('|')
+        && !trimmed[at + 1..].contains([';', '&', '('])
+    {
+        trimmed = trimmed[..=at].trim_end();
+    }
+    let Some(left) = trimmed.strip_suffix('|') else {
+        return false;
+    };
+    if left.ends_with('|') {
+        return false;
+    }
+    // The pipe's left side: the text after the last command separator outside quotes.
+    let mut quote = None;
+    let mut start = 0;
+    for (i, c) in left.char_indices() {
+        match (quote, c) {
+            (None, '\'' | '"') => quote = Some(c),
+            (Some(q), _) if q == c => quote = None,
+            (None, '|' | ';' | '&' | '(' | '`') => start = i + 1,
+            _ => {}
+        }
+    }
+    let feeder = left.get(start..).unwrap_or(left).trim();
+    if feeder.contains("<<") {
+        return false;
+    }
+    let mut words = feeder
+        .split_whitespace()
+        .skip_while(|w| w.contains('=') && !w.starts_with('-'));
+    match words.next().map(basename) {
+        Some("echo" | "printf") => false,
+        Some("cat") => words
+            .filter(|w| !w.starts_with('-'))
+            .all(|f| dump_like(f.trim_matches(|c| c == '"' || c == '\''))),
+        _ => true,
+    }
 }
 
 fn restore_kind(program: &str, words: &[&str], command: &Command, host: &str) -> Option<StepKind> {
@@ -929,8 +1293,10 @@ fn sql_text(words: &[&str], command: &Command) -> String {
 fn is_deploy(program: &str, words: &[&str]) -> bool {
     match program {
         "docker" | "podman" | "docker-compose" | "podman-compose" => {
-            (words.contains(&"compose") || program.ends_with("compose"))
-                && (has(words, "pull") || (has(words, "up") && has(words, "--build")))
+            // `compose up --build` alone rebuilds what is checked out: a dev loop or a test run
+            // (`--abort-on-container-exit`) as often as a deploy; fetching new code or images
+            // (`git pull`, `compose pull`) is what says the application is being updated.
+            (words.contains(&"compose") || program.ends_with("compose")) && has(words, "pull")
                 || has(words, "stack") && has(words, "deploy")
         }
         "kubectl" | "oc" => {
@@ -1013,7 +1379,9 @@ fn callee(first: &str, program: &str, words: &[&str], functions: &[String]) -> O
             args: literal_args(words),
         });
     }
-    name_says_backup(program).then(|| Callee::Named {
+    // A database's own dump tool that `backup_kind` did not take (`pg_dump --schema-only`,
+    // `mysqldump --no-data`) dumps no data, whatever its name says.
+    (name_says_backup(program) && program_family(program).is_none()).then(|| Callee::Named {
         name: program.to_string(),
     })
 }
@@ -1254,6 +1622,8 @@ mod tests {
             assert!(kinds.iter().any(is_backup), "{text}: {kinds:?}");
         }
         for text in [
+            "pg_dump --schema-only -U postgres app > schema.sql",
+            "mysqldump --no-data app > schema.sql",
             "pg_dump -s shop",
             "pg_dump --schema-only shop",
             "mysqldump --no-data shop",
@@ -1263,8 +1633,129 @@ mod tests {
             "echo pg_dump",
         ] {
             let kinds = steps(text);
-            assert!(!kinds.iter().any(is_backup), "{text}: {kinds:?}");
+            assert!(
+                !kinds
+                    .iter()
+                    .any(|k| is_backup(k) || matches!(k, Some(StepKind::Call(_)))),
+                "{text}: {kinds:?}"
+            );
         }
+    }
+
+    #[test]
+    fn database_names() {
+        let name = |text: &str| {
+            let mut facts = ShellFacts::default();
+            facts.add_source(
+                text,
+                &OffsetMap::verbatim(0, text.len()),
+                ShellOrigin::Script,
+            );
+            database_name(&facts.commands[0])
+        };
+        let some = |s: &str| Some(s.to_string());
+        assert_eq!(name("pg_dump -h db -U app -Fc shop > x\n"), some("shop"));
+        assert_eq!(name("pg_dump -U app --dbname=shop\n"), some("shop"));
+        assert_eq!(
+            name("pg_dump --username app --table orders shop\n"),
+            some("shop")
+        );
+        assert_eq!(name("mysql --user root --host db shop\n"), some("shop"));
+        assert_eq!(
+            name("psql -h db -U app shop -c 'TRUNCATE t'\n"),
+            some("shop")
+        );
+        assert_eq!(
+            name("psql \"postgresql://u@h:5432/shop?sslmode=require\" -c 'x'\n"),
+            some("shop")
+        );
+        assert_eq!(
+            name("docker compose exec -T db pg_dump -U app shop\n"),
+            some("shop")
+        );
+        assert_eq!(name("mysqldump -u root -h db shop orders\n"), some("shop"));
+        assert_eq!(name("mysqldump --all-databases\n"), None);
+        assert_eq!(name("dropdb -U app shop\n"), some("shop"));
+        assert_eq!(name("psql \"$DATABASE_URL\" -c 'x'\n"), None);
+        assert_eq!(name("psql -U app -c 'x'\n"), None);
+        assert_eq!(name("pg_restore -d shop x.dump\n"), some("shop"));
+        assert_eq!(name("pg_restore x.dump\n"), None);
+        let created = |text: &str| {
+            let mut facts = ShellFacts::default();
+            facts.add_source(
+                text,
+                &OffsetMap::verbatim(0, text.len()),
+                ShellOrigin::Script,
+            );
+            created_database(&facts.commands[0])
+        };
+        assert_eq!(created("createdb -U app shop_check\n"), some("shop_check"));
+        assert_eq!(
+            created("psql -U app -c 'CREATE DATABASE \"shop_check\" OWNER app'\n"),
+            some("shop_check")
+        );
+        assert_eq!(created("psql -U app -c 'SELECT 1'\n"), None);
+        assert_eq!(
+            created("mysql -e 'CREATE DATABASE IF NOT EXISTS shop'\n"),
+            None
+        );
+    }
+
+    #[test]
+    fn ignored_failures_and_discarded_dumps() {
+        let ignored = |text: &str| {
+            let mut facts = ShellFacts::default();
+            facts.add_source(
+                text,
+                &OffsetMap::verbatim(0, text.len()),
+                ShellOrigin::Script,
+            );
+            failure_ignored(&facts.commands[0], text, &|f| f == "on_error")
+        };
+        for text in [
+            "pg_dump shop > x.sql || true\n",
+            "pg_dump shop | gzip > x.gz || echo 'backup failed'\n",
+            "pg_dump shop > x.sql 2>&1 || :\n",
+        ] {
+            assert!(ignored(text), "{text}");
+        }
+        for text in [
+            "pg_dump shop > x.sql\n",
+            "pg_dump shop > x.sql || exit 1\n",
+            "pg_dump shop > x.sql || { echo 'backup failed' >&2; exit 1; }\n",
+            "pg_dump shop > x.sql || die 'backup failed'\n",
+            "pg_dump shop > x.sql && echo ok || false\n",
+            "pg_dump shop > x.sql; psql -c 'x' || true\n",
+            "pg_dump shop > 'a||b.sql'\n",
+            "pg_dump shop > x.sql || on_error\n",
+        ] {
+            assert!(!ignored(text), "{text}");
+        }
+        let background = |text: &str| {
+            let mut facts = ShellFacts::default();
+            facts.add_source(
+                text,
+                &OffsetMap::verbatim(0, text.len()),
+                ShellOrigin::Script,
+            );
+            backgrounded(&facts.commands[0], text)
+        };
+        assert!(background("pg_dump shop > x.sql &\n"));
+        assert!(background("pg_dump shop | gzip > x.gz &\n"));
+        assert!(!background("pg_dump shop > x.sql 2>&1\n"));
+        assert!(!background("pg_dump shop > x.sql && echo ok\n"));
+        assert!(!steps("pg_dump shop > /dev/null\n").iter().any(is_backup));
+        assert!(!steps("mysqldump -r /dev/null shop\n").iter().any(is_backup));
+        assert!(
+            steps("pg_dump shop > /backups/x.sql 2>/dev/null\n")
+                .iter()
+                .any(is_backup)
+        );
+        assert!(
+            steps("restic backup /srv > /dev/null\n")
+                .iter()
+                .any(is_backup)
+        );
     }
 
     #[test]
@@ -1274,6 +1765,17 @@ mod tests {
         assert_eq!(k("npx prisma migrate deploy"), Some(StepKind::Migration));
         assert_eq!(k("bundle exec rake db:migrate"), Some(StepKind::Migration));
         assert_eq!(k("python manage.py migrate"), Some(StepKind::Migration));
+        for text in [
+            "yarn prisma db push --accept-data-loss",
+            "pnpm knex migrate:latest",
+            "npx drizzle-kit migrate",
+            "flask db upgrade",
+            "dotnet ef database update",
+        ] {
+            assert_eq!(k(text), Some(StepKind::Migration), "{text}");
+        }
+        assert_ne!(k("yarn prisma generate"), Some(StepKind::Migration));
+        assert_ne!(k("flask db migrate -m x"), Some(StepKind::Migration));
         assert_eq!(
             k("docker compose run --rm app alembic upgrade head"),
             Some(StepKind::Migration)
@@ -1327,5 +1829,31 @@ mod tests {
         );
         let loaded = steps("gunzip -c x.gz | psql shop\n");
         assert_eq!(loaded[1], Some(StepKind::Load));
+        let loaded = steps("cat backups/shop.sql | psql shop\n");
+        assert_eq!(loaded[1], Some(StepKind::Load));
+        let loaded =
+            steps("gunzip -c \"$DUMP\" | docker compose exec -T db psql -U postgres shop\n");
+        assert_eq!(loaded[1], Some(StepKind::Load));
+        // SQL written in the script is not a dump being loaded.
+        for text in [
+            "echo \"TRUNCATE TABLE $T\" | psql shop\n",
+            "printf 'DELETE FROM s;' | psql shop\n",
+            "cat db/schema.sql | psql shop\n",
+            "cat <<EOF | PGPASSWORD=x psql -h db shop\nTRUNCATE t;\nEOF\n",
+        ] {
+            assert!(
+                !steps(text).contains(&Some(StepKind::Load)),
+                "{text}: {:?}",
+                steps(text)
+            );
+        }
+        // Rebuilding what is checked out is not an update of the application.
+        assert_eq!(k("docker compose up -d --build"), None);
+        assert_eq!(
+            k("docker compose up --build --abort-on-container-exit"),
+            None
+        );
+        assert_eq!(k("docker compose pull"), Some(StepKind::Deploy));
+        assert_eq!(k("git pull --ff-only"), Some(StepKind::Deploy));
     }
 }

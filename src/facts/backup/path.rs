@@ -84,6 +84,160 @@ const PURPOSE_WORDS: &[(&str, &str)] = &[
     ("housekeeping", "maintenance"),
 ];
 
+/// Words in a unit, function or `case` verb name that say it is a test run or a throwaway
+/// local environment (`test`, `e2e`, `reset-dev-db`, `seed`, `demo`).
+const THROWAWAY_WORDS: &[(&str, Context)] = &[
+    ("test", Context::Test),
+    ("tests", Context::Test),
+    ("testing", Context::Test),
+    ("e2e", Context::Test),
+    ("ci", Context::Test),
+    ("spec", Context::Test),
+    ("fixture", Context::Test),
+    ("fixtures", Context::Test),
+    ("dev", Context::Local),
+    ("develop", Context::Local),
+    ("development", Context::Local),
+    ("local", Context::Local),
+    ("localdev", Context::Local),
+    ("demo", Context::Local),
+    ("sandbox", Context::Local),
+    ("seed", Context::Local),
+    ("seeds", Context::Local),
+    ("seeding", Context::Local),
+];
+
+/// The lower-case words of a name, split at punctuation and camelCase boundaries
+/// (`reset-dev-db` → reset, dev, db; `resetDevDb.sh` → reset, dev, db, sh).
+fn name_words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if !c.is_ascii_alphanumeric() {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_ascii_uppercase() && prev_lower && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+        prev_lower = c.is_ascii_lowercase();
+        current.push(c.to_ascii_lowercase());
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+/// Backups that a scheduler container runs from a Compose service's labels: Ofelia's
+/// `ofelia.job-exec.<name>.command: "pg_dump …"` (also `job-run`, `job-local`), in map or
+/// `KEY=value` list form.
+fn scheduler_label_backups(facts: &FileFacts, catalog: &Catalog) -> Vec<Mechanism> {
+    use crate::facts::shell::ShellFacts;
+    let mut out = Vec::new();
+    let parsed = crate::facts::yaml::parse(&facts.file.text);
+    for doc in &parsed.documents {
+        let Some(services) = doc
+            .root
+            .as_ref()
+            .and_then(|r| r.get("services"))
+            .and_then(|s| s.as_mapping())
+        else {
+            continue;
+        };
+        for service in services {
+            let Some(labels) = service.value.get("labels") else {
+                continue;
+            };
+            let mut commands: Vec<(String, Span)> = Vec::new();
+            let is_job_command = |key: &str| {
+                ["ofelia.job-exec.", "ofelia.job-run.", "ofelia.job-local."]
+                    .iter()
+                    .any(|p| key.starts_with(p))
+                    && key.ends_with(".command")
+            };
+            if let Some(map) = labels.as_mapping() {
+                for pair in map {
+                    if pair.key_str().is_some_and(is_job_command)
+                        && let Some(value) = pair.value.as_str()
+                    {
+                        commands.push((value.to_string(), pair.value.span));
+                    }
+                }
+            }
+            if let Some(list) = labels.as_sequence() {
+                for item in list {
+                    if let Some((key, value)) = item.as_str().and_then(|t| t.split_once('='))
+                        && is_job_command(key)
+                    {
+                        commands.push((value.to_string(), item.span));
+                    }
+                }
+            }
+            for (text, span) in commands {
+                let mut shell = ShellFacts::default();
+                shell.add_source(
+                    &text,
+                    &crate::source::OffsetMap::verbatim(0, text.len()),
+                    ShellOrigin::Cron,
+                );
+                for c in &shell.commands {
+                    if let Some(Step {
+                        kind: StepKind::Backup { family },
+                        label,
+                    }) = classify(c, &text, &[], catalog)
+                    {
+                        out.push(Mechanism {
+                            path: facts.file.path.clone(),
+                            span,
+                            label: format!("`{label}`"),
+                            family,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A GitHub Actions workflow's `needs:` per job (a job name or a list of them).
+fn workflow_needs(text: &str) -> BTreeMap<String, Vec<String>> {
+    let mut out = BTreeMap::new();
+    let parsed = crate::facts::yaml::parse(text);
+    for doc in &parsed.documents {
+        let Some(jobs) = doc
+            .root
+            .as_ref()
+            .and_then(|r| r.get("jobs"))
+            .and_then(|j| j.as_mapping())
+        else {
+            continue;
+        };
+        for pair in jobs {
+            let Some(name) = pair.key_str() else {
+                continue;
+            };
+            let Some(needs) = pair.value.get("needs") else {
+                continue;
+            };
+            let list: Vec<String> = match needs.as_sequence() {
+                Some(seq) => seq
+                    .iter()
+                    .filter_map(|n| n.as_str().map(str::to_string))
+                    .collect(),
+                None => needs.as_str().map(str::to_string).into_iter().collect(),
+            };
+            out.insert(name.to_string(), list);
+        }
+    }
+    out
+}
+
 /// A unit, described for messages.
 #[derive(Clone, Debug)]
 pub struct Unit {
@@ -411,12 +565,55 @@ impl<'a> Analysis<'a> {
         })
     }
 
+    /// The commands of the unit that run with `at`: not in a function or `case` branch that
+    /// `at` is not in (a dispatcher's `restore)` branch says nothing about its `wipe)` branch).
+    fn alongside(&self, at: At, unit: &Unit) -> Vec<usize> {
+        let own = self.scopes(at);
+        unit.commands
+            .iter()
+            .copied()
+            .filter(|&c| {
+                self.scopes(At {
+                    file: at.file,
+                    command: c,
+                })
+                .iter()
+                .all(|q| {
+                    !matches!(q.1, Scope::Function(_) | Scope::CaseBranch { .. }) || own.contains(q)
+                })
+            })
+            .collect()
+    }
+
+    /// Whether the command acts on a database that its unit created before it
+    /// (`createdb shop_check … pg_restore --clean -d shop_check`): a scratch database.
+    pub fn on_scratch_database(&self, at: At) -> bool {
+        let (Some(unit), Some(command)) = (self.unit(at), self.command(at)) else {
+            return false;
+        };
+        let Some(name) = super::database_name(command) else {
+            return false;
+        };
+        self.alongside(at, &unit).into_iter().any(|c| {
+            c < at.command
+                && self
+                    .command(At {
+                        file: at.file,
+                        command: c,
+                    })
+                    // `createdb x || true` keeps going when `x` exists: not a fresh database.
+                    .filter(|c| !self.failure_ignored(at.file, c))
+                    .and_then(super::created_database)
+                    .is_some_and(|created| created == name)
+        })
+    }
+
     /// Whether a load (`psql < dump.sql`, `pg_restore`) follows the command in its unit.
     pub fn loads_later(&self, at: At) -> bool {
         let Some(unit) = self.unit(at) else {
             return false;
         };
-        unit.commands.iter().any(|&c| {
+        self.alongside(at, &unit).into_iter().any(|c| {
             c > at.command
                 && self
                     .step(At {
@@ -427,20 +624,78 @@ impl<'a> Analysis<'a> {
         })
     }
 
-    /// What the unit of a command is for: by its name (or the function or `case` verb around
-    /// the command), else by what it runs (a load: restore; migrations or a deploy: deploy).
-    pub fn purpose(&self, at: At) -> Option<Purpose> {
-        let unit = self.unit(at)?;
-        let mut names = vec![unit.name.to_ascii_lowercase()];
+    /// The names around a command, as written: its unit's (file, job, target), then the
+    /// functions and `case` verbs it sits in.
+    fn names_around(&self, unit: &Unit, at: At) -> Vec<String> {
+        let mut names = vec![unit.name.clone()];
         for (_, scope) in self.scopes(at) {
             match scope {
-                Scope::Function(f) => names.push(f.to_ascii_lowercase()),
+                Scope::Function(f) => names.push(f.clone()),
                 Scope::CaseBranch { patterns, .. } => {
-                    names.extend(patterns.iter().map(|p| p.to_ascii_lowercase()));
+                    names.extend(patterns.iter().cloned());
                 }
                 _ => {}
             }
         }
+        names
+    }
+
+    /// The context a command's unit says it runs in by its name: a make target `test`, a CI
+    /// job `e2e`, a function `reset_dev_db`, a `case` verb `seed`, a script `seed-demo.sh`. A
+    /// test run or a local/dev environment is not where a backup is expected, whatever the file
+    /// around it is.
+    pub fn name_context(&self, at: At) -> Context {
+        let Some(unit) = self.unit(at) else {
+            return Context::Production;
+        };
+        let mut found = Context::Production;
+        for name in self.names_around(&unit, at) {
+            let words = name_words(&name);
+            // `test-and-deploy`, `build_test_release`: a pipeline that ends in production.
+            let deploys = words.iter().any(|w| {
+                PURPOSE_WORDS
+                    .iter()
+                    .any(|(p, kind)| *kind != "maintenance" && w.starts_with(p))
+            });
+            for token in &words {
+                match THROWAWAY_WORDS.iter().find(|(w, _)| w == token) {
+                    Some((_, Context::Test)) if !deploys => return Context::Test,
+                    Some((_, Context::Test)) => {}
+                    Some((_, context)) => found = *context,
+                    None => {}
+                }
+            }
+        }
+        found
+    }
+
+    /// Whether the command's unit drops a database (or schema) before it: a migration run after
+    /// that builds a fresh database, the drop is what loses data.
+    pub fn dropped_before(&self, at: At) -> bool {
+        let Some(unit) = self.unit(at) else {
+            return false;
+        };
+        unit.commands.iter().any(|&c| {
+            c < at.command
+                && self
+                    .step(At {
+                        file: at.file,
+                        command: c,
+                    })
+                    .is_some_and(|s| matches!(s.kind, StepKind::Drop))
+        })
+    }
+
+    /// What the unit of a command is for: by its name (or the function or `case` verb around
+    /// the command), else by what it runs (a load: restore; a deploy command: deploy; migrations
+    /// that do not follow a drop of the database: deploy).
+    pub fn purpose(&self, at: At) -> Option<Purpose> {
+        let unit = self.unit(at)?;
+        let names: Vec<String> = self
+            .names_around(&unit, at)
+            .iter()
+            .map(|n| n.to_ascii_lowercase())
+            .collect();
         for (word, kind) in PURPOSE_WORDS {
             if names.iter().any(|n| n.contains(word)) {
                 return Some(Purpose {
@@ -449,8 +704,9 @@ impl<'a> Analysis<'a> {
                 });
             }
         }
+        let alongside = self.alongside(at, &unit);
         let does = |pred: &dyn Fn(&StepKind) -> bool| {
-            unit.commands.iter().any(|&c| {
+            alongside.iter().any(|&c| {
                 self.step(At {
                     file: at.file,
                     command: c,
@@ -464,7 +720,11 @@ impl<'a> Analysis<'a> {
                 by_name: false,
             });
         }
-        if does(&|k| matches!(k, StepKind::Migration | StepKind::Deploy)) {
+        // Drop, create, migrate: a reset of the database, not an update of the application.
+        let resets = does(&|k| matches!(k, StepKind::Drop));
+        if does(&|k| matches!(k, StepKind::Deploy))
+            || !resets && does(&|k| matches!(k, StepKind::Migration))
+        {
             return Some(Purpose {
                 kind: "deploy",
                 by_name: false,
@@ -475,10 +735,33 @@ impl<'a> Analysis<'a> {
 
     /// A backup step that precedes the command on every path that reaches it.
     pub fn covered(&self, at: At) -> Option<Cover> {
-        self.covered_at(at, 0)
+        self.covered_at(at, 0, true)
     }
 
-    fn covered_at(&self, at: At, depth: usize) -> Option<Cover> {
+    /// A backup before the command that does not cover it, with why (its failure is ignored:
+    /// `pg_dump … || true`; it dumps another database): for the message when
+    /// [`Analysis::covered`] finds none.
+    pub fn near_miss(&self, at: At) -> Option<(Cover, String)> {
+        let cover = self.covered_at(at, 0, false)?;
+        let why = match self.command(cover.at) {
+            Some(c) if self.failure_ignored(cover.at.file, c) => {
+                "lets the script go on when it fails".to_string()
+            }
+            Some(_) if self.runs_alongside(cover.at, at, &self.unit(at)?) => {
+                "runs in the background, so the step does not wait for it".to_string()
+            }
+            Some(c) if self.other_database(cover.at, at) => {
+                let name = |c: &Command| super::database_name(c).unwrap_or_default();
+                let acted_on = self.command(at).map(name).unwrap_or_default();
+                format!("dumps database `{}`, not `{acted_on}`", name(c))
+            }
+            _ => return None,
+        };
+        Some((cover, why))
+    }
+
+    /// `strict`: a backup whose failure is explicitly ignored (`|| true`) does not count.
+    fn covered_at(&self, at: At, depth: usize, strict: bool) -> Option<Cover> {
         if depth > MAX_DEPTH {
             return None;
         }
@@ -499,6 +782,15 @@ impl<'a> Analysis<'a> {
             if !self.on_path(at.file, &self.scopes(bat), &sd) {
                 continue;
             }
+            if strict && self.failure_ignored(at.file, bc) {
+                continue;
+            }
+            if strict && self.runs_alongside(bat, at, &unit) {
+                continue;
+            }
+            if strict && self.other_database(bat, at) {
+                continue;
+            }
             if let Some((label, _)) = self.backs_up(bat, depth + 1) {
                 return Some(Cover { at: bat, label });
             }
@@ -509,7 +801,13 @@ impl<'a> Analysis<'a> {
             _ => None,
         });
         if let Some((source, name)) = function {
-            return self.all_covered(self.calls_of(at.file, source, &name), depth);
+            return self.all_covered(self.calls_of(at.file, source, &name), depth, strict);
+        }
+        // In a GitHub Actions job: a job it `needs:` (directly or not) ran to success first.
+        if let UnitKey::Job(job) = &unit.key
+            && let Some(cover) = self.needed_jobs_back_up(at.file, job, depth, strict)
+        {
+            return Some(cover);
         }
         // In a make target: prerequisites run before the recipe.
         if let UnitKey::Target(target) = &unit.key {
@@ -537,14 +835,125 @@ impl<'a> Analysis<'a> {
             .filter(|(_, verb)| self.reachable(at, verb.as_deref(), depth + 1))
             .map(|(caller, _)| caller)
             .collect();
-        self.all_covered(callers, depth)
+        self.all_covered(callers, depth, strict)
+    }
+
+    /// Whether a command's failure is explicitly ignored (`|| true`), knowing which functions of
+    /// its file exit (a handler `|| on_backup_error` that exits stops the script).
+    fn failure_ignored(&self, file: usize, command: &Command) -> bool {
+        let facts = &self.files[file];
+        let exits = |name: &str| {
+            facts.shell.commands.iter().any(|c| {
+                c.scopes
+                    .iter()
+                    .any(|s| matches!(s, Scope::Function(f) if f == name))
+                    && c.argv.first().is_some_and(|w| w.display() == "exit")
+            })
+        };
+        super::failure_ignored(command, &facts.file.text, &exits)
+    }
+
+    /// Whether `b` runs in the background (`pg_dump … &`) and no `wait` comes between it and
+    /// `d`: the step does not wait for the backup to finish.
+    fn runs_alongside(&self, b: At, d: At, unit: &Unit) -> bool {
+        let Some(bc) = self.command(b) else {
+            return false;
+        };
+        if !super::backgrounded(bc, &self.files[b.file].file.text) {
+            return false;
+        }
+        !unit.commands.iter().any(|&c| {
+            c > b.command
+                && c < d.command
+                && self
+                    .command(At {
+                        file: b.file,
+                        command: c,
+                    })
+                    .and_then(|c| c.argv.first())
+                    .is_some_and(|w| w.display() == "wait")
+        })
+    }
+
+    /// Whether the backup step `b` dumps a database other than the one the step `d` acts on,
+    /// both named literally (`pg_dump analytics` before `psql shop -c 'TRUNCATE orders'`). A
+    /// `DROP DATABASE` sent through a client names its target in SQL, not in the connection.
+    fn other_database(&self, b: At, d: At) -> bool {
+        if !matches!(self.step(b).map(|s| &s.kind), Some(StepKind::Backup { .. })) {
+            return false;
+        }
+        let sql_drop = matches!(self.step(d).map(|s| &s.kind), Some(StepKind::Drop))
+            && self
+                .command(d)
+                .and_then(|c| c.argv.first())
+                .is_some_and(|p| !p.display().ends_with("dropdb"));
+        if sql_drop {
+            return false;
+        }
+        let (Some(bc), Some(dc)) = (self.command(b), self.command(d)) else {
+            return false;
+        };
+        match (super::database_name(bc), super::database_name(dc)) {
+            (Some(backed_up), Some(acted_on)) => backed_up != acted_on,
+            _ => false,
+        }
+    }
+
+    /// A backup in a job that the workflow job `job` needs (`needs: backup`, transitively): the
+    /// job runs only after those succeeded.
+    fn needed_jobs_back_up(
+        &self,
+        file: usize,
+        job: &str,
+        depth: usize,
+        strict: bool,
+    ) -> Option<Cover> {
+        let facts = &self.files[file];
+        if !facts
+            .shell
+            .sources
+            .iter()
+            .any(|s| matches!(s.origin, ShellOrigin::WorkflowStep { .. }))
+        {
+            return None;
+        }
+        let needs = workflow_needs(&facts.file.text);
+        let mut seen: Vec<&str> = Vec::new();
+        let mut queue: Vec<&str> = needs
+            .get(job)
+            .map_or(Vec::new(), |n| n.iter().map(String::as_str).collect());
+        while let Some(needed) = queue.pop() {
+            if seen.contains(&needed) || seen.len() > 32 {
+                continue;
+            }
+            seen.push(needed);
+            if let Some(more) = needs.get(needed) {
+                queue.extend(more.iter().map(String::as_str));
+            }
+        }
+        for (command, c) in facts.shell.commands.iter().enumerate() {
+            let bat = At { file, command };
+            if !matches!(self.unit_key(bat), Some(UnitKey::Job(j)) if seen.contains(&j.as_str())) {
+                continue;
+            }
+            if !self.on_path(file, &self.scopes(bat), &[]) {
+                continue;
+            }
+            if strict && self.failure_ignored(file, c) {
+                continue;
+            }
+            if let Some((label, _)) = self.backs_up(bat, depth + 1) {
+                return Some(Cover { at: bat, label });
+            }
+        }
+        None
     }
 
     /// The first cover when every one of `calls` is covered (none when there are no calls).
-    fn all_covered(&self, calls: Vec<At>, depth: usize) -> Option<Cover> {
+    fn all_covered(&self, calls: Vec<At>, depth: usize, strict: bool) -> Option<Cover> {
         let mut first = None;
         for call in calls {
-            let cover = self.covered_at(call, depth + 1)?;
+            let cover = self.covered_at(call, depth + 1, strict)?;
             first.get_or_insert(cover);
         }
         first
@@ -948,6 +1357,17 @@ impl<'a> Analysis<'a> {
                 });
             }
         }
+        for facts in self.files {
+            if facts.compose.is_none()
+                || matches!(
+                    facts.context,
+                    Context::Test | Context::Docs | Context::Local
+                )
+            {
+                continue;
+            }
+            out.extend(scheduler_label_backups(facts, self.catalog));
+        }
         out
     }
 }
@@ -1145,6 +1565,53 @@ mod tests {
             "r.sh",
             "if [ \"$A\" ]; then\n  pg_dump shop > b.sql\nelif [ \"$B\" ]; then\n  exit 2\nelse\n  exit 1\nfi\ndropdb shop\n"
         )]));
+    }
+
+    #[test]
+    fn name_words_split_punctuation_and_camel_case() {
+        assert_eq!(name_words("reset-dev-db"), ["reset", "dev", "db"]);
+        assert_eq!(name_words("resetDevDb.sh"), ["reset", "dev", "db", "sh"]);
+        assert_eq!(name_words("E2E_tests"), ["e2e", "tests"]);
+        assert_eq!(name_words("latest"), ["latest"]);
+    }
+
+    #[test]
+    fn name_context_of_units() {
+        let context = |list: &[(&str, &str)]| {
+            let files = files(list);
+            let analysis = Analysis::new(&files, Catalog::builtin());
+            analysis.name_context(At {
+                file: 0,
+                command: 0,
+            })
+        };
+        let make = |target: &str| format!("{target}:\n\tdocker compose down -v\n");
+        assert_eq!(context(&[("Makefile", &make("test"))]), Context::Test);
+        assert_eq!(context(&[("Makefile", &make("e2e-test"))]), Context::Test);
+        assert_eq!(
+            context(&[("Makefile", &make("reset-dev-db"))]),
+            Context::Local
+        );
+        assert_eq!(context(&[("Makefile", &make("seed"))]), Context::Local);
+        assert_eq!(
+            context(&[("Makefile", &make("test-and-deploy"))]),
+            Context::Production
+        );
+        assert_eq!(
+            context(&[("Makefile", &make("deploy"))]),
+            Context::Production
+        );
+        assert_eq!(
+            context(&[("Makefile", &make("latest"))]),
+            Context::Production
+        );
+        assert_eq!(
+            context(&[(
+                "scripts/db.sh",
+                "#!/bin/sh\nresetLocalDb() {\n  dropdb app\n}\nresetLocalDb\n"
+            )]),
+            Context::Local
+        );
     }
 
     #[test]
