@@ -173,6 +173,14 @@ fn check_github_rules(doc: &Value) {
         );
         let title = result["message"]["text"].as_str().expect("message");
         assert!(title.contains(". ") || title.ends_with('.'), "{title}");
+        // The alert title is the first sentence: an abbreviation must not cut it short.
+        let first = title.split(". ").next().unwrap_or(title);
+        assert!(
+            !["e.g", "i.e", "etc", "vs"]
+                .iter()
+                .any(|a| first.ends_with(a)),
+            "first sentence cut at an abbreviation: {title}"
+        );
     }
 }
 

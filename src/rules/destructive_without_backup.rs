@@ -260,7 +260,7 @@ fn advice(files: &[FileFacts], at: At, services: &[DataService]) -> String {
                 s.dump_tool.as_str()
             };
             format!(
-                "back up service `{}`{image} first, e.g. `docker compose exec -T {} {}`, and stop if it fails",
+                "back up service `{}`{image} first (such as `docker compose exec -T {} {}`) and stop if it fails",
                 s.name,
                 s.name,
                 dump_example(tool)
@@ -268,7 +268,7 @@ fn advice(files: &[FileFacts], at: At, services: &[DataService]) -> String {
         }
         None => match family {
             Some(f) => format!(
-                "take a backup first, e.g. `{}`, and stop if it fails",
+                "take a backup first (such as `{}`) and stop if it fails",
                 dump_example(dump_tool_of(f))
             ),
             None => "take a backup first (a dump of the database or a snapshot of its volume) and stop if it fails".into(),
