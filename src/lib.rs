@@ -71,6 +71,10 @@ pub struct ScanOptions {
     /// Worker threads; 0 means one per core.
     pub threads: usize,
     pub config: Config,
+    /// A file named in `paths` keeps its path from the working directory
+    /// (`db/migrations/0002_x.sql`), as on the command line, so that its kind and context are
+    /// those of a scan of the whole tree. Off: it is known by its file name alone (fixtures).
+    pub file_paths_from_cwd: bool,
 }
 
 /// The result of a scan: sorted findings (suppressed ones included, marked) and notices.
@@ -392,23 +396,36 @@ fn scan_root(path: &Path, opts: &ScanOptions, setup: &Setup) -> Result<ScanOutco
         max_depth: only.as_ref().map(|_| 1),
     };
     let (mut candidates, mut notices) = walk::walk(&root, &walk_opts).map_err(Error::Walk)?;
-    if let Some(only) = &only {
-        candidates.retain(|c| &c.rel == only);
-        notices.retain(|n| n.path.as_deref() == Some(only.as_str()));
+    // A file argument keeps its path from the working directory (`db/migrations/0002_x.sql`, as
+    // a pre-commit hook passes it), so that its kind, context and migration layout are read as in
+    // a scan of the whole tree.
+    let only: Option<(String, String)> = only.map(|name| {
+        let full = match walk::cwd_relative(&root) {
+            Some(dir) if opts.file_paths_from_cwd && !dir.is_empty() => format!("{dir}/{name}"),
+            _ => name.clone(),
+        };
+        (name, full)
+    });
+    if let Some((name, full)) = &only {
+        candidates.retain(|c| &c.rel == name);
+        notices.retain(|n| n.path.as_deref() == Some(name.as_str()));
+        for n in &mut notices {
+            n.path = Some(full.clone());
+        }
         // The walk's notice (a link out of the root, a FIFO) stands: the file is not read.
-        if candidates.is_empty() && notices.is_empty() {
+        if notices.is_empty() {
             // Named explicitly: analyse it even if its name says nothing, by its content (a
             // shell shebang). A name the walk would skip (`notes.txt`) is sniffed too, never
             // taken for a script without one.
-            let class = match classify::classify_name(only) {
+            let class = match classify::classify_name(full) {
                 NameClass::Skip => NameClass::Sniff,
                 class => class,
             };
-            candidates.push(Candidate {
-                rel: only.clone(),
+            candidates = vec![Candidate {
+                rel: full.clone(),
                 abs: path.to_path_buf(),
                 class,
-            });
+            }];
         }
     }
 
@@ -425,7 +442,7 @@ fn scan_root(path: &Path, opts: &ScanOptions, setup: &Setup) -> Result<ScanOutco
             files.push(facts);
         }
     }
-    if let Some(only) = &only
+    if let Some((_, only)) = &only
         && files.is_empty()
         && notices.is_empty()
     {

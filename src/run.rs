@@ -88,6 +88,7 @@ pub fn run(args: Args) -> Result<Output, String> {
         no_ignore: args.no_ignore,
         threads: args.threads.unwrap_or(0),
         config,
+        file_paths_from_cwd: true,
     };
     if args.debug_facts {
         let facts = dataloss_scan::debug_facts(&opts).map_err(|e| e.to_string())?;
@@ -118,7 +119,12 @@ pub fn run(args: Args) -> Result<Output, String> {
             part.findings.retain(|f| !known.contains(&f.fingerprint));
         }
         if let Some(reference) = &args.diff {
-            let changed = dataloss_scan::diff::changed_lines(&root_dir(root), reference)?;
+            // A file argument's paths are relative to the working directory (see `scan_root`).
+            let from = match dataloss_scan::walk::cwd_relative(&root_dir(root)) {
+                Some(_) if root.exists() && !root.is_dir() => PathBuf::from("."),
+                _ => root_dir(root),
+            };
+            let changed = dataloss_scan::diff::changed_lines(&from, reference)?;
             dataloss_scan::diff::retain_changed(&mut part, &changed);
         }
         part.prefix_paths(&display_prefix(root, roots.len() > 1));
@@ -214,38 +220,16 @@ fn root_dir(path: &Path) -> PathBuf {
 /// of several is shown as written, so that two roots never give the same path.
 fn display_prefix(path: &Path, several: bool) -> String {
     let root = root_dir(path);
-    let as_written = || {
-        if !several {
-            return String::new();
+    match dataloss_scan::walk::cwd_relative(&root) {
+        // A file argument's paths already carry its directory (see `scan_root`).
+        Some(_) if path.exists() && !path.is_dir() => String::new(),
+        Some(rel) => rel,
+        None if several => {
+            let text = root.to_string_lossy().replace('\\', "/");
+            text.trim_end_matches('/').to_string()
         }
-        let text = root.to_string_lossy().replace('\\', "/");
-        text.trim_end_matches('/').to_string()
-    };
-    let rel = if root.is_absolute() {
-        match std::env::current_dir()
-            .ok()
-            .and_then(|cwd| root.strip_prefix(cwd).ok().map(Path::to_path_buf))
-        {
-            Some(r) => r,
-            None => return as_written(),
-        }
-    } else {
-        root.clone()
-    };
-    let parts: Vec<String> = rel
-        .components()
-        .filter_map(|c| match c {
-            std::path::Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
-            _ => None,
-        })
-        .collect();
-    if rel
-        .components()
-        .any(|c| matches!(c, std::path::Component::ParentDir))
-    {
-        return as_written();
+        None => String::new(),
     }
-    parts.join("/")
 }
 
 fn terminal_width() -> usize {

@@ -181,3 +181,23 @@ pub fn relative(root: &Path, path: &Path) -> String {
         parts.join("/")
     }
 }
+
+/// A directory's path relative to the working directory, `/`-separated (`""` for the working
+/// directory itself); `None` when it lies outside it (or can only be reached through `..`).
+pub fn cwd_relative(dir: &Path) -> Option<String> {
+    let rel = if dir.is_absolute() {
+        let cwd = std::env::current_dir().ok()?;
+        dir.strip_prefix(cwd).ok()?.to_path_buf()
+    } else {
+        dir.to_path_buf()
+    };
+    let mut parts = Vec::new();
+    for c in rel.components() {
+        match c {
+            std::path::Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
+            std::path::Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    Some(parts.join("/"))
+}

@@ -854,6 +854,62 @@ fn a_file_named_on_the_command_line_is_read_by_its_content_not_taken_for_a_scrip
 }
 
 #[test]
+fn a_file_argument_keeps_its_path_so_its_context_is_that_of_a_whole_scan() {
+    let migration = "ALTER TABLE users DROP COLUMN age;\n";
+    let dir = repo(&[
+        ("db/migrations/0002_drop_age.up.sql", migration),
+        ("tests/sql/reset.sql", "DROP TABLE users;\n"),
+        (
+            ".github/workflows/deploy.yml",
+            "on: push\njobs:\n  deploy:\n    runs-on: self-hosted\n    steps:\n      - run: docker volume rm shop_pgdata\n",
+        ),
+    ]);
+    let levels = |doc: &Value| -> Vec<(String, String, String)> {
+        doc["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| {
+                let s = |k: &str| f[k].as_str().unwrap_or_default().to_string();
+                (s("path"), s("rule"), s("level"))
+            })
+            .collect()
+    };
+    let whole = levels(&json(&run_in(
+        dir.path(),
+        &["-f", "json", "--ignore", "backup"],
+    )));
+    // As a pre-commit hook passes them: one path per file, from the repository root.
+    for file in [
+        "db/migrations/0002_drop_age.up.sql",
+        "tests/sql/reset.sql",
+        ".github/workflows/deploy.yml",
+    ] {
+        let r = run_in(dir.path(), &["-f", "json", "--ignore", "backup", file]);
+        let one = levels(&json(&r));
+        let expected: Vec<_> = whole.iter().filter(|f| f.0 == file).cloned().collect();
+        assert!(!expected.is_empty(), "{file}: the whole scan finds it");
+        assert_eq!(
+            one, expected,
+            "{file}: same path, rule and level alone as in the whole scan"
+        );
+    }
+    // Named from a subdirectory, the path is relative to where the scan runs.
+    let r = run_in(
+        &dir.path().join("db"),
+        &["-f", "json", "migrations/0002_drop_age.up.sql"],
+    );
+    assert_eq!(
+        levels(&json(&r)),
+        [(
+            "migrations/0002_drop_age.up.sql".to_string(),
+            "drop-column".to_string(),
+            "error".to_string()
+        )]
+    );
+}
+
+#[test]
 fn stdout_that_cannot_be_written_is_exit_2_unlike_a_closed_pipe() {
     let full = Path::new("/dev/full");
     if !full.exists() {
