@@ -115,6 +115,7 @@ impl FileFacts {
         // Cron lines fed to `crontab -` by any shell source become scheduled commands.
         backup::cron::extract_crontab_feeds(&mut facts);
         facts.regions.append(&mut facts.shell.regions);
+        remote_in_ephemeral_ci(&mut facts);
         // SQL handed to database clients by any shell source goes to the sql layer.
         sql::extract_embedded(&mut facts);
         // Passwords in any shell of the file (scripts, CI steps, compose commands), and in CI
@@ -177,5 +178,32 @@ impl FileFacts {
             .filter(|r| r.guard.is_some() && r.span.contains(span))
             .min_by_key(|r| r.span.len())
             .and_then(|r| r.guard.as_deref())
+    }
+}
+
+/// A command sent to another host from an ephemeral CI job (`ssh prod '… down -v'`,
+/// `kubectl exec deploy/postgres -- psql …`) acts on that host, which outlives the job: it gets
+/// the production context, not the job's.
+fn remote_in_ephemeral_ci(facts: &mut FileFacts) {
+    let remote = |via: &str| {
+        via.starts_with("ssh ")
+            || ["kubectl exec ", "oc exec "]
+                .iter()
+                .any(|p| via.starts_with(p))
+    };
+    let spans: Vec<Span> = facts
+        .shell
+        .commands
+        .iter()
+        .filter(|c| c.via.iter().any(|v| remote(v)))
+        .map(|c| c.span)
+        .filter(|&span| facts.context_at(span) == Context::EphemeralCi)
+        .collect();
+    for span in spans {
+        facts.regions.push(Region {
+            span,
+            context: Some(Context::Production),
+            guard: None,
+        });
     }
 }
