@@ -70,12 +70,12 @@ impl Context {
         }
     }
 
-    /// Words for a message suffix ("in a test file").
+    /// Words for a message suffix ("this is a test setup": a file, target or project).
     pub fn describe(self) -> &'static str {
         match self {
             Context::Production => "production",
-            Context::Local => "a local/dev file",
-            Context::Test => "a test file",
+            Context::Local => "a local/dev setup",
+            Context::Test => "a test setup",
             Context::EphemeralCi => "an ephemeral CI job",
             Context::Docs => "documentation",
             Context::DownMigration => "a down-migration",
@@ -194,6 +194,82 @@ pub fn resolve(level: Level, context: Context, guarded: bool) -> Option<Level> {
     Some(if guarded { level.lowered() } else { level })
 }
 
+/// Words in a unit, function or `case` verb name that say it is a test run or a throwaway
+/// local environment (`test`, `e2e`, `reset-dev-db`, `seed`, `demo`).
+const THROWAWAY_WORDS: &[(&str, Context)] = &[
+    ("test", Context::Test),
+    ("tests", Context::Test),
+    ("testing", Context::Test),
+    ("e2e", Context::Test),
+    ("ci", Context::Test),
+    ("spec", Context::Test),
+    ("fixture", Context::Test),
+    ("fixtures", Context::Test),
+    ("dev", Context::Local),
+    ("develop", Context::Local),
+    ("development", Context::Local),
+    ("local", Context::Local),
+    ("localdev", Context::Local),
+    ("demo", Context::Local),
+    ("sandbox", Context::Local),
+    ("seed", Context::Local),
+    ("seeds", Context::Local),
+    ("seeding", Context::Local),
+];
+
+/// The lower-case words of a name, split at punctuation and camelCase boundaries
+/// (`reset-dev-db` → reset, dev, db; `resetDevDb.sh` → reset, dev, db, sh).
+pub fn name_words(name: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if !c.is_ascii_alphanumeric() {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            prev_lower = false;
+            continue;
+        }
+        if c.is_ascii_uppercase() && prev_lower && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+        prev_lower = c.is_ascii_lowercase();
+        current.push(c.to_ascii_lowercase());
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+/// Word beginnings in a name that say the unit ends in production, whatever else it says
+/// (`test-and-deploy`, `build_test_release`, `restore`).
+const PRODUCTION_WORDS: &[&str] = &[
+    "restore", "recover", "rollback", "deploy", "release", "rollout", "update", "upgrade", "migrat",
+];
+
+/// The context a unit's name gives it: a make target, CI job, function, `case` verb or script
+/// named for a test run (`test`, `e2e-test`: test, unless a word says it deploys too) or for a
+/// throwaway local environment (`reset-dev-db`, `seed`, `demo`: local). `None`: the name says
+/// neither.
+pub fn name_context(name: &str) -> Option<Context> {
+    let words = name_words(name);
+    let deploys = words
+        .iter()
+        .any(|w| PRODUCTION_WORDS.iter().any(|p| w.starts_with(p)));
+    let mut found = None;
+    for token in &words {
+        match THROWAWAY_WORDS.iter().find(|(w, _)| w == token) {
+            Some((_, Context::Test)) if !deploys => return Some(Context::Test),
+            Some((_, Context::Test)) => {}
+            Some((_, context)) => found = Some(*context),
+            None => {}
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,5 +329,25 @@ mod tests {
             Some(Level::Note)
         );
         assert_eq!(resolve(Level::Error, Context::DownMigration, false), None);
+    }
+    #[test]
+    fn name_words_split_punctuation_and_camel_case() {
+        assert_eq!(name_words("reset-dev-db"), ["reset", "dev", "db"]);
+        assert_eq!(name_words("resetDevDb.sh"), ["reset", "dev", "db", "sh"]);
+        assert_eq!(name_words("E2E_tests"), ["e2e", "tests"]);
+        assert_eq!(name_words("latest"), ["latest"]);
+    }
+
+    #[test]
+    fn names_that_say_test_or_local() {
+        assert_eq!(name_context("test"), Some(Context::Test));
+        assert_eq!(name_context("e2e-test"), Some(Context::Test));
+        assert_eq!(name_context("integrationTests"), Some(Context::Test));
+        assert_eq!(name_context("reset-dev-db"), Some(Context::Local));
+        assert_eq!(name_context("seed"), Some(Context::Local));
+        assert_eq!(name_context("test-and-deploy"), None);
+        assert_eq!(name_context("deploy"), None);
+        assert_eq!(name_context("latest"), None);
+        assert_eq!(name_context("clean"), None);
     }
 }

@@ -794,19 +794,28 @@ fn finalize(findings: &mut Vec<Finding>, files: &[FileFacts], setup: &Setup) {
         finding.context = context;
         finding.level = level;
         if let Some(guard) = &finding.guard {
-            finding
-                .message
-                .push_str(&format!(" (level lowered: it runs only behind {guard})"));
+            let why = format!(" (level lowered: it runs only behind {guard})");
+            append_to_sentence(&mut finding.message, &why);
         } else if context != Context::Production && base > Level::Note {
             let what = if acts_on { "it acts on" } else { "this is" };
-            finding.message.push_str(&format!(
-                " (reported as a note: {what} {})",
-                context.describe()
-            ));
+            let why = format!(" (reported as a note: {what} {})", context.describe());
+            append_to_sentence(&mut finding.message, &why);
         }
         true
     });
     fingerprint::assign(findings, &by_path);
+}
+
+/// Add a parenthesis to a message's last sentence, before its full stop if it has one.
+fn append_to_sentence(message: &mut String, parenthesis: &str) {
+    let full_stop = message.ends_with('.');
+    if full_stop {
+        message.pop();
+    }
+    message.push_str(parenthesis);
+    if full_stop {
+        message.push('.');
+    }
 }
 
 /// Mark findings covered by inline suppressions, and report unused or unknown suppressions.

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use super::FileFacts;
 use super::shell::{Dir, ShellOrigin};
-use crate::source::OffsetMap;
+use crate::source::{OffsetMap, Span};
 
 /// Extract every recipe line of a Makefile.
 pub fn extract(facts: &mut FileFacts) {
@@ -50,6 +50,19 @@ pub fn extract(facts: &mut FileFacts) {
                 }
             }
             let (shell, map) = recipe_text(&parts, &vars, &name);
+            // A target named for a test run or a local environment (`test`, `e2e`,
+            // `reset-dev-db`) is that context, as a script so named would be.
+            if let (Some(context), Some(&(first, _)), Some(&(last, text))) = (
+                crate::levels::name_context(&name),
+                parts.first(),
+                parts.last(),
+            ) {
+                facts.regions.push(super::Region {
+                    span: Span::new(first, last + text.len()),
+                    context: Some(context),
+                    guard: None,
+                });
+            }
             if !shell.trim().is_empty() {
                 facts.shell.add_source_in(
                     &shell,

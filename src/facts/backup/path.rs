@@ -84,55 +84,6 @@ const PURPOSE_WORDS: &[(&str, &str)] = &[
     ("housekeeping", "maintenance"),
 ];
 
-/// Words in a unit, function or `case` verb name that say it is a test run or a throwaway
-/// local environment (`test`, `e2e`, `reset-dev-db`, `seed`, `demo`).
-const THROWAWAY_WORDS: &[(&str, Context)] = &[
-    ("test", Context::Test),
-    ("tests", Context::Test),
-    ("testing", Context::Test),
-    ("e2e", Context::Test),
-    ("ci", Context::Test),
-    ("spec", Context::Test),
-    ("fixture", Context::Test),
-    ("fixtures", Context::Test),
-    ("dev", Context::Local),
-    ("develop", Context::Local),
-    ("development", Context::Local),
-    ("local", Context::Local),
-    ("localdev", Context::Local),
-    ("demo", Context::Local),
-    ("sandbox", Context::Local),
-    ("seed", Context::Local),
-    ("seeds", Context::Local),
-    ("seeding", Context::Local),
-];
-
-/// The lower-case words of a name, split at punctuation and camelCase boundaries
-/// (`reset-dev-db` → reset, dev, db; `resetDevDb.sh` → reset, dev, db, sh).
-fn name_words(name: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    let mut prev_lower = false;
-    for c in name.chars() {
-        if !c.is_ascii_alphanumeric() {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
-            prev_lower = false;
-            continue;
-        }
-        if c.is_ascii_uppercase() && prev_lower && !current.is_empty() {
-            words.push(std::mem::take(&mut current));
-        }
-        prev_lower = c.is_ascii_lowercase();
-        current.push(c.to_ascii_lowercase());
-    }
-    if !current.is_empty() {
-        words.push(current);
-    }
-    words
-}
-
 /// Backups that a scheduler container runs from a Compose service's labels: Ofelia's
 /// `ofelia.job-exec.<name>.command: "pg_dump …"` (also `job-run`, `job-local`), in map or
 /// `KEY=value` list form.
@@ -650,20 +601,10 @@ impl<'a> Analysis<'a> {
         };
         let mut found = Context::Production;
         for name in self.names_around(&unit, at) {
-            let words = name_words(&name);
-            // `test-and-deploy`, `build_test_release`: a pipeline that ends in production.
-            let deploys = words.iter().any(|w| {
-                PURPOSE_WORDS
-                    .iter()
-                    .any(|(p, kind)| *kind != "maintenance" && w.starts_with(p))
-            });
-            for token in &words {
-                match THROWAWAY_WORDS.iter().find(|(w, _)| w == token) {
-                    Some((_, Context::Test)) if !deploys => return Context::Test,
-                    Some((_, Context::Test)) => {}
-                    Some((_, context)) => found = *context,
-                    None => {}
-                }
+            match crate::levels::name_context(&name) {
+                Some(Context::Test) => return Context::Test,
+                Some(context) => found = context,
+                None => {}
             }
         }
         found
@@ -1565,14 +1506,6 @@ mod tests {
             "r.sh",
             "if [ \"$A\" ]; then\n  pg_dump shop > b.sql\nelif [ \"$B\" ]; then\n  exit 2\nelse\n  exit 1\nfi\ndropdb shop\n"
         )]));
-    }
-
-    #[test]
-    fn name_words_split_punctuation_and_camel_case() {
-        assert_eq!(name_words("reset-dev-db"), ["reset", "dev", "db"]);
-        assert_eq!(name_words("resetDevDb.sh"), ["reset", "dev", "db", "sh"]);
-        assert_eq!(name_words("E2E_tests"), ["e2e", "tests"]);
-        assert_eq!(name_words("latest"), ["latest"]);
     }
 
     #[test]
