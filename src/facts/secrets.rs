@@ -1139,6 +1139,28 @@ fn mongo_password_at(words: &[Option<String>]) -> Vec<(usize, usize, String)> {
     out
 }
 
+/// A password given to `program` with `flag` as the literal `secret` of `word`.
+fn flag_secret(
+    facts: &FileFacts,
+    word: &Word,
+    secret: &str,
+    program: &str,
+    flag: &str,
+) -> Option<Found> {
+    let (class, span) = shell_secret(facts, word, secret)?;
+    Some(Found {
+        by_name: true,
+        span,
+        name: format!("given with `{program} {flag}`"),
+        origin: Origin::ShellFlag {
+            program: program.to_string(),
+        },
+        class,
+        value_chars: secret.chars().count(),
+        well_known: is_well_known(secret, None),
+    })
+}
+
 /// `mongosh -u root -p SECRET`, `mongodump --password=SECRET`.
 fn mongo_password(facts: &FileFacts, args: &[&Word], program: &str) -> Vec<Found> {
     let literals: Vec<Option<String>> = args.iter().map(|w| w.literal()).collect();
@@ -1150,19 +1172,7 @@ fn mongo_password(facts: &FileFacts, args: &[&Word], program: &str) -> Vec<Found
         let Some(secret) = text.get(offset..).filter(|s| !s.is_empty()) else {
             continue;
         };
-        if let Some((class, span)) = shell_secret(facts, word, secret) {
-            out.push(Found {
-                by_name: true,
-                span,
-                name: format!("given with `{program} {flag}`"),
-                origin: Origin::ShellFlag {
-                    program: program.to_string(),
-                },
-                class,
-                value_chars: secret.chars().count(),
-                well_known: is_well_known(secret, None),
-            });
-        }
+        out.extend(flag_secret(facts, word, secret, program, &flag));
     }
     out
 }
@@ -1179,19 +1189,7 @@ fn redis_password(facts: &FileFacts, args: &[&Word], program: &str) -> Vec<Found
         if secret.is_empty() {
             continue;
         }
-        if let Some((class, span)) = shell_secret(facts, word, secret) {
-            out.push(Found {
-                by_name: true,
-                span,
-                name: format!("given with `{program} {flag}`"),
-                origin: Origin::ShellFlag {
-                    program: program.to_string(),
-                },
-                class,
-                value_chars: secret.chars().count(),
-                well_known: is_well_known(secret, None),
-            });
-        }
+        out.extend(flag_secret(facts, word, secret, program, &flag));
     }
     out
 }
@@ -1295,19 +1293,7 @@ fn mysql_password(facts: &FileFacts, command: &Command, program: &str) -> Vec<Fo
         if secret.is_empty() {
             continue;
         }
-        if let Some((class, span)) = shell_secret(facts, word, secret) {
-            out.push(Found {
-                by_name: true,
-                span,
-                name: format!("given with `{program} {flag}`"),
-                origin: Origin::ShellFlag {
-                    program: program.to_string(),
-                },
-                class,
-                value_chars: secret.chars().count(),
-                well_known: is_well_known(secret, None),
-            });
-        }
+        out.extend(flag_secret(facts, word, secret, program, flag));
     }
     out
 }
