@@ -371,6 +371,17 @@ struct Setup<'a> {
     password_variables: &'a [String],
 }
 
+impl Setup<'_> {
+    /// The level rule `i` reports at: the config's override, else its default.
+    fn level_of(&self, i: usize) -> Level {
+        let m = &self.meta[i];
+        self.level_overrides
+            .get(&m.id)
+            .copied()
+            .unwrap_or(m.severity)
+    }
+}
+
 fn scan_root(path: &Path, opts: &ScanOptions, setup: &Setup) -> Result<ScanOutcome, Error> {
     // A file argument is scanned alone, with its directory as the root.
     // Anything that is not a directory (a FIFO or a device too) is a file argument, so that its
@@ -666,14 +677,6 @@ fn run_rules(
     setup: &Setup,
     notices: &mut Vec<Notice>,
 ) -> Vec<Finding> {
-    let level_for = |i: usize| {
-        let m = &setup.meta[i];
-        setup
-            .level_overrides
-            .get(&m.id)
-            .copied()
-            .unwrap_or(m.severity)
-    };
     let per_file: Vec<(Vec<Finding>, Vec<Notice>)> = files
         .par_iter()
         .map(|file| {
@@ -686,7 +689,7 @@ fn run_rules(
                 if !setup.meta[i].applies_to_kind(file.kind) {
                     continue;
                 }
-                let mut cx = Ctx::new(rule.id, level_for(i), &file.file.path);
+                let mut cx = Ctx::new(rule.id, setup.level_of(i), &file.file.path);
                 match catch_unwind(AssertUnwindSafe(|| check(file, repo, &mut cx))) {
                     Ok(()) => found.extend(cx.into_findings()),
                     Err(_) => problems.push(Notice::file(
@@ -708,22 +711,37 @@ fn run_rules(
         let Check::Repo(check) = rule.check else {
             continue;
         };
-        let mut cx = Ctx::new(rule.id, level_for(i), "");
-        match catch_unwind(AssertUnwindSafe(|| check(repo, files, &mut cx))) {
-            Ok(()) => findings.extend(cx.into_findings()),
-            Err(_) => notices.push(Notice {
+        findings.extend(run_whole(rule.id, setup.level_of(i), notices, |cx| {
+            check(repo, files, cx)
+        }));
+    }
+    findings
+}
+
+/// Run one whole-repository check with its panic caught: a rule that fails says so in a
+/// notice, and the scan goes on without its findings.
+fn run_whole(
+    id: &'static str,
+    level: Level,
+    notices: &mut Vec<Notice>,
+    check: impl FnOnce(&mut Ctx),
+) -> Vec<Finding> {
+    let mut cx = Ctx::new(id, level, "");
+    match catch_unwind(AssertUnwindSafe(|| check(&mut cx))) {
+        Ok(()) => cx.into_findings(),
+        Err(_) => {
+            notices.push(Notice {
                 path: None,
                 line: None,
                 kind: NoticeKind::InternalError,
                 level: notice::NoticeLevel::Warning,
                 message: format!(
-                    "internal error in rule `{}`; its findings are missing (please report it)",
-                    RULES[i].id
+                    "internal error in rule `{id}`; its findings are missing (please report it)"
                 ),
-            }),
+            });
+            Vec::new()
         }
     }
-    findings
 }
 
 fn run_post_rules(
@@ -738,26 +756,9 @@ fn run_post_rules(
         let Check::Post(check) = rule.check else {
             continue;
         };
-        let m = &setup.meta[i];
-        let level = setup
-            .level_overrides
-            .get(&m.id)
-            .copied()
-            .unwrap_or(m.severity);
-        let mut cx = Ctx::new(rule.id, level, "");
-        match catch_unwind(AssertUnwindSafe(|| check(repo, files, findings, &mut cx))) {
-            Ok(()) => out.extend(cx.into_findings()),
-            Err(_) => notices.push(Notice {
-                path: None,
-                line: None,
-                kind: NoticeKind::InternalError,
-                level: notice::NoticeLevel::Warning,
-                message: format!(
-                    "internal error in rule `{}`; its findings are missing (please report it)",
-                    rule.id
-                ),
-            }),
-        }
+        out.extend(run_whole(rule.id, setup.level_of(i), notices, |cx| {
+            check(repo, files, findings, cx)
+        }));
     }
     out
 }
