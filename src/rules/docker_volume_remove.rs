@@ -11,12 +11,14 @@ use crate::levels::Level;
 
 pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], cx: &mut Ctx) {
     for file in files.iter().filter(|f| f.kind.may_hold_shell()) {
+        // The project names the file runs compose under, worked out once per file.
+        let used = std::cell::OnceCell::new();
         for command in &file.shell.commands {
             let Some(call) = cli::docker(command) else {
                 continue;
             };
             if call.is(&["volume", "rm"]) || call.is(&["volume", "remove"]) {
-                volume_rm(repo, file, &call, cx);
+                volume_rm(repo, file, &call, &used, cx);
                 continue;
             }
             if call.compose.is_some() && call.is(&["rm"]) && call.args.is_on("volumes") {
@@ -32,7 +34,13 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], cx: &mut Ctx) {
 }
 
 /// `docker volume rm NAME…`: an error when a name is a stateful service's data volume.
-fn volume_rm(repo: &RepoFacts, file: &FileFacts, call: &DockerCall, cx: &mut Ctx) {
+fn volume_rm(
+    repo: &RepoFacts,
+    file: &FileFacts,
+    call: &DockerCall,
+    used: &std::cell::OnceCell<Vec<String>>,
+    cx: &mut Ctx,
+) {
     let program = call.command.argv[0].display();
     let names: Vec<String> = call
         .args
@@ -68,8 +76,8 @@ fn volume_rm(repo: &RepoFacts, file: &FileFacts, call: &DockerCall, cx: &mut Ctx
         // `docker compose -p legacy down` earlier in the script: `legacy_pgdata` is the
         // repository's `pgdata` volume under the name the script runs the project with.
         if hits.iter().all(|(w, _, _)| *w != written(file, word)) {
-            let used = targets::project_names_used(file);
-            for (_, service, data) in repo.volumes_under_project_names(word, &used) {
+            let used = used.get_or_init(|| targets::project_names_used(file));
+            for (_, service, data) in repo.volumes_under_project_names(word, used) {
                 hits.push((written(file, word), service, data));
                 renamed.push(written(file, word));
             }

@@ -238,7 +238,19 @@ pub struct Analysis<'a> {
     callers: RefCell<Option<Callers>>,
     /// `if` branches already judged: (file, source, id, branch) → the others exit.
     branches: RefCell<BTreeMap<(usize, usize, u32, u32), bool>>,
+    /// [`Analysis::alongside`] already worked out: (file, unit, the function and `case` scopes
+    /// the command is in) → the commands that run with it.
+    alongside: RefCell<BTreeMap<AlongsideKey, std::rc::Rc<Vec<usize>>>>,
+    /// [`Analysis::separate_scopes`] per file.
+    separate: RefCell<BTreeMap<usize, SeparateScopes>>,
+    /// Units already gathered: (file, unit) → the unit.
+    unit_cache: RefCell<BTreeMap<(usize, UnitKey), std::rc::Rc<Unit>>>,
 }
+
+type AlongsideKey = (usize, UnitKey, Vec<(usize, Scope)>);
+
+/// Per command of a file, the function and `case` scopes (qualified by source) it runs in.
+type SeparateScopes = std::rc::Rc<Vec<Vec<(usize, Scope)>>>;
 
 /// What backs up: a label for messages and the family it covers (`None`: any).
 type Found = (String, Option<String>);
@@ -278,6 +290,9 @@ impl<'a> Analysis<'a> {
             commands: RefCell::new(BTreeMap::new()),
             branches: RefCell::new(BTreeMap::new()),
             callers: RefCell::new(None),
+            alongside: RefCell::new(BTreeMap::new()),
+            unit_cache: RefCell::new(BTreeMap::new()),
+            separate: RefCell::new(BTreeMap::new()),
         };
         analysis.units = files
             .iter()
@@ -443,8 +458,18 @@ impl<'a> Analysis<'a> {
     }
 
     /// The unit a command runs in.
-    pub fn unit(&self, at: At) -> Option<Unit> {
+    pub fn unit(&self, at: At) -> Option<std::rc::Rc<Unit>> {
         let key = self.unit_key(at)?;
+        let cache_key = (at.file, key);
+        if let Some(known) = self.unit_cache.borrow().get(&cache_key) {
+            return Some(known.clone());
+        }
+        let unit = std::rc::Rc::new(self.build_unit(at, cache_key.1.clone()));
+        self.unit_cache.borrow_mut().insert(cache_key, unit.clone());
+        Some(unit)
+    }
+
+    fn build_unit(&self, at: At, key: UnitKey) -> Unit {
         let facts = &self.files[at.file];
         let commands: Vec<usize> = (0..facts.shell.commands.len())
             .filter(|&i| {
@@ -507,33 +532,58 @@ impl<'a> Analysis<'a> {
                     .unwrap_or_default(),
             ),
         };
-        Some(Unit {
+        Unit {
             key,
             description,
             name,
             entry,
             commands,
-        })
+        }
     }
 
     /// The commands of the unit that run with `at`: not in a function or `case` branch that
     /// `at` is not in (a dispatcher's `restore)` branch says nothing about its `wipe)` branch).
-    fn alongside(&self, at: At, unit: &Unit) -> Vec<usize> {
-        let own = self.scopes(at);
-        unit.commands
+    fn alongside(&self, at: At, unit: &Unit) -> std::rc::Rc<Vec<usize>> {
+        let separate = self.separate_scopes(at.file);
+        let own = separate.get(at.command).cloned().unwrap_or_default();
+        let key = (at.file, unit.key.clone(), own);
+        if let Some(known) = self.alongside.borrow().get(&key) {
+            return known.clone();
+        }
+        let found: Vec<usize> = unit
+            .commands
             .iter()
             .copied()
             .filter(|&c| {
-                self.scopes(At {
-                    file: at.file,
-                    command: c,
-                })
-                .iter()
-                .all(|q| {
-                    !matches!(q.1, Scope::Function(_) | Scope::CaseBranch { .. }) || own.contains(q)
-                })
+                separate
+                    .get(c)
+                    .is_none_or(|theirs| theirs.iter().all(|q| key.2.contains(q)))
             })
-            .collect()
+            .collect();
+        let found = std::rc::Rc::new(found);
+        self.alongside.borrow_mut().insert(key, found.clone());
+        found
+    }
+
+    /// Per command of a file, the functions and `case` branches it runs in (outer commands'
+    /// included): what sets it apart from the rest of its unit. Worked out once per file.
+    fn separate_scopes(&self, file: usize) -> SeparateScopes {
+        if let Some(known) = self.separate.borrow().get(&file) {
+            return known.clone();
+        }
+        let count = self.files[file].shell.commands.len();
+        let all: Vec<Vec<(usize, Scope)>> = (0..count)
+            .map(|command| {
+                self.scopes(At { file, command })
+                    .into_iter()
+                    .filter(|q| matches!(q.1, Scope::Function(_) | Scope::CaseBranch { .. }))
+                    .map(|(source, scope)| (source, scope.clone()))
+                    .collect()
+            })
+            .collect();
+        let all = std::rc::Rc::new(all);
+        self.separate.borrow_mut().insert(file, all.clone());
+        all
     }
 
     /// Whether the command acts on a database that its unit created before it
@@ -545,7 +595,7 @@ impl<'a> Analysis<'a> {
         let Some(name) = super::database_name(command) else {
             return false;
         };
-        self.alongside(at, &unit).into_iter().any(|c| {
+        self.alongside(at, &unit).iter().copied().any(|c| {
             c < at.command
                 && self
                     .command(At {
@@ -564,7 +614,7 @@ impl<'a> Analysis<'a> {
         let Some(unit) = self.unit(at) else {
             return false;
         };
-        self.alongside(at, &unit).into_iter().any(|c| {
+        self.alongside(at, &unit).iter().copied().any(|c| {
             c > at.command
                 && self
                     .step(At {
@@ -688,7 +738,7 @@ impl<'a> Analysis<'a> {
             Some(c) if self.failure_ignored(cover.at.file, c) => {
                 "lets the script go on when it fails".to_string()
             }
-            Some(_) if self.runs_alongside(cover.at, at, &self.unit(at)?) => {
+            Some(_) if self.runs_alongside(cover.at, at, &*self.unit(at)?) => {
                 "runs in the background, so the step does not wait for it".to_string()
             }
             Some(c) if self.other_database(cover.at, at) => {
@@ -720,6 +770,11 @@ impl<'a> Analysis<'a> {
             if bc.span.start() >= target.span.start() || b == at.command {
                 continue;
             }
+            // Whether it backs up at all first: memoised, and false for nearly every command,
+            // so a long script does not pay for path checks step × command.
+            let Some((label, _)) = self.backs_up(bat, depth + 1) else {
+                continue;
+            };
             if !self.on_path(at.file, &self.scopes(bat), &sd) {
                 continue;
             }
@@ -732,9 +787,7 @@ impl<'a> Analysis<'a> {
             if strict && self.other_database(bat, at) {
                 continue;
             }
-            if let Some((label, _)) = self.backs_up(bat, depth + 1) {
-                return Some(Cover { at: bat, label });
-            }
+            return Some(Cover { at: bat, label });
         }
         // Inside a function: a backup before every call of it covers the step too.
         let function = sd.iter().rev().find_map(|(src, s)| match s {
@@ -1027,6 +1080,13 @@ impl<'a> Analysis<'a> {
     /// Whether a command backs up (itself, or through what it calls): a label and the family.
     pub fn backs_up(&self, at: At, depth: usize) -> Option<Found> {
         if depth > MAX_DEPTH {
+            return None;
+        }
+        // Only a backup or a call can back up: no look-up for every other command.
+        if !self
+            .step(at)
+            .is_some_and(|s| matches!(s.kind, StepKind::Backup { .. } | StepKind::Call(_)))
+        {
             return None;
         }
         if let Some(known) = self.commands.borrow().get(&at).cloned() {

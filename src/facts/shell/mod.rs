@@ -120,7 +120,7 @@ impl Word {
 }
 
 /// A control structure around a command, outermost first in [`Command::scopes`].
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 pub enum Scope {
     /// The body of a shell function.
     Function(String),
