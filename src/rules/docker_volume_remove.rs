@@ -4,7 +4,7 @@ use super::Ctx;
 use crate::facts::FileFacts;
 use crate::facts::cli::{self, DockerCall};
 use crate::facts::compose::MountKind;
-use crate::facts::repo::RepoFacts;
+use crate::facts::repo::{DataLocation, RepoFacts, StatefulService};
 use crate::facts::shell::{Piece, Word};
 use crate::facts::targets;
 use crate::levels::Level;
@@ -100,6 +100,7 @@ fn volume_rm(
             }
         }
     }
+    nearest_only(&file.file.path, &mut hits);
     if hits.is_empty() {
         let (noun, them) = if names.len() == 1 {
             ("volume", "it")
@@ -116,7 +117,7 @@ fn volume_rm(
         );
         return;
     }
-    let what: Vec<String> = hits
+    let mut what: Vec<String> = hits
         .iter()
         .map(|(word, s, d)| {
             let resolved = d
@@ -134,16 +135,23 @@ fn volume_rm(
             )
         })
         .collect();
+    // The same volume of the same service, declared by several files of one project, once.
+    let mut seen = std::collections::BTreeSet::new();
+    what.retain(|w| seen.insert(w.clone()));
+    let more = match what.len().saturating_sub(MAX_NAMED) {
+        0 => String::new(),
+        n => format!("; and {n} more volumes of the repository's services"),
+    };
     let finding = cx.report_in(
         &file.file.path,
         call.command.span,
         format!(
-            "`{program} volume rm` permanently deletes {}",
-            what.join("; and ")
+            "`{program} volume rm` permanently deletes {}{more}",
+            what[..what.len().min(MAX_NAMED)].join("; and ")
         ),
     );
     finding.level(Level::Error);
-    for (_, service, data) in &hits {
+    for (_, service, data) in hits.iter().take(MAX_NAMED) {
         match &data.declaration {
             Some((path, span)) => {
                 finding.related(path, *span, format!("volume `{}` declared here", data.source));
@@ -157,6 +165,31 @@ fn volume_rm(
             }
         }
     }
+}
+
+/// How many matched volumes a message names and links; the rest are counted.
+const MAX_NAMED: usize = 5;
+
+/// When a name matches volumes of several Compose files (a monorepo whose projects all keep a
+/// `pgdata` volume), the script means the ones nearest to it: keep the matches whose Compose
+/// file shares the most leading directories with the script.
+fn nearest_only(script: &str, hits: &mut Vec<(String, &StatefulService, &DataLocation)>) {
+    let dirs = |path: &str| -> Vec<String> {
+        let mut parts: Vec<String> = path.split('/').map(str::to_string).collect();
+        parts.pop();
+        parts
+    };
+    let own = dirs(script);
+    let shared = |path: &str| {
+        own.iter()
+            .zip(dirs(path))
+            .take_while(|(a, b)| *a == b)
+            .count()
+    };
+    let Some(best) = hits.iter().map(|h| shared(&h.2.path)).max() else {
+        return;
+    };
+    hits.retain(|h| shared(&h.2.path) == best);
 }
 
 /// A volume name as the reader wrote it: its value when known, else its text in the file
