@@ -181,15 +181,34 @@ impl FileFacts {
     }
 }
 
+fn is_prefix(words: &[String], seq: &[&str]) -> bool {
+    words.iter().zip(seq).all(|(w, s)| w == s)
+}
+
 /// A command sent to another host from an ephemeral CI job (`ssh prod '… down -v'`,
 /// `kubectl exec deploy/postgres -- psql …`) acts on that host, which outlives the job: it gets
 /// the production context, not the job's.
 fn remote_in_ephemeral_ci(facts: &mut FileFacts) {
+    // A cluster the job makes itself (kind, minikube, k3d) goes with the runner.
+    let own_cluster = facts.shell.commands.iter().any(|c| {
+        let words: Vec<String> = c.argv.iter().map(|w| w.display()).collect();
+        [
+            &["kind", "create", "cluster"][..],
+            &["k3d", "cluster", "create"],
+            &["minikube", "start"],
+        ]
+        .iter()
+        .any(|seq| words.len() >= seq.len() && is_prefix(&words, seq))
+    }) || (facts.kind == FileKind::GithubWorkflow
+        && ["helm/kind-action", "setup-minikube", "k3d-action"]
+            .iter()
+            .any(|a| facts.file.text.contains(a)));
     let remote = |via: &str| {
         via.starts_with("ssh ")
-            || ["kubectl exec ", "oc exec "]
-                .iter()
-                .any(|p| via.starts_with(p))
+            || !own_cluster
+                && ["kubectl exec ", "oc exec "]
+                    .iter()
+                    .any(|p| via.starts_with(p))
     };
     let spans: Vec<Span> = facts
         .shell
