@@ -304,7 +304,7 @@ pub fn docker(command: &Command) -> Option<DockerCall<'_>> {
             if rest.first().is_some_and(|w| w.is("compose")) {
                 (engine, Some(&rest[1..]))
             } else {
-                return Some(subcommand(engine, None, rest, command));
+                return Some(subcommand(engine, None, rest, command)).filter(|c| !asks_help(c));
             }
         }
         _ => return None,
@@ -315,7 +315,21 @@ pub fn docker(command: &Command) -> Option<DockerCall<'_>> {
     if globals.is_on("dry-run") {
         return None;
     }
-    Some(subcommand(engine, Some(globals), &words[at..], command))
+    Some(subcommand(engine, Some(globals), &words[at..], command)).filter(|c| !asks_help(c))
+}
+
+/// `docker volume prune --help` prints the command's usage and runs nothing. `run`, `exec` and
+/// `create` hand the words after the image or container to it, so a `--help` there is not
+/// docker's; `--` ends docker's own options.
+fn asks_help(call: &DockerCall) -> bool {
+    let passes_words_on = |name: &str| matches!(name, "run" | "exec" | "create");
+    if call.subcommand.iter().any(|s| passes_words_on(s)) {
+        return false;
+    }
+    call.command.argv[1..]
+        .iter()
+        .take_while(|w| !w.is("--"))
+        .any(|w| w.is("--help"))
 }
 
 fn subcommand<'c>(
@@ -398,6 +412,27 @@ mod tests {
         assert!(docker(&cmd).expect("call").subcommand.is_empty());
         let cmd = first("docker run -v data:/var/lib/postgresql/data postgres");
         assert!(docker(&cmd).expect("call").is(&["run"]));
+    }
+
+    #[test]
+    fn help_runs_nothing() {
+        for text in [
+            "docker volume prune --help",
+            "docker volume rm --help",
+            "podman system prune --volumes --help",
+            "docker compose down -v --help",
+            "docker-compose --help down -v",
+        ] {
+            assert!(docker(&first(text)).is_none(), "{text}");
+        }
+        // The container's `--help`, or a value after `--`, is not docker's. (The shell layer
+        // reads `docker exec`/`docker compose run` as the command run inside.)
+        for text in [
+            "docker run --rm alpine --help",
+            "docker volume rm -- --help",
+        ] {
+            assert!(docker(&first(text)).is_some(), "{text}");
+        }
     }
 
     #[test]

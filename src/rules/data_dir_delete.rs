@@ -104,7 +104,7 @@ fn deletion(command: &Command) -> Option<(String, Vec<&Word>)> {
                     || ((w.is("-exec") || w.is("-execdir"))
                         && args.get(i + 1).is_some_and(|n| n.is("rm")))
             });
-            if !deletes {
+            if !deletes || only_housekeeping_names(&args) {
                 return None;
             }
             let targets: Vec<&Word> = args
@@ -132,14 +132,29 @@ fn deletion(command: &Command) -> Option<(String, Vec<&Word>)> {
 
 /// A target that is housekeeping, not data: the filesystem's `lost+found` (entrypoints remove it
 /// from a fresh volume so `initdb`/`mysqld --initialize` accept the directory), and pid, socket
-/// and lock files (`rm -f /var/lib/mysql/*.pid` after a crash).
+/// and lock files (`rm -f /var/lib/mysql/*.pid` after a crash), and MySQL's error log (`<host>.err`).
 fn holds_no_data(word: &Word) -> bool {
     let text = word.display();
     let leaf = text.trim_end_matches('/').rsplit('/').next().unwrap_or("");
     leaf == "lost+found"
-        || [".pid", ".sock", ".sock.lock", ".lock"]
+        || [".pid", ".sock", ".sock.lock", ".lock", ".err"]
             .iter()
             .any(|ext| leaf.len() > ext.len() && leaf.ends_with(ext))
+}
+
+/// `find /var/lib/mysql -name '*.pid' -delete`: every name test picks housekeeping files, and
+/// no `-o` or negation widens the match beyond them.
+fn only_housekeeping_names(args: &[&Word]) -> bool {
+    let widens = ["-o", "-or", "!", "-not", "\\!"];
+    if args.iter().any(|w| widens.iter().any(|o| w.is(o))) {
+        return false;
+    }
+    let mut names = args
+        .windows(2)
+        .filter(|p| p[0].is("-name") || p[0].is("-iname"))
+        .map(|p| p[1])
+        .peekable();
+    names.peek().is_some() && names.all(holds_no_data)
 }
 
 /// The path up to its first component with a glob character (`data/*` → `data`).
