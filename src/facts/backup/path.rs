@@ -803,9 +803,20 @@ impl<'a> Analysis<'a> {
         {
             return Some(cover);
         }
-        // In a make target: prerequisites run before the recipe.
+        // In a make target: prerequisites run before the recipe, and theirs before them.
         if let UnitKey::Target(target) = &unit.key {
-            for prerequisite in prerequisites(&self.files[at.file].file.text, target) {
+            let text = &self.files[at.file].file.text;
+            let mut seen: Vec<String> = Vec::new();
+            let mut queue = prerequisites(text, target);
+            queue.reverse();
+            while let Some(prerequisite) = queue.pop() {
+                if seen.contains(&prerequisite) || seen.len() > 32 {
+                    continue;
+                }
+                let mut more = prerequisites(text, &prerequisite);
+                more.reverse();
+                queue.extend(more);
+                seen.push(prerequisite.clone());
                 let found = self
                     .make_target_backs_up(at.file, None, &prerequisite, depth + 1)
                     .or_else(|| name_says_backup(&prerequisite).then(|| (String::new(), None)));
