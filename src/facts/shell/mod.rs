@@ -1474,6 +1474,13 @@ impl<'a> Walker<'a> {
     /// The text a word holds as the receiving program sees it, with a map to the host. Quoted
     /// strings without escapes map byte for byte; anything else maps to the word's start.
     fn word_text(&self, raw: Option<Node>, word: &Word) -> (String, OffsetMap) {
+        // `SQL='DROP TABLE t'; psql -c "$SQL"`: a word that is only a variable holding a literal
+        // is that literal (reported at the word, where it runs).
+        if let (Some(node), Some(value)) = (raw, word.literal())
+            && only_variable(self.node_text(node).trim_matches('"'))
+        {
+            return (value.clone(), stretched(word.span, value.len()));
+        }
         if let Some(node) = raw {
             let (s, e) = (node.start_byte(), node.end_byte());
             match node.kind() {
@@ -1770,6 +1777,19 @@ impl<'a> Walker<'a> {
     }
 }
 
+/// Whether a word's text is one plain variable reference: `$SQL`, `${SQL}`.
+fn only_variable(text: &str) -> bool {
+    let name = match text.strip_prefix("${") {
+        Some(inner) => inner.strip_suffix('}'),
+        None => text.strip_prefix('$'),
+    };
+    name.is_some_and(|n| {
+        !n.is_empty()
+            && !n.starts_with(|c: char| c.is_ascii_digit())
+            && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
+}
+
 /// The variable an expansion reads when its value is the variable's own (set): `$X`, `${X}`,
 /// `${X:?msg}`, `${X:-default}`, `${X:=default}`. `None` for anything else (`${X:+y}`, `${X%/}`).
 pub fn expansion_variable(expansion: &str) -> Option<&str> {
@@ -1812,6 +1832,16 @@ fn ends_command(gap: &str) -> bool {
 }
 
 /// A map that sends every offset to the start of `span` (text that is not a verbatim slice).
+/// A text of `len` bytes that stands for the whole of `span` (a variable's value at the word
+/// that expands it): a statement from the text's start maps onto the whole word.
+fn stretched(span: Span, len: usize) -> OffsetMap {
+    let mut map = coarse(span);
+    if len > 1 && span.len() > 1 {
+        map.push(1, span.end() - 1, 0);
+    }
+    map
+}
+
 fn coarse(span: Span) -> OffsetMap {
     let mut map = OffsetMap::default();
     map.push(0, span.start(), 0);
