@@ -6,7 +6,7 @@
 //! read does not hide the next. Names come from the tokens (as written), not from here.
 
 use sqlparser::ast::{
-    AlterColumnOperation, AlterTableOperation, CascadeOption, ObjectType, Statement,
+    AlterColumnOperation, AlterTableOperation, CascadeOption, ObjectType, SetExpr, Statement,
 };
 use sqlparser::dialect::{Dialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
 use sqlparser::parser::Parser;
@@ -143,6 +143,17 @@ fn describe(statement: &Statement) -> Parsed {
         Statement::CreateDatabase { .. } => Parsed::CreateDatabase,
         Statement::CreateSchema { .. } => Parsed::CreateSchema,
         Statement::CreateView { .. } => Parsed::CreateView,
+        // `SELECT … INTO [TEMP] t FROM …` creates a table.
+        Statement::Query(query) => match query.body.as_ref() {
+            SetExpr::Select(select) => match &select.into {
+                Some(into) => Parsed::CreateTable {
+                    temporary: into.temporary,
+                    columns: Vec::new(),
+                },
+                None => Parsed::Other,
+            },
+            _ => Parsed::Other,
+        },
         _ => Parsed::Other,
     }
 }

@@ -38,6 +38,7 @@ pub fn read(tokens: &[Token], sub: &str, orig: &str, dialect: SqlDialect) -> Vec
         "alter" => cur.alter(0),
         "rename" => cur.rename_table(0),
         "create" => cur.create(0).into_iter().collect(),
+        "select" => cur.select_into(0).into_iter().collect(),
         "with" => cur.with_statement(),
         _ => Vec::new(),
     }
@@ -614,6 +615,45 @@ impl Cursor<'_> {
         Some(Reading {
             kind: StmtKind::Create {
                 object,
+                name,
+                temporary,
+            },
+            clause: (self.toks[at].start, self.end_of(end)),
+        })
+    }
+
+    /// PostgreSQL `SELECT … INTO [TEMP|UNLOGGED] [TABLE] t FROM …`: creates table `t`. (MySQL's
+    /// `INTO @var` / `INTO OUTFILE` and SQLite have no such form.)
+    fn select_into(&self, at: usize) -> Option<Reading> {
+        if self.dialect != SqlDialect::Postgres {
+            return None;
+        }
+        let mut depth = 0i32;
+        let mut i = at + 1;
+        while i < self.toks.len() {
+            match self.toks[i].kind {
+                TokenKind::Punct(b'(') => depth += 1,
+                TokenKind::Punct(b')') => depth -= 1,
+                TokenKind::Word if depth == 0 && self.kw(i, "from") => return None,
+                TokenKind::Word if depth == 0 && self.kw(i, "into") => break,
+                _ => {}
+            }
+            i += 1;
+        }
+        i += 1;
+        let mut temporary = false;
+        while let Some(word) = self.word(i) {
+            match word.as_str() {
+                "temporary" | "temp" => temporary = true,
+                "unlogged" | "table" => {}
+                _ => break,
+            }
+            i += 1;
+        }
+        let (name, end) = self.name(i)?;
+        Some(Reading {
+            kind: StmtKind::Create {
+                object: ObjectKind::Table,
                 name,
                 temporary,
             },
