@@ -110,6 +110,26 @@ pub fn read_body(tokens: &[Token], sub: &str, orig: &str, dialect: SqlDialect) -
     out
 }
 
+/// The tokens of the SQL inside a string literal token (`'DROP TABLE '`), at their offsets in
+/// the statement.
+fn string_tokens<'s>(
+    text: &Token,
+    sub: &'s str,
+    dialect: SqlDialect,
+) -> Option<(&'s str, Vec<Token>)> {
+    let (inner_start, inner_end) = (text.start + 1, text.end.saturating_sub(1));
+    let inner = sub.get(inner_start..inner_end.max(inner_start))?;
+    let tokens = super::split::tokenize(inner, dialect)
+        .into_iter()
+        .map(|t| Token {
+            start: t.start + inner_start,
+            end: t.end + inner_start,
+            ..t
+        })
+        .collect();
+    Some((inner, tokens))
+}
+
 /// PL/pgSQL dynamic SQL, `EXECUTE 'TRUNCATE TABLE ' || quote_ident(r.tablename) || ' CASCADE'`
 /// (the "wipe every table" loop): the verb is in the string, the object is the expression
 /// concatenated after it, named as written.
@@ -120,18 +140,9 @@ fn dynamic(part: &[Token], sub: &str, orig: &str, dialect: SqlDialect) -> Vec<Re
     let Some(text) = part.get(at + 1).filter(|t| t.kind == TokenKind::Str) else {
         return Vec::new();
     };
-    let (inner_start, inner_end) = (text.start + 1, text.end.saturating_sub(1));
-    let Some(inner) = sub.get(inner_start..inner_end.max(inner_start)) else {
+    let Some((body, inner)) = string_tokens(text, sub, dialect) else {
         return Vec::new();
     };
-    let inner: Vec<Token> = super::split::tokenize(inner, dialect)
-        .into_iter()
-        .map(|t| Token {
-            start: t.start + inner_start,
-            end: t.end + inner_start,
-            ..t
-        })
-        .collect();
     // The expression after `||`, up to the next `||`.
     let rest = &part[at + 2..];
     let concat = |i: usize| {
@@ -154,9 +165,7 @@ fn dynamic(part: &[Token], sub: &str, orig: &str, dialect: SqlDialect) -> Vec<Re
         Span::new(first.start, last.end),
     );
     // `'DROP TABLE app.' || quote_ident(…)`: the string ends in a schema qualifier.
-    let qualified = sub[inner_start..inner_end.max(inner_start)]
-        .trim_end()
-        .ends_with('.');
+    let qualified = body.trim_end().ends_with('.');
     let mut out = Vec::new();
     for mut reading in read(&inner, sub, orig, dialect) {
         match &mut reading.kind {
@@ -198,18 +207,9 @@ pub fn generated(tokens: &[Token], sub: &str, orig: &str, dialect: SqlDialect) -
         if text.kind != TokenKind::Str || !text.text(sub).starts_with('\'') {
             continue;
         }
-        let (inner_start, inner_end) = (text.start + 1, text.end.saturating_sub(1));
-        let Some(inner) = sub.get(inner_start..inner_end.max(inner_start)) else {
+        let Some((inner, inner_tokens)) = string_tokens(text, sub, dialect) else {
             continue;
         };
-        let inner_tokens: Vec<Token> = super::split::tokenize(inner, dialect)
-            .into_iter()
-            .map(|t| Token {
-                start: t.start + inner_start,
-                end: t.end + inner_start,
-                ..t
-            })
-            .collect();
         let readings = read(&inner_tokens, sub, orig, dialect);
         if readings.is_empty() {
             continue;
