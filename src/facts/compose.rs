@@ -35,6 +35,9 @@ pub struct ComposeFile {
     pub volumes: Vec<VolumeDecl>,
     /// Top-level `secrets:` keys.
     pub secrets: Vec<Spanned>,
+    /// Shell commands a scheduler container runs from services' labels (Ofelia's
+    /// `ofelia.job-exec.<name>.command: "pg_dump …"`), at the label's value.
+    pub scheduled: Vec<Spanned>,
 }
 
 impl ComposeFile {
@@ -676,21 +679,13 @@ pub fn extract_file(facts: &mut FileFacts) {
     for service in &mut model.services {
         service.stateful = stateful_of(service, table);
     }
+    model.scheduled = scheduler_commands(&parsed);
     // `command: sh -c "…"` runs a shell script: the shell layer reads it.
     let mut scripts = Vec::new();
-    for doc in &parsed.documents {
-        let Some(root) = &doc.root else { continue };
-        let Some(services) = root.get("services").and_then(Node::as_mapping) else {
-            continue;
-        };
-        for pair in services {
-            let Some(name) = pair.key_str() else { continue };
-            for key in ["entrypoint", "command"] {
-                if let Some(node) = pair.value.get(key) {
-                    scripts.extend(
-                        shell_script(node).map(|(text, map)| (text, map, name.to_string())),
-                    );
-                }
+    for (name, service) in service_nodes(&parsed) {
+        for key in ["entrypoint", "command"] {
+            if let Some(node) = service.get(key) {
+                scripts.extend(shell_script(node).map(|(text, map)| (text, map, name.to_string())));
             }
         }
     }
@@ -715,22 +710,15 @@ pub fn extract_file(facts: &mut FileFacts) {
         }
     }
     // `healthcheck: test: ["CMD", "redis-cli", "-a", "…"]` (or `CMD-SHELL` / a string): its words.
-    for doc in &parsed.documents {
-        let Some(root) = &doc.root else { continue };
-        let Some(services) = root.get("services").and_then(Node::as_mapping) else {
+    for (name, service) in service_nodes(&parsed) {
+        let Some(test) = service.get("healthcheck").and_then(|h| h.get("test")) else {
             continue;
         };
-        for pair in services {
-            let Some(name) = pair.key_str() else { continue };
-            let Some(test) = pair.value.get("healthcheck").and_then(|h| h.get("test")) else {
-                continue;
-            };
-            let argv = match test.as_sequence() {
-                Some([kind, script]) if kind.as_str() == Some("CMD-SHELL") => argv_of(script),
-                _ => argv_of(test),
-            };
-            super::secrets::from_compose_argv(facts, &argv, name, "healthcheck");
-        }
+        let argv = match test.as_sequence() {
+            Some([kind, script]) if kind.as_str() == Some("CMD-SHELL") => argv_of(script),
+            _ => argv_of(test),
+        };
+        super::secrets::from_compose_argv(facts, &argv, name, "healthcheck");
     }
     for doc in &parsed.documents {
         let Some(root) = &doc.root else { continue };
@@ -1475,6 +1463,55 @@ pub fn value_scalars(node: &Node, out: &mut Vec<yaml::Scalar>) {
             Value::Scalar(_) => {}
         }
     }
+}
+
+/// Commands in Ofelia scheduler labels (`ofelia.job-exec|job-run|job-local.<name>.command`), in
+/// map or `KEY=value` list form.
+fn scheduler_commands(parsed: &yaml::Yaml) -> Vec<Spanned> {
+    let is_job_command = |key: &str| {
+        ["ofelia.job-exec.", "ofelia.job-run.", "ofelia.job-local."]
+            .iter()
+            .any(|p| key.starts_with(p))
+            && key.ends_with(".command")
+    };
+    let mut out = Vec::new();
+    for (_, service) in service_nodes(parsed) {
+        let Some(labels) = service.get("labels") else {
+            continue;
+        };
+        for pair in labels.as_mapping().unwrap_or_default() {
+            if pair.key_str().is_some_and(is_job_command)
+                && let Some(value) = pair.value.as_str()
+            {
+                out.push(Spanned {
+                    value: value.to_string(),
+                    span: pair.value.span,
+                });
+            }
+        }
+        for item in labels.as_sequence().unwrap_or_default() {
+            if let Some((key, value)) = item.as_str().and_then(|t| t.split_once('='))
+                && is_job_command(key)
+            {
+                out.push(Spanned {
+                    value: value.to_string(),
+                    span: item.span,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Every named service of every document: (name, its mapping).
+fn service_nodes(parsed: &yaml::Yaml) -> impl Iterator<Item = (&str, &Node)> {
+    parsed
+        .documents
+        .iter()
+        .filter_map(|doc| doc.root.as_ref())
+        .filter_map(|root| root.get("services").and_then(Node::as_mapping))
+        .flatten()
+        .filter_map(|pair| Some((pair.key_str()?, &pair.value)))
 }
 
 #[cfg(test)]

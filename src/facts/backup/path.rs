@@ -84,72 +84,32 @@ const PURPOSE_WORDS: &[(&str, &str)] = &[
     ("housekeeping", "maintenance"),
 ];
 
-/// Backups that a scheduler container runs from a Compose service's labels: Ofelia's
-/// `ofelia.job-exec.<name>.command: "pg_dump …"` (also `job-run`, `job-local`), in map or
-/// `KEY=value` list form.
+/// Backups that a scheduler container runs from a Compose service's labels (the compose layer
+/// collects Ofelia's `ofelia.job-exec.<name>.command: "pg_dump …"` and the like).
 fn scheduler_label_backups(facts: &FileFacts, catalog: &Catalog) -> Vec<Mechanism> {
     use crate::facts::shell::ShellFacts;
     let mut out = Vec::new();
-    let parsed = crate::facts::yaml::parse(&facts.file.text);
-    for doc in &parsed.documents {
-        let Some(services) = doc
-            .root
-            .as_ref()
-            .and_then(|r| r.get("services"))
-            .and_then(|s| s.as_mapping())
-        else {
-            continue;
-        };
-        for service in services {
-            let Some(labels) = service.value.get("labels") else {
-                continue;
-            };
-            let mut commands: Vec<(String, Span)> = Vec::new();
-            let is_job_command = |key: &str| {
-                ["ofelia.job-exec.", "ofelia.job-run.", "ofelia.job-local."]
-                    .iter()
-                    .any(|p| key.starts_with(p))
-                    && key.ends_with(".command")
-            };
-            if let Some(map) = labels.as_mapping() {
-                for pair in map {
-                    if pair.key_str().is_some_and(is_job_command)
-                        && let Some(value) = pair.value.as_str()
-                    {
-                        commands.push((value.to_string(), pair.value.span));
-                    }
-                }
-            }
-            if let Some(list) = labels.as_sequence() {
-                for item in list {
-                    if let Some((key, value)) = item.as_str().and_then(|t| t.split_once('='))
-                        && is_job_command(key)
-                    {
-                        commands.push((value.to_string(), item.span));
-                    }
-                }
-            }
-            for (text, span) in commands {
-                let mut shell = ShellFacts::default();
-                shell.add_source(
-                    &text,
-                    &crate::source::OffsetMap::verbatim(0, text.len()),
-                    ShellOrigin::Cron,
-                );
-                for c in &shell.commands {
-                    if let Some(Step {
-                        kind: StepKind::Backup { family },
-                        label,
-                    }) = classify(c, &text, &[], catalog)
-                    {
-                        out.push(Mechanism {
-                            path: facts.file.path.clone(),
-                            span,
-                            label: format!("`{label}`"),
-                            family,
-                        });
-                    }
-                }
+    let scheduled = facts.compose.iter().flat_map(|c| &c.scheduled);
+    for command in scheduled {
+        let text = &command.value;
+        let mut shell = ShellFacts::default();
+        shell.add_source(
+            text,
+            &crate::source::OffsetMap::verbatim(0, text.len()),
+            ShellOrigin::Cron,
+        );
+        for c in &shell.commands {
+            if let Some(Step {
+                kind: StepKind::Backup { family },
+                label,
+            }) = classify(c, text, &[], catalog)
+            {
+                out.push(Mechanism {
+                    path: facts.file.path.clone(),
+                    span: command.span,
+                    label: format!("`{label}`"),
+                    family,
+                });
             }
         }
     }
