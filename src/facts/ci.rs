@@ -34,6 +34,17 @@ pub fn extract_github(facts: &mut FileFacts) -> yaml::Yaml {
         for pair in jobs.as_mapping().unwrap_or_default() {
             let job_name = pair.key_str().unwrap_or_default().to_string();
             let job = &pair.value;
+            // `needs: build` or `needs: [build, backup]`.
+            if let Some(needs) = job.get("needs") {
+                let list: Vec<String> = match needs.as_sequence() {
+                    Some(seq) => seq
+                        .iter()
+                        .filter_map(|n| n.as_str().map(str::to_string))
+                        .collect(),
+                    None => needs.as_str().map(str::to_string).into_iter().collect(),
+                };
+                facts.job_needs.insert(job_name.clone(), list);
+            }
             if !self_hosted(job.get("runs-on")) {
                 facts.regions.push(Region {
                     span: pair.key.span.cover(job.span),

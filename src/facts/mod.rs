@@ -53,6 +53,8 @@ pub struct FileFacts {
     pub credentials: Vec<secrets::Credential>,
     /// Entries of a dotenv file (`FileKind::DotEnv`).
     pub dotenv: Vec<compose::EnvEntry>,
+    /// A GitHub Actions workflow's `needs:` per job (the jobs that ran to success first).
+    pub job_needs: std::collections::BTreeMap<String, Vec<String>>,
     pub notices: Vec<Notice>,
 }
 
@@ -80,6 +82,7 @@ impl FileFacts {
             secrets: Vec::new(),
             credentials: Vec::new(),
             dotenv: Vec::new(),
+            job_needs: Default::default(),
             notices: Vec::new(),
         };
         // CI files' YAML, parsed once by the CI layer and read again by the secrets layer.

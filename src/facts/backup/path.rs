@@ -116,39 +116,6 @@ fn scheduler_label_backups(facts: &FileFacts, catalog: &Catalog) -> Vec<Mechanis
     out
 }
 
-/// A GitHub Actions workflow's `needs:` per job (a job name or a list of them).
-fn workflow_needs(text: &str) -> BTreeMap<String, Vec<String>> {
-    let mut out = BTreeMap::new();
-    let parsed = crate::facts::yaml::parse(text);
-    for doc in &parsed.documents {
-        let Some(jobs) = doc
-            .root
-            .as_ref()
-            .and_then(|r| r.get("jobs"))
-            .and_then(|j| j.as_mapping())
-        else {
-            continue;
-        };
-        for pair in jobs {
-            let Some(name) = pair.key_str() else {
-                continue;
-            };
-            let Some(needs) = pair.value.get("needs") else {
-                continue;
-            };
-            let list: Vec<String> = match needs.as_sequence() {
-                Some(seq) => seq
-                    .iter()
-                    .filter_map(|n| n.as_str().map(str::to_string))
-                    .collect(),
-                None => needs.as_str().map(str::to_string).into_iter().collect(),
-            };
-            out.insert(name.to_string(), list);
-        }
-    }
-    out
-}
-
 /// A unit, described for messages.
 #[derive(Clone, Debug)]
 pub struct Unit {
@@ -882,7 +849,7 @@ impl<'a> Analysis<'a> {
         {
             return None;
         }
-        let needs = workflow_needs(&facts.file.text);
+        let needs = &facts.job_needs;
         let mut seen: Vec<&str> = Vec::new();
         let mut queue: Vec<&str> = needs
             .get(job)
