@@ -667,18 +667,7 @@ pub fn extract_file(facts: &mut FileFacts) {
             Notice::file(&facts.file.path, NoticeKind::ParseError, p.message.clone()).at_line(line),
         );
     }
-    let mut model = ComposeFile::default();
-    for doc in &parsed.documents {
-        let Some(root) = &doc.root else {
-            continue;
-        };
-        let part = model_of(root);
-        merge_into(&mut model, part);
-    }
-    let table = StatefulTable::builtin();
-    for service in &mut model.services {
-        service.stateful = stateful_of(service, table);
-    }
+    let mut model = model_of_parsed(&parsed);
     model.scheduled = scheduler_commands(&parsed);
     // `command: sh -c "…"` runs a shell script: the shell layer reads it.
     let mut scripts = Vec::new();
@@ -749,7 +738,11 @@ pub fn extract_file(facts: &mut FileFacts) {
 /// The Compose model of YAML text, documents merged, stateful services decided (for a file
 /// that is Compose only because a command names it with `-f`).
 pub fn model_of_text(text: &str) -> ComposeFile {
-    let parsed = yaml::parse(text);
+    model_of_parsed(&yaml::parse(text))
+}
+
+/// The Compose model of parsed YAML: documents merged, stateful services decided.
+fn model_of_parsed(parsed: &yaml::Yaml) -> ComposeFile {
     let mut model = ComposeFile::default();
     for root in parsed.documents.iter().filter_map(|d| d.root.as_ref()) {
         merge_into(&mut model, model_of(root));
