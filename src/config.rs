@@ -7,41 +7,77 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::facts::sql::SqlDialect;
 use crate::levels::{Context, Level};
+use crate::syntax::sql::SqlDialect;
 
 /// Names looked for at the scan root, then in `.github/`.
 pub const FILE_NAMES: &[&str] = &["dataloss-scan.toml", ".dataloss-scan.toml"];
 
-#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Config {
-    #[serde(default, deserialize_with = "rule_ids")]
     pub select: Vec<String>,
-    #[serde(default, deserialize_with = "rule_ids")]
     pub ignore: Vec<String>,
-    #[serde(default)]
     pub exclude: Vec<String>,
-    #[serde(default, deserialize_with = "fail_on")]
     pub fail_on: Option<String>,
     /// Files larger than this many bytes are skipped with a notice.
     pub max_file_size: Option<u64>,
-    #[serde(default, deserialize_with = "rule_table")]
     pub rules: BTreeMap<String, RuleConfig>,
-    #[serde(default)]
     pub contexts: ContextConfig,
     /// Extra stateful images: `[[stateful-images]] image = "acme/db" data-dirs = ["/srv/data"]`.
-    #[serde(default)]
     pub stateful_images: Vec<StatefulImage>,
-    #[serde(default)]
     pub password_variables: Vec<String>,
-    #[serde(default)]
     pub backup_commands: Vec<String>,
-    #[serde(default)]
     pub backup_images: Vec<String>,
     /// SQL dialect by path: `[sql-dialects] mysql = ["db/mysql/**"]` (else guessed from the file).
-    #[serde(default)]
     pub sql_dialects: SqlDialectConfig,
+}
+
+/// The file as written: rule ids keep their place in the text, so that an unknown one is reported
+/// with its line once the engine says which ids exist ([`RuleNames`]).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    #[serde(default)]
+    select: Vec<toml::Spanned<String>>,
+    #[serde(default)]
+    ignore: Vec<toml::Spanned<String>>,
+    #[serde(default)]
+    exclude: Vec<String>,
+    #[serde(default, deserialize_with = "fail_on")]
+    fail_on: Option<String>,
+    max_file_size: Option<u64>,
+    #[serde(default)]
+    rules: BTreeMap<toml::Spanned<String>, RuleConfig>,
+    #[serde(default)]
+    contexts: ContextConfig,
+    #[serde(default)]
+    stateful_images: Vec<StatefulImage>,
+    #[serde(default)]
+    password_variables: Vec<String>,
+    #[serde(default)]
+    backup_commands: Vec<String>,
+    #[serde(default)]
+    backup_images: Vec<String>,
+    #[serde(default)]
+    sql_dialects: SqlDialectConfig,
+}
+
+/// The rule ids (with their aliases) and packs a configuration may name. The engine fills it
+/// from the rule registry, so that this module depends on nothing above it.
+#[derive(Clone, Debug, Default)]
+pub struct RuleNames {
+    pub rules: Vec<String>,
+    pub packs: Vec<String>,
+}
+
+impl RuleNames {
+    fn is_rule(&self, id: &str) -> bool {
+        self.rules.iter().any(|r| r == id)
+    }
+
+    fn is_rule_or_pack(&self, id: &str) -> bool {
+        self.is_rule(id) || self.packs.iter().any(|p| p == id)
+    }
 }
 
 // Values are checked while the TOML is read, so that a wrong one is reported with its line, as an
@@ -56,41 +92,6 @@ fn fail_on<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::
             "invalid fail-on `{value}`, expected one of `error`, `warning`, `note`, `never`"
         )))
     }
-}
-
-fn known_rule_or_pack(id: &str) -> bool {
-    crate::rules::PACKS.contains(&id) || crate::rules::lookup(id).is_some()
-}
-
-fn rule_ids<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    let ids = Vec::<String>::deserialize(d)?;
-    match ids.iter().find(|id| !known_rule_or_pack(id)) {
-        Some(id) => Err(serde::de::Error::custom(format!(
-            "unknown rule or pack `{id}` (see --list-rules)"
-        ))),
-        None => Ok(ids),
-    }
-}
-
-fn rule_table<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<BTreeMap<String, RuleConfig>, D::Error> {
-    // Each key is checked on its own, so the error points at the `[rules.<id>]` header.
-    #[derive(PartialEq, Eq, PartialOrd, Ord)]
-    struct RuleKey(String);
-    impl<'de> Deserialize<'de> for RuleKey {
-        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            let id = String::deserialize(d)?;
-            if crate::rules::lookup(&id).is_none() {
-                return Err(serde::de::Error::custom(format!(
-                    "unknown rule `{id}` in [rules.{id}] (see --list-rules)"
-                )));
-            }
-            Ok(RuleKey(id))
-        }
-    }
-    let table = BTreeMap::<RuleKey, RuleConfig>::deserialize(d)?;
-    Ok(table.into_iter().map(|(k, v)| (k.0, v)).collect())
 }
 
 /// Globs (gitignore-style, repo-relative) that fix the SQL dialect of `.sql` files.
@@ -180,15 +181,60 @@ pub struct StatefulImage {
 }
 
 impl Config {
-    pub fn parse(text: &str, path: &Path) -> Result<Config, String> {
-        toml::from_str(text).map_err(|e| format!("{}: {e}", path.display()))
+    /// Parse a config file's text. Unknown keys, wrong values and rule ids that `names` does not
+    /// know are errors that name their line.
+    pub fn parse(text: &str, path: &Path, names: &RuleNames) -> Result<Config, String> {
+        let raw: RawConfig =
+            toml::from_str(text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let at = |span: std::ops::Range<usize>, message: String| {
+            let before = text.get(..span.start).unwrap_or(text);
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            format!(
+                "{}: line {line}, column {column}: {message}",
+                path.display()
+            )
+        };
+        for id in raw.select.iter().chain(&raw.ignore) {
+            if !names.is_rule_or_pack(id.get_ref()) {
+                let message = format!("unknown rule or pack `{}` (see --list-rules)", id.get_ref());
+                return Err(at(id.span(), message));
+            }
+        }
+        for id in raw.rules.keys() {
+            if !names.is_rule(id.get_ref()) {
+                let name = id.get_ref();
+                let message = format!("unknown rule `{name}` in [rules.{name}] (see --list-rules)");
+                return Err(at(id.span(), message));
+            }
+        }
+        let ids =
+            |v: Vec<toml::Spanned<String>>| v.into_iter().map(toml::Spanned::into_inner).collect();
+        Ok(Config {
+            select: ids(raw.select),
+            ignore: ids(raw.ignore),
+            exclude: raw.exclude,
+            fail_on: raw.fail_on,
+            max_file_size: raw.max_file_size,
+            rules: raw
+                .rules
+                .into_iter()
+                .map(|(k, v)| (k.into_inner(), v))
+                .collect(),
+            contexts: raw.contexts,
+            stateful_images: raw.stateful_images,
+            password_variables: raw.password_variables,
+            backup_commands: raw.backup_commands,
+            backup_images: raw.backup_images,
+            sql_dialects: raw.sql_dialects,
+        })
     }
 
     /// Read a config file; an unreadable or invalid file is an error (exit 2).
-    pub fn load(path: &Path) -> Result<Config, String> {
+    pub fn load(path: &Path, names: &RuleNames) -> Result<Config, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read config {}: {e}", path.display()))?;
-        Config::parse(&text, path)
+        Config::parse(&text, path, names)
     }
 
     /// The config file that applies to a scan root, if any.
@@ -247,11 +293,19 @@ impl ContextOverrides {
 mod tests {
     use super::*;
 
+    fn names() -> RuleNames {
+        RuleNames {
+            rules: vec!["drop-table".into(), "unused-suppression".into()],
+            packs: vec!["shell".into(), "sql".into(), "meta".into()],
+        }
+    }
+
     #[test]
     fn unknown_keys_are_rejected_with_their_line() {
         let err = Config::parse(
             "select = [\"sql\"]\nfail_on = \"error\"\n",
             Path::new("x.toml"),
+            &names(),
         )
         .expect_err("unknown key");
         assert!(err.contains("fail_on"), "{err}");
@@ -284,13 +338,14 @@ mod tests {
             ("[rules.drop-table]\nlevel = \"errr\"\n", "line 2", "errr"),
         ];
         for (text, line, message) in cases {
-            let err = Config::parse(text, Path::new("x.toml")).expect_err(text);
+            let err = Config::parse(text, Path::new("x.toml"), &names()).expect_err(text);
             assert!(err.contains(line) && err.contains(message), "{text}: {err}");
         }
         // Packs, ids and aliases are all accepted.
         let cfg = Config::parse(
             "select = [\"shell\", \"drop-table\"]\nignore = [\"meta\"]\nfail-on = \"never\"\n",
             Path::new("x.toml"),
+            &names(),
         )
         .expect("valid");
         assert_eq!(cfg.fail_on.as_deref(), Some("never"));
@@ -301,6 +356,7 @@ mod tests {
         let cfg = Config::parse(
             "fail-on = \"error\"\n[rules.drop-table]\nlevel = \"note\"\n[contexts]\ntest = [\"qa/**\"]\n",
             Path::new("x.toml"),
+            &names(),
         )
         .expect("valid");
         assert_eq!(cfg.rules["drop-table"].level, Some(Level::Note));
@@ -314,6 +370,7 @@ mod tests {
         let cfg = Config::parse(
             "[sql-dialects]\nmysql = [\"db/mysql/**\"]\nsqlite = [\"*.sqlite.sql\"]\n",
             Path::new("x.toml"),
+            &names(),
         )
         .expect("valid");
         let d = DialectOverrides::new(&cfg.sql_dialects).expect("globs");

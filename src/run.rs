@@ -51,9 +51,9 @@ pub fn run(args: Args) -> Result<Output, String> {
         .cloned()
         .unwrap_or_else(|| PathBuf::from("."));
     let config = match &args.config {
-        Some(path) => Config::load(path)?,
+        Some(path) => dataloss_scan::load_config(path)?,
         None => match Config::discover(&root_dir(&first_root)) {
-            Some(path) => Config::load(&path)?,
+            Some(path) => dataloss_scan::load_config(&path)?,
             None => Config::default(),
         },
     };

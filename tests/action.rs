@@ -9,7 +9,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::sarif::{BIN, repo};
+use crate::util::{BIN, repo};
 
 const ACTION: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/action.yml");
 const WORKFLOW: &str = concat!(

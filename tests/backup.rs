@@ -4,17 +4,7 @@
 use dataloss_scan::config::Config;
 use dataloss_scan::{ScanOptions, scan};
 
-fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    for (path, text) in files {
-        let full = dir.path().join(path);
-        if let Some(parent) = full.parent() {
-            std::fs::create_dir_all(parent).expect("mkdir");
-        }
-        std::fs::write(full, text).expect("write");
-    }
-    dir
-}
+use crate::util::repo;
 
 fn rules_found(dir: &std::path::Path, config: Config) -> Vec<(String, &'static str)> {
     let opts = ScanOptions {

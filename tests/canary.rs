@@ -126,8 +126,8 @@ fn debug_facts_mask_secrets() {
 fn every_planted_password_is_found() {
     let dir = tempfile::tempdir().expect("tempdir");
     plant(dir.path());
-    let config = dataloss_scan::config::Config::load(&dir.path().join("dataloss-scan.toml"))
-        .expect("config");
+    let config =
+        dataloss_scan::load_config(&dir.path().join("dataloss-scan.toml")).expect("config");
     let opts = dataloss_scan::ScanOptions {
         paths: vec![dir.path().to_path_buf()],
         select: vec!["hardcoded-db-password".into()],

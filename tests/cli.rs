@@ -6,45 +6,9 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_dataloss-scan");
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run_in(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .env("COLUMNS", "100")
-        .output()
-        .expect("run the binary");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-/// A temporary repository built from `(path, content)` pairs.
-fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    for (path, content) in files {
-        let full = dir.path().join(path);
-        std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
-        std::fs::write(full, content).expect("write");
-    }
-    dir
-}
+use crate::util::{BIN, Run, repo, run_in};
 
 const STOP_SH: &str = "#!/bin/sh\nset -e\ndocker compose down -v\n";
-
-fn json(r: &Run) -> Value {
-    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{}", r.stdout))
-}
 
 fn rules_of(doc: &Value) -> Vec<String> {
     doc["findings"]
@@ -137,7 +101,7 @@ fn config_file_is_found_and_strict() {
         ),
     ]);
     let r = run_in(dir.path(), &["--format", "json"]);
-    assert_eq!(json(&r)["findings"][0]["level"], "error");
+    assert_eq!(r.json()["findings"][0]["level"], "error");
 
     let dir = repo(&[
         ("stop.sh", STOP_SH),
@@ -183,7 +147,7 @@ fn json_document() {
         "#!/bin/sh\n# é\ndocker volume rm shop_pgdata\n",
     )]);
     let r = run_in(dir.path(), &["--format", "json"]);
-    let doc = json(&r);
+    let doc = r.json();
     assert_eq!(doc["version"], 1);
     assert_eq!(doc["tool"]["name"], "dataloss-scan");
     let findings = doc["findings"].as_array().expect("findings");
@@ -218,7 +182,7 @@ fn json_document() {
         .into_owned();
     let r = run_in(parent, &["--format", "json", &name]);
     assert_eq!(
-        json(&r)["findings"][0]["path"],
+        r.json()["findings"][0]["path"],
         format!("{name}/scripts/stop.sh")
     );
 }
@@ -229,7 +193,7 @@ fn select_and_ignore_take_ids_and_packs() {
         "stop.sh",
         "#!/bin/sh\ndocker compose down -v\ndocker volume prune -f\n",
     )]);
-    let all = rules_of(&json(&run_in(dir.path(), &["-f", "json"])));
+    let all = rules_of(&(run_in(dir.path(), &["-f", "json"])).json());
     assert_eq!(
         all,
         [
@@ -239,20 +203,23 @@ fn select_and_ignore_take_ids_and_packs() {
             "docker-volume-remove"
         ]
     );
-    let only = rules_of(&json(&run_in(
-        dir.path(),
-        &["-f", "json", "--select", "docker-volume-remove"],
-    )));
+    let only = rules_of(
+        &(run_in(
+            dir.path(),
+            &["-f", "json", "--select", "docker-volume-remove"],
+        ))
+        .json(),
+    );
     assert_eq!(only, ["docker-volume-remove"]);
-    let pack = rules_of(&json(&run_in(
-        dir.path(),
-        &["-f", "json", "--select", "shell"],
-    )));
+    let pack = rules_of(&(run_in(dir.path(), &["-f", "json", "--select", "shell"])).json());
     assert_eq!(pack, ["compose-down-volumes", "docker-volume-remove"]);
-    let ignored = rules_of(&json(&run_in(
-        dir.path(),
-        &["-f", "json", "--ignore", "compose-down-volumes"],
-    )));
+    let ignored = rules_of(
+        &(run_in(
+            dir.path(),
+            &["-f", "json", "--ignore", "compose-down-volumes"],
+        ))
+        .json(),
+    );
     assert_eq!(
         ignored,
         [
@@ -262,18 +229,18 @@ fn select_and_ignore_take_ids_and_packs() {
         ]
     );
     // The backup pack judges the shell pack's findings even when they are not shown.
-    let backup = rules_of(&json(&run_in(
-        dir.path(),
-        &["-f", "json", "--ignore", "shell"],
-    )));
+    let backup = rules_of(&(run_in(dir.path(), &["-f", "json", "--ignore", "shell"])).json());
     assert_eq!(
         backup,
         ["destructive-without-backup", "destructive-without-backup"]
     );
-    let none = rules_of(&json(&run_in(
-        dir.path(),
-        &["-f", "json", "--ignore", "shell", "--ignore", "backup"],
-    )));
+    let none = rules_of(
+        &(run_in(
+            dir.path(),
+            &["-f", "json", "--ignore", "shell", "--ignore", "backup"],
+        ))
+        .json(),
+    );
     assert!(none.is_empty());
 }
 
@@ -289,7 +256,7 @@ fn inline_suppressions() {
          echo done\n\
          docker volume prune -f # dataloss-scan: ignore[drop-tabel] typo\n",
     )]);
-    let doc = json(&run_in(dir.path(), &["-f", "json"]));
+    let doc = (run_in(dir.path(), &["-f", "json"])).json();
     let found: Vec<(String, u64)> = doc["findings"]
         .as_array()
         .expect("findings")
@@ -318,7 +285,7 @@ fn inline_suppressions() {
         "{unknown}"
     );
 
-    let with = json(&run_in(dir.path(), &["-f", "json", "--include-suppressed"]));
+    let with = (run_in(dir.path(), &["-f", "json", "--include-suppressed"])).json();
     let suppressed: Vec<&Value> = with["findings"]
         .as_array()
         .expect("findings")
@@ -338,7 +305,7 @@ fn inline_suppressions() {
     )]);
     let r = run_in(dir.path(), &["-f", "json"]);
     assert_eq!(r.code, 0, "{}", r.stdout);
-    assert!(rules_of(&json(&r)).is_empty());
+    assert!(rules_of(&r.json()).is_empty());
 }
 
 #[test]
@@ -387,7 +354,7 @@ fn notices_for_bad_input_and_the_scan_goes_on() {
         "a link out of the root is never followed"
     );
 
-    let doc = json(&run_in(dir.path(), &["-f", "json"]));
+    let doc = (run_in(dir.path(), &["-f", "json"])).json();
     let kinds: Vec<&str> = doc["notices"]
         .as_array()
         .expect("notices")
@@ -466,7 +433,7 @@ fn walking_honours_ignores_and_never_enters_git() {
     let paths = |args: &[&str]| -> Vec<String> {
         let mut all = vec!["-f", "json"];
         all.extend_from_slice(args);
-        let mut paths: Vec<String> = json(&run_in(dir.path(), &all))["findings"]
+        let mut paths: Vec<String> = (run_in(dir.path(), &all)).json()["findings"]
             .as_array()
             .expect("findings")
             .iter()
@@ -506,7 +473,7 @@ fn output_is_identical_for_any_thread_count() {
     let four = run_in(dir.path(), &["-f", "json", "-j", "4"]).stdout;
     assert_eq!(one, four);
     assert_eq!(
-        json(&run_in(dir.path(), &["-f", "json"]))["summary"]["warnings"],
+        (run_in(dir.path(), &["-f", "json"])).json()["summary"]["warnings"],
         // Each file: two deletions, each without a backup before it.
         240
     );
@@ -525,7 +492,7 @@ fn list_and_explain_rules() {
                 && l.contains("warning"))
     );
     let r = run_in(dir.path(), &["--list-rules", "--format", "json"]);
-    let doc = json(&r);
+    let doc = r.json();
     assert!(
         doc["rules"]
             .as_array()
@@ -596,13 +563,13 @@ fn the_demo_repository_reproduces_the_incident() {
     let demo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/incident-demo");
     let r = run_in(&demo, &["-f", "json", "."]);
     assert_eq!(r.code, 1, "{}", r.stderr);
-    let rules = rules_of(&json(&r));
+    let rules = rules_of(&r.json());
     assert!(
         rules.contains(&"compose-down-volumes".to_string()),
         "{rules:?}"
     );
     // Was there a backup? No: not before the restore's DROP DATABASE, and not anywhere.
-    let doc = json(&r);
+    let doc = r.json();
     let backup: Vec<(String, String)> = doc["findings"]
         .as_array()
         .expect("findings")
@@ -640,7 +607,7 @@ fn several_paths_keep_their_roots_apart() {
         ("b/sub/x.sql", "DROP TABLE t;\n"),
     ]);
     let paths_of = |r: &Run| -> Vec<String> {
-        json(r)["findings"]
+        r.json()["findings"]
             .as_array()
             .expect("findings")
             .iter()
@@ -693,7 +660,7 @@ fn positions_are_right_for_cr_crlf_tabs_and_non_ascii_in_every_format() {
     ];
 
     let r = run_in(dir.path(), &[&["-f", "json"], &base[..]].concat());
-    let doc = json(&r);
+    let doc = r.json();
     let got: Vec<(String, u64, u64, u64)> = doc["findings"]
         .as_array()
         .expect("findings")
@@ -797,7 +764,7 @@ fn list_flags_take_one_value_and_leave_the_paths_alone() {
     ]);
     // `src` is the PATH, not a second glob or rule id.
     let r = run_in(dir.path(), &["-f", "json", "--exclude", "vendor/", "src"]);
-    let doc = json(&r);
+    let doc = r.json();
     let paths: Vec<&str> = doc["findings"]
         .as_array()
         .expect("findings")
@@ -811,7 +778,7 @@ fn list_flags_take_one_value_and_leave_the_paths_alone() {
         &["-f", "json", "--select", "drop-table", "other"],
     );
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert_eq!(rules_of(&json(&r)), ["drop-table"]);
+    assert_eq!(rules_of(&r.json()), ["drop-table"]);
     // Lists: commas, or the flag repeated.
     let r = run_in(
         dir.path(),
@@ -827,7 +794,7 @@ fn list_flags_take_one_value_and_leave_the_paths_alone() {
             ".",
         ],
     );
-    assert_eq!(rules_of(&json(&r)), ["compose-down-volumes"]);
+    assert_eq!(rules_of(&r.json()), ["compose-down-volumes"]);
 }
 
 #[test]
@@ -839,7 +806,7 @@ fn a_file_named_on_the_command_line_is_read_by_its_content_not_taken_for_a_scrip
     // A text file that merely mentions a command is not a shell script: no finding, a notice.
     let r = run_in(dir.path(), &["-f", "json", "notes.txt"]);
     assert_eq!(r.code, 0, "{}", r.stdout);
-    let doc = json(&r);
+    let doc = r.json();
     assert!(rules_of(&doc).is_empty(), "{}", r.stdout);
     assert_eq!(doc["notices"][0]["kind"], "unsupported", "{}", r.stdout);
     assert_eq!(doc["notices"][0]["path"], "notes.txt");
@@ -849,8 +816,8 @@ fn a_file_named_on_the_command_line_is_read_by_its_content_not_taken_for_a_scrip
         &["-f", "json", "--select", "docker-volume-remove", "run.txt"],
     );
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert_eq!(rules_of(&json(&r)), ["docker-volume-remove"]);
-    assert!(json(&r)["notices"].as_array().is_some_and(Vec::is_empty));
+    assert_eq!(rules_of(&r.json()), ["docker-volume-remove"]);
+    assert!(r.json()["notices"].as_array().is_some_and(Vec::is_empty));
 }
 
 #[test]
@@ -875,10 +842,7 @@ fn a_file_argument_keeps_its_path_so_its_context_is_that_of_a_whole_scan() {
             })
             .collect()
     };
-    let whole = levels(&json(&run_in(
-        dir.path(),
-        &["-f", "json", "--ignore", "backup"],
-    )));
+    let whole = levels(&(run_in(dir.path(), &["-f", "json", "--ignore", "backup"])).json());
     // As a pre-commit hook passes them: one path per file, from the repository root.
     for file in [
         "db/migrations/0002_drop_age.up.sql",
@@ -886,7 +850,7 @@ fn a_file_argument_keeps_its_path_so_its_context_is_that_of_a_whole_scan() {
         ".github/workflows/deploy.yml",
     ] {
         let r = run_in(dir.path(), &["-f", "json", "--ignore", "backup", file]);
-        let one = levels(&json(&r));
+        let one = levels(&r.json());
         let expected: Vec<_> = whole.iter().filter(|f| f.0 == file).cloned().collect();
         assert!(!expected.is_empty(), "{file}: the whole scan finds it");
         assert_eq!(
@@ -900,7 +864,7 @@ fn a_file_argument_keeps_its_path_so_its_context_is_that_of_a_whole_scan() {
         &["-f", "json", "migrations/0002_drop_age.up.sql"],
     );
     assert_eq!(
-        levels(&json(&r)),
+        levels(&r.json()),
         [(
             "migrations/0002_drop_age.up.sql".to_string(),
             "drop-column".to_string(),
@@ -940,7 +904,7 @@ fn special_files_and_outside_links_named_on_the_command_line_are_skipped_with_on
     let fifo = dir.path().join("db/pipe.sh");
     let made = Command::new("mkfifo").arg(&fifo).status();
     let notice_of = |r: &Run| -> (String, String) {
-        let doc = json(r);
+        let doc = r.json();
         let n = &doc["notices"][0];
         (
             n["path"].as_str().unwrap_or("").to_string(),
@@ -954,11 +918,11 @@ fn special_files_and_outside_links_named_on_the_command_line_are_skipped_with_on
         notice_of(&r),
         ("db/out.sh".to_string(), "symlink-outside-root".to_string())
     );
-    assert_eq!(json(&r)["summary"]["files_scanned"], 0);
+    assert_eq!(r.json()["summary"]["files_scanned"], 0);
     // A link inside the root is read.
     let r = run_in(dir.path(), &["-f", "json", "db/alias.sh"]);
     assert_eq!(r.code, 1, "{}", r.stdout);
-    assert_eq!(json(&r)["findings"][0]["path"], "db/alias.sh");
+    assert_eq!(r.json()["findings"][0]["path"], "db/alias.sh");
     // A FIFO is never opened (that would block), and its path is given once.
     if made.is_ok_and(|s| s.success()) {
         let r = run_in(dir.path(), &["-f", "json", "db/pipe.sh"]);

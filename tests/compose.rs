@@ -4,13 +4,7 @@
 use dataloss_scan::config::{Config, StatefulImage};
 use dataloss_scan::{ScanOptions, scan};
 
-fn write(root: &std::path::Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    if let Some(p) = path.parent() {
-        std::fs::create_dir_all(p).expect("mkdir");
-    }
-    std::fs::write(path, text).expect("write");
-}
+use crate::util::write;
 
 #[test]
 fn config_extends_the_stateful_images_table() {

@@ -286,8 +286,8 @@ fn first_difference(old: &str, new: &str) -> String {
 #[test]
 fn truncated_fixtures_never_crash() {
     use dataloss_scan::classify::{NameClass, classify_head, classify_name};
-    use dataloss_scan::facts::FileFacts;
     use dataloss_scan::levels::path_context;
+    use dataloss_scan::model::FileFacts;
     use dataloss_scan::source::SourceFile;
 
     let mut checked = 0;

@@ -7,7 +7,8 @@ use dataloss_scan::report::{self, Format, ReportOptions};
 use dataloss_scan::{ScanOptions, rules, scan};
 use serde_json::Value;
 
-use crate::sarif::{repo, run_in, sample_repo};
+use crate::sarif::sample_repo;
+use crate::util::{repo, run_in};
 
 #[test]
 fn github_format_emits_escaped_workflow_commands() {
@@ -21,7 +22,8 @@ fn github_format_emits_escaped_workflow_commands() {
     ]);
     // The renderer is under test: the backup pack's findings on the same steps are covered by
     // its fixtures.
-    let (code, out, _) = run_in(dir.path(), &["--format", "github", "--ignore=backup", "."]);
+    let (code, out, _) =
+        run_in(dir.path(), &["--format", "github", "--ignore=backup", "."]).parts();
     assert_eq!(code, 1);
     let out = String::from_utf8(out).expect("UTF-8");
     let lines: Vec<&str> = out.lines().collect();
@@ -52,7 +54,8 @@ fn github_format_emits_escaped_workflow_commands() {
             "error",
             ".",
         ],
-    );
+    )
+    .parts();
     assert_eq!(code, 0, "warnings do not fail with --fail-on error");
     assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), 2);
 }
@@ -64,7 +67,8 @@ fn github_format_levels_notices_and_suppressed() {
     let (_, out, _) = run_in(
         dir.path(),
         &["--format", "github", "--include-suppressed", "."],
-    );
+    )
+    .parts();
     let out = String::from_utf8(out).expect("UTF-8");
     assert!(
         out.contains("::notice file=scripts/cleanup.sh,line=2,"),
@@ -92,9 +96,9 @@ fn github_format_levels_notices_and_suppressed() {
 fn gitlab_format_is_code_quality_json() {
     let dir = sample_repo();
     let gitlab = ["--format", "gitlab", "--ignore=backup"];
-    let (code, out, _) = run_in(dir.path(), &[&gitlab[..], &["-j", "1", "."]].concat());
+    let (code, out, _) = run_in(dir.path(), &[&gitlab[..], &["-j", "1", "."]].concat()).parts();
     assert_eq!(code, 1);
-    let (_, again, _) = run_in(dir.path(), &[&gitlab[..], &["-j", "4", "."]].concat());
+    let (_, again, _) = run_in(dir.path(), &[&gitlab[..], &["-j", "4", "."]].concat()).parts();
     assert_eq!(out, again, "deterministic");
     let doc: Value = serde_json::from_slice(&out).expect("JSON");
     let issues = doc.as_array().expect("an array of issues");
@@ -120,7 +124,8 @@ fn gitlab_format_is_code_quality_json() {
     let (_, out, _) = run_in(
         dir.path(),
         &["--format", "gitlab", "--include-suppressed", "."],
-    );
+    )
+    .parts();
     let doc: Value = serde_json::from_slice(&out).expect("JSON");
     let info: Vec<&Value> = doc
         .as_array()

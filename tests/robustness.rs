@@ -6,13 +6,7 @@ use std::path::Path;
 use dataloss_scan::notice::NoticeKind;
 use dataloss_scan::{ScanOptions, ScanOutcome, scan};
 
-fn write(dir: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
-    let path = dir.join(rel);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).expect("mkdir");
-    }
-    std::fs::write(path, bytes).expect("write");
-}
+use crate::util::write;
 
 fn scan_dir(dir: &Path) -> ScanOutcome {
     let opts = ScanOptions {

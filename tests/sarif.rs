@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 use std::sync::OnceLock;
 
 use dataloss_scan::ScanOutcome;
@@ -16,7 +15,7 @@ use dataloss_scan::rules::{self, Finding, Related};
 use dataloss_scan::source::Span;
 use serde_json::Value;
 
-pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_dataloss-scan");
+use crate::util::{repo, run_in};
 
 const SCHEMA: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -40,32 +39,6 @@ fn vendored_schemas_match_the_contract() {
             contract.display()
         );
     }
-}
-
-/// A temporary repository built from `(path, content)` pairs.
-pub(crate) fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    for (path, content) in files {
-        let full = dir.path().join(path);
-        std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
-        std::fs::write(full, content).expect("write");
-    }
-    dir
-}
-
-/// Run the binary in `dir`; (exit code, stdout, stderr).
-pub(crate) fn run_in(dir: &Path, args: &[&str]) -> (i32, Vec<u8>, String) {
-    let out = Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("run the binary");
-    (
-        out.status.code().unwrap_or(-1),
-        out.stdout,
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 /// Validate a SARIF log against the schema; panics with every error.
@@ -203,7 +176,7 @@ pub(crate) fn sample_repo() -> tempfile::TempDir {
 #[test]
 fn binary_sarif_validates_and_counts_columns_in_utf16() {
     let dir = sample_repo();
-    let (code, out, stderr) = run_in(dir.path(), &["--format", "sarif", "."]);
+    let (code, out, stderr) = run_in(dir.path(), &["--format", "sarif", "."]).parts();
     assert_eq!(code, 1, "findings at warning: {stderr}");
     let doc = validate(&out);
     let results = results(&doc);
@@ -230,7 +203,7 @@ fn binary_sarif_validates_and_counts_columns_in_utf16() {
         "scripts/stop.sh"
     );
     // The line hash is upload-sarif's, for the finding's start line.
-    let hashes = dataloss_scan::fingerprint::line_hashes(STOP_SH);
+    let hashes = dataloss_scan::report::fingerprint::line_hashes(STOP_SH);
     assert_eq!(
         stop["partialFingerprints"]["primaryLocationLineHash"],
         hashes[3]
@@ -253,7 +226,7 @@ fn binary_sarif_validates_and_counts_columns_in_utf16() {
 fn suppressed_results_only_with_include_suppressed() {
     let dir = sample_repo();
     // Suppression handling is under test: leave out the backup pack's findings on the same steps.
-    let (_, out, _) = run_in(dir.path(), &["--format", "sarif", "--ignore=backup", "."]);
+    let (_, out, _) = run_in(dir.path(), &["--format", "sarif", "--ignore=backup", "."]).parts();
     let doc = validate(&out);
     assert!(
         results(&doc)
@@ -272,7 +245,8 @@ fn suppressed_results_only_with_include_suppressed() {
             "--include-suppressed",
             ".",
         ],
-    );
+    )
+    .parts();
     let doc = validate(&out);
     assert_eq!(results(&doc).len(), 3);
     let suppressed: Vec<&Value> = results(&doc)
@@ -289,9 +263,9 @@ fn suppressed_results_only_with_include_suppressed() {
 #[test]
 fn output_is_byte_identical_for_any_thread_count() {
     let dir = sample_repo();
-    let (_, one, _) = run_in(dir.path(), &["--format", "sarif", "-j", "1", "."]);
-    let (_, four, _) = run_in(dir.path(), &["--format", "sarif", "-j", "4", "."]);
-    let (_, again, _) = run_in(dir.path(), &["--format", "sarif", "-j", "4", "."]);
+    let (_, one, _) = run_in(dir.path(), &["--format", "sarif", "-j", "1", "."]).parts();
+    let (_, four, _) = run_in(dir.path(), &["--format", "sarif", "-j", "4", "."]).parts();
+    let (_, again, _) = run_in(dir.path(), &["--format", "sarif", "-j", "4", "."]).parts();
     assert_eq!(one, four);
     assert_eq!(four, again);
     validate(&one);
@@ -303,7 +277,7 @@ fn notices_become_tool_execution_notifications() {
         ("stop.sh", "#!/bin/sh\ndocker compose down -v\n"),
         ("blob.sh", "\u{0}\u{1}\u{2}binary"),
     ]);
-    let (_, out, _) = run_in(dir.path(), &["--format", "sarif", "-o", "out.sarif", "."]);
+    let (_, out, _) = run_in(dir.path(), &["--format", "sarif", "-o", "out.sarif", "."]).parts();
     assert!(out.is_empty(), "written to the file, not stdout");
     let bytes = std::fs::read(dir.path().join("out.sarif")).expect("written");
     let doc = validate(&bytes);
@@ -491,7 +465,7 @@ fn line_hash_is_left_out_when_a_masked_secret_is_in_its_window() {
     };
     let doc = validate(&render(&outcome, false));
     let results = results(&doc);
-    let hashes = dataloss_scan::fingerprint::line_hashes(&text);
+    let hashes = dataloss_scan::report::fingerprint::line_hashes(&text);
     let hash = |i: usize| results[i]["partialFingerprints"].get("primaryLocationLineHash");
     assert_eq!(hash(0), None, "line 1's window reaches the mask on line 2");
     assert_eq!(hash(1), None, "the mask is on line 2");
@@ -555,7 +529,7 @@ fn over_the_result_limit_the_most_severe_are_kept_and_it_says_so() {
 #[test]
 fn rules_carry_security_tags_only_where_due() {
     let dir = repo(&[("ok.sh", "#!/bin/sh\necho hi\n")]);
-    let (code, out, _) = run_in(dir.path(), &["--format", "sarif", "."]);
+    let (code, out, _) = run_in(dir.path(), &["--format", "sarif", "."]).parts();
     assert_eq!(code, 0);
     let doc = validate(&out);
     assert!(results(&doc).is_empty());
@@ -596,9 +570,9 @@ fn examples_and_fixtures_give_valid_sarif() {
     for target in targets {
         let rel = target.strip_prefix(root).expect("inside the crate");
         let rel = rel.to_str().expect("UTF-8 path");
-        let (code, one, stderr) = run_in(root, &["--format", "sarif", "-j", "1", rel]);
+        let (code, one, stderr) = run_in(root, &["--format", "sarif", "-j", "1", rel]).parts();
         assert!(code == 0 || code == 1, "{rel}: exit {code}: {stderr}");
-        let (_, four, _) = run_in(root, &["--format", "sarif", "-j", "4", rel]);
+        let (_, four, _) = run_in(root, &["--format", "sarif", "-j", "4", rel]).parts();
         assert_eq!(one, four, "{rel}: same bytes for any thread count");
         let doc = validate(&one);
         for result in results(&doc) {
@@ -623,11 +597,12 @@ fn line_hashes_read_the_file_as_the_uploader_does() {
     let mut utf16 = vec![0xFF, 0xFE];
     utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
     std::fs::write(dir.path().join("wide.sql"), utf16).expect("write");
-    let (code, out, stderr) = run_in(dir.path(), &["-f", "sarif", "--select", "drop-table", "."]);
+    let (code, out, stderr) =
+        run_in(dir.path(), &["-f", "sarif", "--select", "drop-table", "."]).parts();
     assert_eq!(code, 1, "{stderr}");
     let doc = validate(&out);
-    let with_mark = dataloss_scan::fingerprint::line_hashes(&format!("\u{feff}{text}"));
-    let without = dataloss_scan::fingerprint::line_hashes(text);
+    let with_mark = dataloss_scan::report::fingerprint::line_hashes(&format!("\u{feff}{text}"));
+    let without = dataloss_scan::report::fingerprint::line_hashes(text);
     assert_ne!(with_mark[1], without[1]);
     assert_eq!(with_mark[2], without[2], "only line 1 reads the mark");
     let mut seen = Vec::new();

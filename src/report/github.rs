@@ -9,10 +9,10 @@
 
 use std::fmt::Write as _;
 
-use super::{Positions, ReportOptions, shown};
-use crate::ScanOutcome;
 use crate::levels::Level;
 use crate::notice::NoticeLevel;
+use crate::outcome::ScanOutcome;
+use crate::report::{Positions, ReportOptions, shown};
 use crate::rules::Finding;
 
 /// GitHub shows at most this many annotations of one level per step.

@@ -10,10 +10,10 @@
 
 use serde::Serialize;
 
-use super::{Positions, ReportOptions, help_for, shown};
-use crate::ScanOutcome;
 use crate::levels::Level;
 use crate::notice::NoticeLevel;
+use crate::outcome::ScanOutcome;
+use crate::report::{Positions, ReportOptions, help_for, shown};
 use crate::rules::{Finding, RuleMeta};
 
 #[derive(Serialize)]

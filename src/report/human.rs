@@ -8,10 +8,10 @@ use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity,
 };
 
-use super::{Positions, ReportOptions, counts, help_for, shown};
-use crate::ScanOutcome;
 use crate::levels::Level;
 use crate::notice::NoticeLevel;
+use crate::outcome::ScanOutcome;
+use crate::report::{Positions, ReportOptions, counts, help_for, shown};
 use crate::rules::{Finding, RuleMeta};
 
 /// One finding, adapted to miette.

@@ -12,9 +12,9 @@
 
 use serde_json::{Value, json};
 
-use super::{Positions, ReportOptions, counts, help_for, shown};
-use crate::ScanOutcome;
 use crate::notice::NoticeLevel;
+use crate::outcome::ScanOutcome;
+use crate::report::{Positions, ReportOptions, counts, help_for, shown};
 use crate::rules::RuleMeta;
 
 /// Schema version of the document; bumped on incompatible changes.

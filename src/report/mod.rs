@@ -2,13 +2,14 @@
 //! of the output formats. Nothing here scans, and nothing here prints: the binary writes the bytes.
 
 pub mod catalogue;
+pub mod fingerprint;
 pub mod github;
 pub mod gitlab;
 pub mod human;
 pub mod json;
 pub mod sarif;
 
-use crate::ScanOutcome;
+use crate::outcome::ScanOutcome;
 use crate::rules::{Finding, RuleMeta};
 use crate::source::{LineIndex, Position};
 

@@ -18,13 +18,15 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::{ReportOptions, shown};
-use crate::ScanOutcome;
-use crate::baseline::SARIF_KEY;
-use crate::fingerprint::line_hashes;
 use crate::notice::{Notice, NoticeLevel};
+use crate::outcome::ScanOutcome;
+use crate::report::fingerprint::line_hashes;
+use crate::report::{ReportOptions, shown};
 use crate::rules::{Finding, RuleMeta};
 use crate::source::{Encoding, LineIndex, Position, Span};
+
+/// The key of the scanner's own stable fingerprint in `partialFingerprints` (baselines read it).
+pub const SARIF_KEY: &str = "datalossScan/v1";
 
 /// GitHub code scanning rejects a run with more results than this.
 pub const MAX_RESULTS: usize = 25_000;

@@ -3,11 +3,15 @@
 //! A repository rule: when the file itself does not declare the column's old type, the earlier
 //! migrations of the same set are asked (`facts::sql::earlier_column_type`).
 
-use super::Ctx;
-use crate::facts::FileFacts;
-use crate::facts::repo::RepoFacts;
-use crate::facts::sql::types::{self, TypeChange};
-use crate::facts::sql::{AlterAction, StmtKind, code, earlier_column_type};
+use crate::analysis::migrations::earlier_column_type;
+use crate::analysis::repo::RepoFacts;
+use crate::model::FileFacts;
+use crate::model::schema::AlterAction;
+use crate::model::schema::StmtKind;
+use crate::model::schema::code;
+use crate::model::types;
+use crate::model::types::TypeChange;
+use crate::rules::Ctx;
 
 pub(super) fn check(_repo: &RepoFacts, files: &[FileFacts], cx: &mut Ctx) {
     for file in files {

@@ -1,17 +1,16 @@
 //! `compose-down-volumes`: see rules/compose-down-volumes.toml for what/why/fix.
 
-use super::Ctx;
-use crate::facts::FileFacts;
-use crate::facts::cli;
-use crate::facts::compose::MountKind;
-use crate::facts::repo::RepoFacts;
-use crate::facts::targets;
+use crate::analysis::repo::RepoFacts;
+use crate::analysis::targets;
 use crate::levels::Level;
+use crate::model::FileFacts;
+use crate::model::store::MountKind;
+use crate::rules::Ctx;
 
 pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], cx: &mut Ctx) {
     for file in files.iter().filter(|f| f.kind.may_hold_shell()) {
         for command in &file.shell.commands {
-            let Some(call) = cli::docker(command) else {
+            let Some(call) = crate::knowledge::docker::docker(command) else {
                 continue;
             };
             if call.compose.is_none() || !call.is(&["down"]) {
@@ -45,7 +44,9 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], cx: &mut Ctx) {
                     let name = match data.kind {
                         MountKind::Named if !data.external => format!(
                             "volume `{}`",
-                            data.docker_name.clone().unwrap_or_else(|| data.source.clone())
+                            data.docker_name
+                                .clone()
+                                .unwrap_or_else(|| data.source.clone())
                         ),
                         MountKind::Anonymous => {
                             format!("the anonymous volume at `{}`", data.target)
@@ -121,7 +122,7 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], cx: &mut Ctx) {
 /// Where each stateful service keeps its data, when all of it is out of `down -v`'s reach
 /// (external volumes, bind mounts); `None` when any service has data `down -v` can remove, or
 /// none declared (the image's anonymous volume).
-fn data_kept(services: &[crate::facts::repo::StatefulService]) -> Option<String> {
+fn data_kept(services: &[crate::analysis::repo::StatefulService]) -> Option<String> {
     let mut kept = Vec::new();
     for service in services {
         if service.data.is_empty() {

@@ -1,12 +1,15 @@
 //! `data-dir-delete`: see rules/data-dir-delete.toml for what/why/fix.
 
-use super::Ctx;
-use crate::facts::FileFacts;
-use crate::facts::compose::path_within;
-use crate::facts::repo::RepoFacts;
-use crate::facts::shell::{Command, Piece, Word, expansion_variable};
-use crate::facts::targets;
+use crate::analysis::repo::RepoFacts;
+use crate::analysis::targets;
+use crate::frontends::shell::expansion_variable;
 use crate::levels::Level;
+use crate::model::FileFacts;
+use crate::model::command::Command;
+use crate::model::command::Piece;
+use crate::model::command::Word;
+use crate::model::store::path_within;
+use crate::rules::Ctx;
 
 /// Well-known data directories and whose data they hold.
 const DATA_DIRS: &[(&str, &str)] = &[
@@ -16,7 +19,10 @@ const DATA_DIRS: &[(&str, &str)] = &[
     ("/var/lib/mariadb", "MariaDB keeps its data files"),
     ("/data/db", "MongoDB keeps its data files"),
     ("/var/lib/mongodb", "MongoDB keeps its data files"),
-    ("/var/lib/docker/volumes", "Docker keeps the data of its volumes"),
+    (
+        "/var/lib/docker/volumes",
+        "Docker keeps the data of its volumes",
+    ),
 ];
 
 pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
@@ -179,7 +185,10 @@ fn well_known(word: &Word) -> Option<(String, String)> {
     // `$PGDATA`, `${PGDATA}/*`.
     if let Some(Piece::Expansion(first)) = word.pieces.first() {
         if expansion_variable(first) == Some("PGDATA") {
-            return Some((word.display(), "PostgreSQL keeps its data files".to_string()));
+            return Some((
+                word.display(),
+                "PostgreSQL keeps its data files".to_string(),
+            ));
         }
         return None;
     }
@@ -193,7 +202,8 @@ fn well_known(word: &Word) -> Option<(String, String)> {
         path
     } else {
         // Only whole components of a partial literal count.
-        path.rsplit_once('/').map_or(String::new(), |(d, _)| d.to_string())
+        path.rsplit_once('/')
+            .map_or(String::new(), |(d, _)| d.to_string())
     };
     if !path.starts_with('/') {
         return None;

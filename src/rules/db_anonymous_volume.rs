@@ -1,9 +1,9 @@
 //! `db-anonymous-volume`: see rules/db-anonymous-volume.toml for what/why/fix.
 
-use super::Ctx;
-use crate::facts::FileFacts;
-use crate::facts::compose::MountKind;
-use crate::facts::repo::RepoFacts;
+use crate::analysis::repo::RepoFacts;
+use crate::model::FileFacts;
+use crate::model::store::{DataStore, MountKind};
+use crate::rules::Ctx;
 
 pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
     let Some(model) = &file.compose else { return };
@@ -11,12 +11,16 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
         let service = repo
             .merged_service(&file.file.path, &own.name.value)
             .unwrap_or(own);
-        let Some(stateful) = &service.stateful else { continue };
+        let Some(stateful) = &service.stateful else {
+            continue;
+        };
         if service.data_mount().is_some() {
             continue;
         }
         for dir in &stateful.data_dirs {
-            let Some(mount) = service.mount_at(dir) else { continue };
+            let Some(mount) = service.mount_at(dir) else {
+                continue;
+            };
             if mount.kind != MountKind::Anonymous {
                 continue;
             }

@@ -1,11 +1,13 @@
 //! `db-port-public`: see rules/db-port-public.toml for what/why/fix.
 
-use super::Ctx;
-use crate::facts::FileFacts;
-use crate::facts::compose::{Service, database_entry};
-use crate::facts::repo::RepoFacts;
-use crate::facts::secrets::{Origin, SecretClass};
+use crate::analysis::repo::RepoFacts;
+use crate::analysis::stores::database_entry;
 use crate::levels::Level;
+use crate::model::FileFacts;
+use crate::model::secret::Origin;
+use crate::model::secret::SecretClass;
+use crate::model::store::Service;
+use crate::rules::Ctx;
 
 pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
     let Some(model) = &file.compose else { return };
@@ -15,7 +17,9 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
         let service = repo
             .merged_service(&file.file.path, &own.name.value)
             .unwrap_or(own);
-        let Some(entry) = database_entry(service) else { continue };
+        let Some(entry) = database_entry(service) else {
+            continue;
+        };
         let weak = weak_auth(file, repo, service);
         if own.host_network {
             let ports: Vec<String> = entry.ports.iter().map(u16::to_string).collect();
@@ -81,6 +85,6 @@ fn weak_auth(file: &FileFacts, repo: &RepoFacts, service: &Service) -> Option<St
     }
     let no_vars = std::collections::BTreeMap::new();
     let vars = repo.env_for(&file.file.path).unwrap_or(&no_vars);
-    crate::facts::compose::trust_auth_in(service, service, vars)
+    crate::analysis::stores::trust_auth_in(service, service, vars)
         .map(|(what, _)| format!("authentication is off ({what})"))
 }

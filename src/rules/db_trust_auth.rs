@@ -2,11 +2,11 @@
 
 use std::collections::BTreeMap;
 
-use super::Ctx;
-use crate::facts::FileFacts;
-use crate::facts::compose::trust_auth_in;
-use crate::facts::repo::RepoFacts;
+use crate::analysis::repo::RepoFacts;
+use crate::analysis::stores::trust_auth_in;
 use crate::levels::Level;
+use crate::model::FileFacts;
+use crate::rules::Ctx;
 
 pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
     let Some(model) = &file.compose else { return };

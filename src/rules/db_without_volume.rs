@@ -1,9 +1,9 @@
 //! `db-without-volume`: see rules/db-without-volume.toml for what/why/fix.
 
-use super::Ctx;
-use crate::facts::FileFacts;
-use crate::facts::compose::MountKind;
-use crate::facts::repo::RepoFacts;
+use crate::analysis::repo::RepoFacts;
+use crate::model::FileFacts;
+use crate::model::store::{DataStore, MountKind};
+use crate::rules::Ctx;
 
 pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
     let Some(model) = &file.compose else { return };
@@ -12,7 +12,9 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
         let service = repo
             .merged_service(&file.file.path, &own.name.value)
             .unwrap_or(own);
-        let Some(stateful) = &service.stateful else { continue };
+        let Some(stateful) = &service.stateful else {
+            continue;
+        };
         if stateful.data_dirs.is_empty() {
             // `minio/minio` without `server PATH`: where its data goes is not known.
             continue;
@@ -90,7 +92,10 @@ mod tests {
 
     #[test]
     fn postgres_18_is_mounted_at_its_parent() {
-        assert_eq!(mount_point("/var/lib/postgresql/18/docker"), "/var/lib/postgresql");
+        assert_eq!(
+            mount_point("/var/lib/postgresql/18/docker"),
+            "/var/lib/postgresql"
+        );
         assert_eq!(
             mount_point("/var/lib/postgresql/data"),
             "/var/lib/postgresql/data"

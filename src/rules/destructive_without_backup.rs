@@ -2,14 +2,18 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Ctx, Finding};
-use crate::facts::FileFacts;
-use crate::facts::backup::path::{Analysis, At};
-use crate::facts::backup::{self, DataService, StepKind, dump_example, dump_tool_of};
-use crate::facts::repo::RepoFacts;
+use crate::analysis::backup;
+use crate::analysis::backup::DataService;
+use crate::analysis::backup::StepKind;
+use crate::analysis::backup::dump_example;
+use crate::analysis::backup::dump_tool_of;
+use crate::analysis::backup::path::Analysis;
+use crate::analysis::backup::path::At;
+use crate::analysis::repo::RepoFacts;
 use crate::levels::{Context, Level};
+use crate::model::FileFacts;
+use crate::rules::{Ctx, Finding};
 use crate::source::Span;
-use crate::suppress;
 
 /// Findings of the shell and sql packs that destroy data, with what they lose.
 const DESTRUCTIVE: &[(&str, &str)] = &[
@@ -48,7 +52,6 @@ struct Destructive {
 pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding], cx: &mut Ctx) {
     let analysis = Analysis::new(files, &repo.backup_catalog);
     let mut steps: BTreeMap<At, Destructive> = BTreeMap::new();
-    let mut suppressions: BTreeMap<usize, Vec<suppress::Suppression>> = BTreeMap::new();
     let mut intended: BTreeSet<At> = BTreeSet::new();
     for f in findings {
         let Some(&(_, what)) = DESTRUCTIVE.iter().find(|(id, _)| *id == f.rule) else {
@@ -60,19 +63,12 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding],
         let Some(file) = analysis.file_index(&f.path) else {
             continue;
         };
-        // A step whose own finding is suppressed was judged intended: no backup is asked for.
-        let marks = suppressions
-            .entry(file)
-            .or_insert_with(|| suppress::parse(&files[file].file));
-        let line = files[file].file.position(f.span.start()).line;
-        let aliases = super::lookup(f.rule)
-            .map(|m| m.aliases.clone())
-            .unwrap_or_default();
         let Some(command) = analysis.command_at(file, f.span) else {
             continue;
         };
         let at = At { file, command };
-        if marks.iter().any(|s| s.covers(f.rule, &aliases, line)) {
+        // A step whose own finding is suppressed was judged intended: no backup is asked for.
+        if f.suppressed.is_some() {
             intended.insert(at);
             continue;
         }

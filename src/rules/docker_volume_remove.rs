@@ -1,20 +1,23 @@
 //! `docker-volume-remove`: see rules/docker-volume-remove.toml for what/why/fix.
 
-use super::Ctx;
-use crate::facts::FileFacts;
-use crate::facts::cli::{self, DockerCall};
-use crate::facts::compose::MountKind;
-use crate::facts::repo::{DataLocation, RepoFacts, StatefulService};
-use crate::facts::shell::{Piece, Word};
-use crate::facts::targets;
+use crate::analysis::repo::DataLocation;
+use crate::analysis::repo::RepoFacts;
+use crate::analysis::repo::StatefulService;
+use crate::analysis::targets;
+use crate::knowledge::docker::DockerCall;
 use crate::levels::Level;
+use crate::model::FileFacts;
+use crate::model::command::Piece;
+use crate::model::command::Word;
+use crate::model::store::MountKind;
+use crate::rules::Ctx;
 
 pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], cx: &mut Ctx) {
     for file in files.iter().filter(|f| f.kind.may_hold_shell()) {
         // The project names the file runs compose under, worked out once per file.
         let used = std::cell::OnceCell::new();
         for command in &file.shell.commands {
-            let Some(call) = cli::docker(command) else {
+            let Some(call) = crate::knowledge::docker::docker(command) else {
                 continue;
             };
             if call.is(&["volume", "rm"]) || call.is(&["volume", "remove"]) {
@@ -54,7 +57,9 @@ fn volume_rm(
             cx.report_in(
                 &file.file.path,
                 call.command.span,
-                format!("`xargs {program} volume rm` permanently deletes every volume piped into it"),
+                format!(
+                    "`xargs {program} volume rm` permanently deletes every volume piped into it"
+                ),
             );
         }
         return;
@@ -154,7 +159,11 @@ fn volume_rm(
     for (_, service, data) in hits.iter().take(MAX_NAMED) {
         match &data.declaration {
             Some((path, span)) => {
-                finding.related(path, *span, format!("volume `{}` declared here", data.source));
+                finding.related(
+                    path,
+                    *span,
+                    format!("volume `{}` declared here", data.source),
+                );
             }
             None => {
                 finding.related(

@@ -1,9 +1,11 @@
 //! `drop-database`: see rules/drop-database.toml for what/why/fix.
 
-use super::Ctx;
-use crate::facts::FileFacts;
-use crate::facts::repo::RepoFacts;
-use crate::facts::sql::{code, ObjectKind, StmtKind};
+use crate::analysis::repo::RepoFacts;
+use crate::model::FileFacts;
+use crate::model::schema::ObjectKind;
+use crate::model::schema::StmtKind;
+use crate::model::schema::code;
+use crate::rules::Ctx;
 
 pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
     for stmt in file.sql.statements.iter().filter(|s| s.acts_on_data()) {
@@ -21,7 +23,11 @@ pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
             .collect::<Vec<_>>()
             .join(", ");
         let shown = code(file.file.slice(stmt.clause_span));
-        let noun = if names.len() == 1 { "database" } else { "databases" };
+        let noun = if names.len() == 1 {
+            "database"
+        } else {
+            "databases"
+        };
         cx.report(
             stmt.clause_span,
             format!("{shown} deletes {noun} {list} with every table and row in it"),
@@ -30,7 +36,10 @@ pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
     for drop in file.sql.cli_drops.iter().filter(|d| !d.scratch) {
         let what = match (&drop.target, drop.shown.to_ascii_lowercase()) {
             (Some(target), _) => {
-                format!("deletes database {} with every table and row in it", code(target))
+                format!(
+                    "deletes database {} with every table and row in it",
+                    code(target)
+                )
             }
             (None, s) if s.contains("flushall") => {
                 "deletes every key of every Redis database on the server".to_string()

@@ -1,9 +1,11 @@
 //! `drop-schema`: see rules/drop-schema.toml for what/why/fix.
 
-use super::Ctx;
-use crate::facts::FileFacts;
-use crate::facts::repo::RepoFacts;
-use crate::facts::sql::{code, ObjectKind, StmtKind};
+use crate::analysis::repo::RepoFacts;
+use crate::model::FileFacts;
+use crate::model::schema::ObjectKind;
+use crate::model::schema::StmtKind;
+use crate::model::schema::code;
+use crate::rules::Ctx;
 
 pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
     for stmt in file.sql.statements.iter().filter(|s| s.acts_on_data()) {

@@ -1,10 +1,11 @@
 //! `hardcoded-db-password`: see rules/hardcoded-db-password.toml for what/why/fix.
 
-use super::Ctx;
-use crate::facts::FileFacts;
-use crate::facts::repo::RepoFacts;
-use crate::facts::secrets::{Origin, SecretClass};
+use crate::analysis::repo::RepoFacts;
 use crate::levels::Level;
+use crate::model::FileFacts;
+use crate::model::secret::Origin;
+use crate::model::secret::SecretClass;
+use crate::rules::Ctx;
 
 pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
     let dir = file.file.path.rsplit_once('/').map_or("", |(d, _)| d);
@@ -92,9 +93,7 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
             SecretClass::Placeholder => {
                 cx.report(
                     c.span,
-                    format!(
-                        "{subject} is a placeholder ({what}): replace it before deploying."
-                    ),
+                    format!("{subject} is a placeholder ({what}): replace it before deploying."),
                 )
                 .level(Level::Note);
             }

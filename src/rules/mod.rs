@@ -8,10 +8,10 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
+use crate::analysis::repo::RepoFacts;
 use crate::classify::FileKind;
-use crate::facts::FileFacts;
-use crate::facts::repo::RepoFacts;
 use crate::levels::{Context, Level};
+use crate::model::FileFacts;
 use crate::source::Span;
 
 /// How a rule runs: once per file (with the repository's facts at hand) or once per repository.
@@ -33,9 +33,30 @@ pub struct RuleDef {
     pub check: Check,
 }
 
+// One module per rule, declared here (not inside the macro) so that rustfmt and readers see them.
+mod alter_column_type;
+mod compose_down_volumes;
+mod data_dir_delete;
+mod db_anonymous_volume;
+mod db_port_public;
+mod db_trust_auth;
+mod db_without_volume;
+mod destructive_without_backup;
+mod docker_volume_remove;
+mod drop_column;
+mod drop_database;
+mod drop_schema;
+mod drop_table;
+mod hardcoded_db_password;
+mod no_backup_strategy;
+mod rename_column;
+mod rename_table;
+mod truncate_table;
+mod unbounded_delete;
+mod unbounded_update;
+
 macro_rules! rules {
     ($($id:literal => $kind:ident $(($module:ident))?),* $(,)?) => {
-        $($(mod $module;)?)*
         /// Every rule, in the stable order used for SARIF `ruleIndex`.
         pub static RULES: &[RuleDef] = &[
             $(RuleDef {

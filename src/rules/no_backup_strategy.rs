@@ -1,11 +1,14 @@
 //! `no-backup-strategy`: see rules/no-backup-strategy.toml for what/why/fix.
 
-use super::Ctx;
-use crate::facts::FileFacts;
-use crate::facts::backup::path::Analysis;
-use crate::facts::backup::{self, dump_example, dump_tool_of, family_covers};
-use crate::facts::repo::RepoFacts;
+use crate::analysis::backup;
+use crate::analysis::backup::dump_example;
+use crate::analysis::backup::dump_tool_of;
+use crate::analysis::backup::family_covers;
+use crate::analysis::backup::path::Analysis;
+use crate::analysis::repo::RepoFacts;
 use crate::levels::Context;
+use crate::model::FileFacts;
+use crate::rules::Ctx;
 
 pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], cx: &mut Ctx) {
     let services = backup::data_services(repo, files);

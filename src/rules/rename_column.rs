@@ -1,12 +1,19 @@
 //! `rename-column`: see rules/rename-column.toml for what/why/fix.
 
-use super::Ctx;
-use crate::facts::FileFacts;
-use crate::facts::repo::RepoFacts;
-use crate::facts::sql::{code, AlterAction, StmtKind};
+use crate::analysis::repo::RepoFacts;
+use crate::model::FileFacts;
+use crate::model::schema::AlterAction;
+use crate::model::schema::StmtKind;
+use crate::model::schema::code;
+use crate::rules::Ctx;
 
 pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
-    for stmt in file.sql.statements.iter().filter(|s| s.up_migration && s.acts_on_data()) {
+    for stmt in file
+        .sql
+        .statements
+        .iter()
+        .filter(|s| s.up_migration && s.acts_on_data())
+    {
         let StmtKind::AlterTable { table, actions } = &stmt.kind else {
             continue;
         };

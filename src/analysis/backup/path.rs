@@ -1,0 +1,1570 @@
+//! "Does a backup precede this step on the path that reaches it?"
+//!
+//! Commands are grouped into *units* that run as one sequence: a script (with the `bash -c`
+//! strings nested in it), one CI job's steps, one make target's recipe, a runbook's fences, one
+//! cron line. Within a unit, a backup step `b` covers a destructive step `d` when `b` comes first
+//! and every control structure around `b` that is not also around `d` lets the path through:
+//! an `if` condition, a loop body, a subshell or the right side of `&&` do; a `case` branch, the
+//! right side of `||`, a function body (the *call* of the function is what counts), and an `if`
+//! branch do not, unless every other branch of that `if` ends in `exit`/`return`. When `d` sits in
+//! a function, the backup may also precede every call of that function; when `d` is at a script's
+//! top level, it may precede every call of the script from another production file (a CI job, a
+//! make target, another script) that reaches `d` with its verb; in a make recipe, a prerequisite
+//! that backs up runs first. Calls count as backup
+//! steps when their callee backs up: a function of the file, a script of the repository (with
+//! its `case` verb), a make target; a callee that cannot be resolved counts when its name says
+//! backup, dump or snapshot.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+use crate::analysis::backup::{Callee, Catalog, Step, StepKind, classify, name_says_backup};
+use crate::classify::FileKind;
+use crate::levels::Context;
+use crate::model::FileFacts;
+use crate::model::command::Command;
+use crate::model::command::Dir;
+use crate::model::command::Scope;
+use crate::model::command::ShellOrigin;
+use crate::source::Span;
+
+/// How deep calls are followed.
+const MAX_DEPTH: usize = 6;
+
+/// A command of a file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct At {
+    pub file: usize,
+    pub command: usize,
+}
+
+/// Which sequence a command runs in.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum UnitKey {
+    Script,
+    Job(String),
+    Target(String),
+    Runbook,
+    Source(usize),
+}
+
+impl UnitKey {
+    /// What people call such a unit ("script", "CI job").
+    pub fn noun(&self) -> &'static str {
+        match self {
+            UnitKey::Script => "script",
+            UnitKey::Job(_) => "CI job",
+            UnitKey::Target(_) => "make target",
+            UnitKey::Runbook => "runbook",
+            UnitKey::Source(_) => "scheduled job",
+        }
+    }
+}
+
+/// What a unit is for, when it says so by its name or shows it by what it does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Purpose {
+    /// `restore`, `deploy`, `update` or `maintenance`.
+    pub kind: &'static str,
+    /// Told by a name (file, job, target, function, `case` verb) rather than by what it runs.
+    pub by_name: bool,
+}
+
+/// Words in a script, job, target, function or `case` verb that say it deploys, updates,
+/// restores or maintains.
+const PURPOSE_WORDS: &[(&str, &str)] = &[
+    ("restore", "restore"),
+    ("recover", "restore"),
+    ("rollback", "restore"),
+    ("deploy", "deploy"),
+    ("release", "deploy"),
+    ("rollout", "deploy"),
+    ("update", "update"),
+    ("upgrade", "update"),
+    ("migrat", "update"),
+    ("maint", "maintenance"),
+    ("cleanup", "maintenance"),
+    ("housekeeping", "maintenance"),
+];
+
+/// Backups that a scheduler container runs from a Compose service's labels (the compose layer
+/// collects Ofelia's `ofelia.job-exec.<name>.command: "pg_dump …"` and the like).
+fn scheduler_label_backups(facts: &FileFacts, catalog: &Catalog) -> Vec<Mechanism> {
+    use crate::model::command::ShellFacts;
+    let mut out = Vec::new();
+    let scheduled = facts.compose.iter().flat_map(|c| &c.scheduled);
+    for command in scheduled {
+        let text = &command.value;
+        let mut shell = ShellFacts::default();
+        shell.add_source(
+            text,
+            &crate::source::OffsetMap::verbatim(0, text.len()),
+            ShellOrigin::Cron,
+        );
+        for c in &shell.commands {
+            if let Some(Step {
+                kind: StepKind::Backup { family },
+                label,
+            }) = classify(c, text, &[], catalog)
+            {
+                out.push(Mechanism {
+                    path: facts.file.path.clone(),
+                    span: command.span,
+                    label: format!("`{label}`"),
+                    family,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// A unit, described for messages.
+#[derive(Clone, Debug)]
+pub struct Unit {
+    pub key: UnitKey,
+    /// "the script `scripts/restore.sh`", "the CI job `deploy` of `…`", "the make target `reset` of `…`".
+    pub description: String,
+    /// The name words that tell its purpose (file name, job, target).
+    pub name: String,
+    /// Where it starts (the file's first line, the job's first step).
+    pub entry: Span,
+    pub commands: Vec<usize>,
+}
+
+/// A backup step found before a destructive step.
+#[derive(Clone, Debug)]
+pub struct Cover {
+    pub at: At,
+    pub label: String,
+}
+
+/// A backup mechanism somewhere in the repository.
+#[derive(Clone, Debug)]
+pub struct Mechanism {
+    pub path: String,
+    pub span: Span,
+    pub label: String,
+    /// `None`: covers any database.
+    pub family: Option<String>,
+}
+
+/// A scope, qualified by the shell source that numbered it (ids restart per source).
+type QScope<'f> = (usize, &'f Scope);
+
+/// The backup analysis over every file of a scan.
+pub struct Analysis<'a> {
+    files: &'a [FileFacts],
+    catalog: &'a Catalog,
+    by_path: BTreeMap<&'a str, usize>,
+    steps: Vec<Vec<Option<Step>>>,
+    /// The unit of every command, per file.
+    units: Vec<Vec<Option<UnitKey>>>,
+    /// Scripts already judged: (file, verb) → what backs up.
+    scripts: RefCell<BTreeMap<ScriptCall, Option<Found>>>,
+    /// Commands already judged.
+    commands: RefCell<BTreeMap<At, Option<Found>>>,
+    /// Who runs each script: script file → calling commands with their verb.
+    callers: RefCell<Option<Callers>>,
+    /// `if` branches already judged: (file, source, id, branch) → the others exit.
+    branches: RefCell<BTreeMap<(usize, usize, u32, u32), bool>>,
+    /// [`Analysis::alongside`] already worked out: (file, unit, the function and `case` scopes
+    /// the command is in) → the commands that run with it.
+    alongside: RefCell<BTreeMap<AlongsideKey, std::rc::Rc<Vec<usize>>>>,
+    /// [`Analysis::separate_scopes`] per file.
+    separate: RefCell<BTreeMap<usize, SeparateScopes>>,
+    /// Units already gathered: (file, unit) → the unit.
+    unit_cache: RefCell<BTreeMap<(usize, UnitKey), std::rc::Rc<Unit>>>,
+}
+
+type AlongsideKey = (usize, UnitKey, Vec<(usize, Scope)>);
+
+/// Per command of a file, the function and `case` scopes (qualified by source) it runs in.
+type SeparateScopes = std::rc::Rc<Vec<Vec<(usize, Scope)>>>;
+
+/// What backs up: a label for messages and the family it covers (`None`: any).
+type Found = (String, Option<String>);
+
+/// Script file → the commands that run it, with their verb.
+type Callers = BTreeMap<usize, Vec<(At, Option<String>)>>;
+
+/// A script called with a verb (its first argument).
+type ScriptCall = (usize, Option<String>);
+
+impl<'a> Analysis<'a> {
+    pub fn new(files: &'a [FileFacts], catalog: &'a Catalog) -> Self {
+        let by_path = files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.file.path.as_str(), i))
+            .collect();
+        let steps = files
+            .iter()
+            .map(|f| {
+                let functions: Vec<String> =
+                    f.shell.functions.iter().map(|d| d.name.clone()).collect();
+                f.shell
+                    .commands
+                    .iter()
+                    .map(|c| classify(c, &f.file.text, &functions, catalog))
+                    .collect()
+            })
+            .collect();
+        let mut analysis = Analysis {
+            files,
+            catalog,
+            by_path,
+            steps,
+            units: Vec::new(),
+            scripts: RefCell::new(BTreeMap::new()),
+            commands: RefCell::new(BTreeMap::new()),
+            branches: RefCell::new(BTreeMap::new()),
+            callers: RefCell::new(None),
+            alongside: RefCell::new(BTreeMap::new()),
+            unit_cache: RefCell::new(BTreeMap::new()),
+            separate: RefCell::new(BTreeMap::new()),
+        };
+        analysis.units = files
+            .iter()
+            .enumerate()
+            .map(|(file, f)| {
+                (0..f.shell.commands.len())
+                    .map(|command| analysis.compute_unit_key(At { file, command }))
+                    .collect()
+            })
+            .collect();
+        analysis
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        self.catalog
+    }
+
+    pub fn file_index(&self, path: &str) -> Option<usize> {
+        self.by_path.get(path).copied()
+    }
+
+    fn command(&self, at: At) -> Option<&'a Command> {
+        self.files.get(at.file)?.shell.commands.get(at.command)
+    }
+
+    pub fn step(&self, at: At) -> Option<&Step> {
+        self.steps.get(at.file)?.get(at.command)?.as_ref()
+    }
+
+    /// Every classified command of every file.
+    pub fn all_steps(&self) -> impl Iterator<Item = (At, &Step)> {
+        self.steps.iter().enumerate().flat_map(|(file, cmds)| {
+            cmds.iter()
+                .enumerate()
+                .filter_map(move |(command, s)| s.as_ref().map(|s| (At { file, command }, s)))
+        })
+    }
+
+    /// The command a span (a finding) belongs to: the smallest command whose span, heredoc or
+    /// embedded SQL holds it.
+    pub fn command_at(&self, file: usize, span: Span) -> Option<usize> {
+        let facts = self.files.get(file)?;
+        let mut best: Option<(usize, usize)> = None;
+        let mut consider = |i: usize, outer: Span| {
+            if outer.contains(span) && best.is_none_or(|(_, len)| outer.len() < len) {
+                best = Some((i, outer.len()));
+            }
+        };
+        for (i, c) in facts.shell.commands.iter().enumerate() {
+            consider(i, c.span);
+            if let Some(stdin) = &c.stdin {
+                consider(i, stdin.span);
+            }
+        }
+        for e in &facts.shell.embedded_sql {
+            let host = e.map.span_to_host(Span::new(0, e.text.len()));
+            if host.contains(span) {
+                consider(e.command, host);
+            }
+        }
+        best.map(|(i, _)| i)
+    }
+
+    /// The source a command's source is nested in, followed to a non-nested one.
+    fn root_source(&self, file: usize, source: usize) -> usize {
+        let sources = &self.files[file].shell.sources;
+        let mut current = source;
+        for _ in 0..MAX_DEPTH {
+            let Some(s) = sources.get(current) else {
+                return current;
+            };
+            if s.origin != ShellOrigin::Nested {
+                return current;
+            }
+            let outer = sources
+                .iter()
+                .enumerate()
+                .filter(|(i, o)| *i != current && o.span.contains(s.span) && o.span != s.span)
+                .min_by_key(|(_, o)| o.span.len())
+                .map(|(i, _)| i);
+            match outer {
+                Some(o) => current = o,
+                None => return current,
+            }
+        }
+        current
+    }
+
+    /// The command a nested source (`bash -c '…'`) runs inside.
+    fn outer_command(&self, at: At) -> Option<usize> {
+        let facts = &self.files[at.file];
+        let c = facts.shell.commands.get(at.command)?;
+        let source = facts.shell.sources.get(c.source)?;
+        if source.origin != ShellOrigin::Nested {
+            return None;
+        }
+        facts
+            .shell
+            .commands
+            .iter()
+            .enumerate()
+            .filter(|(i, o)| {
+                *i != at.command && o.source != c.source && o.span.contains(source.span)
+            })
+            .min_by_key(|(_, o)| o.span.len())
+            .map(|(i, _)| i)
+    }
+
+    /// Scopes around a command, outermost first, through nested sources.
+    fn scopes(&self, at: At) -> Vec<QScope<'a>> {
+        let mut chain = vec![at.command];
+        let mut current = at;
+        for _ in 0..MAX_DEPTH {
+            match self.outer_command(current) {
+                Some(o) => {
+                    chain.push(o);
+                    current = At {
+                        file: at.file,
+                        command: o,
+                    };
+                }
+                None => break,
+            }
+        }
+        let commands = &self.files[at.file].shell.commands;
+        let mut out = Vec::new();
+        for &i in chain.iter().rev() {
+            let c = &commands[i];
+            out.extend(c.scopes.iter().map(|s| (c.source, s)));
+        }
+        out
+    }
+
+    fn unit_key(&self, at: At) -> Option<UnitKey> {
+        self.units.get(at.file)?.get(at.command)?.clone()
+    }
+
+    fn compute_unit_key(&self, at: At) -> Option<UnitKey> {
+        let facts = &self.files[at.file];
+        let c = facts.shell.commands.get(at.command)?;
+        let root = self.root_source(at.file, c.source);
+        let source = facts.shell.sources.get(root)?;
+        Some(match &source.origin {
+            ShellOrigin::Script | ShellOrigin::Nested => UnitKey::Script,
+            ShellOrigin::WorkflowStep { job } | ShellOrigin::GitlabJob { job } => {
+                UnitKey::Job(job.clone())
+            }
+            ShellOrigin::MakeTarget { target } => UnitKey::Target(target.clone()),
+            ShellOrigin::MarkdownFence => UnitKey::Runbook,
+            ShellOrigin::Cron | ShellOrigin::ComposeCommand { .. } => UnitKey::Source(root),
+        })
+    }
+
+    /// Whether the command comes from a compose `command:` (not a script the team runs).
+    pub fn in_compose_command(&self, at: At) -> bool {
+        let facts = &self.files[at.file];
+        facts
+            .shell
+            .commands
+            .get(at.command)
+            .and_then(|c| facts.shell.sources.get(self.root_source(at.file, c.source)))
+            .is_some_and(|s| matches!(s.origin, ShellOrigin::ComposeCommand { .. }))
+    }
+
+    /// The unit a command runs in.
+    pub fn unit(&self, at: At) -> Option<std::rc::Rc<Unit>> {
+        let key = self.unit_key(at)?;
+        let cache_key = (at.file, key);
+        if let Some(known) = self.unit_cache.borrow().get(&cache_key) {
+            return Some(known.clone());
+        }
+        let unit = std::rc::Rc::new(self.build_unit(at, cache_key.1.clone()));
+        self.unit_cache.borrow_mut().insert(cache_key, unit.clone());
+        Some(unit)
+    }
+
+    fn build_unit(&self, at: At, key: UnitKey) -> Unit {
+        let facts = &self.files[at.file];
+        let commands: Vec<usize> = (0..facts.shell.commands.len())
+            .filter(|&i| {
+                self.unit_key(At {
+                    file: at.file,
+                    command: i,
+                })
+                .as_ref()
+                    == Some(&key)
+            })
+            .collect();
+        let path = &facts.file.path;
+        let file_name = path.rsplit('/').next().unwrap_or(path).to_string();
+        let first_source_span = |pred: &dyn Fn(&ShellOrigin) -> bool| {
+            facts
+                .shell
+                .sources
+                .iter()
+                .filter(|s| pred(&s.origin))
+                .map(|s| s.span)
+                .min()
+                .unwrap_or_default()
+        };
+        let (description, name, entry) = match &key {
+            UnitKey::Script => {
+                let first_line = facts.file.text.find('\n').unwrap_or(facts.file.text.len());
+                (
+                    format!("the script `{path}`"),
+                    file_name,
+                    Span::new(0, first_line),
+                )
+            }
+            UnitKey::Job(job) => (
+                format!("the CI job `{job}` of `{path}`"),
+                job.clone(),
+                first_source_span(
+                    &|o| matches!(o, ShellOrigin::WorkflowStep { job: j } | ShellOrigin::GitlabJob { job: j } if j == job),
+                ),
+            ),
+            UnitKey::Target(target) => (
+                format!("the make target `{target}` of `{path}`"),
+                target.clone(),
+                first_source_span(
+                    &|o| matches!(o, ShellOrigin::MakeTarget { target: t } if t == target),
+                ),
+            ),
+            UnitKey::Runbook => (
+                format!("the runbook `{path}`"),
+                file_name,
+                first_source_span(&|o| *o == ShellOrigin::MarkdownFence),
+            ),
+            UnitKey::Source(i) => (
+                format!("the scheduled command of `{path}`"),
+                file_name,
+                facts
+                    .shell
+                    .sources
+                    .get(*i)
+                    .map(|s| s.span)
+                    .unwrap_or_default(),
+            ),
+        };
+        Unit {
+            key,
+            description,
+            name,
+            entry,
+            commands,
+        }
+    }
+
+    /// The commands of the unit that run with `at`: not in a function or `case` branch that
+    /// `at` is not in (a dispatcher's `restore)` branch says nothing about its `wipe)` branch).
+    fn alongside(&self, at: At, unit: &Unit) -> std::rc::Rc<Vec<usize>> {
+        let separate = self.separate_scopes(at.file);
+        let own = separate.get(at.command).cloned().unwrap_or_default();
+        let key = (at.file, unit.key.clone(), own);
+        if let Some(known) = self.alongside.borrow().get(&key) {
+            return known.clone();
+        }
+        let found: Vec<usize> = unit
+            .commands
+            .iter()
+            .copied()
+            .filter(|&c| {
+                separate
+                    .get(c)
+                    .is_none_or(|theirs| theirs.iter().all(|q| key.2.contains(q)))
+            })
+            .collect();
+        let found = std::rc::Rc::new(found);
+        self.alongside.borrow_mut().insert(key, found.clone());
+        found
+    }
+
+    /// Per command of a file, the functions and `case` branches it runs in (outer commands'
+    /// included): what sets it apart from the rest of its unit. Worked out once per file.
+    fn separate_scopes(&self, file: usize) -> SeparateScopes {
+        if let Some(known) = self.separate.borrow().get(&file) {
+            return known.clone();
+        }
+        let count = self.files[file].shell.commands.len();
+        let all: Vec<Vec<(usize, Scope)>> = (0..count)
+            .map(|command| {
+                self.scopes(At { file, command })
+                    .into_iter()
+                    .filter(|q| matches!(q.1, Scope::Function(_) | Scope::CaseBranch { .. }))
+                    .map(|(source, scope)| (source, scope.clone()))
+                    .collect()
+            })
+            .collect();
+        let all = std::rc::Rc::new(all);
+        self.separate.borrow_mut().insert(file, all.clone());
+        all
+    }
+
+    /// Whether the command acts on a database that its unit created before it
+    /// (`createdb shop_check … pg_restore --clean -d shop_check`): a scratch database.
+    pub fn on_scratch_database(&self, at: At) -> bool {
+        let (Some(unit), Some(command)) = (self.unit(at), self.command(at)) else {
+            return false;
+        };
+        let Some(name) = crate::analysis::backup::database_name(command) else {
+            return false;
+        };
+        self.alongside(at, &unit).iter().copied().any(|c| {
+            c < at.command
+                && self
+                    .command(At {
+                        file: at.file,
+                        command: c,
+                    })
+                    // `createdb x || true` keeps going when `x` exists: not a fresh database.
+                    .filter(|c| !self.failure_ignored(at.file, c))
+                    .and_then(crate::analysis::backup::created_database)
+                    .is_some_and(|created| created == name)
+        })
+    }
+
+    /// Whether a load (`psql < dump.sql`, `pg_restore`) follows the command in its unit.
+    pub fn loads_later(&self, at: At) -> bool {
+        let Some(unit) = self.unit(at) else {
+            return false;
+        };
+        self.alongside(at, &unit).iter().copied().any(|c| {
+            c > at.command
+                && self
+                    .step(At {
+                        file: at.file,
+                        command: c,
+                    })
+                    .is_some_and(|s| matches!(s.kind, StepKind::Load | StepKind::Restore))
+        })
+    }
+
+    /// The names around a command, as written: its unit's (file, job, target), then the
+    /// functions and `case` verbs it sits in.
+    fn names_around(&self, unit: &Unit, at: At) -> Vec<String> {
+        let mut names = vec![unit.name.clone()];
+        for (_, scope) in self.scopes(at) {
+            match scope {
+                Scope::Function(f) => names.push(f.clone()),
+                Scope::CaseBranch { patterns, .. } => {
+                    names.extend(patterns.iter().cloned());
+                }
+                _ => {}
+            }
+        }
+        names
+    }
+
+    /// The context a command's unit says it runs in by its name: a make target `test`, a CI
+    /// job `e2e`, a function `reset_dev_db`, a `case` verb `seed`, a script `seed-demo.sh`. A
+    /// test run or a local/dev environment is not where a backup is expected, whatever the file
+    /// around it is.
+    pub fn name_context(&self, at: At) -> Context {
+        let Some(unit) = self.unit(at) else {
+            return Context::Production;
+        };
+        let mut found = Context::Production;
+        for name in self.names_around(&unit, at) {
+            match crate::levels::name_context(&name) {
+                Some(Context::Test) => return Context::Test,
+                Some(context) => found = context,
+                None => {}
+            }
+        }
+        found
+    }
+
+    /// Whether the command's unit drops a database (or schema) before it: a migration run after
+    /// that builds a fresh database, the drop is what loses data.
+    pub fn dropped_before(&self, at: At) -> bool {
+        let Some(unit) = self.unit(at) else {
+            return false;
+        };
+        unit.commands.iter().any(|&c| {
+            c < at.command
+                && self
+                    .step(At {
+                        file: at.file,
+                        command: c,
+                    })
+                    .is_some_and(|s| matches!(s.kind, StepKind::Drop))
+        })
+    }
+
+    /// What the unit of a command is for: by its name (or the function or `case` verb around
+    /// the command), else by what it runs (a load: restore; a deploy command: deploy; migrations
+    /// that do not follow a drop of the database: deploy).
+    pub fn purpose(&self, at: At) -> Option<Purpose> {
+        let unit = self.unit(at)?;
+        let names: Vec<String> = self
+            .names_around(&unit, at)
+            .iter()
+            .map(|n| n.to_ascii_lowercase())
+            .collect();
+        for (word, kind) in PURPOSE_WORDS {
+            if names.iter().any(|n| n.contains(word)) {
+                return Some(Purpose {
+                    kind,
+                    by_name: true,
+                });
+            }
+        }
+        let alongside = self.alongside(at, &unit);
+        let does = |pred: &dyn Fn(&StepKind) -> bool| {
+            alongside.iter().any(|&c| {
+                self.step(At {
+                    file: at.file,
+                    command: c,
+                })
+                .is_some_and(|s| pred(&s.kind))
+            })
+        };
+        if does(&|k| matches!(k, StepKind::Load | StepKind::Restore)) {
+            return Some(Purpose {
+                kind: "restore",
+                by_name: false,
+            });
+        }
+        // Drop, create, migrate: a reset of the database, not an update of the application.
+        let resets = does(&|k| matches!(k, StepKind::Drop));
+        if does(&|k| matches!(k, StepKind::Deploy))
+            || !resets && does(&|k| matches!(k, StepKind::Migration))
+        {
+            return Some(Purpose {
+                kind: "deploy",
+                by_name: false,
+            });
+        }
+        None
+    }
+
+    /// A backup step that precedes the command on every path that reaches it.
+    pub fn covered(&self, at: At) -> Option<Cover> {
+        self.covered_at(at, 0, true)
+    }
+
+    /// A backup before the command that does not cover it, with why (its failure is ignored:
+    /// `pg_dump … || true`; it dumps another database): for the message when
+    /// [`Analysis::covered`] finds none.
+    pub fn near_miss(&self, at: At) -> Option<(Cover, String)> {
+        let cover = self.covered_at(at, 0, false)?;
+        let why = match self.command(cover.at) {
+            Some(c) if self.failure_ignored(cover.at.file, c) => {
+                "lets the script go on when it fails".to_string()
+            }
+            Some(_) if self.runs_alongside(cover.at, at, &*self.unit(at)?) => {
+                "runs in the background, so the step does not wait for it".to_string()
+            }
+            Some(c) if self.other_database(cover.at, at) => {
+                let name =
+                    |c: &Command| crate::analysis::backup::database_name(c).unwrap_or_default();
+                let acted_on = self.command(at).map(name).unwrap_or_default();
+                format!("dumps database `{}`, not `{acted_on}`", name(c))
+            }
+            _ => return None,
+        };
+        Some((cover, why))
+    }
+
+    /// `strict`: a backup whose failure is explicitly ignored (`|| true`) does not count.
+    fn covered_at(&self, at: At, depth: usize, strict: bool) -> Option<Cover> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let unit = self.unit(at)?;
+        let target = self.command(at)?;
+        let sd = self.scopes(at);
+        for &b in &unit.commands {
+            let bat = At {
+                file: at.file,
+                command: b,
+            };
+            let Some(bc) = self.command(bat) else {
+                continue;
+            };
+            if bc.span.start() >= target.span.start() || b == at.command {
+                continue;
+            }
+            // Whether it backs up at all first: memoised, and false for nearly every command,
+            // so a long script does not pay for path checks step × command.
+            let Some((label, _)) = self.backs_up(bat, depth + 1) else {
+                continue;
+            };
+            if !self.on_path(at.file, &self.scopes(bat), &sd) {
+                continue;
+            }
+            if strict && self.failure_ignored(at.file, bc) {
+                continue;
+            }
+            if strict && self.runs_alongside(bat, at, &unit) {
+                continue;
+            }
+            if strict && self.other_database(bat, at) {
+                continue;
+            }
+            return Some(Cover { at: bat, label });
+        }
+        // Inside a function: a backup before every call of it covers the step too.
+        let function = sd.iter().rev().find_map(|(src, s)| match s {
+            Scope::Function(name) => Some((*src, name.clone())),
+            _ => None,
+        });
+        if let Some((source, name)) = function {
+            return self.all_covered(self.calls_of(at.file, source, &name), depth, strict);
+        }
+        // In a GitHub Actions job: a job it `needs:` (directly or not) ran to success first.
+        if let UnitKey::Job(job) = &unit.key
+            && let Some(cover) = self.needed_jobs_back_up(at.file, job, depth, strict)
+        {
+            return Some(cover);
+        }
+        // In a make target: prerequisites run before the recipe, and theirs before them.
+        if let UnitKey::Target(target) = &unit.key {
+            let text = &self.files[at.file].file.text;
+            let mut seen: Vec<String> = Vec::new();
+            let mut queue = prerequisites(text, target);
+            queue.reverse();
+            while let Some(prerequisite) = queue.pop() {
+                if seen.contains(&prerequisite) || seen.len() > 32 {
+                    continue;
+                }
+                let mut more = prerequisites(text, &prerequisite);
+                more.reverse();
+                queue.extend(more);
+                seen.push(prerequisite.clone());
+                let found = self
+                    .make_target_backs_up(at.file, None, &prerequisite, depth + 1)
+                    .or_else(|| name_says_backup(&prerequisite).then(|| (String::new(), None)));
+                if found.is_some() {
+                    return Some(Cover {
+                        at,
+                        label: format!("`make {prerequisite}`"),
+                    });
+                }
+            }
+            return None;
+        }
+        // At a script's top level: a backup before every call of the script from elsewhere in
+        // the repository (a CI job, a make target, another script) that reaches the step.
+        if unit.key != UnitKey::Script {
+            return None;
+        }
+        let callers: Vec<At> = self
+            .script_callers(at.file)
+            .into_iter()
+            .filter(|(_, verb)| self.reachable(at, verb.as_deref(), depth + 1))
+            .map(|(caller, _)| caller)
+            .collect();
+        self.all_covered(callers, depth, strict)
+    }
+
+    /// Whether a command's failure is explicitly ignored (`|| true`), knowing which functions of
+    /// its file exit (a handler `|| on_backup_error` that exits stops the script).
+    fn failure_ignored(&self, file: usize, command: &Command) -> bool {
+        let facts = &self.files[file];
+        let exits = |name: &str| {
+            facts.shell.commands.iter().any(|c| {
+                c.scopes
+                    .iter()
+                    .any(|s| matches!(s, Scope::Function(f) if f == name))
+                    && c.argv.first().is_some_and(|w| w.display() == "exit")
+            })
+        };
+        crate::analysis::backup::failure_ignored(command, &facts.file.text, &exits)
+    }
+
+    /// Whether `b` runs in the background (`pg_dump … &`) and no `wait` comes between it and
+    /// `d`: the step does not wait for the backup to finish.
+    fn runs_alongside(&self, b: At, d: At, unit: &Unit) -> bool {
+        let Some(bc) = self.command(b) else {
+            return false;
+        };
+        if !crate::analysis::backup::backgrounded(bc, &self.files[b.file].file.text) {
+            return false;
+        }
+        !unit.commands.iter().any(|&c| {
+            c > b.command
+                && c < d.command
+                && self
+                    .command(At {
+                        file: b.file,
+                        command: c,
+                    })
+                    .and_then(|c| c.argv.first())
+                    .is_some_and(|w| w.display() == "wait")
+        })
+    }
+
+    /// Whether the backup step `b` dumps a database other than the one the step `d` acts on,
+    /// both named literally (`pg_dump analytics` before `psql shop -c 'TRUNCATE orders'`). A
+    /// `DROP DATABASE` sent through a client names its target in SQL, not in the connection.
+    fn other_database(&self, b: At, d: At) -> bool {
+        if !matches!(self.step(b).map(|s| &s.kind), Some(StepKind::Backup { .. })) {
+            return false;
+        }
+        let sql_drop = matches!(self.step(d).map(|s| &s.kind), Some(StepKind::Drop))
+            && self
+                .command(d)
+                .and_then(|c| c.argv.first())
+                .is_some_and(|p| !p.display().ends_with("dropdb"));
+        if sql_drop {
+            return false;
+        }
+        let (Some(bc), Some(dc)) = (self.command(b), self.command(d)) else {
+            return false;
+        };
+        match (
+            crate::analysis::backup::database_name(bc),
+            crate::analysis::backup::database_name(dc),
+        ) {
+            (Some(backed_up), Some(acted_on)) => backed_up != acted_on,
+            _ => false,
+        }
+    }
+
+    /// A backup in a job that the workflow job `job` needs (`needs: backup`, transitively): the
+    /// job runs only after those succeeded.
+    fn needed_jobs_back_up(
+        &self,
+        file: usize,
+        job: &str,
+        depth: usize,
+        strict: bool,
+    ) -> Option<Cover> {
+        let facts = &self.files[file];
+        if !facts
+            .shell
+            .sources
+            .iter()
+            .any(|s| matches!(s.origin, ShellOrigin::WorkflowStep { .. }))
+        {
+            return None;
+        }
+        let needs = &facts.job_needs;
+        let mut seen: Vec<&str> = Vec::new();
+        let mut queue: Vec<&str> = needs
+            .get(job)
+            .map_or(Vec::new(), |n| n.iter().map(String::as_str).collect());
+        while let Some(needed) = queue.pop() {
+            if seen.contains(&needed) || seen.len() > 32 {
+                continue;
+            }
+            seen.push(needed);
+            if let Some(more) = needs.get(needed) {
+                queue.extend(more.iter().map(String::as_str));
+            }
+        }
+        for (command, c) in facts.shell.commands.iter().enumerate() {
+            let bat = At { file, command };
+            if !matches!(self.unit_key(bat), Some(UnitKey::Job(j)) if seen.contains(&j.as_str())) {
+                continue;
+            }
+            if !self.on_path(file, &self.scopes(bat), &[]) {
+                continue;
+            }
+            if strict && self.failure_ignored(file, c) {
+                continue;
+            }
+            if let Some((label, _)) = self.backs_up(bat, depth + 1) {
+                return Some(Cover { at: bat, label });
+            }
+        }
+        None
+    }
+
+    /// The first cover when every one of `calls` is covered (none when there are no calls).
+    fn all_covered(&self, calls: Vec<At>, depth: usize, strict: bool) -> Option<Cover> {
+        let mut first = None;
+        for call in calls {
+            let cover = self.covered_at(call, depth + 1, strict)?;
+            first.get_or_insert(cover);
+        }
+        first
+    }
+
+    /// Commands of other production files that run the script `file` (with their verb), not
+    /// counting documentation.
+    fn script_callers(&self, file: usize) -> Vec<(At, Option<String>)> {
+        if self.callers.borrow().is_none() {
+            let mut map = Callers::new();
+            for (at, step) in self.all_steps() {
+                let StepKind::Call(Callee::Script { path, args }) = &step.kind else {
+                    continue;
+                };
+                let facts = &self.files[at.file];
+                let Some(command) = self.command(at) else {
+                    continue;
+                };
+                let in_docs = facts
+                    .shell
+                    .sources
+                    .get(self.root_source(at.file, command.source))
+                    .is_some_and(|s| s.origin == ShellOrigin::MarkdownFence);
+                if facts.context_at(command.span) != Context::Production || in_docs {
+                    continue;
+                }
+                let Some(target) = self.resolve_script(at.file, path, &command.cwd) else {
+                    continue;
+                };
+                if target != at.file {
+                    map.entry(target)
+                        .or_default()
+                        .push((at, args.first().cloned()));
+                }
+            }
+            *self.callers.borrow_mut() = Some(map);
+        }
+        self.callers
+            .borrow()
+            .as_ref()
+            .and_then(|m| m.get(&file).cloned())
+            .unwrap_or_default()
+    }
+
+    /// Calls of function `name` (defined in `source`) in the file, outside its own body.
+    fn calls_of(&self, file: usize, source: usize, name: &str) -> Vec<At> {
+        let facts = &self.files[file];
+        let root = self.root_source(file, source);
+        facts
+            .shell
+            .commands
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| self.root_source(file, c.source) == root)
+            .filter(|(_, c)| c.argv.first().is_some_and(|w| w.is(name)))
+            .map(|(i, _)| At { file, command: i })
+            .filter(|&at| {
+                !self
+                    .scopes(at)
+                    .iter()
+                    .any(|(_, s)| matches!(s, Scope::Function(f) if f == name))
+            })
+            .collect()
+    }
+
+    /// Whether a command with scopes `sb` runs on every path to a later command with scopes `sd`.
+    fn on_path(&self, file: usize, sb: &[QScope], sd: &[QScope]) -> bool {
+        let common = sb
+            .iter()
+            .zip(sd)
+            .take_while(|(a, b)| a.0 == b.0 && a.1 == b.1)
+            .count();
+        sb[common..].iter().all(|(src, s)| match s {
+            Scope::Function(_) | Scope::CaseBranch { .. } => false,
+            Scope::AndOr { op, .. } => op == "&&",
+            Scope::IfBranch { id, branch, .. } => {
+                self.other_branches_exit(file, *src, *id, *branch)
+            }
+            Scope::Condition { .. } | Scope::Loop | Scope::Subshell => true,
+        })
+    }
+
+    /// Whether the `if` numbered `id` in `source` has an `else`, and every branch but `branch`
+    /// ends the script (`exit`/`return` directly in the branch).
+    fn other_branches_exit(&self, file: usize, source: usize, id: u32, branch: u32) -> bool {
+        let key = (file, source, id, branch);
+        if let Some(&known) = self.branches.borrow().get(&key) {
+            return known;
+        }
+        let answer = self.judge_branches(file, source, id, branch);
+        self.branches.borrow_mut().insert(key, answer);
+        answer
+    }
+
+    fn judge_branches(&self, file: usize, source: usize, id: u32, branch: u32) -> bool {
+        let facts = &self.files[file];
+        let mut branches: BTreeMap<u32, bool> = BTreeMap::new();
+        let mut has_else = false;
+        for c in facts.shell.commands.iter().filter(|c| c.source == source) {
+            let Some(pos) = c
+                .scopes
+                .iter()
+                .position(|s| matches!(s, Scope::IfBranch { id: i, .. } if *i == id))
+            else {
+                continue;
+            };
+            let Scope::IfBranch {
+                branch: k,
+                condition,
+                ..
+            } = &c.scopes[pos]
+            else {
+                continue;
+            };
+            has_else |= condition.starts_with("not (");
+            let exits = pos + 1 == c.scopes.len()
+                && matches!(c.program().as_deref(), Some("exit" | "return"));
+            let entry = branches.entry(*k).or_insert(false);
+            *entry |= exits;
+        }
+        let Some(&last) = branches.keys().next_back() else {
+            return false;
+        };
+        has_else
+            && (0..=last)
+                .filter(|k| *k != branch)
+                .all(|k| branches.get(&k).copied().unwrap_or(false))
+    }
+
+    /// Whether a command backs up (itself, or through what it calls): a label and the family.
+    pub fn backs_up(&self, at: At, depth: usize) -> Option<Found> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        // Only a backup or a call can back up: no look-up for every other command.
+        if !self
+            .step(at)
+            .is_some_and(|s| matches!(s.kind, StepKind::Backup { .. } | StepKind::Call(_)))
+        {
+            return None;
+        }
+        if let Some(known) = self.commands.borrow().get(&at).cloned() {
+            return known;
+        }
+        let found = self.judge(at, depth);
+        // A miss deep in a chain of calls may be the depth limit speaking: keep only sure answers.
+        if found.is_some() || depth <= 1 {
+            self.commands.borrow_mut().insert(at, found.clone());
+        }
+        found
+    }
+
+    fn judge(&self, at: At, depth: usize) -> Option<Found> {
+        let step = self.step(at)?;
+        let via = |inner: &str| format!("`{}` (which runs {inner})", step.label);
+        match &step.kind {
+            StepKind::Backup { family } => Some((format!("`{}`", step.label), family.clone())),
+            StepKind::Call(Callee::Function { name }) => {
+                let (label, family) = self.function_backs_up(at, name, depth + 1)?;
+                Some((via(&label), family))
+            }
+            StepKind::Call(Callee::Script { path, args }) => {
+                let cwd = self.command(at).map(|c| c.cwd.clone()).unwrap_or_default();
+                match self.resolve_script(at.file, path, &cwd) {
+                    Some(target) => {
+                        let (label, family) = self.script_backs_up(
+                            target,
+                            args.first().map(String::as_str),
+                            depth + 1,
+                        )?;
+                        Some((via(&label), family))
+                    }
+                    None => {
+                        let name = path.rsplit('/').next().unwrap_or(path);
+                        name_says_backup(name).then(|| (format!("`{}`", step.label), None))
+                    }
+                }
+            }
+            StepKind::Call(Callee::Make { targets, dir }) => {
+                for t in targets {
+                    if let Some((label, family)) =
+                        self.make_target_backs_up(at.file, dir.as_deref(), t, depth + 1)
+                    {
+                        return Some((format!("`make {t}` (which runs {label})"), family));
+                    }
+                    if name_says_backup(t) {
+                        return Some((format!("`make {t}`"), None));
+                    }
+                }
+                None
+            }
+            StepKind::Call(Callee::Named { name }) => {
+                name_says_backup(name).then(|| (format!("`{}`", step.label), None))
+            }
+            _ => None,
+        }
+    }
+
+    fn function_backs_up(&self, at: At, name: &str, depth: usize) -> Option<Found> {
+        let facts = &self.files[at.file];
+        let root = self.root_source(at.file, facts.shell.commands.get(at.command)?.source);
+        (0..facts.shell.commands.len())
+            .map(|i| At {
+                file: at.file,
+                command: i,
+            })
+            .filter(|&c| {
+                let cmd = &facts.shell.commands[c.command];
+                self.root_source(at.file, cmd.source) == root
+                    && cmd
+                        .scopes
+                        .iter()
+                        .any(|s| matches!(s, Scope::Function(f) if f == name))
+                    && !cmd
+                        .scopes
+                        .iter()
+                        .any(|s| matches!(s, Scope::AndOr { op, .. } if op == "||"))
+            })
+            .find_map(|c| self.backs_up(c, depth + 1))
+    }
+
+    /// A script of the repository a command calls (`./scripts/backup.sh`, `"$DIR/backup.sh"`,
+    /// `$0` for the script itself).
+    fn resolve_script(&self, from: usize, written: &str, cwd: &Dir) -> Option<usize> {
+        let caller = &self.files[from].file.path;
+        if matches!(
+            written,
+            "$0" | "${0}" | "${BASH_SOURCE[0]}" | "$BASH_SOURCE"
+        ) {
+            return Some(from);
+        }
+        let caller_dir = caller.rsplit_once('/').map_or("", |(d, _)| d);
+        // The literal tail after the last expansion.
+        let tail = match written.rfind(['}', ')']) {
+            Some(at) if written.contains('$') => &written[at + 1..],
+            _ if written.starts_with('$') => match written.find('/') {
+                Some(at) => &written[at..],
+                None => return None,
+            },
+            _ => written,
+        };
+        let tail = tail.trim_start_matches("./").trim_start_matches('/');
+        if tail.is_empty() {
+            return None;
+        }
+        let join = |dir: &str, rel: &str| -> String {
+            let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+            for p in rel.split('/') {
+                match p {
+                    "" | "." => {}
+                    ".." => {
+                        parts.pop();
+                    }
+                    p => parts.push(p),
+                }
+            }
+            parts.join("/")
+        };
+        let is_script = |i: &usize| self.files[*i].kind == FileKind::Shell;
+        // Where the call runs, as far as `cd` in the caller tells; then the caller's directory
+        // and the repository root.
+        let mut dirs: Vec<String> = Vec::new();
+        match cwd {
+            Dir::ScriptDir(p) => dirs.push(join(caller_dir, p)),
+            Dir::Relative(p) => dirs.push(join("", p)),
+            _ => {}
+        }
+        dirs.push(caller_dir.to_string());
+        dirs.push(String::new());
+        for candidate in dirs.iter().map(|d| join(d, tail)) {
+            if let Some(i) = self.file_index(&candidate).filter(is_script) {
+                return Some(i);
+            }
+        }
+        // `/opt/app/scripts/backup.sh`, `$ROOT/scripts/backup.sh`: match by the path's end.
+        let suffix = format!("/{tail}");
+        self.files
+            .iter()
+            .enumerate()
+            .filter(|(i, f)| {
+                is_script(i) && (f.file.path.ends_with(&suffix) || f.file.path == tail)
+            })
+            .map(|(i, _)| i)
+            .min_by_key(|i| self.files[*i].file.path.len())
+    }
+
+    /// Whether a script backs up when called with `verb` as its first argument: a backup step
+    /// (or a call leading to one) outside `case` branches of other verbs, outside `||`, and
+    /// outside functions that the same verb does not call.
+    fn script_backs_up(&self, file: usize, verb: Option<&str>, depth: usize) -> Option<Found> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let key = (file, verb.map(str::to_string));
+        if let Some(known) = self.scripts.borrow().get(&key) {
+            return known.clone();
+        }
+        let facts = &self.files[file];
+        let found = (0..facts.shell.commands.len())
+            .map(|i| At { file, command: i })
+            .filter(|&at| self.unit_key(at) == Some(UnitKey::Script))
+            .filter(|&at| self.reachable(at, verb, depth + 1))
+            .find_map(|at| self.backs_up(at, depth + 1));
+        // A miss deep in a chain of calls may be the depth limit speaking: keep only sure answers.
+        if found.is_some() || depth <= 2 {
+            self.scripts.borrow_mut().insert(key, found.clone());
+        }
+        found
+    }
+
+    fn reachable(&self, at: At, verb: Option<&str>, depth: usize) -> bool {
+        if depth > MAX_DEPTH {
+            return false;
+        }
+        let scopes = self.scopes(at);
+        scopes.iter().all(|(src, s)| match s {
+            Scope::CaseBranch { patterns, .. } => patterns.iter().any(|p| pattern_matches(p, verb)),
+            Scope::AndOr { op, .. } => op == "&&",
+            Scope::Function(name) => self
+                .calls_of(at.file, *src, name)
+                .into_iter()
+                .any(|c| self.reachable(c, verb, depth + 1)),
+            _ => true,
+        })
+    }
+
+    fn make_target_backs_up(
+        &self,
+        from: usize,
+        dir: Option<&str>,
+        target: &str,
+        depth: usize,
+    ) -> Option<Found> {
+        let caller_dir = self.files[from]
+            .file
+            .path
+            .rsplit_once('/')
+            .map_or("", |(d, _)| d);
+        let wanted_dir = match dir {
+            Some(d) if caller_dir.is_empty() => d.trim_start_matches("./").to_string(),
+            Some(d) => format!("{caller_dir}/{}", d.trim_start_matches("./")),
+            None => caller_dir.to_string(),
+        };
+        let mut makefiles: Vec<usize> = (0..self.files.len())
+            .filter(|&i| self.files[i].kind == FileKind::Makefile)
+            .collect();
+        // Prefer the Makefile of the directory the call runs in.
+        makefiles.sort_by_key(|&i| {
+            let p = &self.files[i].file.path;
+            let d = p.rsplit_once('/').map_or("", |(d, _)| d);
+            (d != wanted_dir, p.len())
+        });
+        for m in makefiles {
+            let facts = &self.files[m];
+            for (i, c) in facts.shell.commands.iter().enumerate() {
+                let Some(source) = facts.shell.sources.get(self.root_source(m, c.source)) else {
+                    continue;
+                };
+                if !matches!(&source.origin, ShellOrigin::MakeTarget { target: t } if t == target) {
+                    continue;
+                }
+                if let Some(found) = self.backs_up(
+                    At {
+                        file: m,
+                        command: i,
+                    },
+                    depth + 1,
+                ) {
+                    return Some(found);
+                }
+            }
+        }
+        None
+    }
+
+    /// Every backup mechanism of the repository: backup steps (or calls to one) in scripts, CI,
+    /// Makefiles, cron and systemd, compose commands; not in tests, local helpers or documentation.
+    pub fn mechanisms(&self) -> Vec<Mechanism> {
+        let mut out = Vec::new();
+        for (at, _) in self.all_steps() {
+            let facts = &self.files[at.file];
+            let Some(c) = self.command(at) else {
+                continue;
+            };
+            // A backup in a test, an example or a local helper does not protect production; a
+            // scheduled job on a hosted CI runner may (it reaches the database over the network).
+            if matches!(
+                facts.context_at(c.span),
+                Context::Test | Context::Docs | Context::Local
+            ) {
+                continue;
+            }
+            let root = self.root_source(at.file, c.source);
+            if facts
+                .shell
+                .sources
+                .get(root)
+                .is_some_and(|s| s.origin == ShellOrigin::MarkdownFence)
+            {
+                continue;
+            }
+            if let Some((label, family)) = self.backs_up(at, 0) {
+                out.push(Mechanism {
+                    path: facts.file.path.clone(),
+                    span: c.span,
+                    label,
+                    family,
+                });
+            }
+        }
+        for facts in self.files {
+            if facts.compose.is_none()
+                || matches!(
+                    facts.context,
+                    Context::Test | Context::Docs | Context::Local
+                )
+            {
+                continue;
+            }
+            out.extend(scheduler_label_backups(facts, self.catalog));
+        }
+        out
+    }
+}
+
+/// The prerequisites of a make target, from its rule lines (`reset: backup stop`); variables
+/// and pattern rules are not expanded.
+fn prerequisites(makefile: &str, target: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in makefile.split('\n') {
+        if line.starts_with('\t') || line.trim_start().starts_with('#') {
+            continue;
+        }
+        let Some((targets, rest)) = line.split_once(':') else {
+            continue;
+        };
+        // `X := y`, `X ::= y` are assignments, not rules.
+        if rest.starts_with('=') || rest.starts_with(":=") || targets.contains('=') {
+            continue;
+        }
+        if !targets.split_whitespace().any(|t| t == target) {
+            continue;
+        }
+        let rest = rest.trim_start_matches(':');
+        let rest = rest.split([';', '#']).next().unwrap_or("");
+        out.extend(
+            rest.split_whitespace()
+                .filter(|w| *w != "|" && !w.contains('$') && !w.contains('%'))
+                .map(str::to_string),
+        );
+    }
+    out
+}
+
+/// Whether a `case` pattern matches the verb (`backup`, `"backup"`, `backup|dump`, `b*`, `*`).
+fn pattern_matches(pattern: &str, verb: Option<&str>) -> bool {
+    let p = pattern.trim_matches(|c| c == '"' || c == '\'');
+    if p == "*" {
+        return true;
+    }
+    let Some(verb) = verb else {
+        return false;
+    };
+    p.split('|').any(|alt| {
+        let alt = alt.trim().trim_matches(|c| c == '"' || c == '\'');
+        match alt.split_once('*') {
+            Some((head, tail)) => {
+                verb.starts_with(head)
+                    && verb.ends_with(tail)
+                    && verb.len() >= head.len() + tail.len()
+            }
+            None => alt == verb,
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+
+    fn files(list: &[(&str, &str)]) -> Vec<FileFacts> {
+        list.iter()
+            .map(|(path, text)| {
+                let kind = match crate::classify::classify_name(path) {
+                    crate::classify::NameClass::Kind(k) => k,
+                    _ => FileKind::Shell,
+                };
+                FileFacts::extract(SourceFile::new(*path, *text), kind, Context::Production)
+            })
+            .collect()
+    }
+
+    /// Whether the first `dropdb` of the first file is covered.
+    fn covered(list: &[(&str, &str)]) -> bool {
+        let files = files(list);
+        let analysis = Analysis::new(&files, Catalog::builtin());
+        let Some(i) = files[0]
+            .shell
+            .commands
+            .iter()
+            .position(|c| c.program().as_deref() == Some("dropdb"))
+        else {
+            panic!("no dropdb");
+        };
+        analysis
+            .covered(At {
+                file: 0,
+                command: i,
+            })
+            .is_some()
+    }
+
+    #[test]
+    fn straight_line_and_branches() {
+        assert!(covered(&[("r.sh", "pg_dump shop > b.sql\ndropdb shop\n")]));
+        assert!(!covered(&[("r.sh", "dropdb shop\npg_dump shop > b.sql\n")]));
+        assert!(covered(&[(
+            "r.sh",
+            "pg_dump shop > b.sql && dropdb shop\n"
+        )]));
+        assert!(covered(&[(
+            "r.sh",
+            "cd /srv && pg_dump shop > b.sql\ndropdb shop\n"
+        )]));
+        assert!(!covered(&[(
+            "r.sh",
+            "[ -f b.sql ] || pg_dump shop > b.sql\ndropdb shop\n"
+        )]));
+        assert!(!covered(&[(
+            "r.sh",
+            "case \"$1\" in\n  backup) pg_dump shop > b.sql ;;\n  restore) dropdb shop ;;\nesac\n"
+        )]));
+        assert!(covered(&[(
+            "r.sh",
+            "case \"$1\" in\n  restore)\n    pg_dump shop > b.sql\n    dropdb shop ;;\nesac\n"
+        )]));
+        assert!(!covered(&[(
+            "r.sh",
+            "if [ \"$X\" = 1 ]; then\n  pg_dump shop > b.sql\nfi\ndropdb shop\n"
+        )]));
+        assert!(covered(&[(
+            "r.sh",
+            "if [ \"$X\" = 1 ]; then\n  pg_dump shop > b.sql\nelse\n  exit 1\nfi\ndropdb shop\n"
+        )]));
+        assert!(covered(&[(
+            "r.sh",
+            "if ! pg_dump shop > b.sql; then exit 1; fi\ndropdb shop\n"
+        )]));
+    }
+
+    #[test]
+    fn functions_and_calls() {
+        assert!(covered(&[(
+            "r.sh",
+            "backup() { pg_dump shop > b.sql; }\nrestore() { dropdb shop; }\nbackup\nrestore\n"
+        )]));
+        assert!(!covered(&[(
+            "r.sh",
+            "backup() { pg_dump shop > b.sql; }\nrestore() { dropdb shop; }\nrestore\nbackup\n"
+        )]));
+        assert!(!covered(&[(
+            "r.sh",
+            "backup() { pg_dump shop > b.sql; }\ndropdb shop\n"
+        )]));
+        assert!(covered(&[
+            ("scripts/restore.sh", "./scripts/backup.sh\ndropdb shop\n"),
+            ("scripts/backup.sh", "#!/bin/sh\npg_dump shop > /b/x.sql\n"),
+        ]));
+        assert!(covered(&[
+            (
+                "scripts/restore.sh",
+                "\"$(dirname \"$0\")/backup.sh\"\ndropdb shop\n"
+            ),
+            ("scripts/backup.sh", "#!/bin/sh\npg_dump shop > /b/x.sql\n"),
+        ]));
+        assert!(!covered(&[
+            ("scripts/restore.sh", "./scripts/backup.sh\ndropdb shop\n"),
+            ("scripts/backup.sh", "#!/bin/sh\necho todo\n"),
+        ]));
+        assert!(covered(&[
+            ("db/restore.sh", "./db/db.sh backup\ndropdb shop\n"),
+            (
+                "db/db.sh",
+                "case \"$1\" in\n  backup) pg_dump shop > b.sql ;;\n  restore) dropdb shop ;;\nesac\n"
+            ),
+        ]));
+        assert!(!covered(&[
+            ("db/restore.sh", "./db/db.sh migrate\ndropdb shop\n"),
+            (
+                "db/db.sh",
+                "case \"$1\" in\n  backup) pg_dump shop > b.sql ;;\n  *) echo usage ;;\nesac\n"
+            ),
+        ]));
+        assert!(covered(&[(
+            "r.sh",
+            "/usr/local/bin/db-backup\ndropdb shop\n"
+        )]));
+    }
+
+    #[test]
+    fn nested_shell_and_elif() {
+        assert!(covered(&[(
+            "r.sh",
+            "ssh db1 'pg_dump shop > /b/x.sql && dropdb shop'\n"
+        )]));
+        assert!(covered(&[(
+            "r.sh",
+            "pg_dump shop > b.sql\nbash -c 'dropdb shop'\n"
+        )]));
+        assert!(!covered(&[(
+            "r.sh",
+            "if [ \"$A\" ]; then\n  pg_dump shop > b.sql\nelif [ \"$B\" ]; then\n  echo skip\nelse\n  exit 1\nfi\ndropdb shop\n"
+        )]));
+        assert!(covered(&[(
+            "r.sh",
+            "if [ \"$A\" ]; then\n  pg_dump shop > b.sql\nelif [ \"$B\" ]; then\n  exit 2\nelse\n  exit 1\nfi\ndropdb shop\n"
+        )]));
+    }
+
+    #[test]
+    fn name_context_of_units() {
+        let context = |list: &[(&str, &str)]| {
+            let files = files(list);
+            let analysis = Analysis::new(&files, Catalog::builtin());
+            analysis.name_context(At {
+                file: 0,
+                command: 0,
+            })
+        };
+        let make = |target: &str| format!("{target}:\n\tdocker compose down -v\n");
+        assert_eq!(context(&[("Makefile", &make("test"))]), Context::Test);
+        assert_eq!(context(&[("Makefile", &make("e2e-test"))]), Context::Test);
+        assert_eq!(
+            context(&[("Makefile", &make("reset-dev-db"))]),
+            Context::Local
+        );
+        assert_eq!(context(&[("Makefile", &make("seed"))]), Context::Local);
+        assert_eq!(
+            context(&[("Makefile", &make("test-and-deploy"))]),
+            Context::Production
+        );
+        assert_eq!(
+            context(&[("Makefile", &make("deploy"))]),
+            Context::Production
+        );
+        assert_eq!(
+            context(&[("Makefile", &make("latest"))]),
+            Context::Production
+        );
+        assert_eq!(
+            context(&[(
+                "scripts/db.sh",
+                "#!/bin/sh\nresetLocalDb() {\n  dropdb app\n}\nresetLocalDb\n"
+            )]),
+            Context::Local
+        );
+    }
+
+    #[test]
+    fn make_prerequisites() {
+        let text = ".PHONY: reset\nreset: backup stop | dirs # first back up\n\tdocker compose down -v\nX := reset: no\n";
+        assert_eq!(prerequisites(text, "reset"), ["backup", "stop", "dirs"]);
+        assert!(prerequisites(text, "X").is_empty());
+    }
+
+    #[test]
+    fn patterns() {
+        assert!(pattern_matches("backup|dump", Some("dump")));
+        assert!(pattern_matches("\"backup\"", Some("backup")));
+        assert!(pattern_matches("b*", Some("backup")));
+        assert!(pattern_matches("*", None));
+        assert!(!pattern_matches("restore", Some("backup")));
+    }
+}

@@ -1,0 +1,9 @@
+//! Analysis: the cross-file work, built once per scan after every file's facts are extracted:
+//! Compose projects and their volumes, what a command acts on, the migration set, and the
+//! backup paths of scripts. Reads the model (and front-end helpers); never syntax trees.
+
+pub mod backup;
+pub mod migrations;
+pub mod repo;
+pub mod stores;
+pub mod targets;

@@ -1,0 +1,285 @@
+//! The engine: resolve options once, walk, read and decode each file once, run the front-ends in
+//! parallel, build the cross-file analysis, run the rules, resolve levels (context, guards),
+//! apply inline suppressions and return sorted findings and notices. The only layer that sees
+//! every other one; it never prints.
+//!
+//! - [`options`]: everything resolved from [`ScanOptions`] and the config, once;
+//! - [`read`]: one read, one decode and one front-end run per file;
+//! - [`phases`]: per-file, whole-repository and post rules, each with its panic caught;
+//! - [`finalize`]: levels, fingerprints and suppressions;
+//! - [`debug_facts`]: what the front-ends made of each file (`--debug-facts`).
+
+pub mod baseline;
+mod debug;
+pub mod diff;
+mod finalize;
+mod options;
+mod phases;
+mod read;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::analysis::repo::RepoFacts;
+use crate::classify::NameClass;
+use crate::config::{Config, RuleNames};
+use crate::model::FileFacts;
+use crate::notice::{Notice, NoticeKind};
+use crate::source::Encoding;
+use crate::walk::Candidate;
+
+pub use crate::outcome::ScanOutcome;
+pub use debug::debug_facts;
+use finalize::{Suppressions, finalize};
+use options::Resolved;
+use phases::{run_post_rules, run_rules};
+use read::analyse_file;
+
+/// Files larger than this are skipped with a notice unless configured otherwise.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
+
+/// Things that stop a scan (exit status 2). Per-file problems are notices, not errors.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("path does not exist: {0}")]
+    PathNotFound(PathBuf),
+    #[error("{0}")]
+    Config(String),
+    #[error("unknown rule or pack `{0}` (see --list-rules)")]
+    UnknownRule(String),
+    #[error("invalid rule metadata: {0}")]
+    RuleMetadata(String),
+    #[error("{0}")]
+    Walk(String),
+    #[error("could not start worker threads: {0}")]
+    Threads(String),
+}
+
+/// What to scan and how.
+#[derive(Clone, Debug, Default)]
+pub struct ScanOptions {
+    pub paths: Vec<PathBuf>,
+    /// Rule ids or packs to run (empty: all).
+    pub select: Vec<String>,
+    /// Rule ids or packs to skip.
+    pub ignore: Vec<String>,
+    pub exclude: Vec<String>,
+    pub no_ignore: bool,
+    /// Worker threads; 0 means one per core.
+    pub threads: usize,
+    pub config: Config,
+    /// A file named in `paths` keeps its path from the working directory
+    /// (`db/migrations/0002_x.sql`), as on the command line, so that its kind and context are
+    /// those of a scan of the whole tree. Off: it is known by its file name alone (fixtures).
+    pub file_paths_from_cwd: bool,
+}
+
+/// The rule ids (and aliases) and packs a config file may name, from the rule registry.
+pub fn rule_names() -> Result<RuleNames, Error> {
+    options::rule_names()
+}
+
+/// Read a config file, checking the rule ids it names against the registry.
+pub fn load_config(path: &Path) -> Result<Config, String> {
+    let names = rule_names().map_err(|e| e.to_string())?;
+    Config::load(path, &names)
+}
+
+/// Run a scan. Findings are sorted by (path, offset, rule); output built from it is deterministic.
+pub fn scan(opts: &ScanOptions) -> Result<ScanOutcome, Error> {
+    let started = Instant::now();
+    let setup = Resolved::new(opts)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads)
+        .build()
+        .map_err(|e| Error::Threads(e.to_string()))?;
+    let paths = if opts.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        opts.paths.clone()
+    };
+    let mut outcome = ScanOutcome {
+        enabled_rules: setup
+            .enabled
+            .iter()
+            .map(|&i| crate::rules::RULES[i].id)
+            .collect(),
+        ..ScanOutcome::default()
+    };
+    for path in &paths {
+        if !path.exists() {
+            return Err(Error::PathNotFound(path.clone()));
+        }
+        let part = pool.install(|| scan_root(path, &setup))?;
+        outcome.merge(part);
+    }
+    outcome.sort();
+    outcome.elapsed = started.elapsed();
+    Ok(outcome)
+}
+
+/// What one PATH argument turns into: the root it is scanned from, the files to read there, and
+/// the walk's notices.
+pub(crate) struct Found {
+    root: PathBuf,
+    /// For a file argument: its path as reported (from the working directory).
+    only: Option<String>,
+    pub candidates: Vec<Candidate>,
+    notices: Vec<Notice>,
+}
+
+/// Walk one PATH. A file argument is scanned alone, with its directory as the root.
+pub(crate) fn candidates(path: &Path, setup: &Resolved) -> Result<Found, Error> {
+    // Anything that is not a directory (a FIFO or a device too) is a file argument, so that its
+    // notice names it once (`p.sh`, not `p.sh/p.sh`).
+    let (root, only): (PathBuf, Option<String>) = if path.exists() && !path.is_dir() {
+        let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+        let root = parent.map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        (root, Some(name))
+    } else {
+        (path.to_path_buf(), None)
+    };
+    // A file argument: list its directory's own entries, never the tree below it.
+    let walk_opts = setup.walk_options(only.is_some());
+    let (mut candidates, mut notices) =
+        crate::walk::walk(&root, &walk_opts).map_err(Error::Walk)?;
+    let Some(name) = only else {
+        return Ok(Found {
+            root,
+            only: None,
+            candidates,
+            notices,
+        });
+    };
+    // A file argument keeps its path from the working directory (`db/migrations/0002_x.sql`, as
+    // a pre-commit hook passes it), so that its kind, context and migration layout are read as in
+    // a scan of the whole tree.
+    let full = match crate::walk::cwd_relative(&root) {
+        Some(dir) if setup.file_paths_from_cwd && !dir.is_empty() => format!("{dir}/{name}"),
+        _ => name.clone(),
+    };
+    candidates.retain(|c| c.rel == name);
+    notices.retain(|n| n.path.as_deref() == Some(name.as_str()));
+    for n in &mut notices {
+        n.path = Some(full.clone());
+    }
+    // The walk's notice (a link out of the root, a FIFO) stands: the file is not read.
+    if notices.is_empty() {
+        // Named explicitly: analyse it even if its name says nothing, by its content (a shell
+        // shebang). A name the walk would skip (`notes.txt`) is sniffed too, never taken for a
+        // script without one.
+        let class = match crate::classify::classify_name(&full) {
+            NameClass::Skip => NameClass::Sniff,
+            class => class,
+        };
+        candidates = vec![Candidate {
+            rel: full.clone(),
+            abs: path.to_path_buf(),
+            class,
+        }];
+    }
+    Ok(Found {
+        root,
+        only: Some(full),
+        candidates,
+        notices,
+    })
+}
+
+fn scan_root(path: &Path, setup: &Resolved) -> Result<ScanOutcome, Error> {
+    let Found {
+        root,
+        only,
+        candidates,
+        mut notices,
+    } = candidates(path, setup)?;
+
+    // Read, classify and extract facts: one file per task, order kept.
+    let results: Vec<(Option<FileFacts>, Vec<Notice>)> = candidates
+        .par_iter()
+        .map(|c| analyse_file(c, setup))
+        .collect();
+    let mut files = Vec::with_capacity(results.len());
+    for (facts, file_notices) in results {
+        notices.extend(file_notices);
+        if let Some(mut facts) = facts {
+            notices.append(&mut facts.notices);
+            files.push(facts);
+        }
+    }
+    if let Some(only) = &only
+        && files.is_empty()
+        && notices.is_empty()
+    {
+        // The user named this file: say why nothing was found in it.
+        notices.push(Notice::file(
+            only,
+            NoticeKind::Unsupported,
+            "skipped: not a kind of file the scanner reads (by its name, or a shell shebang)",
+        ));
+    }
+
+    // Compose names a project at the root after the root directory.
+    let root_name = std::fs::canonicalize(&root)
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()));
+    let mut repo = RepoFacts::build_with_root(&files, root_name.as_deref());
+    if !setup.password_variables.is_empty() {
+        let names = &setup.password_variables;
+        repo.add_password_refs(&files, &|n| {
+            crate::knowledge::credentials::is_listed(names, n)
+        });
+    }
+    repo.backup_catalog = setup.backup_catalog.clone();
+
+    // Every rule runs (post rules read the others' findings); selection filters the output.
+    let mut findings = run_rules(&files, &repo, setup, &mut notices);
+    finalize(&mut findings, &files, setup);
+    // Suppressions are marked before the post rules run: a step whose own finding a person
+    // suppressed was judged intended, and the rules reading findings see that.
+    let mut suppressions = Suppressions::read(&files);
+    suppressions.mark(&mut findings, &files);
+    let mut post = run_post_rules(&files, &repo, &findings, setup, &mut notices);
+    finalize(&mut post, &files, setup);
+    suppressions.mark(&mut post, &files);
+    findings.extend(post);
+    findings.retain(|f| setup.enabled_ids.contains(f.rule));
+    findings.extend(suppressions.audit(&files, setup));
+
+    // Keep the text of files with findings for snippets and line hashes, with secrets masked.
+    let wanted: BTreeSet<&str> = findings
+        .iter()
+        .flat_map(|f| {
+            std::iter::once(f.path.as_str()).chain(f.related.iter().map(|r| r.path.as_str()))
+        })
+        .collect();
+    let with_findings = || {
+        files
+            .iter()
+            .filter(|f| wanted.contains(f.file.path.as_str()))
+    };
+    Ok(ScanOutcome {
+        sources: with_findings()
+            .map(|f| (f.file.path.clone(), f.redacted_text()))
+            .collect(),
+        masked: with_findings()
+            .filter(|f| !f.secrets.is_empty())
+            .map(|f| (f.file.path.clone(), f.secrets.clone()))
+            .collect(),
+        encodings: with_findings()
+            .filter(|f| f.file.encoding != Encoding::Utf8)
+            .map(|f| (f.file.path.clone(), f.file.encoding))
+            .collect(),
+        findings,
+        notices,
+        files_scanned: files.len(),
+        ..ScanOutcome::default()
+    })
+}

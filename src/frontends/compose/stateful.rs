@@ -1,0 +1,38 @@
+//! Which Compose services are stateful: a service's image looked up in the stateful-images table,
+//! read against its command line and environment ([`ImageEntry::stateful`]), once with the
+//! shipped table while the model is built and again with the user's table when the config
+//! extends it.
+//!
+//! The table and what its fields mean are [`crate::knowledge::stateful`]'s; this module only
+//! hands it what a Compose service runs.
+
+use crate::knowledge::stateful::StatefulTable;
+use crate::model::FileFacts;
+use crate::model::store::{Service, Stateful};
+
+#[cfg(doc)]
+use crate::knowledge::stateful::ImageEntry;
+
+/// Decide again which services are stateful, with another table (the shipped one extended by
+/// the user's config).
+pub fn apply_table(facts: &mut FileFacts, table: &StatefulTable) {
+    let Some(model) = facts.compose.as_mut() else {
+        return;
+    };
+    for service in &mut model.services {
+        service.stateful = stateful_of(service, table);
+    }
+}
+
+/// Whether a service is stateful, by its image and (for Redis-like images) its command line.
+pub(super) fn stateful_of(service: &Service, table: &StatefulTable) -> Option<Stateful> {
+    let image = service.image_ref.as_ref()?;
+    let entry = table.lookup(&image.path())?;
+    let env = |var: &str| {
+        service
+            .env(var)
+            .and_then(|e| e.value.as_ref())
+            .map(|v| v.value.clone())
+    };
+    entry.stateful(image.major(), &service.argv(), &env)
+}

@@ -1,0 +1,74 @@
+//! Credentials: database passwords written into the repository, classified as a literal, a
+//! `${VAR:-literal}` default or a placeholder. Where they are found, by source:
+//! - `env`: environment entries (Compose `environment:`, `.env` files): password variables,
+//!   Redis server flags in `REDIS_ARGS`, connection URLs;
+//! - `compose`: other Compose values (URLs anywhere) and `command:`/`entrypoint:`/
+//!   `healthcheck:` words (`redis-server --requirepass …`, `mysqladmin -p…`);
+//! - `ci`: CI files' YAML (`env:`, `variables:`, URLs in any value);
+//! - `shell`: database clients' password flags and URL arguments in any shell of the file;
+//! - `named`: shell found by a variable's name (assignments, `${NAME:=…}`, `docker run -e`);
+//!
+//! and `found` records each one for all of them (its class, its span masked, once per span).
+//!
+//! What a password looks like (which variables hold one, placeholders, well-known defaults, URL
+//! schemes, which programs take one by which flag) is [`crate::knowledge::credentials`] and
+//! [`crate::knowledge::password_flags`]; this front-end only finds where values are written.
+//!
+//! Every credential's span is added to `FileFacts::secrets` during extraction, whether or not a
+//! rule reports it, so every output masks it. Nothing here (or anywhere) puts a secret's value in
+//! a message: a [`crate::model::secret::Credential`] carries its length and whether it is a well-known default instead.
+
+mod ci;
+mod compose;
+mod env;
+mod found;
+mod named;
+mod shell;
+#[cfg(test)]
+mod tests;
+
+pub use ci::from_ci_yaml;
+pub use compose::{from_compose_argv, from_compose_scalar};
+pub use env::from_env_entries;
+pub use found::classify_raw;
+pub use shell::from_shell;
+
+pub use crate::frontends::dotenv::is_env_template;
+pub use crate::knowledge::credentials::is_listed;
+
+use crate::classify::FileKind;
+use crate::frontends::secrets::found::push;
+use crate::model::FileFacts;
+use crate::model::secret::Origin;
+use crate::model::store::EnvEntry;
+use crate::syntax::yaml::Yaml;
+
+/// Credentials held by the extra password variables of the config file (`password-variables`),
+/// everywhere a built-in name is read: Compose `environment:`, `.env` files, CI `env:`/`variables:`,
+/// shell assignments, `${NAME:=…}` and `docker run -e`. Runs after [`FileFacts::extract`], so the
+/// new spans are masked like the others.
+pub fn apply_password_variables(facts: &mut FileFacts, names: &[String], ci_yaml: Option<&Yaml>) {
+    if names.is_empty() {
+        return;
+    }
+    let is_pw = |n: &str| is_listed(names, n);
+    let services: Vec<(String, Vec<EnvEntry>)> = facts
+        .compose
+        .iter()
+        .flat_map(|m| &m.services)
+        .map(|s| (s.name.value.clone(), s.environment.clone()))
+        .collect();
+    for (service, environment) in services {
+        env::from_env_entries_with(facts, &environment, &Origin::ComposeEnv { service }, &is_pw);
+    }
+    if facts.kind == FileKind::DotEnv && !is_env_template(&facts.file.path) {
+        let entries = facts.dotenv.clone();
+        env::from_env_entries_with(facts, &entries, &Origin::DotEnv, &is_pw);
+    }
+    if let Some(parsed) = ci_yaml {
+        ci::from_ci_yaml_with(facts, parsed, &is_pw);
+    }
+    for f in named::shell_named(facts, &is_pw) {
+        push(facts, f);
+    }
+}

@@ -1,0 +1,2047 @@
+//! Shell facts: from a tree-sitter-bash tree to the list of commands a script *executes*, each with
+//! its argument words (literal values where they can be known), the control flow around it, and
+//! spans in host-file coordinates.
+//!
+//! This is the only place that knows tree-sitter-bash node kinds. Text that is not executed
+//! (comments, strings that are only assigned, heredocs fed to `cat`) never becomes a `Command`.
+//!
+//! What rules get, per file ([`ShellFacts`]):
+//! - `commands`: every executed command after its wrappers are peeled off (`via` lists them:
+//!   `sudo`, `bash -c`, `ssh prod`, `docker exec db`, …), with `argv` words (known variables
+//!   expanded, `Word::literal`/`could_be` for partly known ones), `scopes` (function, if-branch,
+//!   case pattern, loop, `&&`/`||`, subshell), `stdin` (heredoc, here-string or piped text),
+//!   per-command `env`, and `cwd` (from `cd`); shell strings (`bash -c`, `ssh host '…'`,
+//!   `eval '…'`) are parsed again with spans mapped into the host file;
+//! - `functions`, `assignments`, [`ShellFacts::calls`] (functions, scripts, make targets) and
+//!   [`ShellFacts::function_body`];
+//! - `embedded_sql`: SQL handed to `psql`/`mysql`/`sqlite3`/`mongosh`/… for the sql layer;
+//! - `regions`: spans that run only behind a confirmation guard (moved into `FileFacts::regions`,
+//!   read through `FileFacts::guard_at`).
+
+mod calls;
+mod guards;
+mod wrappers;
+
+pub use calls::{Call, CallTarget};
+
+use std::collections::{BTreeSet, HashMap, VecDeque};
+
+use tree_sitter::Node;
+
+use crate::model::Region;
+use crate::model::command::Assignment;
+use crate::model::command::Command;
+use crate::model::command::Dir;
+use crate::model::command::FunctionDef;
+use crate::model::command::Scope;
+use crate::model::command::ShellFacts;
+use crate::model::command::ShellOrigin;
+use crate::model::command::ShellSource;
+use crate::model::command::StdinText;
+use crate::model::command::Word;
+use crate::model::command::{Piece, normalize};
+use crate::model::injection::EmbeddedSql;
+use crate::source::{OffsetMap, Span};
+use crate::syntax::{Grammar, parse_tree};
+
+/// Nesting deeper than this is not followed (a notice says so).
+const MAX_DEPTH: usize = 256;
+
+impl ShellFacts {
+    /// Parse `text` (whose bytes map to the host through `map`) and add what it executes.
+    pub fn add_source(&mut self, text: &str, map: &OffsetMap, origin: ShellOrigin) {
+        let state = State::default();
+        self.add_nested(text, map, origin, state, 0);
+    }
+
+    /// Like [`ShellFacts::add_source`], for shell that starts in a known directory (a CI step's
+    /// `working-directory`).
+    pub fn add_source_in(&mut self, text: &str, map: &OffsetMap, origin: ShellOrigin, cwd: Dir) {
+        let state = State {
+            cwd,
+            ..State::default()
+        };
+        self.add_nested(text, map, origin, state, 0);
+    }
+
+    fn add_nested(
+        &mut self,
+        text: &str,
+        map: &OffsetMap,
+        origin: ShellOrigin,
+        state: State,
+        depth: usize,
+    ) -> State {
+        let span = map.span_to_host(Span::new(0, text.len()));
+        let source = self.sources.len();
+        self.sources.push(ShellSource { span, origin });
+        let Some(tree) = parse_tree(Grammar::Bash, text) else {
+            self.problems
+                .push((span.start(), "the shell grammar could not be loaded".into()));
+            return state;
+        };
+        let mut walker = Walker {
+            text,
+            map,
+            source,
+            st: state,
+            out: self,
+        };
+        walker.statement_list(tree.root_node(), depth);
+        walker.st
+    }
+}
+
+/// Walker state that carries over into nested shell strings (`bash -c '…'`).
+#[derive(Clone, Debug, Default)]
+struct State {
+    vars: HashMap<String, Vec<Piece>>,
+    /// Indexed arrays assigned element by element in the file (`args=(down -v)`, `args+=(-v)`).
+    arrays: HashMap<String, Vec<Vec<Piece>>>,
+    scopes: Vec<Scope>,
+    next_id: u32,
+    /// Wrappers of the string being walked (`ssh prod`, `bash -c`).
+    via: Vec<String>,
+    cwd: Dir,
+    /// Text piped into the next command (`echo "…" | psql`, `cat <<EOF | psql`).
+    pipe_in: Option<StdinText>,
+    /// What the last command writes to its standard output, when it is known text.
+    payload: Option<StdinText>,
+    /// Variables filled by `read` (answers to a prompt).
+    read_vars: BTreeSet<String>,
+    /// Functions whose body asks the user (`confirm() { read -p …; }`).
+    confirm_fns: BTreeSet<String>,
+    /// Heredoc bodies carved out of a misparsed heredoc, waiting for their command.
+    pending_heredocs: VecDeque<StdinText>,
+}
+
+struct Walker<'a> {
+    text: &'a str,
+    map: &'a OffsetMap,
+    source: usize,
+    st: State,
+    out: &'a mut ShellFacts,
+}
+
+/// Programs that take SQL (or a database shell language) on stdin or in an argument.
+const SQL_CLIENTS: &[&str] = &[
+    "psql",
+    "mysql",
+    "mariadb",
+    "sqlite3",
+    "mongosh",
+    "mongo",
+    "clickhouse-client",
+    "cockroach",
+];
+
+impl<'a> Walker<'a> {
+    fn host(&self, node: Node) -> Span {
+        self.map
+            .span_to_host(Span::new(node.start_byte(), node.end_byte()))
+    }
+
+    fn node_text(&self, node: Node) -> &'a str {
+        self.text.get(node.byte_range()).unwrap_or("")
+    }
+
+    fn id(&mut self) -> u32 {
+        self.st.next_id += 1;
+        self.st.next_id
+    }
+
+    fn with_scope(&mut self, scope: Scope, f: impl FnOnce(&mut Self)) {
+        self.st.scopes.push(scope);
+        f(self);
+        self.st.scopes.pop();
+    }
+
+    fn statement_list(&mut self, node: Node, depth: usize) {
+        let mut cursor = node.walk();
+        let children: Vec<Node> = node.named_children(&mut cursor).collect();
+        for child in children {
+            self.statement(child, depth + 1);
+            // `[ "$CONFIRM" = yes ] || exit 1`: the rest of this block runs only behind the check.
+            if let Some(guard) = self.exit_guard(child) {
+                let span = self
+                    .map
+                    .span_to_host(Span::new(child.end_byte(), node.end_byte()));
+                if !span.is_empty() {
+                    self.out.regions.push(Region {
+                        span,
+                        context: None,
+                        guard: Some(guard),
+                    });
+                }
+            }
+        }
+    }
+
+    fn statement(&mut self, node: Node, depth: usize) {
+        if depth > MAX_DEPTH {
+            let at = self.host(node).start();
+            self.out.problems.push((
+                at,
+                format!("shell nesting deeper than {MAX_DEPTH} levels was not analysed"),
+            ));
+            return;
+        }
+        match node.kind() {
+            "comment" | "heredoc_body" | "heredoc_start" | "heredoc_end" => {}
+            "command" => self.command(node, None, depth),
+            "variable_assignment" => {
+                // `out=$(docker volume rm …)`: the substitution runs.
+                self.substitutions(node, depth);
+                self.assignment(node, false);
+            }
+            "declaration_command" => {
+                let exported = self.node_text(node).starts_with("export")
+                    || self.node_text(node).starts_with("declare -x");
+                let mut cursor = node.walk();
+                for child in node.named_children(&mut cursor) {
+                    if child.kind() == "variable_assignment" {
+                        self.assignment(child, exported);
+                    }
+                    self.substitutions(child, depth);
+                }
+            }
+            "function_definition" => {
+                let name = node
+                    .child_by_field_name("name")
+                    .map(|n| self.node_text(n).to_string())
+                    .unwrap_or_default();
+                self.out.functions.push(FunctionDef {
+                    name: name.clone(),
+                    span: self.host(node),
+                    source: self.source,
+                });
+                if let Some(body) = node.child_by_field_name("body") {
+                    let before = self.out.commands.len();
+                    let saved_cwd = self.st.cwd.clone();
+                    self.with_scope(Scope::Function(name.clone()), |w| {
+                        w.statement(body, depth + 1)
+                    });
+                    self.st.cwd = saved_cwd;
+                    let asks = self.out.commands[before..]
+                        .iter()
+                        .any(|c| c.program_name().as_deref() == Some("read"));
+                    if asks {
+                        self.st.confirm_fns.insert(name);
+                    }
+                }
+            }
+            "if_statement" => self.if_statement(node, depth),
+            "while_statement" | "until_statement" => {
+                let id = self.id();
+                let mut cursor = node.walk();
+                for child in node.named_children(&mut cursor) {
+                    if child.kind() == "do_group" {
+                        self.with_scope(Scope::Loop, |w| w.statement_list(child, depth));
+                    } else {
+                        self.with_scope(Scope::Condition { id }, |w| w.statement(child, depth + 1));
+                    }
+                }
+            }
+            "for_statement" | "c_style_for_statement" => {
+                // `for v in $(docker volume ls -q)`: the list's substitutions run.
+                let mut cursor = node.walk();
+                let heads: Vec<Node> = node.children_by_field_name("value", &mut cursor).collect();
+                for head in heads {
+                    self.substitutions(head, depth);
+                }
+                if let Some(body) = node.child_by_field_name("body") {
+                    self.with_scope(Scope::Loop, |w| w.statement_list(body, depth));
+                }
+            }
+            "case_statement" => self.case_statement(node, depth),
+            "list" => self.and_or_list(node, depth),
+            "pipeline" => {
+                let mut cursor = node.walk();
+                let stages: Vec<Node> = node.named_children(&mut cursor).collect();
+                for (k, child) in stages.into_iter().enumerate() {
+                    if k > 0 {
+                        self.st.pipe_in = self.st.payload.take();
+                    }
+                    self.st.payload = None;
+                    self.statement(child, depth + 1);
+                    self.st.pipe_in = None;
+                }
+                self.st.payload = None;
+            }
+            "subshell" | "command_substitution" | "process_substitution" => {
+                let saved_cwd = self.st.cwd.clone();
+                self.with_scope(Scope::Subshell, |w| w.statement_list(node, depth));
+                self.st.cwd = saved_cwd;
+            }
+            "negated_command"
+            | "compound_statement"
+            | "do_group"
+            | "program"
+            | "else_clause"
+            | "test_command"
+            | "binary_expression"
+            | "unary_expression"
+            | "parenthesized_expression" => self.statement_list(node, depth),
+            "redirected_statement" => self.redirected(node, depth),
+            _ => {
+                // Look inside anything else for command substitutions and nested statements.
+                self.statement_list(node, depth);
+            }
+        }
+    }
+
+    fn case_statement(&mut self, node: Node, depth: usize) {
+        let id = self.id();
+        let subject = node.child_by_field_name("value");
+        let subject_guard = subject.and_then(|s| {
+            let cond = self.condition(s);
+            guards::classify(&cond, &self.st.read_vars, &self.st.confirm_fns)
+        });
+        let mut cursor = node.walk();
+        let items: Vec<Node> = node
+            .named_children(&mut cursor)
+            .filter(|c| c.kind() == "case_item")
+            .collect();
+        for item in items {
+            let mut c2 = item.walk();
+            let value_nodes: Vec<Node> = item.children_by_field_name("value", &mut c2).collect();
+            let patterns: Vec<String> = value_nodes
+                .iter()
+                .map(|v| self.node_text(*v).to_string())
+                .collect();
+            let value_ids: Vec<usize> = value_nodes.iter().map(|n| n.id()).collect();
+            let mut c3 = item.walk();
+            let body: Vec<Node> = item
+                .named_children(&mut c3)
+                .filter(|c| !value_ids.contains(&c.id()))
+                .collect();
+            // `case "$answer" in y|yes) …`: the branch that runs on a "yes" answer is guarded.
+            if let (Some(guard), Some(first), Some(last)) =
+                (subject_guard.as_ref(), body.first(), body.last())
+                && patterns.iter().any(|p| guards::is_yes_pattern(p))
+            {
+                self.out.regions.push(Region {
+                    span: self
+                        .map
+                        .span_to_host(Span::new(first.start_byte(), last.end_byte())),
+                    context: None,
+                    guard: Some(guard.clone()),
+                });
+            }
+            self.with_scope(Scope::CaseBranch { id, patterns }, |w| {
+                for child in body {
+                    w.statement(child, depth + 1);
+                }
+            });
+        }
+    }
+
+    fn and_or_list(&mut self, node: Node, depth: usize) {
+        // `a && b || c`: b runs after a succeeded, c after a or b failed.
+        let mut cursor = node.walk();
+        let children: Vec<Node> = node.children(&mut cursor).collect();
+        // `[ "$CONFIRM" = yes ] && docker volume rm x`: the right side runs only behind the check.
+        if let [left, op, right] = children.as_slice()
+            && op.kind() == "&&"
+        {
+            let cond = self.condition(*left);
+            if let Some(guard) = guards::classify(&cond, &self.st.read_vars, &self.st.confirm_fns) {
+                self.out.regions.push(Region {
+                    span: self.host(*right),
+                    context: None,
+                    guard: Some(guard),
+                });
+            }
+        }
+        let mut pushed = 0;
+        for child in children {
+            if !child.is_named() {
+                let op = child.kind();
+                if op == "&&" || op == "||" {
+                    let id = self.id();
+                    self.st.scopes.push(Scope::AndOr {
+                        id,
+                        op: op.to_string(),
+                    });
+                    pushed += 1;
+                }
+                continue;
+            }
+            self.statement(child, depth + 1);
+        }
+        for _ in 0..pushed {
+            self.st.scopes.pop();
+        }
+    }
+
+    fn if_statement(&mut self, node: Node, depth: usize) {
+        let id = self.id();
+        let mut branch = 0u32;
+        let mut condition = String::new();
+        let mut guard: Option<String> = None;
+        let mut in_condition = true;
+        let mut then_span: Option<Span> = None;
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            match child.kind() {
+                "if" => in_condition = true,
+                "then" => {
+                    in_condition = false;
+                    // A positive check (`if [ "$answer" = y ]; then …`) guards its branch; a check
+                    // that exits (`if [ "$CONFIRM" != yes ]; then exit 1; fi`) guards what follows.
+                    if !self.branch_exits(node)
+                        && let Some(cond) = node.child_by_field_name("condition")
+                    {
+                        let info = self.condition(cond);
+                        guard = guards::classify(&info, &self.st.read_vars, &self.st.confirm_fns);
+                    }
+                }
+                "elif_clause" => {
+                    branch += 1;
+                    self.elif(child, id, branch, depth);
+                }
+                "else_clause" => {
+                    branch += 1;
+                    let scope = Scope::IfBranch {
+                        id,
+                        branch,
+                        condition: format!("not ({condition})"),
+                    };
+                    self.with_scope(scope, |w| w.statement_list(child, depth));
+                }
+                _ if !child.is_named() => {}
+                _ if in_condition => {
+                    condition = self.node_text(child).to_string();
+                    self.with_scope(Scope::Condition { id }, |w| w.statement(child, depth + 1));
+                }
+                _ => {
+                    let span = self.host(child);
+                    then_span = Some(then_span.map_or(span, |s| s.cover(span)));
+                    let scope = Scope::IfBranch {
+                        id,
+                        branch: 0,
+                        condition: condition.clone(),
+                    };
+                    self.with_scope(scope, |w| w.statement(child, depth + 1));
+                }
+            }
+        }
+        if let (Some(guard), Some(span)) = (guard, then_span) {
+            self.out.regions.push(Region {
+                span,
+                context: None,
+                guard: Some(guard),
+            });
+        }
+    }
+
+    /// Whether the `then` branch of an `if` without `else` leaves the script (`exit`, `return`).
+    fn branch_exits(&self, if_node: Node) -> bool {
+        let mut cursor = if_node.walk();
+        let mut after_then = false;
+        let mut exits = false;
+        for child in if_node.children(&mut cursor) {
+            match child.kind() {
+                "then" => after_then = true,
+                "elif_clause" | "else_clause" => return false,
+                "fi" => {}
+                _ if after_then && child.is_named() => {
+                    // A refusal only talks and leaves; a branch that does work and then exits
+                    // (`then docker volume rm x; exit 0`) is the guarded branch itself.
+                    if !self.only_talks(child) {
+                        return false;
+                    }
+                    exits |= self.leaves(child);
+                }
+                _ => {}
+            }
+        }
+        exits
+    }
+
+    /// Whether every command in a statement only prints or leaves (`echo …; exit 1`).
+    fn only_talks(&self, node: Node) -> bool {
+        let mut stack = vec![(node, 0usize)];
+        while let Some((n, d)) = stack.pop() {
+            if n.kind() == "command" {
+                let name = n
+                    .child_by_field_name("name")
+                    .map(|c| self.node_text(c))
+                    .unwrap_or("");
+                let talks = matches!(
+                    name,
+                    "echo"
+                        | "printf"
+                        | "exit"
+                        | "return"
+                        | "die"
+                        | "abort"
+                        | "fail"
+                        | "usage"
+                        | "log"
+                        | "error"
+                        | "warn"
+                        | "err"
+                        | "fatal"
+                        | "cat"
+                        | "logger"
+                );
+                if !talks {
+                    return false;
+                }
+                continue;
+            }
+            if d > 8 {
+                continue;
+            }
+            let mut cursor = n.walk();
+            stack.extend(n.named_children(&mut cursor).map(|c| (c, d + 1)));
+        }
+        true
+    }
+
+    /// Whether a statement ends in `exit`/`return` (or a `die`-style helper).
+    fn leaves(&self, node: Node) -> bool {
+        let mut stack = vec![(node, 0usize)];
+        while let Some((n, d)) = stack.pop() {
+            if n.kind() == "command" {
+                let name = n
+                    .child_by_field_name("name")
+                    .map(|c| self.node_text(c))
+                    .unwrap_or("");
+                if matches!(name, "exit" | "return" | "die" | "abort" | "fail" | "usage") {
+                    return true;
+                }
+                continue;
+            }
+            if d > 8 || matches!(n.kind(), "if_statement" | "function_definition") {
+                continue;
+            }
+            let mut cursor = n.walk();
+            stack.extend(n.named_children(&mut cursor).map(|c| (c, d + 1)));
+        }
+        false
+    }
+
+    /// A statement that exits unless a confirmation holds: its guard's name.
+    fn exit_guard(&self, node: Node) -> Option<String> {
+        let cond = match node.kind() {
+            "list" => {
+                let mut cursor = node.walk();
+                let children: Vec<Node> = node.children(&mut cursor).collect();
+                let [left, op, right] = children.as_slice() else {
+                    return None;
+                };
+                if op.kind() != "||" || !self.leaves(*right) {
+                    return None;
+                }
+                *left
+            }
+            "if_statement" => {
+                if !self.branch_exits(node) {
+                    return None;
+                }
+                node.child_by_field_name("condition")?
+            }
+            _ => return None,
+        };
+        let info = self.condition(cond);
+        guards::classify(&info, &self.st.read_vars, &self.st.confirm_fns)
+    }
+
+    /// The variables, literal words and commands a condition mentions.
+    fn condition(&self, node: Node) -> guards::Condition {
+        let mut info = guards::Condition::default();
+        let mut stack = vec![(node, 0usize)];
+        while let Some((n, d)) = stack.pop() {
+            match n.kind() {
+                "simple_expansion" | "expansion" => {
+                    // `$answer`, `${CONFIRM:-no}`, `${1:-}` → `answer`, `CONFIRM`, `1`.
+                    // In `" $1 "` the grammar starts the expansion at the space before it.
+                    let text = self.node_text(n).trim_start().trim_start_matches('$');
+                    let text = text.strip_prefix('{').unwrap_or(text);
+                    let name: String = text
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                        .collect();
+                    let name = if name.is_empty() {
+                        text.chars().take(1).collect()
+                    } else {
+                        name
+                    };
+                    info.vars.push(name);
+                    continue;
+                }
+                "word" | "raw_string" | "string_content" | "regex" | "extglob_pattern" => {
+                    info.words
+                        .push(self.node_text(n).trim_matches(['\'', '"']).to_string());
+                    continue;
+                }
+                "command" => {
+                    if let Some(name) = n.child_by_field_name("name") {
+                        info.commands.push(self.node_text(name).to_string());
+                    }
+                }
+                _ => {}
+            }
+            if d > 16 {
+                continue;
+            }
+            let mut cursor = n.walk();
+            stack.extend(n.named_children(&mut cursor).map(|c| (c, d + 1)));
+        }
+        info
+    }
+
+    fn elif(&mut self, node: Node, id: u32, branch: u32, depth: usize) {
+        // `elif` has no `condition` field: everything before `then` is the condition.
+        let mut in_condition = true;
+        let mut condition = String::new();
+        let mut cursor = node.walk();
+        for child in node.children(&mut cursor) {
+            match child.kind() {
+                "then" => in_condition = false,
+                _ if !child.is_named() => {}
+                _ if in_condition => {
+                    condition = self.node_text(child).to_string();
+                    self.with_scope(Scope::Condition { id }, |w| w.statement(child, depth + 1));
+                }
+                _ => {
+                    let scope = Scope::IfBranch {
+                        id,
+                        branch,
+                        condition: condition.clone(),
+                    };
+                    self.with_scope(scope, |w| w.statement(child, depth + 1));
+                }
+            }
+        }
+    }
+
+    fn redirected(&mut self, node: Node, depth: usize) {
+        let mut stdin = None;
+        let mut cursor = node.walk();
+        let mut trailing = Vec::new();
+        let mut leftover: Option<(usize, usize)> = None;
+        let mut carve_from: Option<(usize, usize, String)> = None;
+        let mut has_heredoc = false;
+        for redirect in node.children_by_field_name("redirect", &mut cursor) {
+            if redirect.kind() == "heredoc_redirect" {
+                has_heredoc = true;
+                let mut delimiter = String::new();
+                let mut quoted = false;
+                let mut end_ok = false;
+                let mut body_node = None;
+                let mut c2 = redirect.walk();
+                for part in redirect.named_children(&mut c2) {
+                    match part.kind() {
+                        "heredoc_body" => body_node = Some(part),
+                        "heredoc_start" => {
+                            quoted = self.node_text(part).contains(['\'', '"', '\\']);
+                            delimiter = self
+                                .node_text(part)
+                                .trim_matches(['\'', '"', '\\'])
+                                .to_string();
+                        }
+                        "heredoc_end" => {
+                            end_ok = !part.is_missing()
+                                && self.node_text(part).trim() == delimiter.as_str();
+                        }
+                        "file_descriptor" => {}
+                        // `cat <<EOF | psql`, `psql <<EOF && next`: the rest of the pipeline
+                        // or list sits inside the heredoc redirect.
+                        _ => trailing.push(part),
+                    }
+                }
+                if let Some(carved) = self.st.pending_heredocs.pop_front() {
+                    // Carved out of a misparsed heredoc before us (see below).
+                    stdin = Some(carved);
+                } else if let Some(body) = body_node.filter(|_| end_ok) {
+                    let slice = self.stdin_slice(body.start_byte(), body.end_byte());
+                    stdin = Some(if quoted {
+                        slice
+                    } else {
+                        self.unescaped(slice, body.start_byte())
+                    });
+                } else if let Some(start) = self.line_after(redirect.start_byte()) {
+                    // `psql <<A && psql <<B` can misparse: the bodies are shuffled with no ERROR
+                    // node. Bash reads them in order from the next line: cut them there.
+                    carve_from = Some((start, redirect.end_byte(), delimiter.clone()));
+                }
+            } else if redirect.kind() == "herestring_redirect" {
+                stdin = self.herestring(redirect);
+            }
+        }
+        // Carve this heredoc's body and those of the heredocs that follow, in order.
+        if let Some((mut at, end, first)) = carve_from {
+            let mut delimiters = vec![first];
+            for part in &trailing {
+                self.heredoc_delimiters(*part, &mut delimiters);
+            }
+            for (k, delimiter) in delimiters.iter().enumerate() {
+                let (body_end, rest) = self.cut_heredoc(at, end, delimiter);
+                let slice = self.stdin_slice(at, body_end);
+                if k == 0 {
+                    stdin = Some(slice);
+                } else {
+                    self.st.pending_heredocs.push_back(slice);
+                }
+                at = rest;
+            }
+            leftover = Some((at, end));
+        }
+        if let Some(body) = node.child_by_field_name("body") {
+            if body.kind() == "command" {
+                self.command(body, stdin, depth);
+            } else {
+                self.statement(body, depth + 1);
+            }
+        }
+        for part in trailing {
+            if part.kind() == "pipeline" && has_heredoc {
+                self.st.pipe_in = self.st.payload.take();
+            }
+            self.statement(part, depth + 1);
+            self.st.pipe_in = None;
+        }
+        self.st.pending_heredocs.clear();
+        // What followed the heredocs is still script: walk it.
+        if let Some((at, end)) = leftover
+            && let Some(rest) = self.text.get(at..end)
+            && !rest.trim().is_empty()
+        {
+            let map = self.map.then(&OffsetMap::verbatim(at, end - at));
+            let origin = ShellOrigin::Nested;
+            let state = std::mem::take(&mut self.st);
+            self.st = self.out.add_nested(rest, &map, origin, state, depth + 1);
+        }
+    }
+
+    /// The text of a here-string (`<<< 'SQL'`).
+    fn herestring(&self, redirect: Node) -> Option<StdinText> {
+        let mut cursor = redirect.walk();
+        let value = redirect.named_children(&mut cursor).next()?;
+        let word = self.word(value);
+        let (text, map) = self.word_text(Some(value), &word);
+        Some(StdinText {
+            text,
+            span: word.span,
+            map,
+        })
+    }
+
+    /// The offset just after the end of the line holding `at`.
+    fn line_after(&self, at: usize) -> Option<usize> {
+        let rest = self.text.get(at..)?;
+        rest.find('\n').map(|k| at + k + 1)
+    }
+
+    fn heredoc_delimiters(&self, node: Node, out: &mut Vec<String>) {
+        let mut stack = vec![node];
+        while let Some(n) = stack.pop() {
+            if n.kind() == "heredoc_start" {
+                out.push(
+                    self.node_text(n)
+                        .trim_matches(['\'', '"', '\\'])
+                        .to_string(),
+                );
+            }
+            let mut cursor = n.walk();
+            let mut children: Vec<Node> = n.named_children(&mut cursor).collect();
+            children.reverse();
+            stack.extend(children);
+        }
+    }
+
+    /// In `[start, end)`, find the line equal to `delimiter`: (end of the body, start after that line).
+    fn cut_heredoc(&self, start: usize, end: usize, delimiter: &str) -> (usize, usize) {
+        let Some(text) = self.text.get(start..end) else {
+            return (end, end);
+        };
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            if line.trim_end_matches(['\n', '\r']).trim_start_matches('\t') == delimiter {
+                return (start + offset, start + offset + line.len());
+            }
+            offset += line.len();
+        }
+        (end, end)
+    }
+
+    /// An unquoted heredoc's body with bash's backslash escapes removed (`\$x` reaches the
+    /// command as `$x`), each kept byte mapped to where it is written. `start` is the body's
+    /// offset in this script's text.
+    fn unescaped(&self, slice: StdinText, start: usize) -> StdinText {
+        if !slice.text.contains('\\') {
+            return slice;
+        }
+        let (text, segments) = unescape_heredoc_mapped(&slice.text);
+        let mut map = OffsetMap::default();
+        for (t, h, len) in segments {
+            map.push(t, start + h, len);
+        }
+        StdinText {
+            text,
+            span: slice.span,
+            map: self.map.then(&map),
+        }
+    }
+
+    fn stdin_slice(&self, start: usize, end: usize) -> StdinText {
+        let end = end.max(start);
+        StdinText {
+            text: self.text.get(start..end).unwrap_or("").to_string(),
+            span: self.map.span_to_host(Span::new(start, end)),
+            map: self.map.then(&OffsetMap::verbatim(start, end - start)),
+        }
+    }
+
+    fn assignment(&mut self, node: Node, exported: bool) {
+        let Some(name_node) = node.child_by_field_name("name") else {
+            return;
+        };
+        let name = self.node_text(name_node).to_string();
+        // `args=(down -v)`, `args+=(--volumes)`: an array of words. An append inside a branch
+        // is kept: the command runs with it whenever the branch is taken.
+        if let Some(array) = node
+            .child_by_field_name("value")
+            .filter(|v| v.kind() == "array")
+        {
+            let mut cursor = node.walk();
+            let append = node.children(&mut cursor).any(|c| c.kind() == "+=");
+            let mut c2 = array.walk();
+            let elements: Vec<Vec<Piece>> = array
+                .named_children(&mut c2)
+                .filter(|e| e.kind() != "comment")
+                .map(|e| self.word(e).pieces)
+                .collect();
+            let entry = self.st.arrays.entry(name).or_default();
+            if !append {
+                entry.clear();
+            }
+            entry.extend(elements);
+            return;
+        }
+        let value = match node.child_by_field_name("value") {
+            Some(value) => self.word(value),
+            None => Word {
+                span: self.host(node).cover(self.host(name_node)),
+                pieces: vec![Piece::Lit(String::new())],
+            },
+        };
+        self.st.vars.insert(name.clone(), value.pieces.clone());
+        self.out.assignments.push(Assignment {
+            name,
+            name_span: self.host(name_node),
+            value,
+            exported,
+            source: self.source,
+            scopes: self.st.scopes.clone(),
+        });
+    }
+
+    fn command(&mut self, node: Node, stdin: Option<StdinText>, depth: usize) {
+        let mut cursor = node.walk();
+        let children: Vec<Node> = node.named_children(&mut cursor).collect();
+        // tree-sitter-bash #347: after a pipeline of two or more stages, the first command of a
+        // next line that goes on with `&&`/`||` is parsed as more arguments of the pipeline's
+        // last command. Words of one simple command are never separated by an unescaped newline:
+        // split there, and walk each part as the command it is.
+        let mut parts: Vec<&[Node]> = Vec::new();
+        let mut from = 0;
+        for k in 1..children.len() {
+            let gap = self
+                .text
+                .get(children[k - 1].end_byte()..children[k].start_byte())
+                .unwrap_or("");
+            if ends_command(gap) {
+                parts.push(&children[from..k]);
+                from = k;
+            }
+        }
+        if from == 0 {
+            self.simple_command(node, &children, stdin, depth);
+            return;
+        }
+        parts.push(&children[from..]);
+        let mut stdin = stdin;
+        for (k, part) in parts.into_iter().enumerate() {
+            if k > 0 {
+                self.st.pipe_in = None;
+            }
+            self.simple_command(node, part, stdin.take(), depth);
+        }
+    }
+
+    /// One simple command made of `children` (all of `node`'s, or one part of a misparse).
+    fn simple_command(
+        &mut self,
+        node: Node,
+        children: &[Node],
+        stdin: Option<StdinText>,
+        depth: usize,
+    ) {
+        let mut argv: Vec<Word> = Vec::new();
+        let mut raws: Vec<Option<Node>> = Vec::new();
+        let mut env: Vec<(String, Word)> = Vec::new();
+        let piped = self.st.pipe_in.take();
+        let mut here = None;
+        for &child in children {
+            match child.kind() {
+                "variable_assignment" => {
+                    // `VAR=x cmd`: in the command's environment only; do not keep it for later words.
+                    let saved = self.st.vars.clone();
+                    self.assignment(child, true);
+                    self.st.vars = saved;
+                    if let (Some(name), Some(last)) = (
+                        child.child_by_field_name("name"),
+                        self.out.assignments.last(),
+                    ) {
+                        env.push((self.node_text(name).to_string(), last.value.clone()));
+                    }
+                }
+                "herestring_redirect" => here = self.herestring(child),
+                "file_redirect" | "comment" => {}
+                "command_name" => {
+                    let mut c2 = child.walk();
+                    if let Some(inner) = child.named_children(&mut c2).next() {
+                        self.push_words(&mut argv, &mut raws, inner);
+                    }
+                }
+                _ => self.push_words(&mut argv, &mut raws, child),
+            }
+            // Commands inside `$(…)` in arguments run too.
+            self.substitutions(child, depth);
+        }
+        if argv.is_empty() {
+            return;
+        }
+        let stdin = stdin.or(here).or(piped);
+        let whole = children.len() == node.named_child_count();
+        let span = match (children.first(), children.last()) {
+            (Some(first), Some(last)) if !whole => self
+                .map
+                .span_to_host(Span::new(first.start_byte(), last.end_byte())),
+            _ => self.host(node),
+        };
+        match wrappers::unwrap(&argv) {
+            wrappers::Unwrapped::Nothing => self.st.payload = None,
+            wrappers::Unwrapped::StdinScript { via, remote, .. } => {
+                // `ssh host <<'EOF'`, `bash -s <<EOF`, `echo "…" | sh`: stdin is the script.
+                if let Some(stdin) = stdin {
+                    self.walk_script(&stdin.text, &stdin.map, via, remote, depth);
+                }
+                self.st.payload = None;
+            }
+            wrappers::Unwrapped::Script {
+                at,
+                via,
+                env: more,
+                remote,
+            } => {
+                env.extend(more);
+                let raw = raws.get(at).copied().flatten();
+                self.nested_script(raw, &argv[at], via, remote, depth);
+                self.st.payload = None;
+            }
+            wrappers::Unwrapped::Command {
+                start,
+                via,
+                env: more,
+            } => {
+                env.extend(more);
+                let argv = argv.split_off(start);
+                let raws = raws.split_off(start.min(raws.len()));
+                // A wrapped command starts at its own program (`sudo docker …` → `docker …`).
+                let span = match argv.first() {
+                    Some(first) if start > 0 && first.span.start() >= span.start() => {
+                        Span::new(first.span.start(), span.end())
+                    }
+                    _ => span,
+                };
+                let mut all_via = self.st.via.clone();
+                all_via.extend(via);
+                let remote = all_via
+                    .iter()
+                    .any(|v| !v.ends_with(" -c") && v.contains(' '));
+                let cwd = if remote {
+                    Dir::Unknown
+                } else {
+                    self.st.cwd.clone()
+                };
+                let command = Command {
+                    span,
+                    argv,
+                    via: all_via,
+                    scopes: self.st.scopes.clone(),
+                    stdin,
+                    source: self.source,
+                    env,
+                    cwd,
+                };
+                self.after_command(&command, &raws);
+                self.out.commands.push(command);
+            }
+        }
+    }
+
+    /// What a command changes for the commands after it: `cd`, `read`, its output, its SQL.
+    fn after_command(&mut self, command: &Command, raws: &[Option<Node>]) {
+        let program = command.program_name().unwrap_or_default();
+        self.st.payload = None;
+        match program.as_ref() {
+            "cd" | "pushd" => {
+                let target = command.args().find(|w| !w.display().starts_with('-'));
+                self.st.cwd = match target {
+                    None => Dir::Unknown,
+                    Some(word) => self.cd_target(word),
+                };
+            }
+            "popd" => self.st.cwd = Dir::Unknown,
+            "read" => {
+                let names: Vec<String> = wrappers_read_vars(command);
+                if names.is_empty() {
+                    self.st.read_vars.insert("REPLY".into());
+                }
+                self.st.read_vars.extend(names);
+            }
+            "echo" | "printf" => {
+                let first = command
+                    .argv
+                    .iter()
+                    .enumerate()
+                    .skip(1)
+                    .find(|(_, w)| !(program == "echo" && w.display().starts_with('-')));
+                if let Some((i, word)) = first {
+                    let (text, map) = self.word_text(raws.get(i).copied().flatten(), word);
+                    self.st.payload = Some(StdinText {
+                        text,
+                        span: word.span,
+                        map,
+                    });
+                }
+            }
+            "cat" if command.argv.len() == 1 => self.st.payload = command.stdin.clone(),
+            _ => {}
+        }
+        if SQL_CLIENTS.contains(&program.as_ref()) {
+            self.embedded_sql(command, raws, &program);
+        }
+    }
+
+    /// `cd` target → directory.
+    fn cd_target(&self, word: &Word) -> Dir {
+        if let Some(path) = word.literal() {
+            if path == "-" || path.starts_with('~') {
+                return Dir::Unknown;
+            }
+            return self.st.cwd.join(&path);
+        }
+        // `cd "$(dirname "$0")/.."`, `cd "$SCRIPT_DIR"` (assigned from `$(dirname "$0")`).
+        let mut pieces = word.pieces.iter();
+        if let Some(Piece::Expansion(first)) = pieces.next()
+            && is_script_dir(first)
+        {
+            let mut rest = String::new();
+            for piece in pieces {
+                match piece {
+                    Piece::Lit(s) => rest.push_str(s),
+                    Piece::Expansion(_) => return Dir::Unknown,
+                }
+            }
+            return Dir::ScriptDir(normalize(rest.trim_start_matches('/')));
+        }
+        Dir::Unknown
+    }
+
+    /// SQL handed to a client: `-c`/`--command`, `-e`/`--execute`, `--eval`, `sqlite3 DB "…"`, stdin.
+    fn embedded_sql(&mut self, command: &Command, raws: &[Option<Node>], client: &str) {
+        let (short, long): (&[&str], &[&str]) = match client {
+            "psql" => (&["-c"], &["--command"]),
+            "mysql" | "mariadb" => (&["-e"], &["--execute"]),
+            "mongosh" | "mongo" => (&[], &["--eval"]),
+            "clickhouse-client" => (&["-q"], &["--query"]),
+            "cockroach" => (&["-e"], &["--execute"]),
+            _ => (&[], &[]),
+        };
+        // Short options that take a value, so a cluster (`psql -tAc "…"`, `mysql -uroot -e"…"`)
+        // is read the way getopt reads it; `-p` of mysql takes only an attached value.
+        let (with_value, attached_only): (&str, &str) = match client {
+            "psql" => ("cdfhpUvoPFRTL", ""),
+            "mysql" | "mariadb" => ("DehPSuO", "p#"),
+            "clickhouse-client" => ("hudqf", ""),
+            "cockroach" => ("edu", ""),
+            _ => ("", ""),
+        };
+        let index = self.out.commands.len();
+        let mut found = false;
+        let argv = &command.argv;
+        let mut i = 1;
+        while i < argv.len() {
+            let text = argv[i].display();
+            let raw = raws.get(i).copied().flatten();
+            let value = if short.contains(&text.as_str()) || long.contains(&text.as_str()) {
+                i += 1;
+                argv.get(i)
+                    .map(|w| self.word_text(raws.get(i).copied().flatten(), w))
+            } else if text.starts_with("--") {
+                text.split_once('=').and_then(|(flag, _)| {
+                    long.contains(&flag)
+                        .then(|| self.word_tail(raw, &argv[i], flag.len() + 1))
+                })
+            } else if text.len() > 2 && text.starts_with('-') {
+                // A cluster of short options.
+                let mut value = None;
+                for (at, c) in text.char_indices().skip(1) {
+                    let rest = at + c.len_utf8();
+                    if short
+                        .iter()
+                        .any(|f| f.strip_prefix('-') == Some(c.encode_utf8(&mut [0; 4])))
+                    {
+                        value = if rest < text.len() {
+                            Some(self.word_tail(raw, &argv[i], rest))
+                        } else {
+                            i += 1;
+                            argv.get(i)
+                                .map(|w| self.word_text(raws.get(i).copied().flatten(), w))
+                        };
+                        break;
+                    }
+                    if with_value.contains(c) {
+                        if rest == text.len() {
+                            i += 1;
+                        }
+                        break;
+                    }
+                    if attached_only.contains(c) || !c.is_ascii_alphanumeric() {
+                        break;
+                    }
+                }
+                value
+            } else {
+                if text.len() == 2 && text.starts_with('-') {
+                    let c = text.chars().nth(1).unwrap_or('-');
+                    if with_value.contains(c) {
+                        i += 1;
+                    }
+                }
+                None
+            };
+            if let Some((text, map)) = value {
+                found = true;
+                self.out.embedded_sql.push(EmbeddedSql {
+                    text,
+                    map,
+                    client: client.to_string(),
+                    command: index,
+                });
+            }
+            i += 1;
+        }
+        if client == "sqlite3" {
+            // `sqlite3 [options] DB "SQL"`.
+            let positionals: Vec<usize> = (1..argv.len())
+                .filter(|&k| !argv[k].display().starts_with('-'))
+                .collect();
+            if let Some(&k) = positionals.get(1) {
+                let (text, map) = self.word_text(raws.get(k).copied().flatten(), &argv[k]);
+                found = true;
+                self.out.embedded_sql.push(EmbeddedSql {
+                    text,
+                    map,
+                    client: client.to_string(),
+                    command: index,
+                });
+            }
+        }
+        if !found && let Some(stdin) = &command.stdin {
+            self.out.embedded_sql.push(EmbeddedSql {
+                text: stdin.text.clone(),
+                map: stdin.map.clone(),
+                client: client.to_string(),
+                command: index,
+            });
+        }
+    }
+
+    /// The text a word holds as the receiving program sees it, with a map to the host. Quoted
+    /// strings without escapes map byte for byte; anything else maps to the word's start.
+    fn word_text(&self, raw: Option<Node>, word: &Word) -> (String, OffsetMap) {
+        // `SQL='DROP TABLE t'; psql -c "$SQL"`: a word that is only a variable holding a literal
+        // is that literal (reported at the word, where it runs).
+        if let (Some(node), Some(value)) = (raw, word.literal())
+            && only_variable(self.node_text(node).trim_matches('"'))
+        {
+            return (value.clone(), stretched(word.span, value.len()));
+        }
+        if let Some(node) = raw {
+            let (s, e) = (node.start_byte(), node.end_byte());
+            match node.kind() {
+                "raw_string" if e >= s + 2 => {
+                    let inner = self.text.get(s + 1..e - 1).unwrap_or("");
+                    return (
+                        inner.to_string(),
+                        self.map.then(&OffsetMap::verbatim(s + 1, inner.len())),
+                    );
+                }
+                "string" if e >= s + 2 => {
+                    let inner = self.text.get(s + 1..e - 1).unwrap_or("");
+                    if !inner.contains('\\') {
+                        return (
+                            inner.to_string(),
+                            self.map.then(&OffsetMap::verbatim(s + 1, inner.len())),
+                        );
+                    }
+                    // Escapes drop bytes: map each kept byte to where it was written.
+                    let (text, segments) = unescape_double_mapped(inner);
+                    let mut map = OffsetMap::default();
+                    for (t, h, len) in segments {
+                        map.push(t, s + 1 + h, len);
+                    }
+                    return (text, self.map.then(&map));
+                }
+                "word" => {
+                    let text = self.node_text(node);
+                    if !text.contains('\\') {
+                        return (
+                            text.to_string(),
+                            self.map.then(&OffsetMap::verbatim(s, text.len())),
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+        (word.display(), coarse(word.span))
+    }
+
+    /// The text of a word after its first `skip` bytes as the program sees them (the value of
+    /// `--command=…` or `-e…`), with a map to the host: exact where the value is one quoted
+    /// string or plain word, else every offset at the word's start.
+    fn word_tail(&self, raw: Option<Node>, word: &Word, skip: usize) -> (String, OffsetMap) {
+        let display = word.display();
+        let fallback = || {
+            (
+                display.get(skip..).unwrap_or("").to_string(),
+                coarse(word.span),
+            )
+        };
+        let Some(node) = raw else {
+            return fallback();
+        };
+        let text = self.node_text(node);
+        match node.kind() {
+            // `--command=DROP`: unquoted, no escapes.
+            "word" if !text.contains('\\') && text.len() >= skip => {
+                let s = node.start_byte() + skip;
+                (
+                    text[skip..].to_string(),
+                    self.map.then(&OffsetMap::verbatim(s, text.len() - skip)),
+                )
+            }
+            // `--command="DROP …"`, `-e'DROP …'`: the flag, then one string.
+            "concatenation" => {
+                let mut cursor = node.walk();
+                let parts: Vec<Node> = node.children(&mut cursor).collect();
+                match parts.as_slice() {
+                    [flag, value]
+                        if flag.kind() == "word" && self.node_text(*flag).len() == skip =>
+                    {
+                        self.word_text(Some(*value), &self.word(*value))
+                    }
+                    _ => fallback(),
+                }
+            }
+            _ => fallback(),
+        }
+    }
+
+    /// Walk a shell string that runs (`bash -c '…'`, `ssh host '…'`) as shell of its own.
+    fn nested_script(
+        &mut self,
+        raw: Option<Node>,
+        word: &Word,
+        via: Vec<String>,
+        remote: bool,
+        depth: usize,
+    ) {
+        let (text, map) = self.word_text(raw, word);
+        self.walk_script(&text, &map, via, remote, depth);
+    }
+
+    /// Walk `text` (mapped by `map`) as a shell script run by this command.
+    fn walk_script(
+        &mut self,
+        text: &str,
+        map: &OffsetMap,
+        via: Vec<String>,
+        remote: bool,
+        depth: usize,
+    ) {
+        let mut state = self.st.clone();
+        state.via.extend(via);
+        state.pipe_in = None;
+        state.payload = None;
+        state.pending_heredocs.clear();
+        if remote {
+            state.cwd = Dir::Unknown;
+        }
+        let after = self
+            .out
+            .add_nested(text, map, ShellOrigin::Nested, state, depth + 8);
+        self.st.next_id = after.next_id;
+    }
+
+    fn substitutions(&mut self, node: Node, depth: usize) {
+        let mut stack = vec![node];
+        while let Some(n) = stack.pop() {
+            if matches!(n.kind(), "command_substitution" | "process_substitution") {
+                let payload = self.st.payload.take();
+                self.statement(n, depth + 1);
+                self.st.payload = payload;
+                continue;
+            }
+            let mut cursor = n.walk();
+            stack.extend(n.named_children(&mut cursor));
+        }
+    }
+
+    /// Add the words an argument node expands to: an unquoted expansion of a known variable is
+    /// split on whitespace the way the shell splits it.
+    fn push_words<'t>(
+        &mut self,
+        argv: &mut Vec<Word>,
+        raws: &mut Vec<Option<Node<'t>>>,
+        node: Node<'t>,
+    ) {
+        // `"${args[@]}"`, `${args[*]}`: the elements of an array assigned in the file.
+        if let Some(elements) = self.array_elements(node) {
+            let span = self.host(node);
+            for pieces in elements {
+                argv.push(Word { span, pieces });
+                raws.push(None);
+            }
+            return;
+        }
+        let word = self.word(node);
+        let unquoted_expansion = matches!(node.kind(), "simple_expansion" | "expansion");
+        if unquoted_expansion && let Some(value) = word.literal() {
+            for part in value.split_whitespace() {
+                argv.push(Word::literal_word(word.span, part));
+                raws.push(None);
+            }
+            return;
+        }
+        argv.push(word);
+        raws.push(Some(node));
+    }
+
+    /// The elements a word made of one whole-array expansion (`"${a[@]}"`, `${a[*]}`) stands
+    /// for, when the array is known.
+    fn array_elements(&self, node: Node) -> Option<Vec<Vec<Piece>>> {
+        let expansion = match node.kind() {
+            "expansion" => node,
+            "string" if node.named_child_count() == 1 => {
+                node.named_child(0).filter(|c| c.kind() == "expansion")?
+            }
+            _ => return None,
+        };
+        if expansion.named_child_count() != 1 {
+            return None;
+        }
+        let subscript = expansion
+            .named_child(0)
+            .filter(|c| c.kind() == "subscript")?;
+        let name = subscript.child_by_field_name("name")?;
+        let index = subscript.child_by_field_name("index")?;
+        if !matches!(self.node_text(index), "@" | "*") {
+            return None;
+        }
+        self.st.arrays.get(self.node_text(name)).cloned()
+    }
+
+    /// The value of one word node: quotes removed, known variables expanded.
+    fn word(&self, node: Node) -> Word {
+        let mut pieces = Vec::new();
+        self.pieces(node, &mut pieces);
+        Word {
+            span: self.host(node),
+            pieces: merge(pieces),
+        }
+    }
+
+    fn pieces(&self, node: Node, out: &mut Vec<Piece>) {
+        let text = self.node_text(node);
+        match node.kind() {
+            "word" | "number" => out.push(Piece::Lit(unescape_word(text))),
+            "raw_string" => out.push(Piece::Lit(
+                text.strip_prefix('\'')
+                    .and_then(|t| t.strip_suffix('\''))
+                    .unwrap_or(text)
+                    .to_string(),
+            )),
+            "ansi_c_string" => out.push(Piece::Lit(
+                text.strip_prefix("$'")
+                    .and_then(|t| t.strip_suffix('\''))
+                    .unwrap_or(text)
+                    .to_string(),
+            )),
+            "string_content" => out.push(Piece::Lit(unescape_double(text))),
+            "string" | "concatenation" | "translated_string" => {
+                let mut cursor = node.walk();
+                let mut last_end = node.start_byte() + usize::from(node.kind() == "string");
+                for child in node.named_children(&mut cursor) {
+                    // Literal text between named children (e.g. `"a $x b"` keeps the spaces).
+                    if node.kind() == "string"
+                        && child.start_byte() > last_end
+                        && let Some(gap) = self.text.get(last_end..child.start_byte())
+                    {
+                        out.push(Piece::Lit(unescape_double(gap)));
+                    }
+                    self.pieces(child, out);
+                    last_end = child.end_byte();
+                }
+                if node.kind() == "string" {
+                    let close = node.end_byte().saturating_sub(1);
+                    if close > last_end
+                        && let Some(gap) = self.text.get(last_end..close)
+                    {
+                        out.push(Piece::Lit(unescape_double(gap)));
+                    }
+                }
+            }
+            "simple_expansion" => {
+                // In `" $V"` the grammar starts the expansion at the space before it.
+                let trimmed = text.trim_start();
+                if trimmed.len() < text.len() {
+                    out.push(Piece::Lit(text[..text.len() - trimmed.len()].to_string()));
+                }
+                let text = trimmed;
+                let name = text.trim_start_matches('$');
+                match self.st.vars.get(name) {
+                    Some(value) => out.extend(value.iter().cloned()),
+                    None => out.push(Piece::Expansion(text.to_string())),
+                }
+            }
+            "expansion" => self.expansion(node, text, out),
+            _ => out.push(Piece::Expansion(text.to_string())),
+        }
+    }
+
+    fn expansion(&self, node: Node, text: &str, out: &mut Vec<Piece>) {
+        // `${VAR}`, `${VAR:-default}`, `${VAR-default}`; anything fancier stays unknown.
+        let mut cursor = node.walk();
+        let children: Vec<Node> = node.children(&mut cursor).collect();
+        let name = children
+            .iter()
+            .find(|c| c.kind() == "variable_name")
+            .map(|c| self.node_text(*c));
+        let operator = children
+            .iter()
+            .find(|c| !c.is_named() && !matches!(c.kind(), "${" | "}"))
+            .map(|c| c.kind());
+        let Some(name) = name else {
+            out.push(Piece::Expansion(text.to_string()));
+            return;
+        };
+        let known = self.st.vars.get(name);
+        match (operator, known) {
+            (None, Some(value)) => out.extend(value.iter().cloned()),
+            (Some(":-" | "-" | ":?" | "?" | ":=" | "="), Some(value)) => {
+                out.extend(value.iter().cloned())
+            }
+            (Some(op @ (":-" | "-" | ":=" | "=")), None) => {
+                let default: Vec<Node> = children
+                    .iter()
+                    .skip_while(|c| c.kind() != op)
+                    .skip(1)
+                    .filter(|c| c.is_named())
+                    .copied()
+                    .collect();
+                if default.is_empty() {
+                    out.push(Piece::Lit(String::new()));
+                }
+                for d in default {
+                    self.pieces(d, out);
+                }
+            }
+            _ => out.push(Piece::Expansion(text.to_string())),
+        }
+    }
+}
+
+/// Whether a word's text is one plain variable reference: `$SQL`, `${SQL}`.
+fn only_variable(text: &str) -> bool {
+    let name = match text.strip_prefix("${") {
+        Some(inner) => inner.strip_suffix('}'),
+        None => text.strip_prefix('$'),
+    };
+    name.is_some_and(|n| {
+        !n.is_empty()
+            && !n.starts_with(|c: char| c.is_ascii_digit())
+            && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
+}
+
+/// The variable an expansion reads when its value is the variable's own (set): `$X`, `${X}`,
+/// `${X:?msg}`, `${X:-default}`, `${X:=default}`. `None` for anything else (`${X:+y}`, `${X%/}`).
+pub fn expansion_variable(expansion: &str) -> Option<&str> {
+    let name = match expansion.strip_prefix("${") {
+        Some(inner) => {
+            let inner = inner.strip_suffix('}')?;
+            let end = inner
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(inner.len());
+            let rest = &inner[end..];
+            let keeps = rest.is_empty()
+                || [":?", "?", ":-", "-", ":=", "="]
+                    .iter()
+                    .any(|op| rest.starts_with(op));
+            keeps.then_some(&inner[..end])?
+        }
+        None => expansion.strip_prefix('$')?,
+    };
+    let valid = !name.is_empty()
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    valid.then_some(name)
+}
+
+/// Whether an expansion stands for the directory of the running script: `$(dirname "$0")`,
+/// `$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)`, `${0%/*}`.
+pub fn is_script_dir(expansion: &str) -> bool {
+    expansion.contains("dirname") && (expansion.contains("$0") || expansion.contains("BASH_SOURCE"))
+        || expansion == "${0%/*}"
+}
+
+/// Whether the text between two words of a command holds an unescaped newline: bash ends the
+/// command there.
+fn ends_command(gap: &str) -> bool {
+    let bytes = gap.as_bytes();
+    let escaped = |at: usize| at > 0 && bytes[at - 1] == b'\\';
+    bytes.iter().enumerate().any(|(i, &b)| {
+        b == b'\n' && !(escaped(i) || (i > 0 && bytes[i - 1] == b'\r' && escaped(i - 1)))
+    })
+}
+
+/// A map that sends every offset to the start of `span` (text that is not a verbatim slice).
+/// A text of `len` bytes that stands for the whole of `span` (a variable's value at the word
+/// that expands it): a statement from the text's start maps onto the whole word.
+fn stretched(span: Span, len: usize) -> OffsetMap {
+    let mut map = coarse(span);
+    if len > 1 && span.len() > 1 {
+        map.push(1, span.end() - 1, 0);
+    }
+    map
+}
+
+fn coarse(span: Span) -> OffsetMap {
+    let mut map = OffsetMap::default();
+    map.push(0, span.start(), 0);
+    map
+}
+
+/// The variable names a `read` command fills (`read -r -p "…" answer`).
+fn wrappers_read_vars(command: &Command) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut i = 1;
+    while let Some(word) = command.argv.get(i) {
+        let text = word.display();
+        if text.starts_with('-') {
+            // Options with a value: -p prompt, -t timeout, -n count, -d delim, -u fd, -a array, -N, -i, -e.
+            // A cluster (`-rp`) takes a value when its last flag does.
+            let takes = !text.starts_with("--")
+                && text.chars().last().is_some_and(|c| "ptnNduai".contains(c));
+            i += if takes { 2 } else { 1 };
+            continue;
+        }
+        names.push(text);
+        i += 1;
+    }
+    names
+}
+
+fn merge(pieces: Vec<Piece>) -> Vec<Piece> {
+    let mut out: Vec<Piece> = Vec::with_capacity(pieces.len());
+    for piece in pieces {
+        match (out.last_mut(), piece) {
+            (Some(Piece::Lit(prev)), Piece::Lit(next)) => prev.push_str(&next),
+            (_, piece) => out.push(piece),
+        }
+    }
+    if out.is_empty() {
+        out.push(Piece::Lit(String::new()));
+    }
+    out
+}
+
+/// Backslash escapes in an unquoted word: `\x` is `x`.
+fn unescape_word(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            if let Some(next) = chars.next()
+                && next != '\n'
+            {
+                out.push(next);
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Backslash escapes inside double quotes: only `\$`, `` \` ``, `\"`, `\\` and newline.
+/// [`unescape_double`] with the verbatim runs it keeps: `(output offset, input offset, len)`.
+fn unescape_double_mapped(text: &str) -> (String, Vec<(usize, usize, usize)>) {
+    unescape_mapped(text, true)
+}
+
+/// The body of an unquoted heredoc as the command reads it: bash removes the backslash before
+/// `$`, `` ` ``, `\` and a newline (not before `"`, unlike in double quotes).
+fn unescape_heredoc_mapped(text: &str) -> (String, Vec<(usize, usize, usize)>) {
+    unescape_mapped(text, false)
+}
+
+fn unescape_mapped(text: &str, double_quote: bool) -> (String, Vec<(usize, usize, usize)>) {
+    let mut out = String::with_capacity(text.len());
+    let mut segments: Vec<(usize, usize, usize)> = Vec::new();
+    let mut keep = |out: &mut String, c: char, at: usize| {
+        let t = out.len();
+        out.push(c);
+        match segments.last_mut() {
+            Some((st, sh, len)) if *st + *len == t && *sh + *len == at => *len += c.len_utf8(),
+            _ => segments.push((t, at, c.len_utf8())),
+        }
+    };
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        if c == '\\' {
+            match chars.peek().copied() {
+                Some((next_at, next @ ('$' | '`' | '"' | '\\'))) if next != '"' || double_quote => {
+                    chars.next();
+                    keep(&mut out, next, next_at);
+                }
+                Some((_, '\n')) => {
+                    chars.next();
+                }
+                _ => keep(&mut out, c, at),
+            }
+        } else {
+            keep(&mut out, c, at);
+        }
+    }
+    (out, segments)
+}
+
+fn unescape_double(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.peek() {
+                Some('$' | '`' | '"' | '\\') => {
+                    out.extend(chars.next());
+                }
+                Some('\n') => {
+                    chars.next();
+                }
+                _ => out.push(c),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn commands(text: &str) -> Vec<Command> {
+        let mut facts = ShellFacts::default();
+        facts.add_source(
+            text,
+            &OffsetMap::verbatim(0, text.len()),
+            ShellOrigin::Script,
+        );
+        facts.commands
+    }
+
+    fn argv(cmd: &Command) -> Vec<String> {
+        cmd.argv.iter().map(Word::display).collect()
+    }
+
+    #[test]
+    fn quoting_and_variables() {
+        let cmds = commands(
+            "DOWN_FLAGS=\"--volumes\"\nCOMPOSE='docker compose -p x'\n$COMPOSE down $DOWN_FLAGS\n",
+        );
+        assert_eq!(cmds.len(), 1);
+        assert_eq!(
+            argv(&cmds[0]),
+            ["docker", "compose", "-p", "x", "down", "--volumes"]
+        );
+    }
+
+    #[test]
+    fn defaults_and_unknowns() {
+        let cmds = commands("docker volume rm \"${PROJECT:-shop}_pgdata\" \"$OTHER\"_x\n");
+        assert_eq!(
+            argv(&cmds[0]),
+            ["docker", "volume", "rm", "shop_pgdata", "$OTHER_x"]
+        );
+        assert!(cmds[0].argv[4].could_be("anything_x"));
+        assert!(!cmds[0].argv[4].could_be("anything_y"));
+    }
+
+    #[test]
+    fn comments_and_echo_text_are_not_commands() {
+        let cmds = commands("# docker compose down -v\necho \"docker compose down -v\"\n");
+        assert_eq!(cmds.len(), 1);
+        assert_eq!(cmds[0].program().as_deref(), Some("echo"));
+    }
+
+    #[test]
+    fn control_flow_scopes() {
+        let cmds = commands(
+            "case \"$1\" in\n  -v|--full) docker compose down -v ;;\nesac\nif [ \"$a\" = y ]; then\n  rm -rf x\nfi\nf() { ls; }\n",
+        );
+        let down = cmds
+            .iter()
+            .find(|c| c.program().as_deref() == Some("docker"))
+            .expect("docker");
+        assert!(
+            matches!(&down.scopes[0], Scope::CaseBranch { patterns, .. } if patterns == &["-v", "--full"])
+        );
+        let rm = cmds
+            .iter()
+            .find(|c| c.program().as_deref() == Some("rm"))
+            .expect("rm");
+        assert!(matches!(&rm.scopes[0], Scope::IfBranch { branch: 0, .. }));
+        let ls = cmds
+            .iter()
+            .find(|c| c.program().as_deref() == Some("ls"))
+            .expect("ls");
+        assert_eq!(ls.scopes, vec![Scope::Function("f".into())]);
+    }
+
+    #[test]
+    fn heredoc_reaches_the_command() {
+        let text = "psql -U app <<'SQL'\nDROP DATABASE shop;\nSQL\n";
+        let cmds = commands(text);
+        let stdin = cmds[0].stdin.as_ref().expect("heredoc");
+        assert!(stdin.text.contains("DROP DATABASE shop;"));
+        assert_eq!(&text[stdin.span.start()..stdin.span.start() + 4], "DROP");
+    }
+
+    fn facts(text: &str) -> ShellFacts {
+        let mut facts = ShellFacts::default();
+        facts.add_source(
+            text,
+            &OffsetMap::verbatim(0, text.len()),
+            ShellOrigin::Script,
+        );
+        facts
+    }
+
+    #[test]
+    fn wrappers_and_nested_strings() {
+        let text = "sudo -u root bash -c 'cd /srv && docker compose down -v'\nssh prod \"docker volume rm shop_pgdata\"\n";
+        let f = facts(text);
+        let down = f.commands_named("docker").next().expect("docker");
+        assert_eq!(argv(down), ["docker", "compose", "down", "-v"]);
+        assert_eq!(down.via, ["sudo", "bash -c"]);
+        assert_eq!(down.cwd, Dir::Absolute("/srv".into()));
+        assert_eq!(
+            &text[down.span.start()..down.span.end()],
+            "docker compose down -v"
+        );
+        let rm = f.commands_named("docker").nth(1).expect("volume rm");
+        assert_eq!(rm.via, ["ssh prod"]);
+        assert_eq!(rm.cwd, Dir::Unknown);
+        assert_eq!(
+            &text[rm.argv[3].span.start()..rm.argv[3].span.end()],
+            "shop_pgdata"
+        );
+    }
+
+    #[test]
+    fn sql_reaches_the_sql_layer() {
+        let text = "docker exec -i db psql -U app <<'SQL'\nDROP TABLE a;\nSQL\n\
+echo \"DROP DATABASE $DB\" | psql\n\
+cat <<EOF | docker compose exec -T db mysql\nTRUNCATE t;\nEOF\n\
+psql -c 'DELETE FROM users' shop\n\
+cat <<EOF > notes.txt\nDROP TABLE not_sql;\nEOF\n\
+mysql --execute=\"DROP TABLE x\"\nsqlite3 app.db 'DROP TABLE y'\n";
+        let f = facts(text);
+        let sql: Vec<(&str, &str)> = f
+            .embedded_sql
+            .iter()
+            .map(|e| (e.client.as_str(), e.text.trim()))
+            .collect();
+        assert_eq!(
+            sql,
+            [
+                ("psql", "DROP TABLE a;"),
+                ("psql", "DROP DATABASE $DB"),
+                ("mysql", "TRUNCATE t;"),
+                ("psql", "DELETE FROM users"),
+                ("mysql", "DROP TABLE x"),
+                ("sqlite3", "DROP TABLE y"),
+            ]
+        );
+        let delete = &f.embedded_sql[3];
+        let at = delete.map.to_host(0);
+        assert_eq!(&text[at..at + 6], "DELETE");
+        let db = &f.embedded_sql[1];
+        let at = db.map.to_host(14);
+        assert_eq!(&text[at..at + 3], "$DB");
+    }
+
+    #[test]
+    fn option_clusters_and_attached_values_carry_sql() {
+        let text = "psql -h db -tAc 'DROP TABLE a'\n\
+mysql -uroot -p\"$PW\" -e\"DROP TABLE b\"\n\
+psql --command=\"DROP TABLE c\"\n\
+psql -Uc -d app -f x.sql\n\
+mysql -pexecute -D e -N < q.sql\n";
+        let f = facts(text);
+        let sql: Vec<&str> = f.embedded_sql.iter().map(|e| e.text.as_str()).collect();
+        assert_eq!(sql, ["DROP TABLE a", "DROP TABLE b", "DROP TABLE c"]);
+        for e in &f.embedded_sql {
+            let at = e.map.to_host(0);
+            assert_eq!(&text[at..at + 10], "DROP TABLE");
+        }
+    }
+
+    #[test]
+    fn a_line_after_a_pipeline_is_its_own_command() {
+        // tree-sitter-bash #347 folds `echo B` into `head`'s arguments.
+        let text = "a | grep x | head -30\ndocker compose down -v && cd s\nls \\\n  -l\n";
+        let cmds = commands(text);
+        let all: Vec<Vec<String>> = cmds.iter().map(argv).collect();
+        assert_eq!(
+            all,
+            [
+                vec!["a"],
+                vec!["grep", "x"],
+                vec!["head", "-30"],
+                vec!["docker", "compose", "down", "-v"],
+                vec!["cd", "s"],
+                vec!["ls", "-l"],
+            ]
+        );
+        let down = &cmds[3];
+        assert_eq!(
+            &text[down.span.start()..down.span.end()],
+            "docker compose down -v"
+        );
+        assert!(down.stdin.is_none());
+    }
+
+    #[test]
+    fn an_expansion_after_a_leading_space_in_a_string() {
+        let cmds = commands("V=pg\nrm -rf \" $V\" \"a $V\"\n");
+        assert_eq!(argv(&cmds[0]), ["rm", "-rf", " pg", "a pg"]);
+    }
+
+    #[test]
+    fn arrays_expand_to_their_elements() {
+        let cmds = commands(
+            "a=(down)\nif x; then a+=(-v \"--rmi all\"); fi\ndocker compose \"${a[@]}\"\n\
+c=(docker compose)\n${c[*]} ps\nb=(x)\nb=(y)\nls \"${b[@]}\" \"${b[0]}\" \"${z[@]}\"\n",
+        );
+        let all: Vec<Vec<String>> = cmds.iter().map(argv).collect();
+        assert_eq!(all[1], ["docker", "compose", "down", "-v", "--rmi all"]);
+        assert_eq!(all[2], ["docker", "compose", "ps"]);
+        assert_eq!(all[3], ["ls", "y", "${b[0]}", "${z[@]}"]);
+    }
+
+    #[test]
+    fn substitutions_in_assignments_run() {
+        let cmds = commands("out=$(docker volume rm pg)\nif x=$(dropdb app); then :; fi\n");
+        let names: Vec<String> = cmds.iter().filter_map(Command::program).collect();
+        assert_eq!(names, ["docker", "dropdb", ":"]);
+    }
+
+    #[test]
+    fn expansion_variables() {
+        assert_eq!(expansion_variable("$PGDATA"), Some("PGDATA"));
+        assert_eq!(expansion_variable("${PGDATA}"), Some("PGDATA"));
+        assert_eq!(expansion_variable("${PGDATA:?unset}"), Some("PGDATA"));
+        assert_eq!(expansion_variable("${PGDATA:-/x}"), Some("PGDATA"));
+        assert_eq!(expansion_variable("${PGDATA:+/x}"), None);
+        assert_eq!(expansion_variable("${PGDATA%/}"), None);
+        assert_eq!(expansion_variable("$(pwd)"), None);
+        assert_eq!(expansion_variable("$1"), None);
+    }
+
+    #[test]
+    fn two_heredocs_in_one_list() {
+        let text =
+            "psql <<A && psql <<B\nDROP TABLE one;\nA\nDROP TABLE two;\nB\nrm -rf /var/lib/mysql\n";
+        let f = facts(text);
+        let sql: Vec<&str> = f.embedded_sql.iter().map(|e| e.text.trim()).collect();
+        assert_eq!(sql, ["DROP TABLE one;", "DROP TABLE two;"]);
+        let rm = f
+            .commands_named("rm")
+            .next()
+            .expect("rm after the heredocs");
+        assert_eq!(
+            &text[rm.span.start()..rm.span.end()],
+            "rm -rf /var/lib/mysql"
+        );
+    }
+
+    #[test]
+    fn guards_become_regions() {
+        let text = "read -r -p 'Delete? ' answer\nif [ \"$answer\" = y ]; then\n  docker volume rm a\nfi\n\
+[ \"$CONFIRM_DESTROY_DB\" = yes ] || exit 1\ndocker volume rm b\n";
+        let f = facts(text);
+        let spans: Vec<&str> = f
+            .regions
+            .iter()
+            .map(|r| text[r.span.start()..r.span.end()].trim())
+            .collect();
+        assert_eq!(spans, ["docker volume rm a", "docker volume rm b"]);
+        assert!(
+            f.regions[0]
+                .guard
+                .as_deref()
+                .is_some_and(|g| g.contains("read answer"))
+        );
+        assert!(
+            f.regions[1]
+                .guard
+                .as_deref()
+                .is_some_and(|g| g.contains("CONFIRM_DESTROY_DB"))
+        );
+    }
+
+    #[test]
+    fn flags_are_not_guards() {
+        let text = "case \"$1\" in\n  -v|--volumes|--full) docker compose down -v ;;\nesac\nif [ \"$1\" = --full ]; then docker volume rm x; fi\n";
+        assert!(facts(text).regions.is_empty());
+        let forced =
+            "if [ \"$1\" != --force ]; then echo 'pass --force'; exit 1; fi\ndocker volume rm x\n";
+        let f = facts(forced);
+        assert_eq!(f.regions.len(), 1);
+        assert!(
+            f.regions[0]
+                .guard
+                .as_deref()
+                .is_some_and(|g| g.contains("--force"))
+        );
+    }
+
+    #[test]
+    fn cd_is_followed() {
+        let text = "cd \"$(dirname \"$0\")/..\"\ncd deploy\ndocker compose down -v\n(cd /tmp && ls)\npwd\n";
+        let f = facts(text);
+        let down = f.commands_named("docker").next().expect("docker");
+        assert_eq!(down.cwd, Dir::ScriptDir("../deploy".into()));
+        let pwd = f.commands_named("pwd").next().expect("pwd");
+        assert_eq!(pwd.cwd, Dir::ScriptDir("../deploy".into()));
+    }
+
+    #[test]
+    fn clients_through_containers_and_here_strings() {
+        let text = "kubectl exec -i -n prod pg-0 -- psql -U app <<SQL\nTRUNCATE events;\nSQL\n\
+docker compose exec -T db mysql -uroot <<< 'DROP TABLE t'\n\
+mongosh --eval 'db.dropDatabase()'\n";
+        let f = facts(text);
+        let sql: Vec<(&str, &str)> = f
+            .embedded_sql
+            .iter()
+            .map(|e| (e.client.as_str(), e.text.trim()))
+            .collect();
+        assert_eq!(
+            sql,
+            [
+                ("psql", "TRUNCATE events;"),
+                ("mysql", "DROP TABLE t"),
+                ("mongosh", "db.dropDatabase()"),
+            ]
+        );
+        assert_eq!(f.commands[0].via, ["kubectl exec pg-0"]);
+        let here = &f.embedded_sql[1];
+        let at = here.map.to_host(0);
+        assert_eq!(&text[at..at + 4], "DROP");
+    }
+
+    #[test]
+    fn elif_and_else_branches_are_executed() {
+        let text = "if [ -z \"$1\" ]; then\n  a\nelif [ \"$1\" = x ]; then\n  b\nelse\n  c\nfi\n";
+        let f = facts(text);
+        let names: Vec<String> = f.commands.iter().filter_map(Command::program).collect();
+        assert_eq!(names, ["a", "b", "c"]);
+        assert!(matches!(
+            f.commands[1].scopes.last(),
+            Some(Scope::IfBranch { branch: 1, .. })
+        ));
+    }
+
+    #[test]
+    fn unknown_cd_and_remote_commands() {
+        let text = "cd \"$WORKDIR\"\ndocker compose down -v\n";
+        let f = facts(text);
+        assert_eq!(f.commands[1].cwd, Dir::Unknown);
+        let text = "docker exec db sh -c 'rm -rf /var/lib/postgresql/data'\n";
+        let f = facts(text);
+        let rm = f.commands_named("rm").next().expect("rm");
+        assert_eq!(rm.via, ["docker exec db", "sh -c"]);
+        assert_eq!(rm.cwd, Dir::Unknown);
+    }
+
+    #[test]
+    fn a_branch_that_works_and_exits_is_guarded_itself() {
+        let text = "if [ \"$CONFIRM_RESET\" = yes ]; then\n  docker volume rm a\n  exit 0\nfi\ndocker volume rm b\n";
+        let f = facts(text);
+        assert_eq!(f.regions.len(), 1);
+        let r = &f.regions[0];
+        assert!(text[r.span.start()..r.span.end()].contains("rm a"));
+        assert!(!text[r.span.start()..r.span.end()].contains("rm b"));
+    }
+
+    #[test]
+    fn eval_of_literal_text_runs() {
+        let text = "CMD=\"docker compose down -v\"\neval \"$CMD\"\neval 'rm -rf /var/lib/mysql'\n";
+        let f = facts(text);
+        let programs: Vec<String> = f.commands.iter().filter_map(Command::program).collect();
+        assert_eq!(programs, ["docker", "rm"]);
+        assert_eq!(f.commands[0].via, ["eval"]);
+    }
+
+    #[test]
+    fn case_answers_and_confirm_functions_are_guards() {
+        let text = "read -r -p 'Wipe? [y/N] ' reply\ncase \"$reply\" in\n  y|Y) docker volume rm a ;;\n  *) echo skipped ;;\nesac\n\
+confirm() { read -r -p \"$1 [y/N] \" r; [ \"$r\" = y ]; }\nconfirm 'Really delete?' || exit 1\ndocker volume rm b\n";
+        let f = facts(text);
+        let guarded: Vec<&str> = f
+            .regions
+            .iter()
+            .map(|r| text[r.span.start()..r.span.end()].trim())
+            .collect();
+        assert_eq!(guarded, ["docker volume rm a", "docker volume rm b"]);
+        assert!(
+            f.regions[1]
+                .guard
+                .as_deref()
+                .is_some_and(|g| g.contains("confirm"))
+        );
+    }
+
+    #[test]
+    fn and_guard_covers_its_right_side_only() {
+        let text =
+            "[ \"$I_KNOW_WHAT_I_AM_DOING\" = 1 ] && docker volume rm a\ndocker volume rm b\n";
+        let f = facts(text);
+        assert_eq!(f.regions.len(), 1);
+        let r = &f.regions[0];
+        assert_eq!(&text[r.span.start()..r.span.end()], "docker volume rm a");
+    }
+}

@@ -1,0 +1,9 @@
+//! Knowledge: what the scanner knows about the world outside the repository, kept once and read
+//! by every front-end and analysis: how `docker`, `docker compose` and `podman` read their flags,
+//! which images keep data where (`rules/stateful-images.toml`), what a database password looks
+//! like (`rules/credentials.toml`) and which programs take one by which flag.
+
+pub mod credentials;
+pub mod docker;
+pub mod password_flags;
+pub mod stateful;

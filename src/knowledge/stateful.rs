@@ -1,0 +1,382 @@
+//! The stateful-images table: which images hold data and where (`rules/stateful-images.toml`,
+//! shipped as data and read once), plus the user's `[[stateful-images]]` from the config file.
+//!
+//! This module only answers "is this image stateful, and where does it keep its data" (reading
+//! the entry's fields against a container's command line and environment, for any front-end
+//! that runs images: Compose today, Kubernetes next); whether a store's data is mounted where it
+//! survives is the model's question ([`crate::model::store::DataStore`]).
+
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::config::StatefulImage;
+use crate::model::store::Stateful;
+use crate::syntax::interp::with_defaults;
+
+const TABLE: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/rules/stateful-images.toml"
+));
+
+/// One `[[image]]` entry of the table.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ImageEntry {
+    pub family: String,
+    pub images: Vec<String>,
+    #[serde(default)]
+    pub data_dirs: Vec<String>,
+    pub data_dir_env: Option<String>,
+    pub data_dir_arg: Option<String>,
+    #[serde(default)]
+    pub from_major: Vec<FromMajor>,
+    #[serde(default)]
+    pub ports: Vec<u16>,
+    pub dump_tool: String,
+    #[serde(default)]
+    pub persistence: Persistence,
+    #[serde(default)]
+    pub persistence_flags: Vec<String>,
+    #[serde(default)]
+    pub persistence_env: Vec<String>,
+    #[serde(default)]
+    pub password_env: Vec<String>,
+}
+
+/// Data directories from an image major version on (`{major}` is replaced by the version).
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FromMajor {
+    pub major: u32,
+    pub data_dirs: Vec<String>,
+}
+
+/// When an image keeps data.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Persistence {
+    /// Always (databases).
+    #[default]
+    Always,
+    /// Only when the command line turns persistence on (Redis: `--appendonly yes`, `--save 60 1`).
+    Flags,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TableFile {
+    image: Vec<ImageEntry>,
+}
+
+/// The table of stateful images.
+#[derive(Clone, Debug, Default)]
+pub struct StatefulTable {
+    pub entries: Vec<ImageEntry>,
+}
+
+impl StatefulTable {
+    /// The shipped table (parsed once; a broken table is a build-time bug caught by the tests).
+    pub fn builtin() -> &'static StatefulTable {
+        static BUILTIN: OnceLock<StatefulTable> = OnceLock::new();
+        BUILTIN.get_or_init(|| {
+            let file: TableFile = toml::from_str(TABLE).unwrap_or_default();
+            StatefulTable {
+                entries: file.image,
+            }
+        })
+    }
+
+    /// The shipped table with the user's extra images in front (they win over shipped entries).
+    pub fn with_config(extra: &[StatefulImage]) -> StatefulTable {
+        let mut entries: Vec<ImageEntry> = extra
+            .iter()
+            .map(|x| ImageEntry {
+                family: x.image.rsplit('/').next().unwrap_or(&x.image).to_string(),
+                images: vec![x.image.clone()],
+                data_dirs: x.data_dirs.clone(),
+                dump_tool: x.dump_tool.clone().unwrap_or_default(),
+                ..ImageEntry::default()
+            })
+            .collect();
+        entries.extend(Self::builtin().entries.iter().cloned());
+        StatefulTable { entries }
+    }
+
+    /// The entry for an image path (`postgres`, `bitnami/postgresql`, `docker.io/library/mysql`,
+    /// without the tag).
+    pub fn lookup(&self, path: &str) -> Option<&ImageEntry> {
+        let path = path.to_ascii_lowercase();
+        self.lookup_exact(&path).or_else(|| {
+            // A private registry or a mirror serves the same image under its own host
+            // (`registry.local:5000/postgres`, `mirror.gcr.io/library/postgres`,
+            // `public.ecr.aws/docker/library/postgres`): judge it by the image's own path.
+            let (first, rest) = path.split_once('/')?;
+            let registry = first.contains('.') || first.contains(':') || first == "localhost";
+            if !registry {
+                return None;
+            }
+            let rest = rest.strip_prefix("docker/library/").unwrap_or(rest);
+            self.lookup_exact(rest)
+        })
+    }
+
+    fn lookup_exact(&self, path: &str) -> Option<&ImageEntry> {
+        let short = normalise_path(path);
+        self.entries.iter().find(|e| {
+            e.images.iter().any(|pattern| {
+                let pattern = normalise_path(pattern);
+                match pattern.strip_suffix("/*") {
+                    Some(ns) => short.starts_with(&format!("{ns}/")),
+                    None => short == pattern || path == pattern,
+                }
+            })
+        })
+    }
+}
+
+/// `docker.io/library/postgres` and `library/postgres` are `postgres`.
+fn normalise_path(path: &str) -> String {
+    let p = path
+        .strip_prefix("docker.io/")
+        .or_else(|| path.strip_prefix("index.docker.io/"))
+        .or_else(|| path.strip_prefix("registry-1.docker.io/"))
+        .unwrap_or(path);
+    p.strip_prefix("library/").unwrap_or(p).to_string()
+}
+
+impl ImageEntry {
+    /// The data directories for an image major version (`None`: unknown tag, all layouts count).
+    pub fn data_dirs_for(&self, major: Option<u32>) -> Vec<String> {
+        let versioned = self
+            .from_major
+            .iter()
+            .filter(|f| major.is_some_and(|m| m >= f.major))
+            .max_by_key(|f| f.major);
+        if let (Some(v), Some(m)) = (versioned, major) {
+            return v
+                .data_dirs
+                .iter()
+                .map(|d| d.replace("{major}", &m.to_string()))
+                .collect();
+        }
+        let mut dirs = self.data_dirs.clone();
+        if major.is_none() {
+            // `latest` or an unknown tag: the newest layout is as likely as the old one.
+            for f in &self.from_major {
+                for d in &f.data_dirs {
+                    let latest = LATEST_MAJOR.max(f.major);
+                    dirs.push(d.replace("{major}", &latest.to_string()));
+                }
+            }
+        }
+        dirs
+    }
+
+    /// What a container of this image keeps, and where, given its image's major version, its
+    /// command line (`argv`: entrypoint then command words) and its environment (`env`: a
+    /// variable's value as written; a `${VAR:-default}` counts with its default). `None` when
+    /// the image keeps data only with flags the command line does not give (a Redis cache).
+    pub fn stateful(
+        &self,
+        major: Option<u32>,
+        argv: &[&str],
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Option<Stateful> {
+        let persistence = match self.persistence {
+            Persistence::Always => None,
+            Persistence::Flags => Some(self.persistence_reason(argv, env)?),
+        };
+        let mut data_dirs = self.data_dirs_for(major);
+        // `PGDATA=/srv/pg` moves the data: the image's default directory no longer holds it.
+        if let Some(var) = &self.data_dir_env
+            && let Some(dirs) = env(var)
+                .and_then(|v| with_defaults(&v))
+                .map(|v| {
+                    v.split(',')
+                        .map(|d| d.trim().to_string())
+                        .filter(|d| d.starts_with('/'))
+                        .collect::<Vec<_>>()
+                })
+                .filter(|dirs| !dirs.is_empty())
+        {
+            data_dirs = dirs;
+        }
+        // `minio server /data`, `etcd --data-dir /etcd-data` (or `--data-dir=/etcd-data`).
+        if let Some(word) = &self.data_dir_arg {
+            let mut from_args = Vec::new();
+            for (at, w) in argv.iter().enumerate() {
+                if let Some(dir) = w
+                    .strip_prefix(word.as_str())
+                    .and_then(|rest| rest.strip_prefix('='))
+                {
+                    from_args.push(dir.to_string());
+                } else if w == word {
+                    from_args.extend(
+                        argv[at + 1..]
+                            .iter()
+                            .take_while(|w| !w.starts_with('-'))
+                            .filter(|w| w.starts_with('/'))
+                            .map(|w| (*w).to_string()),
+                    );
+                }
+            }
+            from_args.retain(|d| d.starts_with('/'));
+            if !from_args.is_empty() {
+                data_dirs = from_args;
+            }
+        }
+        Some(Stateful {
+            family: self.family.clone(),
+            data_dirs,
+            dump_tool: self.dump_tool.clone(),
+            ports: self.ports.clone(),
+            password_env: self.password_env.clone(),
+            persistence,
+        })
+    }
+
+    /// Why a Redis-like container persists its data, or `None` when it does not.
+    fn persistence_reason(
+        &self,
+        argv: &[&str],
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Option<String> {
+        let mut lines: Vec<String> = vec![argv.join(" ")];
+        // `sh -c "redis-server --appendonly yes"`: the flags are inside the script.
+        lines.extend(argv.iter().map(|w| (*w).to_string()));
+        lines.extend(self.persistence_env.iter().filter_map(|var| env(var)));
+        for line in &lines {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            for flag in &self.persistence_flags {
+                let flag_words: Vec<&str> = flag.split_whitespace().collect();
+                for (i, window) in words.windows(flag_words.len()).enumerate() {
+                    if window != flag_words.as_slice() {
+                        continue;
+                    }
+                    if flag_words == ["--save"] {
+                        // `--save ""` turns snapshots off; `--save 60 1` turns them on.
+                        let arg = words.get(i + 1).copied().unwrap_or("");
+                        let arg = arg.trim_matches(['"', '\'']);
+                        if arg.is_empty() || arg.starts_with("--") {
+                            continue;
+                        }
+                        return Some(format!("`--save {arg}`"));
+                    }
+                    return Some(format!("`{flag}`"));
+                }
+            }
+        }
+        None
+    }
+}
+
+/// The newest major version assumed for `latest` tags of versioned layouts (postgres).
+const LATEST_MAJOR: u32 = 18;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_table_parses_and_covers_the_catalogue() {
+        let file: TableFile = toml::from_str(TABLE).expect("rules/stateful-images.toml parses");
+        assert!(file.image.len() > 20);
+        let t = StatefulTable::builtin();
+        for (image, family) in [
+            ("postgres", "postgres"),
+            ("docker.io/library/postgres", "postgres"),
+            ("postgis/postgis", "postgres"),
+            ("timescale/timescaledb", "postgres"),
+            ("supabase/postgres", "postgres"),
+            ("bitnami/postgresql", "postgres"),
+            ("mysql", "mysql"),
+            ("mariadb", "mariadb"),
+            ("percona", "mysql"),
+            ("mongo", "mongo"),
+            ("redis", "redis"),
+            ("valkey/valkey", "redis"),
+            ("eqalpha/keydb", "redis"),
+            ("elasticsearch", "elasticsearch"),
+            ("opensearchproject/opensearch", "opensearch"),
+            ("clickhouse/clickhouse-server", "clickhouse"),
+            ("influxdb", "influxdb"),
+            ("neo4j", "neo4j"),
+            ("cassandra", "cassandra"),
+            ("couchdb", "couchdb"),
+            ("rabbitmq", "rabbitmq"),
+            ("minio/minio", "minio"),
+            ("bitnami/etcd", "etcd"),
+            ("zookeeper", "zookeeper"),
+            ("bitnami/kafka", "kafka"),
+        ] {
+            assert_eq!(
+                t.lookup(image).map(|e| e.family.as_str()),
+                Some(family),
+                "{image}"
+            );
+        }
+        for (image, family) in [
+            ("registry.local:5000/postgres", "postgres"),
+            ("mirror.gcr.io/library/postgres", "postgres"),
+            ("public.ecr.aws/docker/library/mysql", "mysql"),
+            ("public.ecr.aws/bitnami/postgresql", "postgres"),
+            ("quay.io/minio/minio", "minio"),
+        ] {
+            assert_eq!(
+                t.lookup(image).map(|e| e.family.as_str()),
+                Some(family),
+                "{image}"
+            );
+        }
+        assert!(t.lookup("ghcr.io/acme/postgres-exporter").is_none());
+        assert!(t.lookup("team/postgres").is_none());
+        assert!(t.lookup("nginx").is_none());
+        assert!(t.lookup("bitnami/nginx").is_none());
+    }
+
+    #[test]
+    fn postgres_18_moved_its_data() {
+        let pg = StatefulTable::builtin().lookup("postgres").expect("pg");
+        assert_eq!(pg.data_dirs_for(Some(16)), ["/var/lib/postgresql/data"]);
+        assert_eq!(
+            pg.data_dirs_for(Some(18)),
+            ["/var/lib/postgresql/18/docker"]
+        );
+        assert_eq!(pg.data_dirs_for(None).len(), 2);
+    }
+
+    #[test]
+    fn entries_read_a_containers_command_line_and_environment() {
+        let t = StatefulTable::builtin();
+        let no_env = |_: &str| None;
+        let redis = t.lookup("redis").expect("redis");
+        assert!(
+            redis
+                .stateful(Some(7), &["redis-server"], &no_env)
+                .is_none()
+        );
+        let on = redis
+            .stateful(Some(7), &["redis-server", "--appendonly", "yes"], &no_env)
+            .expect("persistent");
+        assert_eq!(on.persistence.as_deref(), Some("`--appendonly yes`"));
+        let pg = t.lookup("postgres").expect("pg");
+        let moved = |var: &str| (var == "PGDATA").then(|| "${PGDATA:-/srv/pg}".to_string());
+        let st = pg.stateful(Some(16), &[], &moved).expect("pg");
+        assert_eq!(st.data_dirs, ["/srv/pg"]);
+        assert_eq!(st.family, "postgres");
+    }
+
+    #[test]
+    fn config_entries_come_first() {
+        let t = StatefulTable::with_config(&[StatefulImage {
+            image: "acme/ledger".into(),
+            data_dirs: vec!["/srv/ledger".into()],
+            dump_tool: None,
+        }]);
+        assert_eq!(
+            t.lookup("acme/ledger").map(|e| e.data_dirs.clone()),
+            Some(vec!["/srv/ledger".to_string()])
+        );
+    }
+}

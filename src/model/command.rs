@@ -1,0 +1,315 @@
+//! Executed commands, language-independent: a command's words (literal where they can be known),
+//! the wrappers peeled off it, the control flow around it, its input, environment and working
+//! directory, and the shell source it came from. Front-ends (shell, CI, Makefile, Markdown, cron,
+//! systemd, compose) produce these; analyses and rules read them. No parser types here.
+
+use crate::model::Region;
+use crate::model::injection::EmbeddedSql;
+use crate::source::{OffsetMap, Span};
+
+/// One piece of a word: literal text, or an expansion whose value is unknown.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum Piece {
+    Lit(String),
+    /// An expansion as written (`$DB_NAME`, `${DB}`, `$(date)`).
+    Expansion(String),
+}
+
+/// One argument word of a command, with its host-file span.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Word {
+    pub span: Span,
+    pub pieces: Vec<Piece>,
+}
+
+impl Word {
+    pub fn literal_word(span: Span, text: &str) -> Self {
+        Word {
+            span,
+            pieces: vec![Piece::Lit(text.to_string())],
+        }
+    }
+
+    /// The word's value when every piece is known.
+    pub fn literal(&self) -> Option<String> {
+        if let [Piece::Lit(s)] = self.pieces.as_slice() {
+            return Some(s.clone());
+        }
+        let mut out = String::new();
+        for piece in &self.pieces {
+            match piece {
+                Piece::Lit(s) => out.push_str(s),
+                Piece::Expansion(_) => return None,
+            }
+        }
+        Some(out)
+    }
+
+    /// The word as a person reads it: literal parts plus expansions as written.
+    pub fn display(&self) -> String {
+        self.pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Lit(s) | Piece::Expansion(s) => s.as_str(),
+            })
+            .collect()
+    }
+
+    /// True when the literal value equals `s`.
+    pub fn is(&self, s: &str) -> bool {
+        matches!(self.pieces.as_slice(), [Piece::Lit(v)] if v == s)
+            || self.literal().is_some_and(|v| v == s)
+    }
+
+    /// Whether a concrete name could be this word: literal parts must appear in order, and
+    /// expansions match anything (`${PROJECT}_pgdata` matches `shop_pgdata`).
+    pub fn could_be(&self, name: &str) -> bool {
+        let mut rest = name;
+        let mut anchored = true;
+        for (i, piece) in self.pieces.iter().enumerate() {
+            match piece {
+                Piece::Lit(lit) => {
+                    if anchored {
+                        let Some(r) = rest.strip_prefix(lit.as_str()) else {
+                            return false;
+                        };
+                        rest = r;
+                    } else if i == self.pieces.len() - 1 {
+                        return rest.ends_with(lit.as_str());
+                    } else {
+                        let Some(at) = rest.find(lit.as_str()) else {
+                            return false;
+                        };
+                        rest = &rest[at + lit.len()..];
+                    }
+                    anchored = true;
+                }
+                Piece::Expansion(_) => anchored = false,
+            }
+        }
+        !anchored || rest.is_empty()
+    }
+}
+
+/// A control structure around a command, outermost first in [`Command::scopes`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+pub enum Scope {
+    /// The body of a shell function.
+    Function(String),
+    /// The condition list of `if`/`elif`/`while`.
+    Condition { id: u32 },
+    /// Branch `branch` of an `if` (0 = then, then each elif, last = else).
+    IfBranch {
+        id: u32,
+        branch: u32,
+        condition: String,
+    },
+    /// A `case` item with its patterns as written.
+    CaseBranch { id: u32, patterns: Vec<String> },
+    /// A loop body.
+    Loop,
+    /// The right side of `&&` / `||`: runs only when the left side succeeded / failed.
+    AndOr { id: u32, op: String },
+    /// Inside `(…)`, `$(…)` or a pipeline stage.
+    Subshell,
+}
+
+/// Text fed to a command's standard input (a heredoc or here-string).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct StdinText {
+    pub text: String,
+    /// Where the text sits in the host file.
+    pub span: Span,
+    /// Offsets into `text` → host offsets.
+    #[serde(skip)]
+    pub map: OffsetMap,
+}
+
+/// One executed command.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Command {
+    /// The whole command in the host file.
+    pub span: Span,
+    /// The command as executed after wrappers (`sudo`, `env X=1`, …) are removed; `argv[0]` is the program.
+    pub argv: Vec<Word>,
+    /// Wrappers that were removed, outermost first (`sudo`, `env`, `docker exec db`).
+    pub via: Vec<String>,
+    /// Control structures around the command, outermost first.
+    pub scopes: Vec<Scope>,
+    /// Heredoc or here-string fed to the command.
+    pub stdin: Option<StdinText>,
+    /// Index of the [`ShellSource`] it came from.
+    pub source: usize,
+    /// Variables set for this command only (`VAR=x cmd`, `env VAR=x cmd`, `sudo VAR=x cmd`).
+    pub env: Vec<(String, Word)>,
+    /// The directory the command runs in, as far as `cd` in the script tells.
+    pub cwd: Dir,
+}
+
+/// The working directory of a command, from the `cd` commands before it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "base", content = "path", rename_all = "kebab-case")]
+pub enum Dir {
+    /// Wherever the script was started (no `cd` seen).
+    #[default]
+    Invocation,
+    /// Relative to the invocation directory (`cd deploy`).
+    Relative(String),
+    /// Relative to the script's own directory (`cd "$(dirname "$0")/.."`): `""` is the directory itself.
+    ScriptDir(String),
+    /// An absolute path.
+    Absolute(String),
+    /// A `cd` whose target cannot be known, or a command run on another machine or in a container.
+    Unknown,
+}
+
+impl Dir {
+    /// The directory after `cd <path>` from here.
+    pub fn join(&self, path: &str) -> Dir {
+        if path.starts_with('/') {
+            return Dir::Absolute(normalize(path));
+        }
+        match self {
+            Dir::Invocation => Dir::Relative(normalize(path)),
+            Dir::Relative(p) => Dir::Relative(normalize(&format!("{p}/{path}"))),
+            Dir::ScriptDir(p) if p.is_empty() => Dir::ScriptDir(normalize(path)),
+            Dir::ScriptDir(p) => Dir::ScriptDir(normalize(&format!("{p}/{path}"))),
+            Dir::Absolute(p) => Dir::Absolute(normalize(&format!("{p}/{path}"))),
+            Dir::Unknown => Dir::Unknown,
+        }
+    }
+}
+
+/// `a/./b/../c/` → `a/c`; leading `..` kept.
+pub fn normalize(path: &str) -> String {
+    let absolute = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    let joined = parts.join("/");
+    if absolute {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}
+
+impl Command {
+    /// The program name (basename of `argv[0]` when literal).
+    pub fn program(&self) -> Option<String> {
+        self.program_name().map(std::borrow::Cow::into_owned)
+    }
+
+    /// [`Command::program`] without allocating when `argv[0]` is one literal (the usual case):
+    /// facts and rules ask every command for its program, often several times.
+    pub fn program_name(&self) -> Option<std::borrow::Cow<'_, str>> {
+        use std::borrow::Cow;
+        let first = self.argv.first()?;
+        let basename = |s: &str| s.rsplit('/').next().unwrap_or(s).len();
+        match first.pieces.as_slice() {
+            [Piece::Lit(s)] => Some(Cow::Borrowed(&s[s.len() - basename(s)..])),
+            _ => {
+                let s = first.literal()?;
+                let keep = basename(&s);
+                Some(Cow::Owned(s[s.len() - keep..].to_string()))
+            }
+        }
+    }
+
+    /// Literal values of the arguments after the program (unknown words as `None`).
+    pub fn args(&self) -> impl Iterator<Item = &Word> {
+        self.argv.iter().skip(1)
+    }
+}
+
+/// Where a piece of shell came from.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum ShellOrigin {
+    Script,
+    WorkflowStep {
+        job: String,
+    },
+    GitlabJob {
+        job: String,
+    },
+    MakeTarget {
+        target: String,
+    },
+    MarkdownFence,
+    ComposeCommand {
+        service: String,
+    },
+    Cron,
+    /// A string run by `bash -c`, `ssh host`, … inside another source.
+    Nested,
+}
+
+/// One run of shell text: a script, a CI step, a Makefile recipe, a Markdown fence.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ShellSource {
+    pub span: Span,
+    pub origin: ShellOrigin,
+}
+
+/// A shell function defined in a source.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct FunctionDef {
+    pub name: String,
+    pub span: Span,
+    pub source: usize,
+}
+
+/// A variable assignment (`X=1`, `export X=1`, `local X=1`, `readonly X=1`, or a `VAR=1 cmd` prefix).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Assignment {
+    pub name: String,
+    /// Span of the name in the host file.
+    pub name_span: Span,
+    pub value: Word,
+    /// `export` / `declare -x`, or a prefix of a command (then in its environment).
+    pub exported: bool,
+    pub source: usize,
+    /// Control structures around the assignment, outermost first (a default set only when the
+    /// variable is unset sits in `if [ -z "$X" ]; then X=…; fi` or after `[ -z "$X" ] &&`).
+    pub scopes: Vec<Scope>,
+}
+
+/// Everything the shell layer knows about one file.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ShellFacts {
+    pub sources: Vec<ShellSource>,
+    pub commands: Vec<Command>,
+    pub functions: Vec<FunctionDef>,
+    pub assignments: Vec<Assignment>,
+    pub embedded_sql: Vec<EmbeddedSql>,
+    /// Parts of the file that run only behind a confirmation guard.
+    pub regions: Vec<Region>,
+    /// Nesting too deep or other trouble, as messages with a host offset.
+    #[serde(skip)]
+    pub problems: Vec<(usize, String)>,
+}
+
+impl ShellFacts {
+    /// Commands whose program (after wrappers) is `name`.
+    pub fn commands_named<'s>(&'s self, name: &'s str) -> impl Iterator<Item = &'s Command> + 's {
+        self.commands
+            .iter()
+            .filter(move |c| c.program_name().as_deref() == Some(name))
+    }
+
+    /// The function a command is defined in, innermost first.
+    pub fn enclosing_function(command: &Command) -> Option<&str> {
+        command.scopes.iter().rev().find_map(|s| match s {
+            Scope::Function(name) => Some(name.as_str()),
+            _ => None,
+        })
+    }
+}

@@ -1,0 +1,72 @@
+//! Migration files as the model sees them: which tool's layout a file follows, which way it (or a
+//! section of it) runs, and where its down sections are. Front-ends decide this from paths and
+//! annotations; rules and analyses read it.
+
+/// The migration tool layout a file follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Layout {
+    /// `N_name.up.sql` / `N_name.down.sql`.
+    GolangMigrate,
+    /// `V1__name.sql` (versioned), `U1__name.sql` (undo), `R__name.sql` (repeatable).
+    Flyway,
+    /// `-- +goose Up` / `-- +goose Down` sections.
+    Goose,
+    /// `-- migrate:up` / `-- migrate:down` sections.
+    Dbmate,
+    /// `deploy/`, `revert/`, `verify/` folders.
+    Sqitch,
+    /// `migrations/<name>/migration.sql`.
+    Prisma,
+    /// Drizzle Kit: numbered `NNNN_name.sql` files in its output folder (`drizzle/` by default,
+    /// configurable), statements separated by `--> statement-breakpoint` comments.
+    Drizzle,
+    /// A Liquibase formatted-SQL changelog (`--liquibase formatted sql`); its `--rollback` lines
+    /// are comments.
+    Liquibase,
+    /// A `.sql` file in a migrations folder (Rails/Knex/TypeORM/Alembic style, numbered files).
+    Folder,
+}
+
+/// Which way a file (or section) runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Direction {
+    Up,
+    Down,
+    /// Sqitch `verify/` scripts: checks, not changes.
+    Verify,
+}
+
+/// A migration file: its layout and the byte ranges of its down sections.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct MigrationFile {
+    pub layout: Layout,
+    /// The file's direction; for goose/dbmate, the direction of text outside any section.
+    pub direction: Direction,
+    /// Byte ranges (in the file) of goose `Down` / dbmate `migrate:down` sections.
+    pub down_sections: Vec<(usize, usize)>,
+    /// Byte ranges of `Up` sections (goose/dbmate).
+    pub up_sections: Vec<(usize, usize)>,
+}
+
+impl MigrationFile {
+    /// Whether the byte at `offset` runs on the way up.
+    pub fn is_up_at(&self, offset: usize) -> bool {
+        if self
+            .down_sections
+            .iter()
+            .any(|&(s, e)| s <= offset && offset < e)
+        {
+            return false;
+        }
+        if self
+            .up_sections
+            .iter()
+            .any(|&(s, e)| s <= offset && offset < e)
+        {
+            return true;
+        }
+        self.direction == Direction::Up
+    }
+}

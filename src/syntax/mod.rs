@@ -1,0 +1,64 @@
+//! Syntax: every grammar the scanner reads, behind one enum and one thread-local parser cache,
+//! plus the hand-written readers that sit at the same level (the spanned YAML model, the SQL
+//! splitter, tokeniser and sqlparser wrapper).
+//!
+//! This layer turns text into trees and tokens. It never decides what a tree means (that is the
+//! front-ends' job) and imports nothing above `source`.
+
+pub mod interp;
+pub mod sql;
+pub mod yaml;
+
+use std::cell::RefCell;
+
+use tree_sitter::{Language, Parser, Tree};
+
+/// A tree-sitter grammar the scanner loads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Grammar {
+    Bash,
+    Yaml,
+}
+
+impl Grammar {
+    /// Every grammar, in a stable order (the index of each in the parser cache).
+    pub const ALL: &'static [Grammar] = &[Grammar::Bash, Grammar::Yaml];
+
+    fn language(self) -> Language {
+        match self {
+            Grammar::Bash => tree_sitter_bash::LANGUAGE.into(),
+            Grammar::Yaml => tree_sitter_yaml::LANGUAGE.into(),
+        }
+    }
+
+    fn index(self) -> usize {
+        Grammar::ALL
+            .iter()
+            .position(|&g| g == self)
+            .unwrap_or_default()
+    }
+}
+
+thread_local! {
+    /// One parser per grammar per thread, made on first use and reset before each parse.
+    static PARSERS: RefCell<Vec<Option<Parser>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Parse `text` with `grammar`. `None` only if the grammar could not be loaded (a build problem).
+pub fn parse_tree(grammar: Grammar, text: &str) -> Option<Tree> {
+    PARSERS.with(|cell| {
+        let mut parsers = cell.borrow_mut();
+        if parsers.len() < Grammar::ALL.len() {
+            parsers.resize_with(Grammar::ALL.len(), || None);
+        }
+        let slot = parsers.get_mut(grammar.index())?;
+        if slot.is_none() {
+            let mut parser = Parser::new();
+            parser.set_language(&grammar.language()).ok()?;
+            *slot = Some(parser);
+        }
+        let parser = slot.as_mut()?;
+        parser.reset();
+        parser.parse(text, None)
+    })
+}

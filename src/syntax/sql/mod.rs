@@ -1,0 +1,155 @@
+//! SQL below meaning: the dialects, shell placeholders blanked at the same length, the dialect a
+//! file is written in, the splitter and tokeniser (`split`), and the sqlparser wrapper (`parse`).
+//! What a statement does to data is read by the SQL front-end, never here.
+
+pub mod parse;
+pub mod split;
+
+/// The SQL dialect a text is read in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SqlDialect {
+    #[default]
+    Postgres,
+    MySql,
+    Sqlite,
+}
+
+/// Guess the dialect of a `.sql` file from its path and content.
+pub fn detect_dialect(path: &str, text: &str) -> SqlDialect {
+    let head: String = text
+        .chars()
+        .take(4096)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    for line in head.lines().take(20) {
+        if let Some(rest) = line.trim().strip_prefix("-- dialect:") {
+            match rest.trim() {
+                "mysql" | "mariadb" => return SqlDialect::MySql,
+                "sqlite" => return SqlDialect::Sqlite,
+                "postgres" | "postgresql" => return SqlDialect::Postgres,
+                _ => {}
+            }
+        }
+    }
+    let lower_path = path.to_ascii_lowercase();
+    if lower_path.contains("mysql") || lower_path.contains("mariadb") {
+        return SqlDialect::MySql;
+    }
+    if lower_path.contains("sqlite") {
+        return SqlDialect::Sqlite;
+    }
+    let mysql_hints = [
+        "-- mysql dump",
+        "-- mariadb dump",
+        "/*!40101",
+        "engine=",
+        "auto_increment",
+        "lock tables",
+    ];
+    let sample: String = text
+        .chars()
+        .take(65536)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    // Backticks quote identifiers only in MySQL code; in comments and strings they are prose
+    // (Prisma's SQLite migrations open with a `/* Warnings: … the column `tag` … */` block).
+    if mysql_hints.iter().any(|h| sample.contains(h))
+        || code_outside_comments(&sample).contains('`')
+    {
+        return SqlDialect::MySql;
+    }
+    if sample.contains("pragma ") || sample.contains("autoincrement") {
+        return SqlDialect::Sqlite;
+    }
+    SqlDialect::Postgres
+}
+
+/// `text` without `--` line comments, `/* … */` block comments (MySQL's `/*! … */` versioned
+/// comments are code and stay) and single-quoted strings: what a dialect guess may look at.
+fn code_outside_comments(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if rest.starts_with("--") {
+            rest = rest.find('\n').map_or("", |i| &rest[i..]);
+        } else if rest.starts_with("/*") && !rest.starts_with("/*!") {
+            rest = rest[2..].find("*/").map_or("", |i| &rest[i + 4..]);
+        } else if c == '\'' {
+            rest = rest[1..].find('\'').map_or("", |i| &rest[i + 2..]);
+        } else {
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    out
+}
+
+/// Replace shell expansions (`$DB`, `${DB}`, `$(cmd)`, `$1`) with identifier characters of the
+/// same byte length, so the SQL lexes and parses and every offset stays put. `$$` and `$tag$`
+/// dollar quotes are kept.
+pub fn substitute_placeholders(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = b.to_vec();
+    let mut i = 0;
+    let blank = |out: &mut Vec<u8>, from: usize, to: usize| {
+        for byte in &mut out[from..to.min(b.len())] {
+            if !(byte.is_ascii_alphanumeric() || *byte == b'_') {
+                *byte = b'_';
+            }
+        }
+    };
+    while i < b.len() {
+        if b[i] != b'$' {
+            i += 1;
+            continue;
+        }
+        let next = b.get(i + 1).copied();
+        match next {
+            Some(b'{') | Some(b'(') => {
+                let (open, close) = if next == Some(b'{') {
+                    (b'{', b'}')
+                } else {
+                    (b'(', b')')
+                };
+                let mut depth = 0;
+                let mut j = i + 1;
+                while j < b.len() {
+                    if b[j] == open {
+                        depth += 1;
+                    } else if b[j] == close {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    j += 1;
+                }
+                let end = (j + 1).min(b.len());
+                blank(&mut out, i, end);
+                i = end;
+            }
+            Some(c) if c.is_ascii_alphabetic() || c == b'_' => {
+                let mut j = i + 1;
+                while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_') {
+                    j += 1;
+                }
+                if b.get(j) == Some(&b'$') {
+                    // `$tag$`: a dollar quote, not an expansion.
+                    i = j + 1;
+                    continue;
+                }
+                blank(&mut out, i, j);
+                i = j;
+            }
+            Some(c) if c.is_ascii_digit() => {
+                blank(&mut out, i, i + 2);
+                i += 2;
+            }
+            Some(b'$') => i += 2,
+            _ => i += 1,
+        }
+    }
+    // Only ASCII bytes were replaced by ASCII, so the text stays valid UTF-8.
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
