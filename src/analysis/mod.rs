@@ -4,6 +4,7 @@
 
 pub mod backup;
 pub mod migrations;
+pub mod paths;
 pub mod repo;
 pub mod stores;
 pub mod targets;

@@ -24,8 +24,9 @@ use crate::classify::FileKind;
 use crate::levels::Context;
 use crate::source::Span;
 
-use crate::analysis::backup;
+use crate::analysis::paths::{cwd_candidates, join_path};
 use crate::frontends::compose::merge_into;
+use crate::knowledge::backup;
 use crate::knowledge::credentials::is_password_var;
 use crate::model::FileFacts;
 use crate::model::command::Word;
@@ -137,24 +138,6 @@ fn is_override_name(name: &str) -> bool {
             | "docker-compose.override.yaml"
             | "docker-compose.override.yml"
     )
-}
-
-/// Join a directory and a relative path, resolving `.` and `..` (absolute paths stay).
-pub fn join_path(dir: &str, path: &str) -> String {
-    if path.starts_with('/') || path.starts_with('~') {
-        return path.trim_end_matches('/').to_string();
-    }
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for p in path.split('/') {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            other => parts.push(other),
-        }
-    }
-    parts.join("/")
 }
 
 impl RepoFacts {
@@ -306,7 +289,7 @@ impl RepoFacts {
                             .iter()
                             .any(|x| x.file.path == p && x.kind == FileKind::Yaml)
                 };
-                let Some(paths) = crate::analysis::targets::cwd_candidates(f, command)
+                let Some(paths) = cwd_candidates(f, command)
                     .into_iter()
                     .map(|cwd| named.iter().map(|n| join_path(&cwd, n)).collect::<Vec<_>>())
                     .find(|paths| paths.iter().all(|p| exists(p)))

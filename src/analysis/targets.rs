@@ -3,40 +3,13 @@
 //! script, the script's directory and the repository root) and the repo-relative host path of a
 //! path argument. Joins shell facts with [`RepoFacts`]; reports nothing.
 
-use crate::analysis::repo::{ComposeProject, RepoFacts, join_path, normalise_project_name};
+use crate::analysis::paths::{base_dir, cwd_candidates, join_path};
+use crate::analysis::repo::{ComposeProject, RepoFacts, normalise_project_name};
 use crate::frontends::shell::is_script_dir;
 use crate::knowledge::docker::DockerCall;
 use crate::levels::{Context, path_context};
 use crate::model::FileFacts;
-use crate::model::command::{Command, Dir, Piece, ShellOrigin, Word};
-
-/// The directory a file's shell starts in when nothing says otherwise (repo-relative).
-fn base_dir(file: &FileFacts, command: &Command) -> String {
-    let origin = file.shell.sources.get(command.source).map(|s| &s.origin);
-    match origin {
-        // CI steps run from the checkout: the repository root.
-        Some(ShellOrigin::WorkflowStep { .. } | ShellOrigin::GitlabJob { .. }) => String::new(),
-        _ => file
-            .file
-            .path
-            .rsplit_once('/')
-            .map_or(String::new(), |(d, _)| d.to_string()),
-    }
-}
-
-/// Candidate repo-relative directories a command runs in, most likely first. Empty when the
-/// command runs somewhere the repository does not describe (`ssh`, an absolute `cd`).
-pub fn cwd_candidates(file: &FileFacts, command: &Command) -> Vec<String> {
-    let base = base_dir(file, command);
-    let mut out = match &command.cwd {
-        Dir::Invocation => vec![base, String::new()],
-        Dir::ScriptDir(p) => vec![join_path(&base, p)],
-        Dir::Relative(p) => vec![join_path(&base, p), join_path("", p)],
-        Dir::Absolute(_) | Dir::Unknown => Vec::new(),
-    };
-    out.dedup();
-    out
-}
+use crate::model::command::{Command, Piece, Word};
 
 /// The value of an environment variable for a command: its own `VAR=x` prefix, else the last
 /// assignment of the variable in the same file before the command.

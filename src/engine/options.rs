@@ -4,9 +4,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::analysis::backup::Catalog;
 use crate::config::{ContextOverrides, DialectOverrides, RuleNames};
 use crate::engine::{DEFAULT_MAX_FILE_SIZE, Error, ScanOptions};
+use crate::knowledge::backup::Catalog;
 use crate::knowledge::stateful::StatefulTable;
 use crate::levels::Level;
 use crate::rules::{self, RULES, RuleMeta};

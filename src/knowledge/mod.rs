@@ -3,6 +3,7 @@
 //! which images keep data where (`rules/stateful-images.toml`), what a database password looks
 //! like (`rules/credentials.toml`) and which programs take one by which flag.
 
+pub mod backup;
 pub mod credentials;
 pub mod docker;
 pub mod password_flags;

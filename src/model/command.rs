@@ -313,3 +313,44 @@ impl ShellFacts {
         })
     }
 }
+
+/// The variable an expansion reads when its value is the variable's own (set): `$X`, `${X}`,
+/// `${X:?msg}`, `${X:-default}`, `${X:=default}`. `None` for anything else (`${X:+y}`, `${X%/}`).
+pub fn expansion_variable(expansion: &str) -> Option<&str> {
+    let name = match expansion.strip_prefix("${") {
+        Some(inner) => {
+            let inner = inner.strip_suffix('}')?;
+            let end = inner
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(inner.len());
+            let rest = &inner[end..];
+            let keeps = rest.is_empty()
+                || [":?", "?", ":-", "-", ":=", "="]
+                    .iter()
+                    .any(|op| rest.starts_with(op));
+            keeps.then_some(&inner[..end])?
+        }
+        None => expansion.strip_prefix('$')?,
+    };
+    let valid = !name.is_empty()
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    valid.then_some(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expansion_variables() {
+        assert_eq!(expansion_variable("$PGDATA"), Some("PGDATA"));
+        assert_eq!(expansion_variable("${PGDATA}"), Some("PGDATA"));
+        assert_eq!(expansion_variable("${PGDATA:?unset}"), Some("PGDATA"));
+        assert_eq!(expansion_variable("${PGDATA:-/x}"), Some("PGDATA"));
+        assert_eq!(expansion_variable("${PGDATA:+/x}"), None);
+        assert_eq!(expansion_variable("${PGDATA%/}"), None);
+        assert_eq!(expansion_variable("$(pwd)"), None);
+        assert_eq!(expansion_variable("$1"), None);
+    }
+}

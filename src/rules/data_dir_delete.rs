@@ -2,12 +2,12 @@
 
 use crate::analysis::repo::RepoFacts;
 use crate::analysis::targets;
-use crate::frontends::shell::expansion_variable;
 use crate::levels::Level;
 use crate::model::FileFacts;
 use crate::model::command::Command;
 use crate::model::command::Piece;
 use crate::model::command::Word;
+use crate::model::command::expansion_variable;
 use crate::model::store::path_within;
 use crate::rules::Ctx;
 
