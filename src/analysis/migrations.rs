@@ -4,12 +4,12 @@
 
 use crate::frontends::sql::layout;
 use crate::model::FileFacts;
-use crate::model::schema::SqlStatement;
+use crate::model::schema::SchemaChange;
 
 /// The repository's pending non-additive migration changes, as (path, statement), in path order:
 /// what a backup rule asks before a `migrate up` step ("is there anything to lose?").
-pub fn pending_non_additive(files: &[FileFacts]) -> Vec<(&str, &SqlStatement)> {
-    let mut out: Vec<(&str, &SqlStatement)> = files
+pub fn pending_non_additive(files: &[FileFacts]) -> Vec<(&str, &SchemaChange)> {
+    let mut out: Vec<(&str, &SchemaChange)> = files
         .iter()
         .filter(|f| f.sql.is_pending_up_migration())
         .flat_map(|f| f.sql.non_additive().map(|s| (f.file.path.as_str(), s)))

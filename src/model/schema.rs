@@ -5,7 +5,7 @@
 //! these; rules read them and never learn where they came from.
 
 use crate::model::migration::MigrationFile;
-use crate::model::types::{self, TypeChange};
+use crate::model::types::{self, TypeChange, TypeSpec};
 use crate::source::Span;
 use crate::syntax::sql::SqlDialect;
 
@@ -71,8 +71,8 @@ pub enum AlterAction {
         column: SqlName,
         /// The old type, when the file declared it earlier (`CREATE TABLE`, `ADD COLUMN`).
         from: Option<String>,
-        /// The new type as written.
-        to: String,
+        /// The new type.
+        to: TypeSpec,
         span: Span,
     },
 }
@@ -90,7 +90,7 @@ impl AlterAction {
     /// For a type change: whether it is a safe widening or can lose data.
     pub fn type_change(&self) -> Option<TypeChange> {
         match self {
-            AlterAction::AlterType { from, to, .. } => Some(types::judge(from.as_deref(), to)),
+            AlterAction::AlterType { from, to, .. } => Some(types::judge(from.as_deref(), &to.sql)),
             _ => None,
         }
     }
@@ -107,7 +107,7 @@ impl AlterAction {
 /// What a statement does.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum StmtKind {
+pub enum SchemaOp {
     Drop {
         object: ObjectKind,
         names: Vec<SqlName>,
@@ -143,10 +143,40 @@ pub enum StmtKind {
     },
 }
 
-/// One statement that matters to the sql pack.
+/// Whether a change runs when its migration is applied, when it is rolled back, or outside any
+/// migration (a script, a dump, a runbook).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChangeDirection {
+    /// An up-migration, an up section, a Rails `change`/`up`, an Alembic `upgrade()`…
+    Up,
+    /// A down-migration or rollback section: runs only when someone rolls back.
+    Down,
+    /// Not part of a migration.
+    #[default]
+    NotMigration,
+}
+
+/// Where a change was read from: a SQL file, SQL embedded in another language (shell, a
+/// framework's raw-SQL call), or a framework's migration DSL.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "from", rename_all = "kebab-case")]
+pub enum ChangeOrigin {
+    #[default]
+    Sql,
+    /// SQL inside a host language; `index` is its entry in `shell.embedded_sql`.
+    Embedded { index: usize },
+    /// A framework's migration DSL (`rails`, `laravel`, `django`, …).
+    Framework { name: String },
+}
+
+/// One schema change: what an SQL statement or a migration call does to the database's objects,
+/// whatever language wrote it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct SqlStatement {
-    pub kind: StmtKind,
+pub struct SchemaChange {
+    /// The operation (historically named after SQL statements; a framework call maps onto the
+    /// same operations: `remove_column` is an `AlterTable` with a `DropColumn` action).
+    pub kind: SchemaOp,
     /// The whole statement in the host file (for embedded SQL, where the statement text starts).
     pub span: Span,
     /// The offending clause (`DROP TABLE users`), for findings.
@@ -155,8 +185,8 @@ pub struct SqlStatement {
     pub parsed: bool,
     /// It acts only on objects created earlier in the same file or script, or on a temp table.
     pub scratch: bool,
-    /// It runs when the file's migration is applied (an up-migration or up section).
-    pub up_migration: bool,
+    /// It runs when the file's migration is applied, rolled back, or outside a migration.
+    pub direction: ChangeDirection,
     /// It sits in a `DO $$ … $$` block.
     pub in_do_block: bool,
     /// The dropped object is rebuilt by the same file: a dump's own drop-then-recreate of what it
@@ -164,11 +194,27 @@ pub struct SqlStatement {
     /// TABLE`), or a table rebuild that copies the rows into a new table and renames it back
     /// (the SQLite/Prisma way to change a column).
     pub replaced: bool,
-    /// For SQL embedded in shell: the index into `shell.embedded_sql`.
-    pub embedded: Option<usize>,
+    /// Where it was read from.
+    pub origin: ChangeOrigin,
+    /// The change as the code wrote it, when that is not SQL (`remove_column :users, :fax`), for
+    /// messages in the framework's own words; `None` for SQL, whose clause is shown instead.
+    pub written: Option<String>,
 }
 
-impl SqlStatement {
+impl SchemaChange {
+    /// It runs when its migration is applied (an up-migration or up section).
+    pub fn up_migration(&self) -> bool {
+        self.direction == ChangeDirection::Up
+    }
+
+    /// For SQL embedded in another language: the index into `shell.embedded_sql`.
+    pub fn embedded(&self) -> Option<usize> {
+        match self.origin {
+            ChangeOrigin::Embedded { index } => Some(index),
+            _ => None,
+        }
+    }
+
     /// False for statements on scratch objects or on objects the same file rebuilds.
     pub fn acts_on_data(&self) -> bool {
         !self.scratch && !self.replaced
@@ -181,14 +227,14 @@ impl SqlStatement {
             return false;
         }
         match &self.kind {
-            StmtKind::Drop { object, .. } => matches!(
+            SchemaOp::Drop { object, .. } => matches!(
                 object,
                 ObjectKind::Database | ObjectKind::Schema | ObjectKind::Table
             ),
-            StmtKind::DropOwned { .. } | StmtKind::Truncate { .. } => true,
-            StmtKind::Delete { bounded, .. } | StmtKind::Update { bounded, .. } => !bounded,
-            StmtKind::AlterTable { actions, .. } => actions.iter().any(|a| a.is_non_additive()),
-            StmtKind::Create { .. } => false,
+            SchemaOp::DropOwned { .. } | SchemaOp::Truncate { .. } => true,
+            SchemaOp::Delete { bounded, .. } | SchemaOp::Update { bounded, .. } => !bounded,
+            SchemaOp::AlterTable { actions, .. } => actions.iter().any(|a| a.is_non_additive()),
+            SchemaOp::Create { .. } => false,
         }
     }
 }
@@ -231,7 +277,7 @@ pub struct SqlFacts {
     pub dump: bool,
     /// The file's migration layout, when it is a migration.
     pub migration: Option<MigrationFile>,
-    pub statements: Vec<SqlStatement>,
+    pub statements: Vec<SchemaChange>,
     /// Column types the file declares, in order (`.sql` files).
     pub column_types: Vec<ColumnType>,
     pub cli_drops: Vec<CliDrop>,
@@ -252,9 +298,9 @@ impl SqlFacts {
     }
 
     /// Non-additive statements of the file's up-migration parts (for the backup pack).
-    pub fn non_additive(&self) -> impl Iterator<Item = &SqlStatement> {
+    pub fn non_additive(&self) -> impl Iterator<Item = &SchemaChange> {
         self.statements
             .iter()
-            .filter(|s| s.up_migration && s.is_non_additive())
+            .filter(|s| s.up_migration() && s.is_non_additive())
     }
 }

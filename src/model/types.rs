@@ -2,6 +2,34 @@
 //! Types are read from their written text (`character varying(50)`, `NUMERIC(10, 2)`, `int4`), so
 //! the same logic serves parsed and token-read statements. No parser types here.
 
+/// A column type as the code wrote it (for messages) and in the SQL spelling [`judge`] reads.
+/// An SQL type is its own spelling; a framework front-end normalises its types to SQL
+/// (`:string, limit: 50` and `models.CharField(max_length=50)` both read as `varchar(50)`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct TypeSpec {
+    pub written: String,
+    pub sql: String,
+}
+
+impl TypeSpec {
+    /// A type written in SQL.
+    pub fn sql(text: impl Into<String>) -> Self {
+        let text = text.into();
+        TypeSpec {
+            sql: text.clone(),
+            written: text,
+        }
+    }
+
+    /// A framework type as written, with the SQL type it stands for.
+    pub fn framework(written: impl Into<String>, sql: impl Into<String>) -> Self {
+        TypeSpec {
+            written: written.into(),
+            sql: sql.into(),
+        }
+    }
+}
+
 /// The verdict on a column type change.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(tag = "verdict", rename_all = "kebab-case")]

@@ -7,7 +7,7 @@ use crate::analysis::migrations::earlier_column_type;
 use crate::analysis::repo::RepoFacts;
 use crate::model::FileFacts;
 use crate::model::schema::AlterAction;
-use crate::model::schema::StmtKind;
+use crate::model::schema::SchemaOp;
 use crate::model::schema::code;
 use crate::model::types;
 use crate::model::types::TypeChange;
@@ -20,9 +20,9 @@ pub(super) fn check(_repo: &RepoFacts, files: &[FileFacts], cx: &mut Ctx) {
             .sql
             .statements
             .iter()
-            .filter(|s| s.up_migration && s.acts_on_data())
+            .filter(|s| s.up_migration() && s.acts_on_data())
         {
-            let StmtKind::AlterTable { table, actions } = &stmt.kind else {
+            let SchemaOp::AlterTable { table, actions } = &stmt.kind else {
                 continue;
             };
             for action in actions {
@@ -42,8 +42,9 @@ pub(super) fn check(_repo: &RepoFacts, files: &[FileFacts], cx: &mut Ctx) {
                         None => (None, None),
                     },
                 };
-                let change = types::judge(from, to);
-                let (column, table, new) = (code(&column.text), code(&table.text), code(to));
+                let change = types::judge(from, &to.sql);
+                let (column, table, new) =
+                    (code(&column.text), code(&table.text), code(&to.written));
                 let message = match (&change, from) {
                     (TypeChange::Narrowing { why }, Some(from)) => {
                         let source = declared_in

@@ -4,20 +4,20 @@ use crate::analysis::repo::RepoFacts;
 use crate::levels::Level;
 use crate::model::FileFacts;
 use crate::model::schema::AlterAction;
-use crate::model::schema::StmtKind;
+use crate::model::schema::SchemaOp;
 use crate::model::schema::code;
 use crate::rules::Ctx;
 
 pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
     for stmt in file.sql.statements.iter().filter(|s| s.acts_on_data()) {
-        let StmtKind::AlterTable { table, actions } = &stmt.kind else {
+        let SchemaOp::AlterTable { table, actions } = &stmt.kind else {
             continue;
         };
         for action in actions {
             let AlterAction::DropColumn { column, span } = action else {
                 continue;
             };
-            let place = if stmt.up_migration {
+            let place = if stmt.up_migration() {
                 " in an up-migration"
             } else {
                 ""
@@ -29,7 +29,7 @@ pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
                     code(&column.text), code(&table.text)
                 ),
             );
-            if stmt.up_migration {
+            if stmt.up_migration() {
                 finding.level(Level::Error);
             }
         }

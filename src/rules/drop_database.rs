@@ -3,13 +3,13 @@
 use crate::analysis::repo::RepoFacts;
 use crate::model::FileFacts;
 use crate::model::schema::ObjectKind;
-use crate::model::schema::StmtKind;
+use crate::model::schema::SchemaOp;
 use crate::model::schema::code;
 use crate::rules::Ctx;
 
 pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
     for stmt in file.sql.statements.iter().filter(|s| s.acts_on_data()) {
-        let StmtKind::Drop {
+        let SchemaOp::Drop {
             object: ObjectKind::Database,
             names,
             ..

@@ -3,14 +3,14 @@
 use crate::analysis::repo::RepoFacts;
 use crate::model::FileFacts;
 use crate::model::schema::ObjectKind;
-use crate::model::schema::StmtKind;
+use crate::model::schema::SchemaOp;
 use crate::model::schema::code;
 use crate::rules::Ctx;
 
 pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
     for stmt in file.sql.statements.iter().filter(|s| s.acts_on_data()) {
         match &stmt.kind {
-            StmtKind::Drop {
+            SchemaOp::Drop {
                 object: ObjectKind::Schema,
                 names,
                 cascade,
@@ -36,7 +36,7 @@ pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
                 let shown = code(file.file.slice(stmt.clause_span));
                 cx.report(stmt.clause_span, format!("{shown} {what}"));
             }
-            StmtKind::DropOwned { roles } => {
+            SchemaOp::DropOwned { roles } => {
                 let list = roles
                     .iter()
                     .map(|n| code(&n.text))

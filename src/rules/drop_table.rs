@@ -4,13 +4,13 @@ use crate::analysis::repo::RepoFacts;
 use crate::levels::Level;
 use crate::model::FileFacts;
 use crate::model::schema::ObjectKind;
-use crate::model::schema::StmtKind;
+use crate::model::schema::SchemaOp;
 use crate::model::schema::code;
 use crate::rules::Ctx;
 
 pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
     for stmt in file.sql.statements.iter().filter(|s| s.acts_on_data()) {
-        let StmtKind::Drop {
+        let SchemaOp::Drop {
             object: ObjectKind::Table,
             names,
             ..
@@ -31,7 +31,7 @@ pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
         } else {
             ("tables", "them")
         };
-        let place = if stmt.up_migration {
+        let place = if stmt.up_migration() {
             " in an up-migration"
         } else {
             ""
@@ -40,7 +40,7 @@ pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
             stmt.clause_span,
             format!("`DROP TABLE`{place} deletes {noun} {list} and every row in {it}"),
         );
-        if stmt.up_migration {
+        if stmt.up_migration() {
             finding.level(Level::Error);
         }
     }

@@ -3,7 +3,7 @@
 use crate::analysis::repo::RepoFacts;
 use crate::model::FileFacts;
 use crate::model::schema::AlterAction;
-use crate::model::schema::StmtKind;
+use crate::model::schema::SchemaOp;
 use crate::model::schema::code;
 use crate::rules::Ctx;
 
@@ -12,9 +12,9 @@ pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
         .sql
         .statements
         .iter()
-        .filter(|s| s.up_migration && s.acts_on_data())
+        .filter(|s| s.up_migration() && s.acts_on_data())
     {
-        let StmtKind::AlterTable { table, actions } = &stmt.kind else {
+        let SchemaOp::AlterTable { table, actions } = &stmt.kind else {
             continue;
         };
         for action in actions {

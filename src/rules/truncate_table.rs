@@ -3,13 +3,13 @@
 use crate::analysis::repo::RepoFacts;
 use crate::levels::Level;
 use crate::model::FileFacts;
-use crate::model::schema::StmtKind;
+use crate::model::schema::SchemaOp;
 use crate::model::schema::code;
 use crate::rules::Ctx;
 
 pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
     for stmt in file.sql.statements.iter().filter(|s| s.acts_on_data()) {
-        let StmtKind::Truncate { names, cascade } = &stmt.kind else {
+        let SchemaOp::Truncate { names, cascade } = &stmt.kind else {
             continue;
         };
         let list = names
@@ -23,7 +23,7 @@ pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
         } else {
             ""
         };
-        let place = if stmt.up_migration {
+        let place = if stmt.up_migration() {
             " in an up-migration"
         } else {
             ""
@@ -32,7 +32,7 @@ pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
             stmt.clause_span,
             format!("`TRUNCATE`{place} deletes every row of {noun} {list}{cascade}"),
         );
-        if stmt.up_migration {
+        if stmt.up_migration() {
             finding.level(Level::Error);
         }
     }

@@ -3,20 +3,20 @@
 use crate::analysis::repo::RepoFacts;
 use crate::levels::Level;
 use crate::model::FileFacts;
-use crate::model::schema::StmtKind;
+use crate::model::schema::SchemaOp;
 use crate::model::schema::code;
 use crate::rules::Ctx;
 
 pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
     for stmt in file.sql.statements.iter().filter(|s| s.acts_on_data()) {
-        let StmtKind::Delete {
+        let SchemaOp::Delete {
             table,
             bounded: false,
         } = &stmt.kind
         else {
             continue;
         };
-        let place = if stmt.up_migration {
+        let place = if stmt.up_migration() {
             " in an up-migration"
         } else {
             ""
@@ -28,7 +28,7 @@ pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
                 code(&table.text)
             ),
         );
-        if stmt.up_migration {
+        if stmt.up_migration() {
             finding.level(Level::Error);
         }
     }

@@ -2,13 +2,13 @@
 
 use crate::analysis::repo::RepoFacts;
 use crate::model::FileFacts;
-use crate::model::schema::StmtKind;
+use crate::model::schema::SchemaOp;
 use crate::model::schema::code;
 use crate::rules::Ctx;
 
 pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
     for stmt in file.sql.statements.iter().filter(|s| s.acts_on_data()) {
-        let StmtKind::Update {
+        let SchemaOp::Update {
             table,
             bounded: false,
         } = &stmt.kind

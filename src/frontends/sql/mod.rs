@@ -15,15 +15,16 @@ mod tokens;
 use std::collections::{BTreeMap, HashMap};
 
 use crate::levels::Context;
-use crate::model::migration::MigrationFile;
+use crate::model::migration::{Direction, MigrationFile};
 use crate::model::schema::AlterAction;
 use crate::model::schema::CliDrop;
 use crate::model::schema::ColumnType;
 use crate::model::schema::ObjectKind;
+use crate::model::schema::SchemaChange;
+use crate::model::schema::SchemaOp;
 use crate::model::schema::SqlFacts;
 use crate::model::schema::SqlName;
-use crate::model::schema::SqlStatement;
-use crate::model::schema::StmtKind;
+use crate::model::schema::{ChangeDirection, ChangeOrigin};
 use crate::model::{FileFacts, Region};
 use crate::source::{OffsetMap, Span};
 use crate::syntax::sql::SqlDialect;
@@ -189,7 +190,7 @@ pub fn extract_embedded(facts: &mut FileFacts) {
 
 /// `INSERT INTO new … SELECT … FROM old; DROP TABLE old; ALTER TABLE new RENAME TO old`: the
 /// rows live on in the rebuilt table.
-fn mark_rebuilds(statements: &mut [SqlStatement], state: &State) {
+fn mark_rebuilds(statements: &mut [SchemaChange], state: &State) {
     if state.copies.is_empty() {
         return;
     }
@@ -204,7 +205,7 @@ fn mark_rebuilds(statements: &mut [SqlStatement], state: &State) {
     let renames: Vec<(String, String, usize)> = statements
         .iter()
         .filter_map(|s| match &s.kind {
-            StmtKind::AlterTable { table, actions } => {
+            SchemaOp::AlterTable { table, actions } => {
                 Some(actions.iter().filter_map(|a| match a {
                     AlterAction::RenameTable { to, .. } => {
                         Some((table.key.clone(), to.key.clone(), s.span.start()))
@@ -217,7 +218,7 @@ fn mark_rebuilds(statements: &mut [SqlStatement], state: &State) {
         .flatten()
         .collect();
     for stmt in statements.iter_mut() {
-        let StmtKind::Drop {
+        let SchemaOp::Drop {
             object: ObjectKind::Table,
             names,
             ..
@@ -259,11 +260,11 @@ fn is_dump(text: &str) -> bool {
 /// mysqldump drops a view's name as a table first (`DROP TABLE IF EXISTS v` in its "Temporary
 /// view structure" block, then `CREATE VIEW v`): a table dropped and created again as a view
 /// is restored too.
-fn mark_dump_replacements(statements: &mut [SqlStatement]) {
+fn mark_dump_replacements(statements: &mut [SchemaChange]) {
     // (kind, key) → offset of the last CREATE: one look-up per drop, however long the dump.
     let mut last_create: HashMap<(ObjectKind, &str), usize> = HashMap::new();
     for s in statements.iter() {
-        if let StmtKind::Create { object, name, .. } = &s.kind {
+        if let SchemaOp::Create { object, name, .. } = &s.kind {
             let at = last_create.entry((*object, name.key.as_str())).or_insert(0);
             *at = (*at).max(s.span.start());
         }
@@ -271,7 +272,7 @@ fn mark_dump_replacements(statements: &mut [SqlStatement]) {
     let replaced: Vec<bool> = statements
         .iter()
         .map(|stmt| {
-            let StmtKind::Drop { object, names, .. } = &stmt.kind else {
+            let SchemaOp::Drop { object, names, .. } = &stmt.kind else {
                 return stmt.replaced;
             };
             let kinds: &[ObjectKind] = match object {
@@ -315,7 +316,7 @@ const PARSED_VERBS: &[&str] = &[
 ];
 
 /// Split, read and parse one unit of SQL, appending its statements.
-fn analyse(unit: &Unit, state: &mut State, out: &mut Vec<SqlStatement>) {
+fn analyse(unit: &Unit, state: &mut State, out: &mut Vec<SchemaChange>) {
     let mut pieces = split::pieces(unit.sub, unit.dialect).peekable();
     while let Some(piece) = pieces.next() {
         if piece.kind != PieceKind::Statement {
@@ -377,10 +378,10 @@ fn analyse(unit: &Unit, state: &mut State, out: &mut Vec<SqlStatement>) {
             .migration
             .is_some_and(|m| !m.is_up_at(unit.map.to_host(stmt_range.0)));
         let declared = match (parsed_ok, readings.first().map(|r| &r.kind)) {
-            (Some(Parsed::CreateTable { columns, .. }), Some(StmtKind::Create { name, .. })) => {
+            (Some(Parsed::CreateTable { columns, .. }), Some(SchemaOp::Create { name, .. })) => {
                 Some((name, columns))
             }
-            (Some(Parsed::AlterTable { added, .. }), Some(StmtKind::AlterTable { table, .. })) => {
+            (Some(Parsed::AlterTable { added, .. }), Some(SchemaOp::AlterTable { table, .. })) => {
                 Some((table, added))
             }
             _ => None,
@@ -404,20 +405,26 @@ fn analyse(unit: &Unit, state: &mut State, out: &mut Vec<SqlStatement>) {
             let host_offset = host_stmt.start();
             let scratch = is_scratch(&kind, state, host_offset);
             record(&kind, state, host_offset, scratch);
-            let up_migration = unit
-                .migration
-                .is_some_and(|m| m.is_up_at(unit.map.to_host(reading.clause.0)));
+            let direction = match unit.migration {
+                Some(m) if m.is_up_at(unit.map.to_host(reading.clause.0)) => ChangeDirection::Up,
+                Some(m) if m.direction != Direction::Verify => ChangeDirection::Down,
+                _ => ChangeDirection::NotMigration,
+            };
             let clause = Span::new(reading.clause.0, reading.clause.1);
-            out.push(SqlStatement {
+            out.push(SchemaChange {
                 kind: remap(kind, unit.map),
                 span: host_stmt,
                 clause_span: unit.map.span_to_host(clause),
                 parsed: parsed_ok.is_some(),
                 scratch,
-                up_migration,
+                direction,
                 in_do_block: in_do,
                 replaced: false,
-                embedded: unit.embedded,
+                origin: match unit.embedded {
+                    Some(index) => ChangeOrigin::Embedded { index },
+                    None => ChangeOrigin::Sql,
+                },
+                written: None,
             });
         }
     }
@@ -452,13 +459,13 @@ fn read_do_block(unit: &Unit, toks: &[split::Token]) -> Vec<tokens::Reading> {
 
 /// Combine the token reading with what the parser says; `None` drops a reading the parser
 /// contradicts (the statement is something else).
-fn refine(kind: StmtKind, parsed: Option<&Parsed>) -> Option<StmtKind> {
+fn refine(kind: SchemaOp, parsed: Option<&Parsed>) -> Option<SchemaOp> {
     let Some(parsed) = parsed else {
         return Some(kind);
     };
     match (kind, parsed) {
         (
-            StmtKind::Drop {
+            SchemaOp::Drop {
                 object,
                 names,
                 if_exists: _,
@@ -471,51 +478,51 @@ fn refine(kind: StmtKind, parsed: Option<&Parsed>) -> Option<StmtKind> {
                 temporary,
                 ..
             },
-        ) => Some(StmtKind::Drop {
+        ) => Some(SchemaOp::Drop {
             object,
             names,
             if_exists: *if_exists,
             cascade: *cascade,
             temporary: t || *temporary,
         }),
-        (StmtKind::Truncate { names, cascade: c }, Parsed::Truncate { cascade }) => {
-            Some(StmtKind::Truncate {
+        (SchemaOp::Truncate { names, cascade: c }, Parsed::Truncate { cascade }) => {
+            Some(SchemaOp::Truncate {
                 names,
                 cascade: c || *cascade,
             })
         }
         // The parser sees a WHERE the tokens may miss; the tokens see a `JOIN … ON` bound.
-        (StmtKind::Delete { table, bounded: b }, Parsed::Delete { bounded }) => {
-            Some(StmtKind::Delete {
+        (SchemaOp::Delete { table, bounded: b }, Parsed::Delete { bounded }) => {
+            Some(SchemaOp::Delete {
                 table,
                 bounded: b || *bounded,
             })
         }
-        (StmtKind::Update { table, bounded: b }, Parsed::Update { bounded }) => {
-            Some(StmtKind::Update {
+        (SchemaOp::Update { table, bounded: b }, Parsed::Update { bounded }) => {
+            Some(SchemaOp::Update {
                 table,
                 bounded: b || *bounded,
             })
         }
         (
-            StmtKind::Create {
+            SchemaOp::Create {
                 object,
                 name,
                 temporary: t,
             },
             Parsed::CreateTable { temporary, .. },
-        ) => Some(StmtKind::Create {
+        ) => Some(SchemaOp::Create {
             object,
             name,
             temporary: t || *temporary,
         }),
-        (k @ StmtKind::DropOwned { .. }, _) => Some(k),
-        (k @ StmtKind::AlterTable { .. }, Parsed::AlterTable { .. } | Parsed::RenameTable) => {
+        (k @ SchemaOp::DropOwned { .. }, _) => Some(k),
+        (k @ SchemaOp::AlterTable { .. }, Parsed::AlterTable { .. } | Parsed::RenameTable) => {
             Some(k)
         }
-        (k @ StmtKind::Create { .. }, Parsed::CreateDatabase | Parsed::CreateSchema) => Some(k),
+        (k @ SchemaOp::Create { .. }, Parsed::CreateDatabase | Parsed::CreateSchema) => Some(k),
         (
-            k @ StmtKind::Create {
+            k @ SchemaOp::Create {
                 object: ObjectKind::View,
                 ..
             },
@@ -527,8 +534,8 @@ fn refine(kind: StmtKind, parsed: Option<&Parsed>) -> Option<StmtKind> {
 }
 
 /// Fill `from` of type changes from columns declared earlier in the file; remember new types.
-fn fill_old_types(kind: StmtKind, state: &mut State, public: bool) -> StmtKind {
-    let StmtKind::AlterTable { table, actions } = kind else {
+fn fill_old_types(kind: SchemaOp, state: &mut State, public: bool) -> SchemaOp {
+    let SchemaOp::AlterTable { table, actions } = kind else {
         return kind;
     };
     let actions = actions
@@ -539,7 +546,7 @@ fn fill_old_types(kind: StmtKind, state: &mut State, public: bool) -> StmtKind {
             } => {
                 let key = (table.key.clone(), column.key.clone());
                 let from = state.columns.get(&key).cloned();
-                state.declare(&key.0, &key.1, &to, public);
+                state.declare(&key.0, &key.1, &to.sql, public);
                 AlterAction::AlterType {
                     column,
                     from,
@@ -550,10 +557,10 @@ fn fill_old_types(kind: StmtKind, state: &mut State, public: bool) -> StmtKind {
             other => other,
         })
         .collect();
-    StmtKind::AlterTable { table, actions }
+    SchemaOp::AlterTable { table, actions }
 }
 
-fn is_scratch(kind: &StmtKind, state: &State, offset: usize) -> bool {
+fn is_scratch(kind: &SchemaOp, state: &State, offset: usize) -> bool {
     let all_created = |object: ObjectKind, names: &[SqlName]| {
         !names.is_empty()
             && names
@@ -561,29 +568,29 @@ fn is_scratch(kind: &StmtKind, state: &State, offset: usize) -> bool {
                 .all(|n| state.created_before(object, &n.key, offset))
     };
     match kind {
-        StmtKind::Drop {
+        SchemaOp::Drop {
             object,
             names,
             temporary,
             ..
         } => *temporary || all_created(*object, names),
-        StmtKind::Truncate { names, .. } => all_created(ObjectKind::Table, names),
-        StmtKind::Delete { table, .. }
-        | StmtKind::Update { table, .. }
-        | StmtKind::AlterTable { table, .. } => {
+        SchemaOp::Truncate { names, .. } => all_created(ObjectKind::Table, names),
+        SchemaOp::Delete { table, .. }
+        | SchemaOp::Update { table, .. }
+        | SchemaOp::AlterTable { table, .. } => {
             state.created_before(ObjectKind::Table, &table.key, offset)
         }
-        StmtKind::DropOwned { .. } | StmtKind::Create { .. } => false,
+        SchemaOp::DropOwned { .. } | SchemaOp::Create { .. } => false,
     }
 }
 
 /// Remember objects a statement creates (a renamed scratch table stays scratch).
-fn record(kind: &StmtKind, state: &mut State, offset: usize, scratch: bool) {
+fn record(kind: &SchemaOp, state: &mut State, offset: usize, scratch: bool) {
     match kind {
-        StmtKind::Create { object, name, .. } => {
+        SchemaOp::Create { object, name, .. } => {
             state.create(*object, name.key.clone(), offset);
         }
-        StmtKind::AlterTable { actions, .. } if scratch => {
+        SchemaOp::AlterTable { actions, .. } if scratch => {
             for action in actions {
                 if let AlterAction::RenameTable { to, .. } = action {
                     state.create(ObjectKind::Table, to.key.clone(), offset);
@@ -595,51 +602,51 @@ fn record(kind: &StmtKind, state: &mut State, offset: usize, scratch: bool) {
 }
 
 /// Map every span of a statement kind from unit offsets to host offsets.
-fn remap(kind: StmtKind, map: &OffsetMap) -> StmtKind {
+fn remap(kind: SchemaOp, map: &OffsetMap) -> SchemaOp {
     let name = |n: SqlName| SqlName {
         span: map.span_to_host(n.span),
         ..n
     };
     let names = |v: Vec<SqlName>| v.into_iter().map(name).collect::<Vec<_>>();
     match kind {
-        StmtKind::Drop {
+        SchemaOp::Drop {
             object,
             names: n,
             if_exists,
             cascade,
             temporary,
-        } => StmtKind::Drop {
+        } => SchemaOp::Drop {
             object,
             names: names(n),
             if_exists,
             cascade,
             temporary,
         },
-        StmtKind::DropOwned { roles } => StmtKind::DropOwned {
+        SchemaOp::DropOwned { roles } => SchemaOp::DropOwned {
             roles: names(roles),
         },
-        StmtKind::Truncate { names: n, cascade } => StmtKind::Truncate {
+        SchemaOp::Truncate { names: n, cascade } => SchemaOp::Truncate {
             names: names(n),
             cascade,
         },
-        StmtKind::Delete { table, bounded } => StmtKind::Delete {
+        SchemaOp::Delete { table, bounded } => SchemaOp::Delete {
             table: name(table),
             bounded,
         },
-        StmtKind::Update { table, bounded } => StmtKind::Update {
+        SchemaOp::Update { table, bounded } => SchemaOp::Update {
             table: name(table),
             bounded,
         },
-        StmtKind::Create {
+        SchemaOp::Create {
             object,
             name: n,
             temporary,
-        } => StmtKind::Create {
+        } => SchemaOp::Create {
             object,
             name: name(n),
             temporary,
         },
-        StmtKind::AlterTable { table, actions } => StmtKind::AlterTable {
+        SchemaOp::AlterTable { table, actions } => SchemaOp::AlterTable {
             table: name(table),
             actions: actions
                 .into_iter()

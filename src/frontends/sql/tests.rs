@@ -21,7 +21,7 @@ fn kinds(f: &FileFacts) -> Vec<String> {
         .statements
         .iter()
         .map(|s| match &s.kind {
-            StmtKind::Drop { object, names, .. } => format!(
+            SchemaOp::Drop { object, names, .. } => format!(
                 "drop {object:?} {}",
                 names
                     .iter()
@@ -29,14 +29,14 @@ fn kinds(f: &FileFacts) -> Vec<String> {
                     .collect::<Vec<_>>()
                     .join(",")
             ),
-            StmtKind::DropOwned { .. } => "drop owned".into(),
-            StmtKind::Truncate { names, .. } => format!("truncate {}", names.len()),
-            StmtKind::Delete { table, bounded } => format!("delete {} {bounded}", table.text),
-            StmtKind::Update { table, bounded } => format!("update {} {bounded}", table.text),
-            StmtKind::AlterTable { table, actions } => {
+            SchemaOp::DropOwned { .. } => "drop owned".into(),
+            SchemaOp::Truncate { names, .. } => format!("truncate {}", names.len()),
+            SchemaOp::Delete { table, bounded } => format!("delete {} {bounded}", table.text),
+            SchemaOp::Update { table, bounded } => format!("update {} {bounded}", table.text),
+            SchemaOp::AlterTable { table, actions } => {
                 format!("alter {} {}", table.text, actions.len())
             }
-            StmtKind::Create { object, name, .. } => format!("create {object:?} {}", name.text),
+            SchemaOp::Create { object, name, .. } => format!("create {object:?} {}", name.text),
         })
         .collect()
 }
@@ -118,7 +118,7 @@ fn scratch_objects() {
         .sql
         .statements
         .iter()
-        .filter(|s| !matches!(s.kind, StmtKind::Create { .. }))
+        .filter(|s| !matches!(s.kind, SchemaOp::Create { .. }))
         .map(|s| s.scratch)
         .collect();
     assert_eq!(scratch, vec![true, true, false]);
@@ -135,11 +135,11 @@ fn alter_table_actions_and_old_types() {
         .statements
         .iter()
         .find_map(|s| match &s.kind {
-            StmtKind::AlterTable { actions, .. } => Some((s, actions)),
+            SchemaOp::AlterTable { actions, .. } => Some((s, actions)),
             _ => None,
         })
         .expect("alter");
-    assert!(alter.0.up_migration);
+    assert!(alter.0.up_migration());
     assert!(alter.0.scratch, "the table was created in the same file");
     match &alter.1[0] {
         AlterAction::AlterType { from, to, .. } => {
@@ -147,7 +147,7 @@ fn alter_table_actions_and_old_types() {
                 from.as_deref().map(str::to_lowercase).as_deref(),
                 Some("varchar(200)")
             );
-            assert_eq!(to, "varchar(50)");
+            assert_eq!(to.sql, "varchar(50)");
         }
         other => panic!("{other:?}"),
     }
@@ -173,7 +173,7 @@ fn goose_down_sections_become_regions() {
     let text = "-- +goose Up\nALTER TABLE a ADD COLUMN b int;\n-- +goose Down\nALTER TABLE a DROP COLUMN b;\n";
     let f = facts("db/00003_b.sql", text);
     let drop = f.sql.statements.last().expect("drop column");
-    assert!(!drop.up_migration);
+    assert!(!drop.up_migration());
     assert_eq!(f.context_at(drop.clause_span), Context::DownMigration);
     assert!(f.sql.non_additive().next().is_none());
     assert!(f.sql.is_pending_up_migration());
@@ -232,7 +232,7 @@ fn embedded_sql_with_placeholders_maps_to_the_host() {
     f.sql = SqlFacts::default();
     extract_embedded(&mut f);
     let drop = &f.sql.statements[0];
-    let StmtKind::Drop { object, names, .. } = &drop.kind else {
+    let SchemaOp::Drop { object, names, .. } = &drop.kind else {
         panic!("{:?}", drop.kind);
     };
     assert_eq!(*object, ObjectKind::Database);
@@ -249,14 +249,14 @@ fn embedded_sql_with_placeholders_maps_to_the_host() {
         .find(|s| {
             matches!(
                 &s.kind,
-                StmtKind::Drop {
+                SchemaOp::Drop {
                     object: ObjectKind::Schema,
                     ..
                 }
             )
         })
         .expect("drop schema");
-    let StmtKind::Drop { names, cascade, .. } = &schema.kind else {
+    let SchemaOp::Drop { names, cascade, .. } = &schema.kind else {
         unreachable!()
     };
     assert_eq!(names[0].text, "'${SCHEMA}'");

@@ -6,13 +6,14 @@
 //! is never missed because of exotic syntax around it. It knows nothing about files or rules.
 
 use crate::frontends::sql::split::{Token, TokenKind};
-use crate::frontends::sql::{AlterAction, ObjectKind, SqlDialect, SqlName, StmtKind};
+use crate::frontends::sql::{AlterAction, ObjectKind, SchemaOp, SqlDialect, SqlName};
+use crate::model::types::TypeSpec;
 use crate::source::Span;
 
 /// What the tokens of one statement say, with ranges in statement-text coordinates.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Reading {
-    pub kind: StmtKind,
+    pub kind: SchemaOp,
     /// The offending clause (`DROP TABLE users`, `DROP COLUMN email`).
     pub clause: (usize, usize),
 }
@@ -169,10 +170,10 @@ fn dynamic(part: &[Token], sub: &str, orig: &str, dialect: SqlDialect) -> Vec<Re
     let mut out = Vec::new();
     for mut reading in read(&inner, sub, orig, dialect) {
         match &mut reading.kind {
-            StmtKind::Drop { names, .. } | StmtKind::Truncate { names, .. } if names.is_empty() => {
+            SchemaOp::Drop { names, .. } | SchemaOp::Truncate { names, .. } if names.is_empty() => {
                 names.push(name.clone());
             }
-            StmtKind::Drop { names, .. } | StmtKind::Truncate { names, .. }
+            SchemaOp::Drop { names, .. } | SchemaOp::Truncate { names, .. }
                 if qualified && names.len() == 1 =>
             {
                 let schema = &names[0];
@@ -261,12 +262,12 @@ pub fn generated(tokens: &[Token], sub: &str, orig: &str, dialect: SqlDialect) -
                 })
         });
         for mut reading in readings {
-            if let StmtKind::Drop { cascade, .. } | StmtKind::Truncate { cascade, .. } =
+            if let SchemaOp::Drop { cascade, .. } | SchemaOp::Truncate { cascade, .. } =
                 &mut reading.kind
             {
                 *cascade |= cascade_after;
             }
-            let (StmtKind::Drop { names, .. } | StmtKind::Truncate { names, .. }) =
+            let (SchemaOp::Drop { names, .. } | SchemaOp::Truncate { names, .. }) =
                 &mut reading.kind
             else {
                 continue;
@@ -414,7 +415,7 @@ impl Cursor<'_> {
                 let cascade = self.kw(end, "cascade");
                 let last = if cascade { end + 1 } else { end };
                 return Some(Reading {
-                    kind: StmtKind::DropOwned { roles: names },
+                    kind: SchemaOp::DropOwned { roles: names },
                     clause: (self.toks[at].start, self.end_of(last)),
                 });
             }
@@ -438,7 +439,7 @@ impl Cursor<'_> {
             end += 1;
         }
         Some(Reading {
-            kind: StmtKind::Drop {
+            kind: SchemaOp::Drop {
                 object,
                 names,
                 if_exists,
@@ -493,7 +494,7 @@ impl Cursor<'_> {
             .iter()
             .any(|t| t.is_kw(self.sub, "cascade"));
         Some(Reading {
-            kind: StmtKind::Truncate { names, cascade },
+            kind: SchemaOp::Truncate { names, cascade },
             clause: (self.toks[at].start, self.end_of(end)),
         })
     }
@@ -538,7 +539,7 @@ impl Cursor<'_> {
         }
         let (table, end) = self.name(i)?;
         Some(Reading {
-            kind: StmtKind::Delete {
+            kind: SchemaOp::Delete {
                 table,
                 bounded: self.has_where(end),
             },
@@ -556,7 +557,7 @@ impl Cursor<'_> {
         }
         let (table, end) = self.name(i)?;
         Some(Reading {
-            kind: StmtKind::Update {
+            kind: SchemaOp::Update {
                 table,
                 bounded: self.has_where(end),
             },
@@ -613,7 +614,7 @@ impl Cursor<'_> {
             self.name(next)?
         };
         Some(Reading {
-            kind: StmtKind::Create {
+            kind: SchemaOp::Create {
                 object,
                 name,
                 temporary,
@@ -652,7 +653,7 @@ impl Cursor<'_> {
         }
         let (name, end) = self.name(i)?;
         Some(Reading {
-            kind: StmtKind::Create {
+            kind: SchemaOp::Create {
                 object: ObjectKind::Table,
                 name,
                 temporary,
@@ -677,7 +678,7 @@ impl Cursor<'_> {
             };
             let clause = Span::new(self.toks[i].start, self.end_of(end));
             out.push(Reading {
-                kind: StmtKind::AlterTable {
+                kind: SchemaOp::AlterTable {
                     table: from,
                     actions: vec![AlterAction::RenameTable { to, span: clause }],
                 },
@@ -724,7 +725,7 @@ impl Cursor<'_> {
         }
         let clause = (self.toks[at].start, table.span.end());
         vec![Reading {
-            kind: StmtKind::AlterTable { table, actions },
+            kind: SchemaOp::AlterTable { table, actions },
             clause,
         }]
     }
@@ -798,7 +799,7 @@ impl Cursor<'_> {
             out.push(AlterAction::AlterType {
                 column: from,
                 from: None,
-                to: to_type,
+                to: TypeSpec::sql(to_type),
                 span,
             });
             return out;
@@ -884,7 +885,7 @@ impl Cursor<'_> {
                 Some(AlterAction::AlterType {
                     column,
                     from: None,
-                    to,
+                    to: TypeSpec::sql(to),
                     span: span(after),
                 })
             }
@@ -898,7 +899,7 @@ impl Cursor<'_> {
                 Some(AlterAction::AlterType {
                     column,
                     from: None,
-                    to,
+                    to: TypeSpec::sql(to),
                     span: span(after),
                 })
             }
