@@ -54,6 +54,27 @@ const COMPOSE_GLOBAL: FlagSpec = &[
     (' ', "pod-args", Arity::Value),
 ];
 
+/// The global options of `docker` (`compose`: of `docker compose`) that take a value, spelt as
+/// words (`-c`, `--context`), for the wrapper table.
+pub fn global_value_flags(compose: bool) -> Vec<String> {
+    let spec = if compose {
+        COMPOSE_GLOBAL
+    } else {
+        DOCKER_GLOBAL
+    };
+    let mut out = Vec::new();
+    for &(short, long, arity) in spec {
+        if arity != Arity::Value {
+            continue;
+        }
+        if short != ' ' {
+            out.push(format!("-{short}"));
+        }
+        out.push(format!("--{long}"));
+    }
+    out
+}
+
 /// Flags of subcommands we read, by subcommand path.
 fn subcommand_flags(path: &[&str]) -> FlagSpec {
     match path {

@@ -4,7 +4,9 @@
 //! like (`rules/credentials.toml`) and which programs take one by which flag.
 
 pub mod backup;
+pub mod clients;
 pub mod credentials;
 pub mod docker;
 pub mod password_flags;
 pub mod stateful;
+pub mod wrappers;

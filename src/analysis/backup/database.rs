@@ -1,6 +1,7 @@
 //! Which database a command acts on (`-d`/`--dbname`, a positional name, a URL) and which one it creates.
 
 use super::*;
+use crate::knowledge::clients;
 
 /// The database a client command connects to or dumps, when written literally
 /// (`pg_dump -U app shop` → `shop`, `psql -d postgres://h/shop` → `shop`, `dropdb shop`);
@@ -8,119 +9,11 @@ use super::*;
 pub fn database_name(command: &Command) -> Option<String> {
     let argv = inner_argv(command);
     let program = basename(argv.first()?).to_string();
-    let (value_flags, db_flags): (&[&str], &[&str]) = match program.as_str() {
-        "psql" => (
-            &[
-                "-c",
-                "-d",
-                "-f",
-                "-h",
-                "-p",
-                "-U",
-                "-v",
-                "-o",
-                "-L",
-                "-P",
-                "-T",
-                "-F",
-                "-R",
-                "--command",
-                "--file",
-                "--host",
-                "--port",
-                "--username",
-                "--set",
-                "--variable",
-                "--output",
-                "--log-file",
-                "--pset",
-                "--field-separator",
-                "--record-separator",
-            ],
-            &["-d", "--dbname"],
-        ),
-        "pg_dump" | "pg_restore" => (
-            &[
-                "-d",
-                "-f",
-                "-F",
-                "-h",
-                "-p",
-                "-U",
-                "-n",
-                "-N",
-                "-t",
-                "-T",
-                "-j",
-                "-Z",
-                "-E",
-                "-S",
-                "-I",
-                "-L",
-                "-P",
-                "--file",
-                "--format",
-                "--host",
-                "--port",
-                "--username",
-                "--schema",
-                "--exclude-schema",
-                "--table",
-                "--exclude-table",
-                "--exclude-table-data",
-                "--jobs",
-                "--compress",
-                "--encoding",
-                "--superuser",
-                "--role",
-                "--lock-wait-timeout",
-                "--index",
-                "--function",
-                "--use-list",
-            ],
-            &["-d", "--dbname"],
-        ),
-        "dropdb" | "createdb" => (
-            &[
-                "-h",
-                "-p",
-                "-U",
-                "-O",
-                "-T",
-                "-E",
-                "-D",
-                "--host",
-                "--port",
-                "--username",
-                "--owner",
-                "--template",
-                "--encoding",
-                "--tablespace",
-                "--maintenance-db",
-            ],
-            &[],
-        ),
-        "mysql" | "mariadb" | "mysqldump" | "mariadb-dump" => (
-            &[
-                "-u",
-                "-h",
-                "-P",
-                "-e",
-                "-D",
-                "-S",
-                "-r",
-                "--user",
-                "--host",
-                "--port",
-                "--execute",
-                "--socket",
-                "--result-file",
-                "--defaults-file",
-                "--where",
-            ],
-            &["-D", "--database"],
-        ),
-        _ => return None,
+    let (Some(value_flags), Some(db_flags)) = (
+        clients::value_flags(&program),
+        clients::database_flags(&program),
+    ) else {
+        return None;
     };
     let literal = |v: &str| -> Option<String> {
         let v = v.trim_matches(|c| c == '"' || c == '\'');

@@ -1,6 +1,7 @@
 //! The words a backup-relevant command really runs: wrappers (`sudo`, `docker exec`, `docker compose exec`, `kubectl exec`) unwrapped to the inner program and its arguments, and the container or service it runs in.
 
 use super::*;
+use crate::knowledge::wrappers::{Wrapper, value_flags};
 
 /// The database family a client program works on (`psql` → postgres).
 pub fn program_family(program: &str) -> Option<&'static str> {
@@ -58,12 +59,15 @@ pub(super) fn unwrap_words(words: Vec<String>, depth: usize) -> Vec<String> {
         i
     };
     let next = match program.as_str() {
-        "sudo" | "doas" => skip_flags(1, &["-u", "-g", "-C", "-h", "-p", "-U", "--user"]),
-        "time" | "nohup" | "exec" | "command" | "builtin" => skip_flags(1, &[]),
-        "nice" | "ionice" => skip_flags(1, &["-n", "-c"]),
-        "timeout" => skip_flags(1, &["-s", "-k"]) + 1,
+        "sudo" | "doas" => skip_flags(1, value_flags(Wrapper::Sudo)),
+        "time" => skip_flags(1, value_flags(Wrapper::Time)),
+        "exec" => skip_flags(1, value_flags(Wrapper::Exec)),
+        "nohup" | "command" | "builtin" => skip_flags(1, &[]),
+        "nice" => skip_flags(1, value_flags(Wrapper::Nice)),
+        "ionice" => skip_flags(1, value_flags(Wrapper::Ionice)),
+        "timeout" => skip_flags(1, value_flags(Wrapper::Timeout)) + 1,
         "env" => {
-            let mut i = skip_flags(1, &["-u", "-C", "-S"]);
+            let mut i = skip_flags(1, value_flags(Wrapper::Env));
             while i < words.len() && words[i].contains('=') && !words[i].starts_with('-') {
                 i += 1;
             }
@@ -72,7 +76,7 @@ pub(super) fn unwrap_words(words: Vec<String>, depth: usize) -> Vec<String> {
         "sh" | "bash" | "dash" | "zsh" | "ksh" | "ssh" => {
             // `bash -c '…'`, `ssh host '…'`: split the string roughly into words.
             let string = if program == "ssh" {
-                let at = skip_flags(1, &["-i", "-p", "-l", "-o", "-F", "-J", "-L", "-R"]);
+                let at = skip_flags(1, value_flags(Wrapper::Ssh));
                 words.get(at + 1..).map(|w| w.join(" "))
             } else {
                 rest.iter()
@@ -118,49 +122,17 @@ pub(super) fn unwrap_docker(words: &[String], depth: usize) -> Vec<String> {
             .count()
             > 0
             && words.iter().any(|w| w == "compose");
-    const VALUE: &[&str] = &[
-        "-u",
-        "--user",
-        "-e",
-        "--env",
-        "-w",
-        "--workdir",
-        "--env-file",
-        "-v",
-        "--volume",
-        "--name",
-        "--network",
-        "--net",
-        "--entrypoint",
-        "-p",
-        "--publish",
-        "--mount",
-        "--volumes-from",
-        "-l",
-        "--label",
-        "--index",
-        "-f",
-        "--file",
-        "--project-name",
-        "--project-directory",
-        "-c",
-        "--context",
-        "-H",
-        "--host",
-        "--profile",
-        "--platform",
-        "--pull",
-        "--detach-keys",
-        "--link",
-        "--hostname",
-        "-h",
-        "--restart",
-        "--memory",
-        "-m",
-        "--cpus",
-        "--tmpfs",
-        "--add-host",
-    ];
+    // Options of `docker run` and `docker compose exec|run`, and the global ones.
+    let value: Vec<&str> = [
+        Wrapper::ContainerRun,
+        Wrapper::ComposeExec,
+        Wrapper::DockerGlobal,
+        Wrapper::ComposeGlobal,
+    ]
+    .into_iter()
+    .flat_map(value_flags)
+    .copied()
+    .collect();
     let skip = |mut i: usize| {
         while i < words.len() {
             let w = &words[i];
@@ -168,7 +140,7 @@ pub(super) fn unwrap_docker(words: &[String], depth: usize) -> Vec<String> {
                 break;
             }
             let name = w.split('=').next().unwrap_or(w);
-            i += if VALUE.contains(&name) && !w.contains('=') {
+            i += if value.contains(&name) && !w.contains('=') {
                 2
             } else {
                 1

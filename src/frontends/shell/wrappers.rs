@@ -5,6 +5,7 @@
 //! a shell reads its script on stdin). Pure functions over words; no tree-sitter here.
 
 use crate::frontends::shell::{Piece, Word};
+use crate::knowledge::wrappers::{Wrapper, value_flags};
 
 /// What a command line runs once its wrappers are peeled off.
 #[derive(Debug, PartialEq, Eq)]
@@ -51,25 +52,14 @@ pub(super) fn unwrap(argv: &[Word]) -> Unwrapped {
         let base = program.rsplit('/').next().unwrap_or(&program).to_string();
         let next = match base.as_str() {
             "sudo" | "doas" => {
-                let j = skip_flags(
-                    argv,
-                    i + 1,
-                    &[
-                        "-u", "-g", "-C", "-D", "-p", "-r", "-t", "-U", "-T", "-R", "-h", "--user",
-                        "--group", "--prompt", "--chdir", "--host", "--role", "--type",
-                    ],
-                );
+                let j = skip_flags(argv, i + 1, value_flags(Wrapper::Sudo));
                 take_env(argv, j, &mut env)
             }
             "env" => {
-                let j = skip_flags(
-                    argv,
-                    i + 1,
-                    &["-u", "-C", "-S", "--unset", "--chdir", "--split-string"],
-                );
+                let j = skip_flags(argv, i + 1, value_flags(Wrapper::Env));
                 take_env(argv, j, &mut env)
             }
-            "time" => skip_flags(argv, i + 1, &["-o", "-f", "--output", "--format"]),
+            "time" => skip_flags(argv, i + 1, value_flags(Wrapper::Time)),
             "nohup" | "builtin" | "chronic" | "unbuffer" => i + 1,
             // `eval "…"` runs its (joined) arguments as shell; one literal word is parsed again.
             "eval" => {
@@ -84,7 +74,7 @@ pub(super) fn unwrap(argv: &[Word]) -> Unwrapped {
                 }
                 i + 1
             }
-            "exec" => skip_flags(argv, i + 1, &["-a"]),
+            "exec" => skip_flags(argv, i + 1, value_flags(Wrapper::Exec)),
             "command" => {
                 if argv
                     .get(i + 1)
@@ -125,22 +115,7 @@ pub(super) fn unwrap(argv: &[Word]) -> Unwrapped {
             }
             // `runuser -u postgres -- dropdb app`.
             "runuser" => {
-                let j = skip_flags(
-                    argv,
-                    i + 1,
-                    &[
-                        "-u",
-                        "--user",
-                        "-g",
-                        "--group",
-                        "-G",
-                        "--supp-group",
-                        "-s",
-                        "--shell",
-                        "-w",
-                        "--whitelist-environment",
-                    ],
-                );
+                let j = skip_flags(argv, i + 1, value_flags(Wrapper::Runuser));
                 if argv.get(j).is_some_and(|w| w.is("--")) {
                     j + 1
                 } else {
@@ -149,11 +124,7 @@ pub(super) fn unwrap(argv: &[Word]) -> Unwrapped {
             }
             // `flock /tmp/lock cmd …`, `flock -w 10 /tmp/lock -c '…'`.
             "flock" => {
-                let j = skip_flags(
-                    argv,
-                    i + 1,
-                    &["-w", "--timeout", "-E", "--conflict-exit-code"],
-                );
+                let j = skip_flags(argv, i + 1, value_flags(Wrapper::Flock));
                 if argv
                     .get(j + 1)
                     .is_some_and(|w| w.is("-c") || w.is("--command"))
@@ -169,34 +140,15 @@ pub(super) fn unwrap(argv: &[Word]) -> Unwrapped {
                 }
                 j + 1
             }
-            "nice" => skip_flags(argv, i + 1, &["-n", "--adjustment"]),
-            "ionice" => skip_flags(argv, i + 1, &["-c", "-n", "-p", "--class", "--classdata"]),
-            "stdbuf" => skip_flags(argv, i + 1, &["-i", "-o", "-e"]),
+            "nice" => skip_flags(argv, i + 1, value_flags(Wrapper::Nice)),
+            "ionice" => skip_flags(argv, i + 1, value_flags(Wrapper::Ionice)),
+            "stdbuf" => skip_flags(argv, i + 1, value_flags(Wrapper::Stdbuf)),
             "timeout" => {
-                let j = skip_flags(argv, i + 1, &["-s", "-k", "--signal", "--kill-after"]);
+                let j = skip_flags(argv, i + 1, value_flags(Wrapper::Timeout));
                 // The duration.
                 j + 1
             }
-            "xargs" => skip_flags(
-                argv,
-                i + 1,
-                &[
-                    "-I",
-                    "-n",
-                    "-P",
-                    "-L",
-                    "-d",
-                    "-s",
-                    "-a",
-                    "-E",
-                    "--max-args",
-                    "--max-procs",
-                    "--max-lines",
-                    "--delimiter",
-                    "--arg-file",
-                    "--replace",
-                ],
-            ),
+            "xargs" => skip_flags(argv, i + 1, value_flags(Wrapper::Xargs)),
             s if SHELLS.contains(&s) => {
                 let (j, has_c, has_s) = shell_flags(argv, i + 1);
                 if !has_c && (has_s || j >= argv.len()) {
@@ -220,14 +172,7 @@ pub(super) fn unwrap(argv: &[Word]) -> Unwrapped {
                 };
             }
             "ssh" => {
-                let j = skip_flags(
-                    argv,
-                    i + 1,
-                    &[
-                        "-b", "-c", "-D", "-E", "-e", "-F", "-I", "-i", "-J", "-L", "-l", "-m",
-                        "-O", "-o", "-p", "-Q", "-R", "-S", "-W", "-w", "-B",
-                    ],
-                );
+                let j = skip_flags(argv, i + 1, value_flags(Wrapper::Ssh));
                 let Some(host) = argv.get(j) else {
                     return Unwrapped::Nothing;
                 };
@@ -255,7 +200,7 @@ pub(super) fn unwrap(argv: &[Word]) -> Unwrapped {
                 }
             }
             "docker" | "podman" => {
-                let j = skip_flags(argv, i + 1, DOCKER_GLOBAL_VALUES);
+                let j = skip_flags(argv, i + 1, value_flags(Wrapper::DockerGlobal));
                 match argv.get(j).and_then(Word::literal).as_deref() {
                     Some("exec") => {
                         remote = true;
@@ -298,38 +243,12 @@ pub(super) fn unwrap(argv: &[Word]) -> Unwrapped {
                 }
             },
             "kubectl" | "oc" => {
-                let j = skip_flags(
-                    argv,
-                    i + 1,
-                    &[
-                        "-n",
-                        "--namespace",
-                        "--context",
-                        "--kubeconfig",
-                        "--cluster",
-                        "--user",
-                        "-s",
-                        "--server",
-                    ],
-                );
+                let j = skip_flags(argv, i + 1, value_flags(Wrapper::Kubectl));
                 if !argv.get(j).is_some_and(|w| w.is("exec")) {
                     return Unwrapped::Command { start: i, via, env };
                 }
                 remote = true;
-                let k = skip_flags(
-                    argv,
-                    j + 1,
-                    &[
-                        "-n",
-                        "--namespace",
-                        "-c",
-                        "--container",
-                        "-f",
-                        "--filename",
-                        "--context",
-                        "--pod-running-timeout",
-                    ],
-                );
+                let k = skip_flags(argv, j + 1, value_flags(Wrapper::KubectlExec));
                 let pod = argv.get(k).map(Word::display).unwrap_or_default();
                 via.push(format!("{base} exec {pod}"));
                 match argv.iter().position(|w| w.is("--")) {
@@ -356,35 +275,6 @@ pub(super) fn unwrap(argv: &[Word]) -> Unwrapped {
     Unwrapped::Command { start: i, via, env }
 }
 
-const DOCKER_GLOBAL_VALUES: &[&str] = &[
-    "--config",
-    "-c",
-    "--context",
-    "-H",
-    "--host",
-    "-l",
-    "--log-level",
-    "--tlscacert",
-    "--tlscert",
-    "--tlskey",
-    "--connection",
-    "--url",
-    "--root",
-];
-
-const COMPOSE_GLOBAL_VALUES: &[&str] = &[
-    "-f",
-    "--file",
-    "-p",
-    "--project-name",
-    "--project-directory",
-    "--env-file",
-    "--profile",
-    "--ansi",
-    "--progress",
-    "--parallel",
-];
-
 /// `exec [flags] CONTAINER cmd…` → index of `cmd`.
 fn container_exec(
     argv: &[Word],
@@ -392,20 +282,7 @@ fn container_exec(
     engine: &str,
     via: &mut Vec<String>,
 ) -> Option<usize> {
-    let k = skip_flags(
-        argv,
-        from,
-        &[
-            "-e",
-            "--env",
-            "--env-file",
-            "-u",
-            "--user",
-            "-w",
-            "--workdir",
-            "--detach-keys",
-        ],
-    );
+    let k = skip_flags(argv, from, value_flags(Wrapper::ContainerExec));
     let container = argv.get(k)?;
     via.push(format!("{engine} exec {}", container.display()));
     Some(k + 1)
@@ -413,33 +290,12 @@ fn container_exec(
 
 /// `compose [globals] exec|run [flags] SERVICE cmd…` → index of `cmd`; `None` for other subcommands.
 fn compose_exec(argv: &[Word], from: usize, program: &str, via: &mut Vec<String>) -> Option<usize> {
-    let j = skip_flags(argv, from, COMPOSE_GLOBAL_VALUES);
+    let j = skip_flags(argv, from, value_flags(Wrapper::ComposeGlobal));
     let sub = argv.get(j).and_then(Word::literal)?;
     if sub != "exec" && sub != "run" {
         return None;
     }
-    let k = skip_flags(
-        argv,
-        j + 1,
-        &[
-            "-e",
-            "--env",
-            "--env-file",
-            "-u",
-            "--user",
-            "-w",
-            "--workdir",
-            "--index",
-            "-v",
-            "--volume",
-            "-p",
-            "--publish",
-            "--name",
-            "--entrypoint",
-            "-l",
-            "--label",
-        ],
-    );
+    let k = skip_flags(argv, j + 1, value_flags(Wrapper::ComposeExec));
     let service = argv.get(k)?;
     via.push(format!("{program} {sub} {}", service.display()));
     Some(k + 1)

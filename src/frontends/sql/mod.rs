@@ -14,6 +14,7 @@ mod tokens;
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::knowledge::clients;
 use crate::levels::Context;
 use crate::model::migration::{Direction, MigrationFile};
 use crate::model::schema::AlterAction;
@@ -703,62 +704,18 @@ fn positionals<'a>(
     out
 }
 
-const PG_VALUE_FLAGS: &[&str] = &[
-    "-h",
-    "--host",
-    "-p",
-    "--port",
-    "-U",
-    "--username",
-    "--maintenance-db",
-    "-T",
-    "--template",
-    "-O",
-    "--owner",
-    "-E",
-    "--encoding",
-    "-l",
-    "--locale",
-    "-D",
-    "--tablespace",
-];
-const MYSQL_VALUE_FLAGS: &[&str] = &[
-    "-h", "--host", "-P", "--port", "-u", "--user", "-S", "--socket",
-];
-
-const REDIS_VALUE_FLAGS: &[&str] = &[
-    "-h",
-    "-p",
-    "-s",
-    "-a",
-    "-u",
-    "-r",
-    "-i",
-    "-n",
-    "-d",
-    "-D",
-    "--user",
-    "--pass",
-    "--rdb",
-    "--functions-rdb",
-    "--pipe-timeout",
-    "--cacert",
-    "--cacertdir",
-    "--cert",
-    "--key",
-    "--sni",
-    "--tls-ciphers",
-];
-
 /// `createdb NAME`, `mysqladmin create NAME`: the database created, as written.
 fn cli_created_database(command: &crate::model::command::Command) -> Option<String> {
     let program = command.program()?;
     match program.as_str() {
-        "createdb" => positionals(command, PG_VALUE_FLAGS)
+        "createdb" => positionals(command, clients::value_flags("dropdb").unwrap_or_default())
             .first()
             .map(|w| w.display()),
         "mysqladmin" | "mariadb-admin" => {
-            let args = positionals(command, MYSQL_VALUE_FLAGS);
+            let args = positionals(
+                command,
+                clients::value_flags("mysqladmin").unwrap_or_default(),
+            );
             let at = args.iter().position(|w| w.is("create"))?;
             args.get(at + 1).map(|w| w.display())
         }
@@ -780,7 +737,9 @@ fn cli_drop(command: &crate::model::command::Command, state: &State) -> Option<C
     };
     match program.as_str() {
         "dropdb" => {
-            let target = positionals(command, PG_VALUE_FLAGS).first()?.display();
+            let target = positionals(command, clients::value_flags("dropdb").unwrap_or_default())
+                .first()?
+                .display();
             Some(CliDrop {
                 shown: format!("dropdb {target}"),
                 scratch: scratch_db(&target),
@@ -790,7 +749,10 @@ fn cli_drop(command: &crate::model::command::Command, state: &State) -> Option<C
             })
         }
         "mysqladmin" | "mariadb-admin" => {
-            let args = positionals(command, MYSQL_VALUE_FLAGS);
+            let args = positionals(
+                command,
+                clients::value_flags("mysqladmin").unwrap_or_default(),
+            );
             let at = args.iter().position(|w| w.is("drop"))?;
             let target = args.get(at + 1).map(|w| w.display())?;
             Some(CliDrop {
@@ -803,7 +765,11 @@ fn cli_drop(command: &crate::model::command::Command, state: &State) -> Option<C
         }
         "redis-cli" | "valkey-cli" | "keydb-cli" => {
             // The first positional is the command; later ones are its arguments.
-            let word = *positionals(command, REDIS_VALUE_FLAGS).first()?;
+            let word = *positionals(
+                command,
+                clients::value_flags("redis-cli").unwrap_or_default(),
+            )
+            .first()?;
             let is_flush = word.literal().is_some_and(|v| {
                 v.eq_ignore_ascii_case("flushall") || v.eq_ignore_ascii_case("flushdb")
             });
