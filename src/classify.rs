@@ -27,6 +27,123 @@ pub enum FileKind {
     Crontab,
     /// A systemd unit (`.service`, `.timer`).
     Systemd,
+    /// A framework's migration file, recognised by the framework's layout.
+    Migration(Framework),
+}
+
+/// A migration framework whose files are recognised by their path (its documented layout), so
+/// only files in that layout are ever parsed with the framework's grammar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Framework {
+    /// Rails: `db/migrate/*.rb` (and `db/<name>_migrate/` for other databases).
+    Rails,
+    /// Laravel: `database/migrations/*.php`.
+    Laravel,
+    /// Doctrine Migrations: `Version*.php` in a `migrations`/`Migrations`/`DoctrineMigrations` folder.
+    Doctrine,
+    /// Django: `<app>/migrations/NNNN_name.py`.
+    Django,
+    /// Alembic and Flask-Migrate: `<alembic|migrations>/versions/*.py`.
+    Alembic,
+    /// Sequelize, Knex and TypeORM: `.js`/`.ts` files in a `migrations`/`migration` folder (the
+    /// front-end tells the three apart by what the file exports).
+    JavaScript,
+    /// Entity Framework Core: `Migrations/*.cs`, not `.Designer.cs` or the model snapshot.
+    EfCore,
+    /// Liquibase changelogs: XML, YAML or JSON under a `changelog` folder or named `*changelog*`.
+    Liquibase,
+    /// Ecto: `priv/<repo>/migrations/*.exs`.
+    Ecto,
+}
+
+impl Framework {
+    /// The framework's name as users write it, for messages.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Framework::Rails => "Rails",
+            Framework::Laravel => "Laravel",
+            Framework::Doctrine => "Doctrine",
+            Framework::Django => "Django",
+            Framework::Alembic => "Alembic",
+            Framework::JavaScript => "JavaScript",
+            Framework::EfCore => "EF Core",
+            Framework::Liquibase => "Liquibase",
+            Framework::Ecto => "Ecto",
+        }
+    }
+
+    /// The file kind's name (`rails-migration`), in `--debug` output and notices.
+    pub fn kind_name(self) -> &'static str {
+        match self {
+            Framework::Rails => "rails-migration",
+            Framework::Laravel => "laravel-migration",
+            Framework::Doctrine => "doctrine-migration",
+            Framework::Django => "django-migration",
+            Framework::Alembic => "alembic-migration",
+            Framework::JavaScript => "js-migration",
+            Framework::EfCore => "ef-core-migration",
+            Framework::Liquibase => "liquibase-changelog",
+            Framework::Ecto => "ecto-migration",
+        }
+    }
+}
+
+/// The migration framework whose layout a path follows (lower-cased file name `lower`, its
+/// extension `ext`, its parent folder `parent`), if any.
+fn migration_framework(lower: &str, stem: &str, ext: &str, parent: &str) -> Option<Framework> {
+    let dirs: Vec<&str> = parent.split('/').filter(|d| !d.is_empty()).collect();
+    let last = dirs.last().copied().unwrap_or("");
+    let before_last = dirs.len().checked_sub(2).map_or("", |i| dirs[i]);
+    let in_dir = |name: &str| dirs.iter().any(|d| d.eq_ignore_ascii_case(name));
+    match ext {
+        "rb" if before_last == "db" && (last == "migrate" || last.ends_with("_migrate")) => {
+            Some(Framework::Rails)
+        }
+        "exs" if last == "migrations" && dirs.contains(&"priv") => Some(Framework::Ecto),
+        "php" if last == "migrations" && before_last == "database" => Some(Framework::Laravel),
+        "php"
+            if lower.starts_with("version")
+                && matches!(last, "migrations" | "Migrations" | "DoctrineMigrations") =>
+        {
+            Some(Framework::Doctrine)
+        }
+        "py" if last == "versions"
+            && (before_last.contains("alembic")
+                || matches!(before_last, "migrations" | "migration")) =>
+        {
+            Some(Framework::Alembic)
+        }
+        "py" if last == "migrations" && stem.starts_with(|c: char| c.is_ascii_digit()) => {
+            Some(Framework::Django)
+        }
+        "js" | "cjs" | "mjs" | "ts"
+            if matches!(last, "migrations" | "migration")
+                && !lower.ends_with(".d.ts")
+                && !in_dir("node_modules")
+                && !lower.contains(".test.")
+                && !lower.contains(".spec.") =>
+        {
+            Some(Framework::JavaScript)
+        }
+        "cs" if last.eq_ignore_ascii_case("migrations")
+            && !lower.ends_with(".designer.cs")
+            && !lower.ends_with("modelsnapshot.cs") =>
+        {
+            Some(Framework::EfCore)
+        }
+        "xml" | "yaml" | "yml" | "json"
+            if !in_dir(".github")
+                && (in_dir("changelog")
+                    || in_dir("changelogs")
+                    || in_dir("liquibase")
+                    || (lower.contains("changelog")
+                        && (lower.starts_with("db.") || in_dir("db") || in_dir("resources")))) =>
+        {
+            Some(Framework::Liquibase)
+        }
+        _ => None,
+    }
 }
 
 impl FileKind {
@@ -43,12 +160,16 @@ impl FileKind {
             FileKind::DotEnv => "dotenv",
             FileKind::Crontab => "crontab",
             FileKind::Systemd => "systemd",
+            FileKind::Migration(framework) => framework.kind_name(),
         }
     }
 
     /// Whether a file of this kind may hold shell commands.
     pub fn may_hold_shell(self) -> bool {
-        !matches!(self, FileKind::Sql | FileKind::DotEnv)
+        !matches!(
+            self,
+            FileKind::Sql | FileKind::DotEnv | FileKind::Migration(_)
+        )
     }
 }
 
@@ -85,6 +206,9 @@ pub fn classify_name(path: &str) -> NameClass {
     };
     if lower.starts_with(".env.") {
         return NameClass::Kind(FileKind::DotEnv);
+    }
+    if let Some(framework) = migration_framework(&lower, stem, ext, parent) {
+        return NameClass::Kind(FileKind::Migration(framework));
     }
     match ext {
         "sh" | "bash" | "zsh" | "ksh" | "dash" => NameClass::Kind(FileKind::Shell),
@@ -194,6 +318,75 @@ mod tests {
             ("src/main.rs", NameClass::Skip),
             ("Dockerfile", NameClass::Sniff),
             ("logo.png", NameClass::Skip),
+            (
+                "db/migrate/20240101000000_drop_fax.rb",
+                NameClass::Kind(Migration(Framework::Rails)),
+            ),
+            (
+                "db/cache_migrate/20240101_x.rb",
+                NameClass::Kind(Migration(Framework::Rails)),
+            ),
+            ("app/models/user.rb", NameClass::Skip),
+            (
+                "database/migrations/2024_01_01_000000_drop.php",
+                NameClass::Kind(Migration(Framework::Laravel)),
+            ),
+            (
+                "migrations/Version20240101000000.php",
+                NameClass::Kind(Migration(Framework::Doctrine)),
+            ),
+            (
+                "src/Migrations/Version20240101.php",
+                NameClass::Kind(Migration(Framework::Doctrine)),
+            ),
+            (
+                "shop/migrations/0002_remove_fax.py",
+                NameClass::Kind(Migration(Framework::Django)),
+            ),
+            ("shop/migrations/__init__.py", NameClass::Skip),
+            (
+                "alembic/versions/abc123_drop.py",
+                NameClass::Kind(Migration(Framework::Alembic)),
+            ),
+            (
+                "migrations/versions/abc123_drop.py",
+                NameClass::Kind(Migration(Framework::Alembic)),
+            ),
+            (
+                "migrations/20240101-drop.js",
+                NameClass::Kind(Migration(Framework::JavaScript)),
+            ),
+            (
+                "src/migration/1700000000000-Drop.ts",
+                NameClass::Kind(Migration(Framework::JavaScript)),
+            ),
+            ("migrations/types.d.ts", NameClass::Skip),
+            (
+                "Data/Migrations/20240101_Drop.cs",
+                NameClass::Kind(Migration(Framework::EfCore)),
+            ),
+            ("Data/Migrations/20240101_Drop.Designer.cs", NameClass::Skip),
+            (
+                "Data/Migrations/AppDbContextModelSnapshot.cs",
+                NameClass::Skip,
+            ),
+            (
+                "src/main/resources/db/changelog/db.changelog-master.yaml",
+                NameClass::Kind(Migration(Framework::Liquibase)),
+            ),
+            (
+                "src/main/resources/db/changelog/changes/001.xml",
+                NameClass::Kind(Migration(Framework::Liquibase)),
+            ),
+            (
+                ".github/workflows/changelog.yml",
+                NameClass::Kind(GithubWorkflow),
+            ),
+            ("docs/changelog.yml", NameClass::Kind(Yaml)),
+            (
+                "priv/repo/migrations/20240101_drop.exs",
+                NameClass::Kind(Migration(Framework::Ecto)),
+            ),
         ];
         for (path, want) in table {
             assert_eq!(classify_name(path), *want, "{path}");

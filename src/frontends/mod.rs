@@ -15,6 +15,7 @@ pub mod crontab_feeds;
 pub mod dotenv;
 pub mod makefile;
 pub mod markdown;
+pub mod migrations;
 pub mod secrets;
 pub mod shell;
 pub mod sql;
@@ -67,6 +68,7 @@ pub static FRONTENDS: &[&dyn Frontend] = &[
     &Markdown,
     &Crontab,
     &Systemd,
+    &migrations::Migrations,
 ];
 
 /// The front-end that reads `kind`.

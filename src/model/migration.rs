@@ -2,6 +2,8 @@
 //! section of it) runs, and where its down sections are. Front-ends decide this from paths and
 //! annotations; rules and analyses read it.
 
+use crate::classify::Framework;
+
 /// The migration tool layout a file follows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -26,6 +28,9 @@ pub enum Layout {
     Liquibase,
     /// A `.sql` file in a migrations folder (Rails/Knex/TypeORM/Alembic style, numbered files).
     Folder,
+    /// A framework's migration in its own language (Rails, Laravel, Django, …); its down
+    /// sections are the rollback methods (`down`, `downgrade()`, `Down`, `<rollback>`).
+    Framework(Framework),
 }
 
 /// Which way a file (or section) runs.
@@ -51,6 +56,16 @@ pub struct MigrationFile {
 }
 
 impl MigrationFile {
+    /// A framework migration that runs up, except in `down_sections` (its rollback methods).
+    pub fn framework(framework: Framework, down_sections: Vec<(usize, usize)>) -> Self {
+        MigrationFile {
+            layout: Layout::Framework(framework),
+            direction: Direction::Up,
+            down_sections,
+            up_sections: Vec::new(),
+        }
+    }
+
     /// Whether the byte at `offset` runs on the way up.
     pub fn is_up_at(&self, offset: usize) -> bool {
         if self

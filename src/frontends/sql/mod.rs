@@ -10,7 +10,10 @@
 //! and counts toward an info notice. Rules read [`SqlFacts`]; they never see sqlparser.
 
 pub mod layout;
+mod session;
 mod tokens;
+
+pub use session::Session;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -96,7 +99,7 @@ struct Unit<'a> {
     dialect: SqlDialect,
     map: &'a OffsetMap,
     migration: Option<&'a MigrationFile>,
-    embedded: Option<usize>,
+    origin: ChangeOrigin,
 }
 
 /// Extract the statements of a `.sql` file.
@@ -126,7 +129,7 @@ pub fn extract_file(facts: &mut FileFacts) {
         dialect,
         map: &map,
         migration: migration.as_ref(),
-        embedded: None,
+        origin: ChangeOrigin::Sql,
     };
     analyse(&unit, &mut state, &mut facts.sql.statements);
     mark_rebuilds(&mut facts.sql.statements, &state);
@@ -173,7 +176,7 @@ pub fn extract_embedded(facts: &mut FileFacts) {
             dialect,
             map: &embedded.map,
             migration: None,
-            embedded: Some(i),
+            origin: ChangeOrigin::Embedded { index: i },
         };
         analyse(&unit, &mut state, &mut statements);
     }
@@ -421,10 +424,7 @@ fn analyse(unit: &Unit, state: &mut State, out: &mut Vec<SchemaChange>) {
                 direction,
                 in_do_block: in_do,
                 replaced: false,
-                origin: match unit.embedded {
-                    Some(index) => ChangeOrigin::Embedded { index },
-                    None => ChangeOrigin::Sql,
-                },
+                origin: unit.origin.clone(),
                 written: None,
             });
         }
