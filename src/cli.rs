@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, ValueEnum};
+use clap::{CommandFactory, Parser, ValueEnum};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
@@ -28,17 +28,37 @@ pub enum ColorArg {
     Never,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GenerateArg {
+    /// A man page (roff).
+    Man,
+    #[value(name = "complete-bash")]
+    CompleteBash,
+    #[value(name = "complete-zsh")]
+    CompleteZsh,
+    #[value(name = "complete-fish")]
+    CompleteFish,
+    #[value(name = "complete-powershell")]
+    CompletePowershell,
+}
+
 /// Find the ways a repository can lose its database's data.
 #[derive(Debug, Parser)]
 #[command(name = "dataloss-scan", version, about, max_term_width = 100)]
 pub struct Args {
-    /// Files or directories to scan.
+    /// Files or directories to scan; `-` reads one file from standard input (name it with
+    /// --stdin-filename).
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
 
-    /// Output format.
-    #[arg(short = 'f', long, value_enum, default_value = "human")]
-    pub format: FormatArg,
+    /// The path (from the working directory) of the file read from standard input: it decides
+    /// the file's kind and context, and its repository gives the cross-file facts.
+    #[arg(long, value_name = "PATH")]
+    pub stdin_filename: Option<PathBuf>,
+
+    /// Output format [default: human].
+    #[arg(short = 'f', long, value_enum)]
+    pub format: Option<FormatArg>,
 
     /// Write the report to FILE instead of stdout (written whole, or not at all).
     #[arg(short = 'o', long, value_name = "FILE")]
@@ -67,7 +87,8 @@ pub struct Args {
     #[arg(long)]
     pub no_ignore: bool,
 
-    /// Config file [default: dataloss-scan.toml or .dataloss-scan.toml at the root, then in .github/].
+    /// Config file [default: the nearest dataloss-scan.toml or .dataloss-scan.toml (or in .github/)
+    /// from the scanned path up to the repository's root].
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
@@ -75,7 +96,8 @@ pub struct Args {
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
 
-    /// Report only findings on lines changed since this git ref.
+    /// Report only findings on lines changed since the merge-base of this git ref and HEAD
+    /// (as a pull request shows them), uncommitted and untracked files included.
     #[arg(long, value_name = "REF")]
     pub diff: Option<String>,
 
@@ -107,7 +129,32 @@ pub struct Args {
     #[arg(short = 'v', long)]
     pub verbose: bool,
 
+    /// Print a man page or a shell completion script, and exit.
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub generate: Option<GenerateArg>,
+
     /// Print the facts extracted from each file as JSON (for rule authors).
     #[arg(long, hide = true)]
     pub debug_facts: bool,
+}
+
+/// `--generate`: a man page or a completion script for the command line above.
+pub fn generate(what: GenerateArg) -> Result<Vec<u8>, String> {
+    let mut cmd = Args::command();
+    let name = cmd.get_name().to_string();
+    let mut out = Vec::new();
+    let shell = match what {
+        GenerateArg::Man => {
+            clap_mangen::Man::new(cmd)
+                .render(&mut out)
+                .map_err(|e| format!("cannot render the man page: {e}"))?;
+            return Ok(out);
+        }
+        GenerateArg::CompleteBash => clap_complete::Shell::Bash,
+        GenerateArg::CompleteZsh => clap_complete::Shell::Zsh,
+        GenerateArg::CompleteFish => clap_complete::Shell::Fish,
+        GenerateArg::CompletePowershell => clap_complete::Shell::PowerShell,
+    };
+    clap_complete::generate(shell, &mut cmd, name, &mut out);
+    Ok(out)
 }

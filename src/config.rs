@@ -195,16 +195,24 @@ impl Config {
                 path.display()
             )
         };
+        let all = || names.rules.iter().chain(&names.packs).map(String::as_str);
         for id in raw.select.iter().chain(&raw.ignore) {
             if !names.is_rule_or_pack(id.get_ref()) {
-                let message = format!("unknown rule or pack `{}` (see --list-rules)", id.get_ref());
+                let hint = crate::notice::did_you_mean_hint(id.get_ref(), all());
+                let message = format!(
+                    "unknown rule or pack `{}`{hint} (see --list-rules)",
+                    id.get_ref()
+                );
                 return Err(at(id.span(), message));
             }
         }
         for id in raw.rules.keys() {
             if !names.is_rule(id.get_ref()) {
                 let name = id.get_ref();
-                let message = format!("unknown rule `{name}` in [rules.{name}] (see --list-rules)");
+                let hint =
+                    crate::notice::did_you_mean_hint(name, names.rules.iter().map(String::as_str));
+                let message =
+                    format!("unknown rule `{name}` in [rules.{name}]{hint} (see --list-rules)");
                 return Err(at(id.span(), message));
             }
         }
@@ -237,12 +245,101 @@ impl Config {
         Config::parse(&text, path, names)
     }
 
-    /// The config file that applies to a scan root, if any.
+    /// The config file in a directory (or in its `.github/`), if any.
     pub fn discover(root: &Path) -> Option<PathBuf> {
         let dirs = [root.to_path_buf(), root.join(".github")];
         dirs.iter()
             .flat_map(|d| FILE_NAMES.iter().map(move |n| d.join(n)))
             .find(|p| p.is_file())
+    }
+
+    /// The config file that applies to a scanned directory: the nearest one from `start` up to
+    /// the repository's root (the nearest directory holding `.git`), as ruff and gitleaks look.
+    /// Outside a repository only `start` itself is looked at, so that a scan never picks up a
+    /// stray file from a home directory.
+    pub fn discover_upward(start: &Path) -> Option<PathBuf> {
+        let start = absolute(start);
+        if repository_root(&start).is_none() {
+            return Config::discover(&start);
+        }
+        for dir in start.ancestors() {
+            if let Some(found) = Config::discover(dir) {
+                return Some(found);
+            }
+            if is_repository_root(dir) {
+                break;
+            }
+        }
+        None
+    }
+
+    /// The directory a config file's globs are relative to: its own, or the repository's for
+    /// one in `.github/`.
+    pub fn base_dir(config: &Path) -> PathBuf {
+        let config = absolute(config);
+        let dir = config.parent().unwrap_or(Path::new("/"));
+        if dir.file_name().is_some_and(|n| n == ".github") {
+            dir.parent().unwrap_or(dir).to_path_buf()
+        } else {
+            dir.to_path_buf()
+        }
+    }
+}
+
+/// Whether `dir` holds `.git` (a directory, or the file of a worktree or submodule).
+fn is_repository_root(dir: &Path) -> bool {
+    dir.join(".git").exists()
+}
+
+/// The nearest directory at or above `start` holding `.git`.
+pub fn repository_root(start: &Path) -> Option<PathBuf> {
+    absolute(start)
+        .ancestors()
+        .find(|d| is_repository_root(d))
+        .map(Path::to_path_buf)
+}
+
+/// The root a file list is scanned from (pre-commit, editors, `-`): the nearest directory at or
+/// above `start` holding `.git` or a config file.
+pub fn project_root(start: &Path) -> Option<PathBuf> {
+    absolute(start)
+        .ancestors()
+        .find(|d| is_repository_root(d) || Config::discover(d).is_some())
+        .map(Path::to_path_buf)
+}
+
+/// `path` made absolute (from the working directory) and, where it exists, without symbolic
+/// links, so that ancestors are real directories.
+pub fn absolute(path: &Path) -> PathBuf {
+    if let Ok(real) = std::fs::canonicalize(path) {
+        return real;
+    }
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|cwd| cwd.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
+    };
+    // A path that does not exist yet (a file named for standard input): its nearest existing
+    // ancestor resolved, the rest kept.
+    let mut parts = Vec::new();
+    let mut at = joined.as_path();
+    loop {
+        if let Ok(real) = std::fs::canonicalize(at) {
+            let mut out = real;
+            for p in parts.iter().rev() {
+                out.push(p);
+            }
+            return out;
+        }
+        match (at.parent(), at.file_name()) {
+            (Some(parent), Some(name)) => {
+                parts.push(name.to_os_string());
+                at = parent;
+            }
+            _ => return joined,
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! All output is written here (and in `run.rs`); the library never prints.
 
 mod cli;
+mod progress;
 mod run;
 
 use std::io::Write;

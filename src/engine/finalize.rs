@@ -145,7 +145,13 @@ impl Suppressions {
                 for id in &s.ids {
                     match rules::lookup(id) {
                         None => {
-                            cx.report(s.span, format!("Suppression names `{id}`, which is not a rule id, so it suppresses nothing"));
+                            let known = setup
+                                .meta
+                                .iter()
+                                .flat_map(|m| std::iter::once(&m.id).chain(&m.aliases))
+                                .map(String::as_str);
+                            let hint = crate::notice::did_you_mean_hint(id, known);
+                            cx.report(s.span, format!("Suppression names `{id}`, which is not a rule id, so it suppresses nothing{hint}"));
                         }
                         Some(m)
                             if !own.used[k].contains(id)

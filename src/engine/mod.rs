@@ -48,8 +48,9 @@ pub enum Error {
     PathNotFound(PathBuf),
     #[error("{0}")]
     Config(String),
-    #[error("unknown rule or pack `{0}` (see --list-rules)")]
-    UnknownRule(String),
+    /// The name, and a did-you-mean hint (or nothing).
+    #[error("unknown rule or pack `{0}`{1} (see --list-rules)")]
+    UnknownRule(String, String),
     #[error("invalid rule metadata: {0}")]
     RuleMetadata(String),
     #[error("{0}")]
@@ -75,6 +76,18 @@ pub struct ScanOptions {
     /// (`db/migrations/0002_x.sql`), as on the command line, so that its kind and context are
     /// those of a scan of the whole tree. Off: it is known by its file name alone (fixtures).
     pub file_paths_from_cwd: bool,
+    /// A file list scanned as part of its repository: `paths` holds one directory (the
+    /// repository's root), every file under it gives the cross-file facts, and findings and
+    /// notices are reported only for these root-relative paths (pre-commit, editors).
+    pub only: Vec<String>,
+    /// The text of one of `only`, read from standard input instead of the file (`-` with
+    /// `--stdin-filename`); the file need not exist.
+    pub stdin: Option<(String, Vec<u8>)>,
+    /// The scan root's path relative to the config file's directory (`services/api`; empty when
+    /// they are the same): the config's globs are relative to its own directory.
+    pub root_in_config: String,
+    /// Counts the files read so far, for a progress indicator.
+    pub progress: Option<std::sync::Arc<std::sync::atomic::AtomicUsize>>,
 }
 
 /// The rule ids (and aliases) and packs a config file may name, from the rule registry.
@@ -193,18 +206,74 @@ pub(crate) fn candidates(path: &Path, setup: &Resolved) -> Result<Found, Error> 
     })
 }
 
+/// A file list in its repository: walk the whole root (the cross-file facts come from every
+/// file), and make sure every named file is read, even one the walk skips by its name (a script
+/// without a shebang the user named) or one that exists only on standard input.
+fn candidates_for_list(root: &Path, setup: &Resolved) -> Result<Found, Error> {
+    let (mut candidates, mut notices) =
+        crate::walk::walk(root, &setup.walk_options(false)).map_err(Error::Walk)?;
+    for rel in &setup.only {
+        if candidates.iter().any(|c| &c.rel == rel)
+            || notices.iter().any(|n| n.path.as_deref() == Some(rel.as_str()))
+        {
+            continue;
+        }
+        let abs = root.join(rel);
+        let from_stdin = setup.stdin.as_ref().is_some_and(|(name, _)| name == rel);
+        let class = match crate::classify::classify_name(rel) {
+            NameClass::Skip => NameClass::Sniff,
+            class => class,
+        };
+        if from_stdin || (crate::classify::classify_name(rel) == NameClass::Skip && abs.is_file()) {
+            candidates.push(Candidate {
+                rel: rel.clone(),
+                abs,
+                class,
+            });
+        } else if abs.exists() {
+            // The walk left it out: `.gitignore`, `.ignore` or an exclude pattern. A whole-tree
+            // scan skips it too.
+            notices.push(
+                Notice::file(
+                    rel,
+                    NoticeKind::Unsupported,
+                    "skipped: excluded by .gitignore or an exclude pattern",
+                )
+                .info(),
+            );
+        }
+    }
+    candidates.sort();
+    Ok(Found {
+        root: root.to_path_buf(),
+        only: None,
+        candidates,
+        notices,
+    })
+}
+
 fn scan_root(path: &Path, setup: &Resolved) -> Result<ScanOutcome, Error> {
     let Found {
         root,
         only,
         candidates,
         mut notices,
-    } = candidates(path, setup)?;
+    } = if setup.only.is_empty() {
+        candidates(path, setup)?
+    } else {
+        candidates_for_list(path, setup)?
+    };
 
     // Read, classify and extract facts: one file per task, order kept.
     let results: Vec<(Option<FileFacts>, Vec<Notice>)> = candidates
         .par_iter()
-        .map(|c| analyse_file(c, setup))
+        .map(|c| {
+            let result = analyse_file(c, setup);
+            if let Some(progress) = &setup.progress {
+                progress.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            result
+        })
         .collect();
     let mut files = Vec::with_capacity(results.len());
     for (facts, file_notices) in results {
@@ -252,6 +321,26 @@ fn scan_root(path: &Path, setup: &Resolved) -> Result<ScanOutcome, Error> {
     findings.extend(post);
     findings.retain(|f| setup.enabled_ids.contains(f.rule));
     findings.extend(suppressions.audit(&files, setup));
+    let mut files_scanned = files.len();
+    if !setup.only.is_empty() {
+        let named = |p: &str| setup.only.iter().any(|o| o == p);
+        findings.retain(|f| named(&f.path));
+        notices.retain(|n| n.path.as_deref().is_none_or(named));
+        files_scanned = files.iter().filter(|f| named(&f.file.path)).count();
+        for rel in &setup.only {
+            let read = files.iter().any(|f| &f.file.path == rel);
+            let told = notices.iter().any(|n| n.path.as_deref() == Some(rel.as_str()));
+            if !read && !told {
+                let notice = Notice::file(
+                    rel,
+                    NoticeKind::Unsupported,
+                    "skipped: not a kind of file the scanner reads (by its name, or a shell shebang)",
+                );
+                // One file named is a question about it; a list (pre-commit's) names everything.
+                notices.push(if setup.only.len() > 1 { notice.info() } else { notice });
+            }
+        }
+    }
 
     // Keep the text of files with findings for snippets and line hashes, with secrets masked.
     let wanted: BTreeSet<&str> = findings
@@ -279,7 +368,7 @@ fn scan_root(path: &Path, setup: &Resolved) -> Result<ScanOutcome, Error> {
             .collect(),
         findings,
         notices,
-        files_scanned: files.len(),
+        files_scanned,
         ..ScanOutcome::default()
     })
 }

@@ -31,6 +31,13 @@ pub(crate) struct Resolved {
     pub backup_catalog: Catalog,
     walk: WalkOptions,
     pub file_paths_from_cwd: bool,
+    /// File-list mode: the root-relative paths whose findings are reported.
+    pub only: Vec<String>,
+    pub stdin: Option<(String, Vec<u8>)>,
+    /// `root_in_config` with a trailing `/` (or empty): prefixed to a path before the config's
+    /// context and dialect globs are matched.
+    config_prefix: String,
+    pub progress: Option<std::sync::Arc<std::sync::atomic::AtomicUsize>>,
 }
 
 /// The rule ids, aliases and packs a config or the command line may name.
@@ -61,7 +68,12 @@ impl Resolved {
             }
         }
         let config = &opts.config;
-        let mut exclude = config.exclude.clone();
+        let root_in_config = opts.root_in_config.trim_matches('/');
+        let mut exclude: Vec<String> = config
+            .exclude
+            .iter()
+            .filter_map(|g| rebase_glob(g, root_in_config))
+            .collect();
         exclude.extend(opts.exclude.iter().cloned());
         Ok(Resolved {
             meta,
@@ -82,7 +94,20 @@ impl Resolved {
                 max_depth: None,
             },
             file_paths_from_cwd: opts.file_paths_from_cwd,
+            only: opts.only.clone(),
+            stdin: opts.stdin.clone(),
+            config_prefix: if root_in_config.is_empty() {
+                String::new()
+            } else {
+                format!("{root_in_config}/")
+            },
+            progress: opts.progress.clone(),
         })
+    }
+
+    /// A root-relative path as the config's globs see it (relative to the config's directory).
+    pub fn config_path(&self, rel: &str) -> String {
+        format!("{}{rel}", self.config_prefix)
     }
 
     /// The level rule `i` reports at: the config's override, else its default.
@@ -103,6 +128,43 @@ impl Resolved {
     }
 }
 
+/// A config `exclude` glob (gitignore syntax, relative to the config's directory) as seen from a
+/// scan root `root_in_config` below that directory. A glob without a `/` (other than a trailing
+/// one) matches at any depth and stays; an anchored one loses the root's prefix, or is dropped
+/// when it can only match outside the root.
+fn rebase_glob(glob: &str, root_in_config: &str) -> Option<String> {
+    if root_in_config.is_empty() {
+        return Some(glob.to_string());
+    }
+    let (negated, body) = match glob.strip_prefix('!') {
+        Some(b) => ("!", b),
+        None => ("", glob),
+    };
+    let anchored = body.trim_end_matches('/').contains('/');
+    if !anchored || body.starts_with("**/") {
+        return Some(glob.to_string());
+    }
+    let body = body.trim_start_matches('/');
+    let mut rest = body;
+    for part in root_in_config.split('/') {
+        let Some((first, tail)) = rest.split_once('/') else {
+            // The glob names the root itself or a directory above it (`services/`): it
+            // excludes everything here.
+            return (globset::Glob::new(rest).is_ok_and(|g| g.compile_matcher().is_match(part)))
+                .then(|| format!("{negated}/**"));
+        };
+        if first == "**" {
+            return Some(format!("{negated}/{rest}"));
+        }
+        let matches = globset::Glob::new(first).is_ok_and(|g| g.compile_matcher().is_match(part));
+        if !matches {
+            return None;
+        }
+        rest = tail;
+    }
+    Some(format!("{negated}/{rest}"))
+}
+
 /// The resolved set of rules to run.
 fn enabled_rules(opts: &ScanOptions, meta: &[RuleMeta]) -> Result<Vec<usize>, Error> {
     let known = |s: &str| {
@@ -119,7 +181,13 @@ fn enabled_rules(opts: &ScanOptions, meta: &[RuleMeta]) -> Result<Vec<usize>, Er
     let ignore: Vec<&String> = opts.ignore.iter().chain(&opts.config.ignore).collect();
     for s in select.iter().chain(&ignore) {
         if !known(s) {
-            return Err(Error::UnknownRule((*s).clone()));
+            let names = meta
+                .iter()
+                .flat_map(|m| std::iter::once(&m.id).chain(&m.aliases))
+                .map(String::as_str)
+                .chain(rules::PACKS.iter().copied());
+            let hint = crate::notice::did_you_mean_hint(s, names);
+            return Err(Error::UnknownRule((*s).clone(), hint));
         }
     }
     let matches =
@@ -131,4 +199,29 @@ fn enabled_rules(opts: &ScanOptions, meta: &[RuleMeta]) -> Result<Vec<usize>, Er
         .filter(|(_, m)| !ignore.iter().any(|s| matches(m, s)))
         .map(|(i, _)| i)
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rebase_glob;
+
+    #[test]
+    fn config_globs_follow_the_root() {
+        let cases = [
+            ("vendor/", "api", Some("vendor/")),
+            ("*.generated.sql", "api", Some("*.generated.sql")),
+            ("/api/fixtures/", "api", Some("/fixtures/")),
+            ("api/fixtures/**", "api", Some("/fixtures/**")),
+            ("web/fixtures/", "api", None),
+            ("*/fixtures/", "api", Some("/fixtures/")),
+            ("**/fixtures/", "api", Some("**/fixtures/")),
+            ("services/", "services/api", Some("services/")),
+            ("/services", "services/api", Some("/**")),
+            ("services/api/x.sh", "services/api", Some("/x.sh")),
+            ("fixtures/", "", Some("fixtures/")),
+        ];
+        for (glob, root, want) in cases {
+            assert_eq!(rebase_glob(glob, root).as_deref(), want, "{glob} from {root}");
+        }
+    }
 }

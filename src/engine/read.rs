@@ -21,7 +21,12 @@ pub(crate) fn analyse_file(
 ) -> (Option<FileFacts>, Vec<Notice>) {
     let rel = &candidate.rel;
     let mut notices = Vec::new();
-    let (text, encoding) = match read_candidate(candidate, setup.max_file_size) {
+    let stdin = setup
+        .stdin
+        .as_ref()
+        .filter(|(name, _)| name == rel)
+        .map(|(_, bytes)| bytes.as_slice());
+    let (text, encoding) = match read_candidate(candidate, setup.max_file_size, stdin) {
         Ok(Some(t)) => t,
         Ok(None) => return (None, notices),
         Err(notice) => {
@@ -33,14 +38,15 @@ pub(crate) fn analyse_file(
         NameClass::Kind(kind) => kind,
         _ => FileKind::Shell,
     };
+    let in_config = setup.config_path(rel);
     let context = setup
         .overrides
-        .context_for(rel)
+        .context_for(&in_config)
         .unwrap_or_else(|| path_context(rel));
     let mut file = SourceFile::new(rel.clone(), text);
     file.encoding = encoding;
     let options = ExtractOptions {
-        sql_dialect: setup.dialects.dialect_for(rel),
+        sql_dialect: setup.dialects.dialect_for(&in_config),
         password_variables: &setup.password_variables,
         stateful: setup.stateful.as_ref(),
     };
@@ -60,9 +66,11 @@ pub(crate) fn analyse_file(
 }
 
 /// `Ok(None)` means "not a file we analyse" (an extensionless file without a shell shebang).
+/// `stdin`: the file's text as read from standard input, in place of the file.
 pub(crate) fn read_candidate(
     candidate: &Candidate,
     max: u64,
+    stdin: Option<&[u8]>,
 ) -> Result<Option<(String, Encoding)>, Notice> {
     let rel = &candidate.rel;
     let unreadable = |e: std::io::Error| {
@@ -72,8 +80,14 @@ pub(crate) fn read_candidate(
             format!("skipped: cannot read ({})", io_reason(&e)),
         )
     };
-    let mut file = std::fs::File::open(&candidate.abs).map_err(unreadable)?;
-    let len = file.metadata().map_err(unreadable)?.len();
+    let (mut file, len): (Box<dyn Read>, u64) = match stdin {
+        Some(bytes) => (Box::new(bytes), bytes.len() as u64),
+        None => {
+            let file = std::fs::File::open(&candidate.abs).map_err(unreadable)?;
+            let len = file.metadata().map_err(unreadable)?.len();
+            (Box::new(file), len)
+        }
+    };
     let mut bytes = Vec::new();
     if candidate.class == NameClass::Sniff {
         // Only the first bytes decide; the rest is read only for scripts.
@@ -145,7 +159,7 @@ fn decoded_head(head: &[u8]) -> Vec<u8> {
     head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head).to_vec()
 }
 
-fn read_up_to(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+fn read_up_to(file: &mut dyn Read, buf: &mut [u8]) -> std::io::Result<usize> {
     let mut n = 0;
     while n < buf.len() {
         match file.read(&mut buf[n..])? {

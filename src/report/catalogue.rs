@@ -36,10 +36,21 @@ pub fn list(meta: &[RuleMeta], as_json: bool) -> Vec<u8> {
     out.into_bytes()
 }
 
-pub fn explain(meta: &[RuleMeta], id: &str) -> Option<String> {
+/// A rule's documentation, as text or (`as_json`) as a JSON document.
+pub fn explain(meta: &[RuleMeta], id: &str, as_json: bool) -> Option<String> {
     let m = meta
         .iter()
         .find(|m| m.id == id || m.aliases.iter().any(|a| a == id))?;
+    if as_json {
+        let doc = json!({
+            "version": 1, "id": m.id, "pack": m.pack, "level": m.severity.as_str(),
+            "summary": m.summary, "help": m.help, "tags": m.tags, "aliases": m.aliases,
+            "explanation": m.explanation.trim(),
+        });
+        let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
+        out.push('\n');
+        return Some(out);
+    }
     Some(format!(
         "# {}\n\n{}\n\npack: {} · default level: {}\n\nFix: {}\n\n{}\n",
         m.id,
