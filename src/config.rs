@@ -258,19 +258,19 @@ impl Config {
     /// Outside a repository only `start` itself is looked at, so that a scan never picks up a
     /// stray file from a home directory.
     pub fn discover_upward(start: &Path) -> Option<PathBuf> {
-        let start = absolute(start);
-        if repository_root(&start).is_none() {
-            return Config::discover(&start);
+        let abs = absolute(start);
+        let top = repository_root(&abs).unwrap_or_else(|| abs.clone());
+        let found = abs
+            .ancestors()
+            .filter(|d| d.starts_with(&top))
+            .find_map(Config::discover)?;
+        // Named from the working directory when it is below it (`./dataloss-scan.toml`), as
+        // messages about it should.
+        let cwd = std::env::current_dir().ok().map(|c| absolute(&c));
+        match cwd.as_deref().and_then(|c| found.strip_prefix(c).ok()) {
+            Some(rel) => Some(Path::new(".").join(rel)),
+            None => Some(found),
         }
-        for dir in start.ancestors() {
-            if let Some(found) = Config::discover(dir) {
-                return Some(found);
-            }
-            if is_repository_root(dir) {
-                break;
-            }
-        }
-        None
     }
 
     /// The directory a config file's globs are relative to: its own, or the repository's for

@@ -118,7 +118,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 best = best.min(d[i - 2][j - 2] + 1);
             }
@@ -134,11 +136,20 @@ mod tests {
 
     #[test]
     fn suggestions() {
-        let known = ["drop-table", "drop-column", "shell", "sql", "compose-down-volumes"];
+        let known = [
+            "drop-table",
+            "drop-column",
+            "shell",
+            "sql",
+            "compose-down-volumes",
+        ];
         let k = || known.iter().copied();
         assert_eq!(did_you_mean("drop-tabel", k()), Some("drop-table"));
         assert_eq!(did_you_mean("shel", k()), Some("shell"));
-        assert_eq!(did_you_mean("compose-down-volume", k()), Some("compose-down-volumes"));
+        assert_eq!(
+            did_you_mean("compose-down-volume", k()),
+            Some("compose-down-volumes")
+        );
         assert_eq!(did_you_mean("sqll", k()), Some("sql"));
         assert_eq!(did_you_mean("frobnicate", k()), None);
         assert_eq!(did_you_mean("x", k()), None);

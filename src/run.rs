@@ -31,7 +31,12 @@ struct Target {
 
 pub fn run(args: Args) -> Result<Output, String> {
     if let Some(what) = args.generate {
-        return finish(crate::cli::generate(what)?, Vec::new(), 0, args.output.as_deref());
+        return finish(
+            crate::cli::generate(what)?,
+            Vec::new(),
+            0,
+            args.output.as_deref(),
+        );
     }
     let meta = rules::metadata()?;
     let format = match args.format.unwrap_or(FormatArg::Human) {
@@ -45,7 +50,11 @@ pub fn run(args: Args) -> Result<Output, String> {
     let color = colour(args.color, to_terminal);
 
     if args.list_rules || args.explain.is_some() {
-        let what = if args.list_rules { "--list-rules" } else { "--explain" };
+        let what = if args.list_rules {
+            "--list-rules"
+        } else {
+            "--explain"
+        };
         if !matches!(format, Format::Human | Format::Json) {
             return Err(format!(
                 "{what} prints text (the default) or JSON (--format json), not --format {}",
@@ -295,7 +304,10 @@ fn targets(args: &Args) -> Result<Vec<Target>, String> {
         };
         let parent = abs.parent().unwrap_or(&root);
         let rel = dataloss_scan::walk::relative(&root, &parent.join(name));
-        match out.iter_mut().find(|t| t.lone.is_none() && !t.only.is_empty() && t.root == root) {
+        match out
+            .iter_mut()
+            .find(|t| t.lone.is_none() && !t.only.is_empty() && t.root == root)
+        {
             Some(target) => {
                 if !target.only.contains(&rel) {
                     target.only.push(rel);
@@ -330,7 +342,11 @@ fn discovered_config(target: &Target) -> Result<(Config, String), String> {
         .map(|rel| dataloss_scan::walk::relative(Path::new(""), rel))
         .unwrap_or_default();
     // `relative` names a path by its file name when nothing is left: the same directory.
-    let root_in_config = if here == base { String::new() } else { root_in_config };
+    let root_in_config = if here == base {
+        String::new()
+    } else {
+        root_in_config
+    };
     Ok((config, root_in_config))
 }
 

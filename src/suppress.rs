@@ -1,6 +1,8 @@
-//! Inline suppressions: `dataloss-scan: ignore[ID, ID] reason` in a comment on the finding's line
-//! or the line above, and `dataloss-scan: ignore-file[ID] reason` in the file's first comment block.
-//! Any comment syntax works (`#`, `--`, `//`, `/* */`, `<!-- -->`, `;`).
+//! Inline suppressions: `dataloss-scan: ignore[ID, ID] reason` in a comment after the finding on
+//! its line (it covers that line only) or alone on the line above (it covers the next line), and
+//! `dataloss-scan: ignore-file[ID] reason` in the file's first comment block. Any comment syntax
+//! works (`#`, `--`, `//`, `/* */`, `<!-- -->`, `;`). A bare `dataloss-scan: ignore` without ids
+//! is kept so that it can be reported: it suppresses nothing.
 
 use crate::source::{SourceFile, Span};
 
@@ -18,6 +20,11 @@ pub struct Suppression {
     pub file_wide: bool,
     /// `ignore-file` outside the first comment block: it suppresses nothing.
     pub misplaced: bool,
+    /// After code on its line (`down -v  # dataloss-scan: ignore[…]`): it covers that line only.
+    /// A comment alone on its line covers the next line.
+    pub trailing: bool,
+    /// `ignore` without a list of rule ids: it suppresses nothing, and is reported.
+    pub bare: bool,
 }
 
 impl Suppression {
@@ -30,7 +37,7 @@ impl Suppression {
             .ids
             .iter()
             .any(|id| id == rule || aliases.iter().any(|a| a == id));
-        named && (self.file_wide || line == self.line || line == self.line + 1)
+        named && (self.file_wide || line == self.line || (!self.trailing && line == self.line + 1))
     }
 }
 
@@ -50,14 +57,46 @@ pub fn parse(file: &SourceFile) -> Vec<Suppression> {
             continue;
         }
         let rest = text[from..line_end.max(from)].trim_start();
-        let (file_wide, rest) = if let Some(r) = rest.strip_prefix("ignore-file[") {
+        let trailing = !starts_with_comment_opener(before);
+        let (file_wide, rest) = if let Some(r) = rest.strip_prefix("ignore-file") {
             (true, r)
-        } else if let Some(r) = rest.strip_prefix("ignore[") {
+        } else if let Some(r) = rest.strip_prefix("ignore") {
             (false, r)
         } else {
             continue;
         };
-        let Some((ids, reason)) = rest.split_once(']') else {
+        let listed = rest
+            .strip_prefix('[')
+            .and_then(|r| r.split_once(']'))
+            .filter(|(ids, _)| !ids.trim().is_empty());
+        let Some((ids, reason)) = listed else {
+            // `ignore`, `ignore: reason` or `ignore[]`, but not prose such as `ignored`.
+            if rest
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '-')
+            {
+                continue;
+            }
+            let word_end =
+                at + MARKER.len() + (text[from..].len() - text[from..].trim_start().len());
+            let end = word_end
+                + if file_wide {
+                    "ignore-file".len()
+                } else {
+                    "ignore".len()
+                };
+            let end = if rest.starts_with("[]") { end + 2 } else { end };
+            out.push(Suppression {
+                line: position.line,
+                span: Span::new(at, end.min(line_end)),
+                ids: Vec::new(),
+                reason: String::new(),
+                file_wide,
+                misplaced: false,
+                trailing,
+                bare: true,
+            });
             continue;
         };
         let reason = reason
@@ -82,9 +121,19 @@ pub fn parse(file: &SourceFile) -> Vec<Suppression> {
             reason,
             file_wide,
             misplaced: file_wide && position.line > leading_block_end,
+            trailing,
+            bare: false,
         });
     }
     out
+}
+
+/// Whether the text before the marker is only a comment opener: the comment is alone on its line.
+fn starts_with_comment_opener(before: &str) -> bool {
+    let t = before.trim_start();
+    ["#", "--", "//", "/*", "<!--", ";", "*"]
+        .iter()
+        .any(|opener| t.starts_with(opener))
 }
 
 fn has_comment_opener(before: &str) -> bool {
@@ -138,11 +187,34 @@ mod tests {
         assert_eq!(s[1].reason, "local only");
         assert_eq!(s[1].line, 4);
         assert!(s[1].covers("docker-volume-remove", &[], 4));
+        assert!(s[1].trailing && !s[2].trailing);
+        // A trailing comment covers its own line only; one alone on its line, the next too.
+        assert!(!s[1].covers("docker-volume-remove", &[], 5));
         assert!(!s[1].covers("docker-volume-remove", &[], 6));
         assert!(s[2].covers("drop-table", &[], 6));
         assert_eq!(s[3].reason, "why");
         // The `echo` line is not a comment: its text is not a suppression.
         assert_eq!(s[4].ids, ["z"]);
         assert!(s[4].misplaced);
+    }
+
+    #[test]
+    fn bare_ignores_are_kept_to_be_reported() {
+        let file = SourceFile::new(
+            "x.sh",
+            "rm -rf /srv # dataloss-scan: ignore\n# dataloss-scan: ignore[] why\n# dataloss-scan: ignored here, says the prose\n-- dataloss-scan: ignore: local only\n",
+        );
+        let s = parse(&file);
+        assert_eq!(s.len(), 3, "{s:?}");
+        assert!(s.iter().all(|x| x.bare && x.ids.is_empty()));
+        assert_eq!(
+            &file.text[s[0].span.start()..s[0].span.end()],
+            "dataloss-scan: ignore"
+        );
+        assert_eq!(
+            &file.text[s[1].span.start()..s[1].span.end()],
+            "dataloss-scan: ignore[]"
+        );
+        assert!(!s[0].covers("data-dir-delete", &[], 1));
     }
 }

@@ -34,7 +34,12 @@ fn git(root: &Path) -> Command {
         cmd.args(["-c", setting]);
     }
     // A user's GIT_* variables must not point the diff at another repository or work tree.
-    for var in ["GIT_DIR", "GIT_WORK_TREE", "GIT_EXTERNAL_DIFF", "GIT_DIFF_OPTS"] {
+    for var in [
+        "GIT_DIR",
+        "GIT_WORK_TREE",
+        "GIT_EXTERNAL_DIFF",
+        "GIT_DIFF_OPTS",
+    ] {
         cmd.env_remove(var);
     }
     cmd
@@ -91,14 +96,16 @@ pub fn changed_lines(root: &Path, reference: &str) -> Result<ChangedLines, Strin
         ));
     }
     let mut changed = parse(&diff.stdout);
-    let untracked = run(git(root).args(["ls-files", "--others", "--exclude-standard", "-z", "--"]))?;
+    let untracked =
+        run(git(root).args(["ls-files", "--others", "--exclude-standard", "-z", "--"]))?;
     if !untracked.status.success() {
-        return Err(format!(
-            "git ls-files failed: {}",
-            stderr_line(&untracked)
-        ));
+        return Err(format!("git ls-files failed: {}", stderr_line(&untracked)));
     }
-    for path in untracked.stdout.split(|&b| b == 0).filter(|p| !p.is_empty()) {
+    for path in untracked
+        .stdout
+        .split(|&b| b == 0)
+        .filter(|p| !p.is_empty())
+    {
         let path = String::from_utf8_lossy(path).into_owned();
         changed.entry(path).or_default().insert(WHOLE_FILE);
     }
@@ -112,7 +119,8 @@ fn merge_base(root: &Path, reference: &str) -> Result<String, String> {
         run(git(root).args(["rev-parse", "--is-shallow-repository"]))
             .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).starts_with("true"))
     };
-    let hint = "fetch more history (actions/checkout with `fetch-depth: 0`, or `git fetch --unshallow`)";
+    let hint =
+        "fetch more history (actions/checkout with `fetch-depth: 0`, or `git fetch --unshallow`)";
     let verify = run(git(root)
         .args(["rev-parse", "--verify", "--quiet", "--end-of-options"])
         .arg(format!("{reference}^{{commit}}")))?;
@@ -287,7 +295,7 @@ mod tests {
         let paths: Vec<&str> = c.keys().map(String::as_str).collect();
         assert_eq!(paths, ["a\tb \"q\".sh", "café.sh", "plain é.sh"]);
         assert_eq!(c["plain é.sh"].len(), 2);
-        assert_eq!(unquote(b"\"b/x\\"), None);
+        assert_eq!(unquote(b"\"b/x\\\""), None);
         assert_eq!(unquote(b"\"b/\\39x\""), None);
     }
 }

@@ -142,6 +142,18 @@ impl Suppressions {
                     cx.report(s.span, "This `ignore-file` suppression is not in the file's first comment block, so it suppresses nothing");
                     continue;
                 }
+                if s.bare {
+                    let form = if s.file_wide { "ignore-file" } else { "ignore" };
+                    cx.report(s.span, format!("This `dataloss-scan: {form}` names no rule, so it suppresses nothing: list the rule ids it is for, as in `dataloss-scan: {form}[compose-down-volumes] reason`"));
+                    continue;
+                }
+                let where_ = if s.file_wide {
+                    "in this file"
+                } else if s.trailing {
+                    "on this line"
+                } else {
+                    "on this line or the next"
+                };
                 for id in &s.ids {
                     match rules::lookup(id) {
                         None => {
@@ -150,7 +162,9 @@ impl Suppressions {
                                 .iter()
                                 .flat_map(|m| std::iter::once(&m.id).chain(&m.aliases))
                                 .map(String::as_str);
-                            let hint = crate::notice::did_you_mean_hint(id, known);
+                            let hint = crate::notice::did_you_mean(id, known)
+                                .map(|k| format!("; the closest rule id is `{k}`"))
+                                .unwrap_or_default();
                             cx.report(s.span, format!("Suppression names `{id}`, which is not a rule id, so it suppresses nothing{hint}"));
                         }
                         Some(m)
@@ -158,7 +172,12 @@ impl Suppressions {
                                 && setup.enabled_ids.contains(m.id.as_str())
                                 && m.applies_to_kind(file.kind) =>
                         {
-                            cx.report(s.span, format!("Suppression of `{id}` matches no finding on this line or the next; remove it"));
+                            cx.report(
+                                s.span,
+                                format!(
+                                    "Suppression of `{id}` matches no finding {where_}; remove it"
+                                ),
+                            );
                         }
                         Some(_) => {}
                     }

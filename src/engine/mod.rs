@@ -214,7 +214,9 @@ fn candidates_for_list(root: &Path, setup: &Resolved) -> Result<Found, Error> {
         crate::walk::walk(root, &setup.walk_options(false)).map_err(Error::Walk)?;
     for rel in &setup.only {
         if candidates.iter().any(|c| &c.rel == rel)
-            || notices.iter().any(|n| n.path.as_deref() == Some(rel.as_str()))
+            || notices
+                .iter()
+                .any(|n| n.path.as_deref() == Some(rel.as_str()))
         {
             continue;
         }
@@ -329,7 +331,9 @@ fn scan_root(path: &Path, setup: &Resolved) -> Result<ScanOutcome, Error> {
         files_scanned = files.iter().filter(|f| named(&f.file.path)).count();
         for rel in &setup.only {
             let read = files.iter().any(|f| &f.file.path == rel);
-            let told = notices.iter().any(|n| n.path.as_deref() == Some(rel.as_str()));
+            let told = notices
+                .iter()
+                .any(|n| n.path.as_deref() == Some(rel.as_str()));
             if !read && !told {
                 let notice = Notice::file(
                     rel,
@@ -337,7 +341,11 @@ fn scan_root(path: &Path, setup: &Resolved) -> Result<ScanOutcome, Error> {
                     "skipped: not a kind of file the scanner reads (by its name, or a shell shebang)",
                 );
                 // One file named is a question about it; a list (pre-commit's) names everything.
-                notices.push(if setup.only.len() > 1 { notice.info() } else { notice });
+                notices.push(if setup.only.len() > 1 {
+                    notice.info()
+                } else {
+                    notice
+                });
             }
         }
     }

@@ -221,7 +221,11 @@ mod tests {
             ("fixtures/", "", Some("fixtures/")),
         ];
         for (glob, root, want) in cases {
-            assert_eq!(rebase_glob(glob, root).as_deref(), want, "{glob} from {root}");
+            assert_eq!(
+                rebase_glob(glob, root).as_deref(),
+                want,
+                "{glob} from {root}"
+            );
         }
     }
 }
