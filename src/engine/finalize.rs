@@ -126,6 +126,23 @@ impl Suppressions {
         }
     }
 
+    /// Whether a suppression names a rule that reads other findings (`Check::Post`) and that
+    /// rule has not been matched yet.
+    pub fn names_unused_post_rule(&self) -> bool {
+        let post = |id: &str| {
+            rules::RULES
+                .iter()
+                .any(|r| r.id == id && matches!(r.check, rules::Check::Post(_)))
+        };
+        self.files.values().any(|own| {
+            own.list.iter().zip(&own.used).any(|(s, used)| {
+                s.ids
+                    .iter()
+                    .any(|id| !used.contains(id) && rules::lookup(id).is_some_and(|m| post(&m.id)))
+            })
+        })
+    }
+
     /// Findings of `unused-suppression`: misplaced, unknown and unused suppressions.
     pub fn audit(&self, files: &[FileFacts], setup: &Resolved) -> Vec<Finding> {
         if !setup.enabled_ids.contains(UNUSED_SUPPRESSION) {
