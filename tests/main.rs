@@ -10,6 +10,7 @@ mod cmdline;
 mod compose;
 mod fixtures;
 mod formats;
+mod integrate;
 mod layers;
 mod registry;
 mod robustness;
