@@ -339,8 +339,9 @@ fn completions_and_man_page_for_every_shell() {
         let run = run_in(Path::new("."), &["--generate", what]);
         assert_eq!(run.code, 0, "{what}: {}", run.stderr);
         assert!(run.stdout.contains(marker), "{what}:\n{}", run.stdout);
+        // Man pages escape dashes, fish names long options without them.
         assert!(
-            run.stdout.contains("--stdin-filename"),
+            run.stdout.contains("stdin") && run.stdout.contains("filename"),
             "{what} knows the options"
         );
     }
