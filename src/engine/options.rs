@@ -147,6 +147,10 @@ fn rebase_glob(glob: &str, root_in_config: &str) -> Option<String> {
     let body = body.trim_start_matches('/');
     let mut rest = body;
     for part in root_in_config.split('/') {
+        if rest.is_empty() {
+            // `/fixtures/` seen from `fixtures/drop-table`: the root is inside it.
+            return Some(format!("{negated}/**"));
+        }
         let Some((first, tail)) = rest.split_once('/') else {
             // The glob names the root itself or a directory above it (`services/`): it
             // excludes everything here.
@@ -219,6 +223,8 @@ mod tests {
             ("/services", "services/api", Some("/**")),
             ("services/api/x.sh", "services/api", Some("/x.sh")),
             ("fixtures/", "", Some("fixtures/")),
+            ("/fixtures/", "fixtures/drop-table", Some("/**")),
+            ("/tests/cmd/", "examples/demo", None),
         ];
         for (glob, root, want) in cases {
             assert_eq!(
