@@ -9,7 +9,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::util::{BIN, repo};
+use crate::util::{BIN, repo, write};
 
 const ACTION: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/action.yml");
 const WORKFLOW: &str = concat!(
@@ -61,12 +61,12 @@ fn action_inputs_and_outputs_follow_the_contract() {
     let action = yaml(ACTION);
     let defaults: BTreeMap<&str, &str> = [
         ("path", "."),
-        ("fail-on", "error"),
+        ("fail-on", ""),
         ("config", ""),
         ("args", ""),
         ("sarif-file", "dataloss-scan.sarif"),
         ("upload-sarif", "true"),
-        ("annotations", "true"),
+        ("annotations", "auto"),
         ("diff", ""),
         ("version", ""),
     ]
@@ -164,8 +164,19 @@ fn upload_runs_with_findings_survives_forks_and_the_gate_is_last() {
         cache["uses"]
             .as_str()
             .expect("uses")
-            .starts_with("actions/cache@")
+            .starts_with("actions/cache/restore@")
     );
+    // The cache is saved in its own step before the scan: `actions/cache`'s post step saves
+    // nothing when the job fails, which is what a scan with findings does.
+    let position =
+        |pred: &dyn Fn(&Value) -> bool| steps(&action).iter().position(pred).expect("step present");
+    let save = position(&|s: &Value| {
+        s["uses"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("actions/cache/save@"))
+    });
+    let scan = position(&|s: &Value| s["id"] == "scan");
+    assert!(save < scan, "the cache is saved before the scan");
     let last = steps(&action).last().expect("steps");
     assert_eq!(last["name"], "Gate on findings");
     assert!(last["run"].as_str().expect("run").contains("exit 1"));
@@ -280,6 +291,11 @@ fn input_checks_accept_good_inputs_and_reject_bad_ones() {
         ("INPUT_SARIF_FILE", "a\nb=c", "must be one line"),
         ("INPUT_DIFF", "main;rm -rf /", "diff must be"),
         ("INPUT_VERSION", "latest", "version must be"),
+        (
+            "INPUT_ANNOTATIONS",
+            "yes",
+            "annotations must be auto, true or false",
+        ),
         ("INPUT_CONFIG", "nope.toml", "does not exist"),
     ];
     for (key, value, message) in bad {
@@ -337,7 +353,8 @@ fn scan_and_summary_steps_work_on_a_bad_and_a_good_repository() {
         ("INPUT_CONFIG", ""),
         ("INPUT_ARGS", "--select shell"),
         ("INPUT_SARIF_FILE", "reports/dataloss-scan.sarif"),
-        ("INPUT_ANNOTATIONS", "true"),
+        ("INPUT_ANNOTATIONS", "auto"),
+        ("INPUT_UPLOAD_SARIF", "false"),
         ("DIFF_REF", ""),
     ];
     let (code, out, outputs) = run_step(&action, "scan", bad.path(), &env);
@@ -387,6 +404,39 @@ fn scan_and_summary_steps_work_on_a_bad_and_a_good_repository() {
     assert_eq!(gate("").0, 1);
     assert_eq!(gate("0").0, 0);
 
+    // With the SARIF report uploaded, `auto` leaves the annotations to code scanning.
+    let uploaded: Vec<(&str, &str)> = env
+        .iter()
+        .map(|&(k, v)| {
+            if k == "INPUT_UPLOAD_SARIF" {
+                (k, "true")
+            } else {
+                (k, v)
+            }
+        })
+        .collect();
+    let (code, out, _) = run_step(&action, "scan", bad.path(), &uploaded);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("::warning"), "annotations twice: {out}");
+    // No fail-on: the config file's, as on the command line.
+    write(bad.path(), "dataloss-scan.toml", "fail-on = \"error\"\n");
+    let no_gate: Vec<(&str, &str)> = env
+        .iter()
+        .map(|&(k, v)| {
+            if k == "INPUT_FAIL_ON" {
+                (k, "")
+            } else {
+                (k, v)
+            }
+        })
+        .collect();
+    let (code, out, outputs) = run_step(&action, "scan", bad.path(), &no_gate);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        outputs["exit-code"], "0",
+        "warnings only, and the config fails on errors"
+    );
+
     let good = repo(&[("scripts/stop.sh", "#!/bin/sh\ndocker compose down\n")]);
     let (code, out, outputs) = run_step(&action, "scan", good.path(), &env);
     assert_eq!(code, 0, "{out}");
@@ -414,4 +464,232 @@ fn cache_key_follows_the_sources_or_the_release() {
     assert!(source.starts_with("source-"), "{source}");
     assert_eq!(source, key(""), "stable");
     assert!(key("1.2.3").starts_with("release-1.2.3-"));
+    // The action's own tag picks the release; the runner picks the archive.
+    let (code, out, outputs) = run_step(
+        &action,
+        "key",
+        dir.path(),
+        &[
+            ("INPUT_VERSION", ""),
+            ("ACTION_REF", "v0.3.0"),
+            ("RUNNER_OS", "Linux"),
+            ("RUNNER_ARCH", "ARM64"),
+            ("GITHUB_ACTION_PATH", here),
+        ],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(outputs["key"], "release-0.3.0-aarch64-unknown-linux-musl");
+    assert_eq!(outputs["version"], "0.3.0");
+    // A branch or a commit is built from the checkout.
+    let (_, _, outputs) = run_step(
+        &action,
+        "key",
+        dir.path(),
+        &[
+            ("INPUT_VERSION", ""),
+            ("ACTION_REF", "main"),
+            ("GITHUB_ACTION_PATH", here),
+        ],
+    );
+    assert!(outputs["key"].starts_with("source-"), "{outputs:?}");
+    assert_eq!(outputs["version"], "");
+}
+
+/// A file server on loopback (python's), serving `dir`; killed when dropped.
+struct Server {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Server {
+    fn start(dir: &Path) -> Option<Server> {
+        use std::io::BufRead;
+        let mut child = Command::new("python3")
+            .args([
+                "-u",
+                "-m",
+                "http.server",
+                "0",
+                "--bind",
+                "127.0.0.1",
+                "--directory",
+            ])
+            .arg(dir)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .ok()?;
+        let mut first = String::new();
+        let stdout = child.stdout.take()?;
+        std::io::BufReader::new(stdout).read_line(&mut first).ok()?;
+        // "Serving HTTP on 127.0.0.1 port 43117 (http://127.0.0.1:43117/) ..."
+        let port = first
+            .split(" port ")
+            .nth(1)?
+            .split_whitespace()
+            .next()?
+            .to_string();
+        Some(Server {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        })
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn sha256_hex(path: &Path) -> String {
+    let out = Command::new("sha256sum")
+        .arg(path)
+        .output()
+        .expect("sha256sum");
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .next()
+        .expect("hash")
+        .to_string()
+}
+
+#[test]
+#[allow(clippy::print_stderr)] // to say why the test did nothing
+fn install_downloads_the_release_checks_it_and_falls_back_to_a_source_build() {
+    let have = |tool: &str| {
+        Command::new(tool)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if !["python3", "curl", "sha256sum", "tar"]
+        .iter()
+        .all(|t| have(t))
+    {
+        eprintln!("python3, curl, sha256sum or tar is missing: the install step was not run");
+        return;
+    }
+    let action = yaml(ACTION);
+    let work = tempfile::tempdir().expect("tempdir");
+    let w = work.path();
+    // A fake release v0.1.0 for Linux x86_64: the binary under test, packed as release.yml packs it.
+    let name = "dataloss-scan-v0.1.0-x86_64-unknown-linux-musl";
+    let release = w.join("release");
+    std::fs::create_dir_all(release.join(name)).expect("mkdir");
+    std::fs::copy(BIN, release.join(name).join("dataloss-scan")).expect("copy");
+    let status = Command::new("tar")
+        .args(["-czf", &format!("{name}.tar.gz"), name])
+        .current_dir(&release)
+        .status()
+        .expect("tar");
+    assert!(status.success());
+    let archive = release.join(format!("{name}.tar.gz"));
+    let sums = format!("{}  {name}.tar.gz\n", sha256_hex(&archive));
+    std::fs::write(release.join("SHA256SUMS"), &sums).expect("write");
+    let Some(server) = Server::start(&release) else {
+        eprintln!("could not start python3's http.server: the install step was not run");
+        return;
+    };
+    // `cargo` stands in for a source build: it records its arguments and installs a script.
+    let fake_bin = w.join("fake-bin");
+    std::fs::create_dir_all(&fake_bin).expect("mkdir");
+    let cargo = fake_bin.join("cargo");
+    std::fs::write(
+        &cargo,
+        "#!/bin/sh\necho \"$@\" > \"$FAKE_CARGO_LOG\"\nroot=\"$4\"\nmkdir -p \"$root/bin\"\nprintf '#!/bin/sh\\necho dataloss-scan built-from-source\\n' > \"$root/bin/dataloss-scan\"\nchmod +x \"$root/bin/dataloss-scan\"\n",
+    )
+    .expect("write");
+    let mode = std::process::Command::new("chmod")
+        .args(["+x"])
+        .arg(&cargo)
+        .status()
+        .expect("chmod");
+    assert!(mode.success());
+    let path = format!(
+        "{}:{}",
+        fake_bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let here = env!("CARGO_MANIFEST_DIR");
+    let install = |case: &str, version: &str, url: &str| {
+        let root = w.join(case);
+        let log = w.join(format!("{case}.cargo"));
+        let (code, out, outputs) = run_step(
+            &action,
+            "install",
+            w,
+            &[
+                ("VERSION", version),
+                ("TARGET", "x86_64-unknown-linux-musl"),
+                ("INSTALL_ROOT", root.to_str().expect("utf-8")),
+                ("CACHE_HIT", "false"),
+                ("ACTION_REPOSITORY", ""),
+                ("SERVER_URL", "https://github.com"),
+                ("DATALOSS_SCAN_RELEASE_URL", url),
+                ("GITHUB_ACTION_PATH", here),
+                (
+                    "GITHUB_PATH",
+                    w.join("github_path").to_str().expect("utf-8"),
+                ),
+                ("FAKE_CARGO_LOG", log.to_str().expect("utf-8")),
+                ("PATH", &path),
+            ],
+        );
+        let cargo_args = std::fs::read_to_string(&log).unwrap_or_default();
+        (code, out, outputs, root, cargo_args)
+    };
+
+    // The release exists: downloaded, checked, installed; cargo never runs.
+    let (code, out, outputs, root, cargo_args) = install("release", "0.1.0", &server.url);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(outputs["installed-from"], "release", "{out}");
+    assert!(cargo_args.is_empty(), "cargo ran: {cargo_args}");
+    assert!(out.contains("checked against SHA256SUMS"), "{out}");
+    let version = Command::new(root.join("bin/dataloss-scan"))
+        .arg("--version")
+        .output()
+        .expect("the installed binary runs");
+    assert!(String::from_utf8_lossy(&version.stdout).starts_with("dataloss-scan "));
+
+    // A checksum that does not match: the job stops, nothing is installed, no fallback.
+    let tampered = sums.replacen(&sums[..8], "00000000", 1);
+    std::fs::write(release.join("SHA256SUMS"), tampered).expect("write");
+    let (code, out, _, root, cargo_args) = install("tampered", "0.1.0", &server.url);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("checksum mismatch"), "{out}");
+    assert!(!root.join("bin/dataloss-scan").exists());
+    assert!(cargo_args.is_empty());
+    std::fs::write(release.join("SHA256SUMS"), &sums).expect("write");
+
+    // An archive without SHA256SUMS next to it is never installed.
+    std::fs::remove_file(release.join("SHA256SUMS")).expect("rm");
+    let (code, out, ..) = install("unverified", "0.1.0", &server.url);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("no SHA256SUMS"), "{out}");
+    std::fs::write(release.join("SHA256SUMS"), &sums).expect("write");
+
+    // No release for the action's own version: built from the action's checkout.
+    let empty = format!("{}/no-such-release", server.url);
+    let (code, out, outputs, _, cargo_args) = install("fallback", "0.1.0", &empty);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(outputs["installed-from"], "source", "{out}");
+    assert!(
+        cargo_args.contains(&format!("--path {here}")),
+        "{cargo_args}"
+    );
+    // No release for another version: crates.io (which checks its own checksums).
+    let (code, out, outputs, _, cargo_args) = install("crates", "9.9.9", &empty);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(outputs["installed-from"], "crates.io", "{out}");
+    assert!(
+        cargo_args.contains("dataloss-scan --version =9.9.9"),
+        "{cargo_args}"
+    );
+    // A plain-http mirror that is not this machine is refused.
+    let (code, out, ..) = install("http", "0.1.0", "http://example.com/releases");
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("must be https://"), "{out}");
+    drop(server);
 }

@@ -15,22 +15,21 @@ use crate::outcome::ScanOutcome;
 use crate::report::{Positions, ReportOptions, shown};
 use crate::rules::Finding;
 
-/// GitHub shows at most this many annotations of one level per step.
+/// GitHub shows at most this many annotations of one level per step (and 50 per job).
 const SHOWN_PER_LEVEL: usize = 10;
 
-/// Render the workflow commands (one per line).
+/// Render the workflow commands (one per line). GitHub keeps the first ten annotations of each
+/// level in a step, so errors come first, then warnings, then notices; when some will not show,
+/// the tenth notice says how many more there are (every line is still in the job log).
 pub fn render(outcome: &ScanOutcome, opts: &ReportOptions) -> String {
     let positions = Positions::new(outcome);
-    let mut out = String::new();
-    let mut per_level = [0usize; 3];
+    // (rank, annotation line): 0 error, 1 warning, 2 notice.
+    let mut lines: Vec<(usize, String)> = Vec::new();
     for finding in shown(outcome, opts) {
         let command = command_for(finding);
-        per_level[match command {
-            "error" => 0,
-            "warning" => 1,
-            _ => 2,
-        }] += 1;
-        annotate(&mut out, &positions, finding, command);
+        let mut text = String::new();
+        annotate(&mut text, &positions, finding, command);
+        lines.push((rank(command), text));
     }
     for notice in &outcome.notices {
         if notice.level == NoticeLevel::Info && !opts.verbose {
@@ -48,22 +47,68 @@ pub fn render(outcome: &ScanOutcome, opts: &ReportOptions) -> String {
             NoticeLevel::Warning => "warning",
             NoticeLevel::Info => "notice",
         };
-        line(&mut out, command, &props, &notice.message);
+        let mut text = String::new();
+        line(&mut text, command, &props, &notice.message);
+        lines.push((rank(command), text));
     }
-    if per_level.iter().any(|&n| n > SHOWN_PER_LEVEL) {
-        let [errors, warnings, notes] = per_level;
-        line(
-            &mut out,
-            "notice",
-            &[("title", "dataloss-scan: more findings".to_string())],
-            &format!(
-                "{errors} errors, {warnings} warnings and {notes} notes were reported, and GitHub \
-                 shows at most {SHOWN_PER_LEVEL} annotations of each level per step: the job log \
-                 above lists them all, and the SARIF report or the job summary has every finding."
-            ),
-        );
+    // Stable: findings keep their (path, position) order within a level.
+    lines.sort_by_key(|(rank, _)| *rank);
+    let count = |r: usize| lines.iter().filter(|(rank, _)| *rank == r).count();
+    let (errors, warnings, notices) = (count(0), count(1), count(2));
+    let overflow =
+        errors > SHOWN_PER_LEVEL || warnings > SHOWN_PER_LEVEL || notices > SHOWN_PER_LEVEL;
+    // The summary is itself a notice: it takes the tenth notice slot.
+    let notice_slots = if overflow {
+        SHOWN_PER_LEVEL - 1
+    } else {
+        SHOWN_PER_LEVEL
+    };
+    let hidden = errors.saturating_sub(SHOWN_PER_LEVEL)
+        + warnings.saturating_sub(SHOWN_PER_LEVEL)
+        + notices.saturating_sub(notice_slots);
+    let mut out = String::new();
+    let mut notices_written = 0;
+    for (rank, text) in &lines {
+        if *rank == 2 {
+            if overflow && notices_written == notice_slots {
+                more(&mut out, hidden, errors, warnings, notices);
+            }
+            notices_written += 1;
+        }
+        out.push_str(text);
+    }
+    if overflow && notices_written <= notice_slots {
+        more(&mut out, hidden, errors, warnings, notices);
     }
     out
+}
+
+fn rank(command: &str) -> usize {
+    match command {
+        "error" => 0,
+        "warning" => 1,
+        _ => 2,
+    }
+}
+
+/// The one notice that says how many annotations GitHub will not show.
+fn more(out: &mut String, hidden: usize, errors: usize, warnings: usize, notices: usize) {
+    let s = |n: usize| if n == 1 { "" } else { "s" };
+    line(
+        out,
+        "notice",
+        &[("title", "dataloss-scan: more findings".to_string())],
+        &format!(
+            "{hidden} more annotation{} not shown: GitHub shows at most {SHOWN_PER_LEVEL} of each \
+             level per step, and this step has {errors} error{}, {warnings} warning{} and \
+             {notices} notice{}. The job log lists them all; the SARIF report and the job summary \
+             have every finding.",
+            s(hidden),
+            s(errors),
+            s(warnings),
+            s(notices)
+        ),
+    );
 }
 
 /// `error`, `warning` or `notice`; a suppressed finding (shown with `--include-suppressed`) is
@@ -147,6 +192,57 @@ pub fn escape_property(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn errors_rank_first_and_one_notice_says_how_many_more() {
+        use crate::rules::Ctx;
+        use crate::source::Span;
+        let text = "x\n".repeat(40);
+        let mut cx = Ctx::new("drop-table", Level::Warning, "a.sql");
+        for i in 0..12 {
+            cx.report(Span::new(i * 2, i * 2 + 1), "w");
+        }
+        let mut findings = cx.into_findings();
+        let mut cx = Ctx::new("drop-database", Level::Error, "b.sql");
+        for i in 0..11 {
+            cx.report(Span::new(i * 2, i * 2 + 1), "e");
+        }
+        findings.extend(cx.into_findings());
+        let mut cx = Ctx::new("unused-suppression", Level::Note, "c.sql");
+        for i in 0..15 {
+            cx.report(Span::new(i * 2, i * 2 + 1), "n");
+        }
+        findings.extend(cx.into_findings());
+        let outcome = ScanOutcome {
+            findings,
+            sources: ["a.sql", "b.sql", "c.sql"]
+                .iter()
+                .map(|p| (p.to_string(), text.clone()))
+                .collect(),
+            ..ScanOutcome::default()
+        };
+        let out = render(&outcome, &ReportOptions::default());
+        let commands: Vec<&str> = out
+            .lines()
+            .map(|l| l.split([' ', ':']).nth(2).unwrap_or(""))
+            .collect();
+        assert_eq!(commands.len(), 11 + 12 + 15 + 1);
+        assert!(commands[..11].iter().all(|c| *c == "error"), "{commands:?}");
+        assert!(commands[11..23].iter().all(|c| *c == "warning"));
+        let notices: Vec<&str> = out.lines().filter(|l| l.starts_with("::notice")).collect();
+        assert!(
+            notices[9].contains("title=dataloss-scan%3A more findings"),
+            "{}",
+            notices[9]
+        );
+        assert!(
+            notices[9].contains("9 more annotations not shown")
+                && notices[9].contains("11 errors, 12 warnings and 15 notices"),
+            "{}",
+            notices[9]
+        );
+        assert_eq!(out.matches("more findings").count(), 1);
+    }
 
     #[test]
     fn escaping_follows_the_runner() {
