@@ -12,6 +12,7 @@ mod fixtures;
 mod formats;
 mod integrate;
 mod layers;
+mod packaging;
 mod registry;
 mod robustness;
 mod sarif;
