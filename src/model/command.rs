@@ -125,6 +125,61 @@ pub struct StdinText {
     pub map: OffsetMap,
 }
 
+/// A redirection written on a command (`> out.sql`, `>> log`, `< dump.sql`, `2>&1`), from the
+/// syntax tree.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Redirect {
+    /// The file descriptor written before the operator (`2` in `2>&1`), if any.
+    pub fd: Option<String>,
+    /// The operator (`>`, `>>`, `<`, `&>`, `>&`, `>|`).
+    pub op: String,
+    /// The destination as written (quotes removed where the word is literal).
+    pub target: String,
+}
+
+impl Redirect {
+    /// The file standard output is written to (`> f`, `>> f`, `&> f`, `1> f`), if this is one.
+    pub fn stdout_file(&self) -> Option<&str> {
+        let fd_is_stdout = self.fd.as_deref().is_none_or(|fd| fd == "1");
+        let to_file = matches!(self.op.as_str(), ">" | ">>" | ">|" | "&>" | "&>>")
+            || (self.op == ">&" && !self.target.chars().all(|c| c.is_ascii_digit() || c == '-'));
+        (fd_is_stdout && to_file).then_some(self.target.as_str())
+    }
+
+    /// The file standard input is read from (`< f`), if this is one.
+    pub fn stdin_file(&self) -> Option<&str> {
+        let fd_is_stdin = self.fd.as_deref().is_none_or(|fd| fd == "0");
+        (fd_is_stdin && self.op == "<" && !self.target.starts_with(['(', '<']))
+            .then_some(self.target.as_str())
+    }
+}
+
+/// What follows a command in its list, from the syntax tree.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "op", rename_all = "kebab-case")]
+pub enum After {
+    /// Nothing: the end of its script, block or line.
+    #[default]
+    Nothing,
+    /// `;` or a newline, then more commands.
+    Sequence,
+    /// `cmd && next`.
+    And,
+    /// `cmd || handler`: the handler as written.
+    Or { handler: String },
+    /// `cmd &`: it runs in the background.
+    Background,
+}
+
+/// The stage of a pipeline feeding a command's standard input (`gunzip -c x.gz | psql`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Feeder {
+    /// The feeding command's words (program first), when it is a simple command.
+    pub argv: Vec<String>,
+    /// The feeder's input is a heredoc or here-string written in the script (`cat <<EOF | psql`).
+    pub heredoc: bool,
+}
+
 /// One executed command.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Command {
@@ -144,6 +199,12 @@ pub struct Command {
     pub env: Vec<(String, Word)>,
     /// The directory the command runs in, as far as `cd` in the script tells.
     pub cwd: Dir,
+    /// Redirections written on it (or on the block it is in), in order.
+    pub redirects: Vec<Redirect>,
+    /// What follows it in its list (`&&`, `||`, `&`, `;`).
+    pub after: After,
+    /// The pipeline stage feeding its standard input, if it is not the first stage.
+    pub piped_from: Option<Feeder>,
 }
 
 /// The working directory of a command, from the `cd` commands before it.

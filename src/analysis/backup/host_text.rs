@@ -1,6 +1,9 @@
-//! What the host text around a command says: redirections, pipes, a trailing `&`, `|| true`, the lines just before it (read from the source text, with spans from the shell facts).
+//! What surrounds a command, as the shell front-end recorded it from the syntax tree: its
+//! redirections, the pipeline stage feeding it, what follows it (`&`, `|| true`); and the text
+//! just before it (a heuristic window for comments such as `# migrate`).
 
 use super::*;
+use crate::model::command::After;
 
 pub(super) fn in_loop(command: &Command) -> bool {
     command.scopes.iter().any(|s| matches!(s, Scope::Loop))
@@ -35,25 +38,13 @@ pub(super) fn file_arg(words: &[&str]) -> Option<String> {
     None
 }
 
-/// The rest of the command's line after its span (a trailing `< file` sits outside the command
-/// node), up to the next command separator.
-pub(super) fn after_on_line<'h>(host: &'h str, command: &Command) -> &'h str {
-    let start = command.span.end().min(host.len());
-    let rest = host.get(start..).unwrap_or("");
-    let end = rest.find(['\n', ';', '|', '&']).unwrap_or(rest.len());
-    &rest[..end]
-}
-
 /// `psql db < dump.sql`: the file redirected into standard input.
-pub(super) fn redirected_from(host: &str, command: &Command) -> Option<String> {
-    let rest = after_on_line(host, command);
-    let at = rest.find('<')?;
-    let tail = &rest[at + 1..];
-    if tail.starts_with('<') || tail.starts_with('(') {
-        return None;
-    }
-    let word = tail.split_whitespace().next()?;
-    Some(word.trim_matches(|c| c == '"' || c == '\'').to_string())
+pub(super) fn redirected_from(command: &Command) -> Option<String> {
+    command
+        .redirects
+        .iter()
+        .find_map(|r| r.stdin_file())
+        .map(str::to_string)
 }
 
 /// A file a SQL client loads that may be a dump: not a schema, seed or migration file.
@@ -64,48 +55,10 @@ pub(super) fn dump_like(file: &str) -> bool {
         .any(|w| lower.contains(w))
 }
 
-/// What follows a command in its list on its line, after its redirections and pipeline stages.
-pub(super) enum Tail<'h> {
-    /// Nothing that changes how it runs (`;`, `&&`, the line end).
-    Plain,
-    /// `cmd || handler`: the handler's text.
-    Or(&'h str),
-    /// `cmd &`: it runs in the background.
-    Background,
-}
-
-pub(super) fn tail<'h>(host: &'h str, command: &Command) -> Tail<'h> {
-    let start = command.span.end().min(host.len());
-    let rest = host.get(start..).unwrap_or("");
-    let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
-    let bytes = line.as_bytes();
-    let mut quote = None;
-    let mut i = 0;
-    while i < bytes.len() {
-        let c = bytes[i];
-        match (quote, c) {
-            (None, b'\'' | b'"') => quote = Some(c),
-            (Some(q), _) if q == c => quote = None,
-            (None, b';') => return Tail::Plain,
-            (None, b'&') if bytes.get(i + 1) == Some(&b'&') => return Tail::Plain,
-            // `2>&1` and `&>` are redirections.
-            (None, b'&') if (i == 0 || bytes[i - 1] != b'>') && bytes.get(i + 1) != Some(&b'>') => {
-                return Tail::Background;
-            }
-            (None, b'|') if bytes.get(i + 1) == Some(&b'|') => {
-                return Tail::Or(line.get(i + 2..).map_or("", str::trim));
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    Tail::Plain
-}
-
 /// Whether a command runs in the background (`pg_dump … > x.sql &`): what follows does not wait
 /// for it.
-pub fn backgrounded(command: &Command, host: &str) -> bool {
-    matches!(tail(host, command), Tail::Background)
+pub fn backgrounded(command: &Command) -> bool {
+    command.after == After::Background
 }
 
 /// Whether a command's failure is explicitly ignored: `pg_dump … || true`, `|| echo "backup
@@ -114,8 +67,8 @@ pub fn backgrounded(command: &Command, host: &str) -> bool {
 ///
 /// `exits(name)` says whether a function of the file called as the handler exits
 /// (`|| fail_backup` where `fail_backup() { …; exit 1; }`).
-pub fn failure_ignored(command: &Command, host: &str, exits: &dyn Fn(&str) -> bool) -> bool {
-    let Tail::Or(handler) = tail(host, command) else {
+pub fn failure_ignored(command: &Command, exits: &dyn Fn(&str) -> bool) -> bool {
+    let After::Or { handler } = &command.after else {
         return false;
     };
     let first = handler
@@ -136,22 +89,17 @@ pub fn failure_ignored(command: &Command, host: &str, exits: &dyn Fn(&str) -> bo
 
 /// Where the command's standard output goes when it is redirected to a file (`> f`, `>> f`,
 /// `&> f`), as written.
-pub(super) fn stdout_target(host: &str, command: &Command) -> Option<String> {
-    let rest = after_on_line(host, command);
-    let bytes = rest.as_bytes();
-    let at = (0..bytes.len()).find(|&i| {
-        bytes[i] == b'>'
-            && (i == 0 || !bytes[i - 1].is_ascii_digit() || bytes[i - 1] == b'1')
-            && (i == 0 || bytes[i - 1] != b'>')
-    })?;
-    let tail = rest[at..].trim_start_matches(['>', '|']);
-    let word = tail.split_whitespace().next()?;
-    Some(word.trim_matches(|c| c == '"' || c == '\'').to_string())
+pub(super) fn stdout_target(command: &Command) -> Option<String> {
+    command
+        .redirects
+        .iter()
+        .find_map(|r| r.stdout_file())
+        .map(str::to_string)
 }
 
 /// A dump written nowhere: `pg_dump shop > /dev/null`, `mysqldump -r /dev/null shop` (a
 /// connectivity check, not a backup).
-pub(super) fn dump_discarded(program: &str, words: &[&str], command: &Command, host: &str) -> bool {
+pub(super) fn dump_discarded(program: &str, words: &[&str], command: &Command) -> bool {
     if !matches!(
         program,
         "pg_dump" | "pg_dumpall" | "mysqldump" | "mariadb-dump" | "mysqlpump"
@@ -170,51 +118,21 @@ pub(super) fn dump_discarded(program: &str, words: &[&str], command: &Command, h
             file = Some(v.to_string());
         }
     }
-    let target = file.or_else(|| stdout_target(host, command));
+    let target = file.or_else(|| stdout_target(command));
     target.is_some_and(|t| t == "/dev/null")
 }
 
 /// `gunzip -c dump.gz | psql`: the command reads a pipe fed by something that may carry a
 /// dump. SQL written in the script (`echo "TRUNCATE …" | psql`, `cat <<EOF | psql`) or a schema,
 /// seed or migration file (`cat schema.sql | psql`) is not a dump being loaded.
-pub(super) fn piped_into(host: &str, command: &Command) -> bool {
-    let end = command.span.start().min(host.len());
-    let before = host.get(..end).unwrap_or("");
-    let line = before.rsplit('\n').next().unwrap_or(before);
-    let mut trimmed = line.trim_end();
-    // `… | docker compose exec -T db psql shop`: the command's span starts after the wrappers
-    // the shell layer removed; the pipe feeds the wrapper.
-    if !command.via.is_empty()
-        && !trimmed.ends_with('|')
-        && let Some(at) = trimmed.rfind('|')
-        && !trimmed[at + 1..].contains([';', '&', '('])
-    {
-        trimmed = trimmed[..=at].trim_end();
-    }
-    let Some(left) = trimmed.strip_suffix('|') else {
+pub(super) fn piped_into(command: &Command) -> bool {
+    let Some(feeder) = &command.piped_from else {
         return false;
     };
-    if left.ends_with('|') {
+    if feeder.heredoc {
         return false;
     }
-    // The pipe's left side: the text after the last command separator outside quotes.
-    let mut quote = None;
-    let mut start = 0;
-    for (i, c) in left.char_indices() {
-        match (quote, c) {
-            (None, '\'' | '"') => quote = Some(c),
-            (Some(q), _) if q == c => quote = None,
-            (None, '|' | ';' | '&' | '(' | '`') => start = i + 1,
-            _ => {}
-        }
-    }
-    let feeder = left.get(start..).unwrap_or(left).trim();
-    if feeder.contains("<<") {
-        return false;
-    }
-    let mut words = feeder
-        .split_whitespace()
-        .skip_while(|w| w.contains('=') && !w.starts_with('-'));
+    let mut words = feeder.argv.iter().map(String::as_str);
     match words.next().map(basename) {
         Some("echo" | "printf") => false,
         Some("cat") => words

@@ -102,7 +102,7 @@ pub fn classify(
         }
     }
     if let Some(kind) = backup_kind(&program, &words, command) {
-        if dump_discarded(&program, &words, command, host) {
+        if dump_discarded(&program, &words, command) {
             return None;
         }
         return step(kind);
@@ -110,7 +110,7 @@ pub fn classify(
     if is_migration_run(&program, &words, command, host) {
         return step(StepKind::Migration);
     }
-    if let Some(kind) = restore_kind(&program, &words, command, host) {
+    if let Some(kind) = restore_kind(&program, &words, command) {
         return step(kind);
     }
     if is_deploy(&program, &words) {
@@ -459,9 +459,9 @@ fn is_migration_run(program: &str, words: &[&str], command: &Command, host: &str
                     in_loop(command) && preceding(host, command, 400).contains("migrat")
                 }
                 _ => {
-                    redirected_from(host, command).is_some_and(|f| f.contains("migrat"))
+                    redirected_from(command).is_some_and(|f| f.contains("migrat"))
                         || (in_loop(command)
-                            && redirected_from(host, command).is_some_and(|f| f.starts_with('$'))
+                            && redirected_from(command).is_some_and(|f| f.starts_with('$'))
                             && preceding(host, command, 400).contains("migrat"))
                 }
             }
@@ -470,7 +470,7 @@ fn is_migration_run(program: &str, words: &[&str], command: &Command, host: &str
     }
 }
 
-fn restore_kind(program: &str, words: &[&str], command: &Command, host: &str) -> Option<StepKind> {
+fn restore_kind(program: &str, words: &[&str], command: &Command) -> Option<StepKind> {
     match program {
         "pg_restore" => {
             let clean = words.iter().any(|w| {
@@ -499,8 +499,8 @@ fn restore_kind(program: &str, words: &[&str], command: &Command, host: &str) ->
                 return Some(StepKind::Drop);
             }
             let file = file_arg(words);
-            let loads = redirected_from(host, command).is_some_and(|f| dump_like(&f))
-                || piped_into(host, command)
+            let loads = redirected_from(command).is_some_and(|f| dump_like(&f))
+                || piped_into(command)
                 || file.is_some_and(|f| dump_like(&f))
                 || squashed.contains("SOURCE ")
                 || squashed.contains("\\I ");

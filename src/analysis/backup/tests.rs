@@ -138,7 +138,7 @@ fn ignored_failures_and_discarded_dumps() {
             &OffsetMap::verbatim(0, text.len()),
             ShellOrigin::Script,
         );
-        failure_ignored(&facts.commands[0], text, &|f| f == "on_error")
+        failure_ignored(&facts.commands[0], &|f| f == "on_error")
     };
     for text in [
         "pg_dump shop > x.sql || true\n",
@@ -166,7 +166,7 @@ fn ignored_failures_and_discarded_dumps() {
             &OffsetMap::verbatim(0, text.len()),
             ShellOrigin::Script,
         );
-        backgrounded(&facts.commands[0], text)
+        backgrounded(&facts.commands[0])
     };
     assert!(background("pg_dump shop > x.sql &\n"));
     assert!(background("pg_dump shop | gzip > x.gz &\n"));

@@ -67,9 +67,24 @@ impl<'a> Walker<'a> {
             }
         }
         let mut pushed = 0;
-        for child in children {
+        let mut from = self.out.commands.len();
+        for (k, child) in children.iter().copied().enumerate() {
             if !child.is_named() {
                 let op = child.kind();
+                // What follows the commands of the left side.
+                let after = match op {
+                    "&&" => Some(After::And),
+                    "||" => Some(After::Or {
+                        handler: children
+                            .get(k + 1)
+                            .map(|n| self.node_text(*n).to_string())
+                            .unwrap_or_default(),
+                    }),
+                    _ => None,
+                };
+                if let Some(after) = after {
+                    self.mark_after(from, &after);
+                }
                 if op == "&&" || op == "||" {
                     let id = self.id();
                     self.st.scopes.push(Scope::AndOr {
@@ -80,6 +95,7 @@ impl<'a> Walker<'a> {
                 }
                 continue;
             }
+            from = self.out.commands.len();
             self.statement(child, depth + 1);
         }
         for _ in 0..pushed {

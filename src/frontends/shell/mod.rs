@@ -45,6 +45,7 @@ use crate::model::command::ShellOrigin;
 use crate::model::command::ShellSource;
 use crate::model::command::StdinText;
 use crate::model::command::Word;
+use crate::model::command::{After, Feeder, Redirect};
 use crate::model::command::{Piece, normalize};
 use crate::model::injection::EmbeddedSql;
 use crate::source::{OffsetMap, Span};
@@ -162,11 +163,30 @@ impl<'a> Walker<'a> {
         self.st.scopes.pop();
     }
 
+    /// Record what follows the commands pushed since `from` that have nothing recorded yet.
+    fn mark_after(&mut self, from: usize, after: &After) {
+        for command in self.out.commands.iter_mut().skip(from) {
+            if command.after == After::Nothing {
+                command.after = after.clone();
+            }
+        }
+    }
+
     fn statement_list(&mut self, node: Node, depth: usize) {
         let mut cursor = node.walk();
-        let children: Vec<Node> = node.named_children(&mut cursor).collect();
-        for child in children {
+        let all: Vec<Node> = node.children(&mut cursor).collect();
+        let named: Vec<usize> = (0..all.len()).filter(|&k| all[k].is_named()).collect();
+        for (n, &k) in named.iter().enumerate() {
+            let child = all[k];
+            let from = self.out.commands.len();
             self.statement(child, depth + 1);
+            // `pg_dump … > x.sql &` runs in the background; `a; b` or a newline: a sequence.
+            let backgrounded = all.get(k + 1).is_some_and(|t| t.kind() == "&");
+            if backgrounded {
+                self.mark_after(from, &After::Background);
+            } else if n + 1 < named.len() && child.kind() != "comment" {
+                self.mark_after(from, &After::Sequence);
+            }
             // `[ "$CONFIRM" = yes ] || exit 1`: the rest of this block runs only behind the check.
             if let Some(guard) = self.exit_guard(child) {
                 let span = self
@@ -264,13 +284,30 @@ impl<'a> Walker<'a> {
             "pipeline" => {
                 let mut cursor = node.walk();
                 let stages: Vec<Node> = node.named_children(&mut cursor).collect();
+                let mut feeder: Option<Feeder> = None;
                 for (k, child) in stages.into_iter().enumerate() {
                     if k > 0 {
                         self.st.pipe_in = self.st.payload.take();
                     }
                     self.st.payload = None;
+                    let from = self.out.commands.len();
                     self.statement(child, depth + 1);
                     self.st.pipe_in = None;
+                    let pushed = &mut self.out.commands[from..];
+                    if k > 0 {
+                        for command in pushed.iter_mut() {
+                            if command.piped_from.is_none() {
+                                command.piped_from = Some(feeder.clone().unwrap_or_default());
+                            }
+                        }
+                    }
+                    feeder = Some(match pushed.last() {
+                        Some(c) => Feeder {
+                            argv: c.argv.iter().map(Word::display).collect(),
+                            heredoc: c.stdin.is_some(),
+                        },
+                        None => Feeder::default(),
+                    });
                 }
                 self.st.payload = None;
             }
@@ -386,6 +423,7 @@ impl<'a> Walker<'a> {
         let mut env: Vec<(String, Word)> = Vec::new();
         let piped = self.st.pipe_in.take();
         let mut here = None;
+        let mut redirects = Vec::new();
         for &child in children {
             match child.kind() {
                 "variable_assignment" => {
@@ -401,7 +439,8 @@ impl<'a> Walker<'a> {
                     }
                 }
                 "herestring_redirect" => here = self.herestring(child),
-                "file_redirect" | "comment" => {}
+                "file_redirect" => redirects.extend(self.redirect(child)),
+                "comment" => {}
                 "command_name" => {
                     let mut c2 = child.walk();
                     if let Some(inner) = child.named_children(&mut c2).next() {
@@ -478,6 +517,9 @@ impl<'a> Walker<'a> {
                     source: self.source,
                     env,
                     cwd,
+                    redirects,
+                    after: After::Nothing,
+                    piped_from: None,
                 };
                 self.after_command(&command, &raws);
                 self.out.commands.push(command);
@@ -1033,5 +1075,79 @@ confirm() { read -r -p \"$1 [y/N] \" r; [ \"$r\" = y ]; }\nconfirm 'Really delet
         assert_eq!(f.regions.len(), 1);
         let r = &f.regions[0];
         assert_eq!(&text[r.span.start()..r.span.end()], "docker volume rm a");
+    }
+}
+
+#[cfg(test)]
+mod list_tests {
+    //! Redirections, pipes and list operators recorded on commands from the tree.
+    use super::*;
+
+    fn commands(text: &str) -> Vec<Command> {
+        let mut facts = ShellFacts::default();
+        facts.add_source(
+            text,
+            &OffsetMap::verbatim(0, text.len()),
+            ShellOrigin::Script,
+        );
+        facts.commands
+    }
+
+    fn by_program<'c>(cmds: &'c [Command], program: &str) -> &'c Command {
+        cmds.iter()
+            .find(|c| c.program_name().as_deref() == Some(program))
+            .unwrap_or_else(|| panic!("no {program} in {cmds:?}"))
+    }
+
+    #[test]
+    fn redirects_and_background() {
+        let cmds = commands("pg_dump shop > \"shop.sql\" 2>&1 &\npsql shop < dump.sql\n");
+        let dump = by_program(&cmds, "pg_dump");
+        assert_eq!(dump.after, After::Background);
+        let out: Vec<_> = dump
+            .redirects
+            .iter()
+            .filter_map(|r| r.stdout_file())
+            .collect();
+        assert_eq!(out, ["shop.sql"]);
+        let load = by_program(&cmds, "psql");
+        assert_eq!(load.redirects[0].stdin_file(), Some("dump.sql"));
+        assert_eq!(load.after, After::Nothing);
+    }
+
+    #[test]
+    fn list_operators() {
+        let cmds = commands("pg_dump shop > x.sql || echo failed\nmake a && dropdb shop; ls\n");
+        assert_eq!(
+            by_program(&cmds, "pg_dump").after,
+            After::Or {
+                handler: "echo failed".into()
+            }
+        );
+        assert_eq!(by_program(&cmds, "echo").after, After::Sequence);
+        assert_eq!(by_program(&cmds, "make").after, After::And);
+        assert_eq!(by_program(&cmds, "dropdb").after, After::Sequence);
+        // `2>&1 &` is a redirection then the background operator, not `&&`.
+        let cmds = commands("{ pg_dump shop; } > x.sql 2>&1 &\n");
+        let dump = by_program(&cmds, "pg_dump");
+        assert_eq!(dump.after, After::Background);
+        assert_eq!(dump.redirects[0].stdout_file(), Some("x.sql"));
+    }
+
+    #[test]
+    fn pipeline_feeders() {
+        let cmds = commands(
+            "gunzip -c x.gz | docker compose exec -T db psql shop\ncat <<EOF | psql shop\nDROP TABLE t;\nEOF\necho 'TRUNCATE t' | psql shop\n",
+        );
+        let loads: Vec<_> = cmds
+            .iter()
+            .filter(|c| c.program_name().as_deref() == Some("psql"))
+            .collect();
+        assert_eq!(loads.len(), 3, "{cmds:?}");
+        let feeder = |k: usize| loads[k].piped_from.clone().expect("piped");
+        assert_eq!(feeder(0).argv, ["gunzip", "-c", "x.gz"]);
+        assert!(feeder(1).heredoc, "{:?}", feeder(1));
+        assert_eq!(feeder(2).argv, ["echo", "TRUNCATE t"]);
+        assert!(by_program(&cmds, "gunzip").piped_from.is_none());
     }
 }

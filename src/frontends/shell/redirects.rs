@@ -75,6 +75,14 @@ impl<'a> Walker<'a> {
             }
             leftover = Some((at, end));
         }
+        let mut files = Vec::new();
+        let mut c3 = node.walk();
+        for redirect in node.children_by_field_name("redirect", &mut c3) {
+            if redirect.kind() == "file_redirect" {
+                files.extend(self.redirect(redirect));
+            }
+        }
+        let before = self.out.commands.len();
         if let Some(body) = node.child_by_field_name("body") {
             if body.kind() == "command" {
                 self.command(body, stdin, depth);
@@ -82,12 +90,29 @@ impl<'a> Walker<'a> {
                 self.statement(body, depth + 1);
             }
         }
+        let body_end = self.out.commands.len();
+        for command in &mut self.out.commands[before..body_end] {
+            command.redirects.extend(files.iter().cloned());
+        }
+        let feeder = self.out.commands[before..body_end].last().map(|c| Feeder {
+            argv: c.argv.iter().map(Word::display).collect(),
+            heredoc: has_heredoc,
+        });
         for part in trailing {
+            let from = self.out.commands.len();
             if part.kind() == "pipeline" && has_heredoc {
                 self.st.pipe_in = self.st.payload.take();
             }
             self.statement(part, depth + 1);
             self.st.pipe_in = None;
+            // `cat <<EOF | psql`: the rest of the pipeline sits inside the heredoc redirect.
+            if part.kind() == "pipeline" {
+                for command in &mut self.out.commands[from..] {
+                    if command.piped_from.is_none() {
+                        command.piped_from = feeder.clone();
+                    }
+                }
+            }
         }
         self.st.pending_heredocs.clear();
         // What followed the heredocs is still script: walk it.
@@ -100,6 +125,23 @@ impl<'a> Walker<'a> {
             let state = std::mem::take(&mut self.st);
             self.st = self.out.add_nested(rest, &map, origin, state, depth + 1);
         }
+    }
+
+    /// A file redirection (`> out`, `2>&1`, `< dump.sql`) as the model records it.
+    pub(super) fn redirect(&self, node: Node) -> Option<Redirect> {
+        let fd = node
+            .child_by_field_name("descriptor")
+            .map(|d| self.node_text(d).to_string());
+        let mut cursor = node.walk();
+        let op = node
+            .children(&mut cursor)
+            .find(|c| !c.is_named())
+            .map(|c| c.kind().to_string())?;
+        let target = node
+            .child_by_field_name("destination")
+            .map(|d| self.word(d).display())
+            .unwrap_or_default();
+        Some(Redirect { fd, op, target })
     }
 
     /// The text of a here-string (`<<< 'SQL'`).

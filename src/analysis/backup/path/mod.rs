@@ -791,7 +791,7 @@ impl<'a> Analysis<'a> {
                     && c.argv.first().is_some_and(|w| w.display() == "exit")
             })
         };
-        crate::analysis::backup::failure_ignored(command, &facts.file.text, &exits)
+        crate::analysis::backup::failure_ignored(command, &exits)
     }
 
     /// Whether `b` runs in the background (`pg_dump … &`) and no `wait` comes between it and
@@ -800,7 +800,7 @@ impl<'a> Analysis<'a> {
         let Some(bc) = self.command(b) else {
             return false;
         };
-        if !crate::analysis::backup::backgrounded(bc, &self.files[b.file].file.text) {
+        if !crate::analysis::backup::backgrounded(bc) {
             return false;
         }
         !unit.commands.iter().any(|&c| {
