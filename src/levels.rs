@@ -156,6 +156,55 @@ pub fn path_context(path: &str) -> Context {
     Context::Production
 }
 
+/// The context a file's header comment declares: a Compose file or script that opens with
+/// "for development only", "local development", "do not use in production" is a local setup,
+/// like `docker-compose.override.yml`. Only the comment block before the first line of content
+/// is read (`#` or `//` comments), so a remark further down does not change the file's context.
+pub fn header_context(text: &str) -> Option<Context> {
+    const LOCAL: &[&str] = &[
+        "for development only",
+        "for local development",
+        "local development",
+        "development only",
+        "development environment",
+        "dev environment",
+        "dev only",
+        "for development purposes",
+        "for local use",
+        "local use only",
+        "do not use in production",
+        "don't use in production",
+        "do not use this in production",
+        "don't use this in production",
+        "not for production",
+        "not intended for production",
+        "not meant for production",
+        "not suitable for production",
+        "not production ready",
+        "not production-ready",
+    ];
+    let mut header = String::new();
+    for line in text.lines().take(40) {
+        let trimmed = line.trim();
+        if trimmed.is_empty() || trimmed == "---" {
+            continue;
+        }
+        let Some(comment) = trimmed
+            .strip_prefix('#')
+            .or_else(|| trimmed.strip_prefix("//"))
+        else {
+            break;
+        };
+        header.push_str(&comment.to_lowercase());
+        header.push(' ');
+    }
+    let header = header.split_whitespace().collect::<Vec<_>>().join(" ");
+    LOCAL
+        .iter()
+        .any(|phrase| header.contains(phrase))
+        .then_some(Context::Local)
+}
+
 fn is_down_migration(dirs: &[&str], name: &str) -> bool {
     if name.ends_with(".down.sql") || name.ends_with("_down.sql") || name == "down.sql" {
         return true;
@@ -349,5 +398,17 @@ mod tests {
         assert_eq!(name_context("deploy"), None);
         assert_eq!(name_context("latest"), None);
         assert_eq!(name_context("clean"), None);
+    }
+
+    #[test]
+    fn header_comments() {
+        let local = "# Development only: do not use in production.\nservices:\n  db:\n    image: postgres\n";
+        assert_eq!(header_context(local), Some(Context::Local));
+        let wrapped = "---\n# This compose file is meant\n# for local\n# development.\nservices: {}\n";
+        assert_eq!(header_context(wrapped), Some(Context::Local));
+        // A remark below the first line of content does not count.
+        let later = "services:\n  db:\n    # for development only\n    image: postgres\n";
+        assert_eq!(header_context(later), None);
+        assert_eq!(header_context("# Production stack\nservices: {}\n"), None);
     }
 }

@@ -123,6 +123,13 @@ impl Frontend for Compose {
     }
     fn extract(&self, facts: &mut FileFacts, options: &ExtractOptions) -> Option<Yaml> {
         compose::extract_file(facts);
+        // "# For local development only" at the top of a Compose file: a local setup.
+        if facts.compose.is_some()
+            && facts.context == Context::Production
+            && let Some(context) = crate::levels::header_context(&facts.file.text)
+        {
+            facts.context = context;
+        }
         if let Some(table) = options.stateful {
             compose::apply_table(facts, table);
         }
