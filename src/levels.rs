@@ -404,7 +404,8 @@ mod tests {
     fn header_comments() {
         let local = "# Development only: do not use in production.\nservices:\n  db:\n    image: postgres\n";
         assert_eq!(header_context(local), Some(Context::Local));
-        let wrapped = "---\n# This compose file is meant\n# for local\n# development.\nservices: {}\n";
+        let wrapped =
+            "---\n# This compose file is meant\n# for local\n# development.\nservices: {}\n";
         assert_eq!(header_context(wrapped), Some(Context::Local));
         // A remark below the first line of content does not count.
         let later = "services:\n  db:\n    # for development only\n    image: postgres\n";

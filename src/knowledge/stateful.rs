@@ -183,6 +183,10 @@ impl ImageEntry {
         argv: &[&str],
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Option<Stateful> {
+        if runs_a_client(argv) {
+            // `command: mongosh --eval 'rs.initiate(…)'`: the image is used for its client.
+            return None;
+        }
         let persistence = match self.persistence {
             Persistence::Always => None,
             Persistence::Flags => Some(self.persistence_reason(argv, env)?),
@@ -273,6 +277,91 @@ impl ImageEntry {
 
 /// The newest major version assumed for `latest` tags of versioned layouts (postgres).
 const LATEST_MAJOR: u32 = 18;
+
+/// Database clients and tools a container of a database image may run instead of its server.
+const CLIENTS: &[&str] = &[
+    "psql",
+    "pg_dump",
+    "pg_dumpall",
+    "pg_restore",
+    "pg_isready",
+    "createdb",
+    "dropdb",
+    "mysql",
+    "mariadb",
+    "mysqldump",
+    "mariadb-dump",
+    "mysqladmin",
+    "mariadb-admin",
+    "mongo",
+    "mongosh",
+    "mongodump",
+    "mongorestore",
+    "mongoimport",
+    "mongoexport",
+    "redis-cli",
+    "valkey-cli",
+    "keydb-cli",
+    "cqlsh",
+    "influx",
+    "clickhouse-client",
+    "sqlcmd",
+    "etcdctl",
+];
+
+/// The programs that run a database server (or the image's own entrypoint, which starts one).
+const SERVERS: &[&str] = &[
+    "postgres",
+    "mongod",
+    "mysqld",
+    "mariadbd",
+    "redis-server",
+    "valkey-server",
+    "keydb-server",
+    "docker-entrypoint.sh",
+    "docker-entrypoint",
+    "cassandra",
+    "influxd",
+    "clickhouse-server",
+    "etcd",
+    "minio",
+    "rethinkdb",
+    "couchdb",
+    "neo4j",
+    "elasticsearch",
+    "opensearch",
+];
+
+/// Whether a container's command line (entrypoint then command words) runs only a database
+/// client (`mongosh --eval 'rs.initiate(…)'`, `entrypoint: psql …`, `sh -c "sleep 5; psql …"`),
+/// not the server: such a service is a one-shot job, not a database.
+fn runs_a_client(argv: &[&str]) -> bool {
+    let Some(first) = argv.first() else {
+        return false;
+    };
+    let program = |w: &str| w.rsplit('/').next().unwrap_or(w).to_string();
+    let first = program(first);
+    if CLIENTS.contains(&first.as_str()) {
+        return true;
+    }
+    // `sh -c "…"`: the programs the script names.
+    if matches!(first.as_str(), "sh" | "bash" | "ash" | "dash")
+        && let Some(at) = argv.iter().position(|w| *w == "-c")
+    {
+        let script = argv[at + 1..].join(" ");
+        let words: Vec<String> = script
+            .split(|c: char| {
+                c.is_whitespace() || matches!(c, ';' | '&' | '|' | '(' | ')' | '"' | '\'')
+            })
+            .filter(|w| !w.is_empty())
+            .map(program)
+            .collect();
+        let client = words.iter().any(|w| CLIENTS.contains(&w.as_str()));
+        let server = words.iter().any(|w| SERVERS.contains(&w.as_str()));
+        return client && !server;
+    }
+    false
+}
 
 #[cfg(test)]
 mod tests {
