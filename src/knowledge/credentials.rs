@@ -76,6 +76,8 @@ pub struct PasswordPrograms {
     pub mysql: Vec<String>,
     pub redis: Vec<String>,
     pub mongo: Vec<String>,
+    /// Long options of any program that set a database password (`--db-root-password`).
+    pub setup_options: Vec<String>,
     pub url_clients: Vec<String>,
 }
 

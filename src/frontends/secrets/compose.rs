@@ -8,7 +8,7 @@ use crate::frontends::secrets::found::{Found, classify_raw, locate, push, url_se
 use crate::knowledge::credentials::is_well_known;
 use crate::knowledge::password_flags::{
     basename, is_mongo_program, is_mysql_client, is_redis_program, mongo_password_at,
-    mysql_password_in, redis_password_at,
+    mysql_password_in, redis_password_at, setup_password_at,
 };
 use crate::model::FileFacts;
 use crate::model::secret::Origin;
@@ -84,6 +84,8 @@ pub fn from_compose_argv(facts: &mut FileFacts, argv: &[Spanned], service: &str,
             hits.push((client + 1 + at, offset, format!("{program} {flag}")));
         }
     }
+    // `bench new-site --db-root-password=admin`: a setup option of any program.
+    hits.extend(setup_password_at(&words));
     let mut found = Vec::new();
     for (at, offset, flag) in hits {
         let Some(word) = argv.get(at) else { continue };

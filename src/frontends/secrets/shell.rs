@@ -11,7 +11,7 @@ use crate::frontends::secrets::named::shell_named;
 use crate::knowledge::credentials::{is_password_var, is_well_known};
 use crate::knowledge::password_flags::{
     basename, is_mongo_program, is_mysql_client, is_redis_program, mongo_password_at,
-    mysql_password_in, redis_password_at, takes_url,
+    mysql_password_in, redis_password_at, setup_password_at, takes_url,
 };
 use crate::model::FileFacts;
 use crate::model::command::{Command, Word};
@@ -34,6 +34,7 @@ pub fn from_shell(facts: &mut FileFacts) {
         if is_mongo_program(&program) {
             found.extend(mongo_password(facts, &args, &program));
         }
+        found.extend(setup_password(facts, &args, &program));
         // `docker run -d redis:7 redis-server --requirepass …`: the container's command.
         if matches!(program.as_str(), "docker" | "podman" | "nerdctl")
             && args.first().is_some_and(|w| w.is("run") || w.is("create"))
@@ -87,9 +88,24 @@ fn flag_secret(
 
 /// `mongosh -u root -p SECRET`, `mongodump --password=SECRET`.
 fn mongo_password(facts: &FileFacts, args: &[&Word], program: &str) -> Vec<Found> {
+    offset_passwords(facts, args, program, mongo_password_at)
+}
+
+/// `--db-root-password=SECRET` of any program (a setup or install command).
+fn setup_password(facts: &FileFacts, args: &[&Word], program: &str) -> Vec<Found> {
+    offset_passwords(facts, args, program, setup_password_at)
+}
+
+/// Passwords found by `at` as (word index, value offset, option).
+fn offset_passwords(
+    facts: &FileFacts,
+    args: &[&Word],
+    program: &str,
+    at: fn(&[Option<String>]) -> Vec<(usize, usize, String)>,
+) -> Vec<Found> {
     let literals: Vec<Option<String>> = args.iter().map(|w| w.literal()).collect();
     let mut out = Vec::new();
-    for (at, offset, flag) in mongo_password_at(&literals) {
+    for (at, offset, flag) in at(&literals) {
         let (Some(word), Some(Some(text))) = (args.get(at), literals.get(at)) else {
             continue;
         };
