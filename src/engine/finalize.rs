@@ -30,7 +30,8 @@ pub(crate) fn finalize(findings: &mut Vec<Finding>, files: &[FileFacts], setup: 
         } else {
             finding.context
         };
-        if finding.guard.is_none() {
+        let guards_lower = crate::rules::lookup(finding.rule).is_none_or(|m| m.guards_lower);
+        if finding.guard.is_none() && guards_lower {
             finding.guard = file.guard_at(finding.span).map(str::to_string);
         }
         let base = setup

@@ -117,7 +117,19 @@ pub struct RuleMeta {
     pub security_severity: String,
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// Whether a guard (a confirmation, an opt-in check) lowers the rule's findings one level.
+    /// `false` for rules about what a confirmation cannot undo (no backup before a drop).
+    #[serde(default = "yes", skip_serializing_if = "is_yes")]
+    pub guards_lower: bool,
     pub explanation: String,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_yes(value: &bool) -> bool {
+    *value
 }
 
 impl RuleMeta {
