@@ -17,11 +17,7 @@ pub enum SqlDialect {
 
 /// Guess the dialect of a `.sql` file from its path and content.
 pub fn detect_dialect(path: &str, text: &str) -> SqlDialect {
-    let head: String = text
-        .chars()
-        .take(4096)
-        .collect::<String>()
-        .to_ascii_lowercase();
+    let head = prefix(text, 4096).to_ascii_lowercase();
     for line in head.lines().take(20) {
         if let Some(rest) = line.trim().strip_prefix("-- dialect:") {
             match rest.trim() {
@@ -47,15 +43,11 @@ pub fn detect_dialect(path: &str, text: &str) -> SqlDialect {
         "auto_increment",
         "lock tables",
     ];
-    let sample: String = text
-        .chars()
-        .take(65536)
-        .collect::<String>()
-        .to_ascii_lowercase();
+    let sample = prefix(text, 65536).to_ascii_lowercase();
     // Backticks quote identifiers only in MySQL code; in comments and strings they are prose
     // (Prisma's SQLite migrations open with a `/* Warnings: … the column `tag` … */` block).
     if mysql_hints.iter().any(|h| sample.contains(h))
-        || code_outside_comments(&sample).contains('`')
+        || (sample.contains('`') && code_outside_comments(&sample).contains('`'))
     {
         return SqlDialect::MySql;
     }
@@ -63,6 +55,15 @@ pub fn detect_dialect(path: &str, text: &str) -> SqlDialect {
         return SqlDialect::Sqlite;
     }
     SqlDialect::Postgres
+}
+
+/// The first `max` bytes of `text`, cut back to a character boundary.
+fn prefix(text: &str, max: usize) -> &str {
+    let mut end = max.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
 }
 
 /// `text` without `--` line comments, `/* … */` block comments (MySQL's `/*! … */` versioned
