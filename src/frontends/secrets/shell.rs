@@ -96,12 +96,15 @@ fn setup_password(facts: &FileFacts, args: &[&Word], program: &str) -> Vec<Found
     offset_passwords(facts, args, program, setup_password_at)
 }
 
+/// A reader of password positions in words: (word index, value offset, option) for each.
+type PasswordsAt = fn(&[Option<String>]) -> Vec<(usize, usize, String)>;
+
 /// Passwords found by `at` as (word index, value offset, option).
 fn offset_passwords(
     facts: &FileFacts,
     args: &[&Word],
     program: &str,
-    at: fn(&[Option<String>]) -> Vec<(usize, usize, String)>,
+    at: PasswordsAt,
 ) -> Vec<Found> {
     let literals: Vec<Option<String>> = args.iter().map(|w| w.literal()).collect();
     let mut out = Vec::new();
