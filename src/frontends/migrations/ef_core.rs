@@ -112,8 +112,7 @@ impl<'t> Call<'t> {
             for arg in lit::children(args) {
                 let value = lit::children(arg)
                     .into_iter()
-                    .filter(|c| Some(*c) != arg.child_by_field_name("name"))
-                    .last();
+                    .rfind(|c| Some(*c) != arg.child_by_field_name("name"));
                 let Some(value) = value else { continue };
                 match arg.child_by_field_name("name") {
                     Some(n) => {
@@ -354,6 +353,10 @@ fn call(node: Node, src: &str, session: &mut Session) -> bool {
             else {
                 return false;
             };
+            if to.key == table.key {
+                // Same name, another schema (`schema:`/`newSchema:`): EF moves the table.
+                return true;
+            }
             let action = AlterAction::RenameTable { to, span: at };
             let op = SchemaOp::AlterTable {
                 table,

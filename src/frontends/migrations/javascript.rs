@@ -285,6 +285,10 @@ fn sequelize_type(node: Node, src: &str) -> Option<TypeSpec> {
     if node.kind() == "object" {
         return sequelize_type(property(node, "type", src)?, src);
     }
+    // `type: "CHARACTER VARYING"`: a type written in SQL.
+    if let Some(lit) = string(node, src) {
+        return Some(TypeSpec::sql(lit.text));
+    }
     let (callee, args) = if node.kind() == "call_expression" {
         (
             node.child_by_field_name("function")?,
@@ -511,8 +515,9 @@ impl Reader<'_> {
                 };
                 let where_at = if method == "bulkDelete" { 1 } else { 2 };
                 let bounded = arg(where_at).is_some_and(|w| {
-                    !matches!(text(w, src), "null" | "undefined" | "{}")
-                        && !(w.kind() == "object" && children(w).is_empty())
+                    let empty = matches!(text(w, src), "null" | "undefined" | "{}")
+                        || (w.kind() == "object" && children(w).is_empty());
+                    !empty
                 });
                 let op = if method == "bulkDelete" {
                     SchemaOp::Delete { table, bounded }

@@ -81,15 +81,15 @@ pub fn extract(facts: &mut FileFacts) {
             }
         }
     } else {
-        if lower.ends_with(".json") {
-            if let Err(e) = serde_json::from_str::<serde_json::Value>(&src) {
-                let at = offset_of(&src, e.line(), e.column());
-                facts.sql.problems.push((
-                    at,
-                    format!("not valid JSON, Liquibase changelog not read: {e}"),
-                ));
-                return;
-            }
+        if lower.ends_with(".json")
+            && let Err(e) = serde_json::from_str::<serde_json::Value>(&src)
+        {
+            let at = offset_of(&src, e.line(), e.column());
+            facts.sql.problems.push((
+                at,
+                format!("not valid JSON, Liquibase changelog not read: {e}"),
+            ));
+            return;
         }
         let doc = yaml::parse(&src);
         let mut root = Change::default();
@@ -182,13 +182,11 @@ fn read_xml(src: &str) -> Result<Change, (usize, String)> {
                     stack.push(change);
                 }
             }
-            Event::End(_) => {
-                if stack.len() > 1 {
-                    if let Some(mut done) = stack.pop() {
-                        done.span = Span::new(done.span.start(), end);
-                        if let Some(parent) = stack.last_mut() {
-                            parent.children.push(done);
-                        }
+            Event::End(_) if stack.len() > 1 => {
+                if let Some(mut done) = stack.pop() {
+                    done.span = Span::new(done.span.start(), end);
+                    if let Some(parent) = stack.last_mut() {
+                        parent.children.push(done);
                     }
                 }
             }
@@ -234,10 +232,10 @@ fn read_xml(src: &str) -> Result<Change, (usize, String)> {
         }
     }
     while stack.len() > 1 {
-        if let Some(done) = stack.pop() {
-            if let Some(parent) = stack.last_mut() {
-                parent.children.push(done);
-            }
+        if let Some(done) = stack.pop()
+            && let Some(parent) = stack.last_mut()
+        {
+            parent.children.push(done);
         }
     }
     Ok(stack.pop().unwrap_or_default())

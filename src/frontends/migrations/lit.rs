@@ -208,7 +208,7 @@ fn strip_comments(text: &str) -> String {
                 }
                 out.push(' ');
             }
-            '#' if !chars.peek().is_some_and(|&n| n == '{') => {
+            '#' if chars.peek().is_none_or(|&n| n != '{') => {
                 while chars.peek().is_some_and(|&n| n != '\n') {
                     chars.next();
                 }
