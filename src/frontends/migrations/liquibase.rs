@@ -255,11 +255,11 @@ fn read_attributes(
         let key = String::from_utf8_lossy(attr.key.local_name().as_ref()).into_owned();
         let full_key = String::from_utf8_lossy(attr.key.as_ref()).into_owned();
         // The value's place: after `key`, `=`, and a quote.
-        let Some(k) = raw[from..].find(&full_key) else {
+        let Some(k) = raw.get(from..).and_then(|r| r.find(&full_key)) else {
             continue;
         };
         let after = from + k + full_key.len();
-        let Some(q) = raw[after..].find(['"', '\'']) else {
+        let Some(q) = raw.get(after..).and_then(|r| r.find(['"', '\''])) else {
             continue;
         };
         let value_start = after + q + 1;
