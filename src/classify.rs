@@ -118,7 +118,9 @@ fn migration_framework(lower: &str, stem: &str, ext: &str, parent: &str) -> Opti
             Some(Framework::Django)
         }
         "js" | "cjs" | "mjs" | "ts"
-            if matches!(last, "migrations" | "migration")
+            if (matches!(last, "migrations" | "migration")
+                || last.ends_with("_migrations")
+                || last.ends_with("-migrations"))
                 && !lower.ends_with(".d.ts")
                 && !in_dir("node_modules")
                 && !lower.contains(".test.")
@@ -366,6 +368,10 @@ mod tests {
                 NameClass::Kind(Migration(Framework::EfCore)),
             ),
             ("Data/Migrations/20240101_Drop.Designer.cs", NameClass::Skip),
+            (
+                "db/knex_migrations/2023-08-16-0000-create-uptime.js",
+                NameClass::Kind(Migration(Framework::JavaScript)),
+            ),
             (
                 "Data/Migrations/AppDbContextModelSnapshot.cs",
                 NameClass::Skip,

@@ -192,6 +192,13 @@ impl OffsetMap {
             .push((to_u32(text_start), to_u32(host_start), to_u32(len)));
     }
 
+    /// The segments as (text start, host start, length).
+    pub fn segments(&self) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
+        self.segments
+            .iter()
+            .map(|&(t, h, l)| (t as usize, h as usize, l as usize))
+    }
+
     pub fn to_host(&self, offset: usize) -> usize {
         let offset = to_u32(offset);
         let idx = match self.segments.binary_search_by_key(&offset, |s| s.0) {

@@ -12,6 +12,7 @@ mod fixtures;
 mod formats;
 mod integrate;
 mod layers;
+mod migration_facts;
 mod packaging;
 mod registry;
 mod robustness;

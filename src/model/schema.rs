@@ -207,6 +207,20 @@ impl SchemaChange {
         self.direction == ChangeDirection::Up
     }
 
+    /// How a message names the change: the framework call as written (`written`), else `sql`
+    /// (the SQL keyword or clause), as inline code.
+    pub fn shown(&self, sql: &str) -> String {
+        code(self.written.as_deref().unwrap_or(sql))
+    }
+
+    /// ` (`call as written`)` for a message about a part of the change; empty for SQL.
+    pub fn written_note(&self) -> String {
+        self.written
+            .as_deref()
+            .map(|w| format!(" ({})", code(w)))
+            .unwrap_or_default()
+    }
+
     /// For SQL embedded in another language: the index into `shell.embedded_sql`.
     pub fn embedded(&self) -> Option<usize> {
         match self.origin {

@@ -51,12 +51,14 @@ pub(super) fn check(_repo: &RepoFacts, files: &[FileFacts], cx: &mut Ctx) {
                             .map(|p| format!(" (declared in {p})"))
                             .unwrap_or_default();
                         format!(
-                            "Changing column {column} of table {table} from {}{source} to {new} can lose data: {why}",
-                            code(from)
+                            "Changing column {column} of table {table} from {}{source} to {new}{} can lose data: {why}",
+                            code(from),
+                            stmt.written_note()
                         )
                     }
                     (TypeChange::UnknownOld { risky: true, why }, _) => format!(
-                        "Changing column {column} of table {table} to {new} can lose data (its old type is not declared in this file or an earlier migration, so this is judged from the new type): {why}"
+                        "Changing column {column} of table {table} to {new}{} can lose data (its old type is not declared in this file or an earlier migration, so this is judged from the new type): {why}",
+                        stmt.written_note()
                     ),
                     _ => continue,
                 };

@@ -25,8 +25,8 @@ pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
             let finding = cx.report(
                 *span,
                 format!(
-                    "Dropping column {} of table {}{place} deletes its value in every row, and breaks the application version still reading it",
-                    code(&column.text), code(&table.text)
+                    "Dropping column {} of table {}{}{place} deletes its value in every row, and breaks the application version still reading it",
+                    code(&column.text), code(&table.text), stmt.written_note()
                 ),
             );
             if stmt.up_migration() {

@@ -38,7 +38,10 @@ pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
         };
         let finding = cx.report(
             stmt.clause_span,
-            format!("`DROP TABLE`{place} deletes {noun} {list} and every row in {it}"),
+            format!(
+                "{}{place} deletes {noun} {list} and every row in {it}",
+                stmt.shown("DROP TABLE")
+            ),
         );
         if stmt.up_migration() {
             finding.level(Level::Error);

@@ -24,8 +24,8 @@ pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
             cx.report(
                 *span,
                 format!(
-                    "Renaming column {} of table {} to {} breaks the application version still running during the deploy: its reads and writes of {} fail",
-                    code(&from.text), code(&table.text), code(&to.text), code(&from.text)
+                    "Renaming column {} of table {} to {}{} breaks the application version still running during the deploy: its reads and writes of {} fail",
+                    code(&from.text), code(&table.text), code(&to.text), stmt.written_note(), code(&from.text)
                 ),
             );
         }

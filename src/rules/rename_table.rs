@@ -24,8 +24,8 @@ pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
             cx.report(
                 *span,
                 format!(
-                    "Renaming table {} to {} breaks the application version still running during the deploy: its queries of {} fail",
-                    code(&table.text), code(&to.text), code(&table.text)
+                    "Renaming table {} to {}{} breaks the application version still running during the deploy: its queries of {} fail",
+                    code(&table.text), code(&to.text), stmt.written_note(), code(&table.text)
                 ),
             );
         }

@@ -30,7 +30,10 @@ pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
         };
         let finding = cx.report(
             stmt.clause_span,
-            format!("`TRUNCATE`{place} deletes every row of {noun} {list}{cascade}"),
+            format!(
+                "{}{place} deletes every row of {noun} {list}{cascade}",
+                stmt.shown("TRUNCATE")
+            ),
         );
         if stmt.up_migration() {
             finding.level(Level::Error);

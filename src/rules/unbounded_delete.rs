@@ -24,7 +24,8 @@ pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
         let finding = cx.report(
             stmt.clause_span,
             format!(
-                "`DELETE`{place} without a WHERE clause deletes every row of table {}",
+                "{}{place} without a WHERE clause deletes every row of table {}",
+                stmt.shown("DELETE"),
                 code(&table.text)
             ),
         );

@@ -18,7 +18,8 @@ pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
         cx.report(
             stmt.clause_span,
             format!(
-                "`UPDATE` without a WHERE clause overwrites the assigned columns in every row of table {}; the old values are gone",
+                "{} without a WHERE clause overwrites the assigned columns in every row of table {}; the old values are gone",
+                stmt.shown("UPDATE"),
                 code(&table.text)
             ),
         );

@@ -18,16 +18,31 @@ use tree_sitter::{Language, Parser, Tree};
 pub enum Grammar {
     Bash,
     Yaml,
+    JavaScript,
+    TypeScript,
+    CSharp,
+    Elixir,
 }
 
 impl Grammar {
     /// Every grammar, in a stable order (the index of each in the parser cache).
-    pub const ALL: &'static [Grammar] = &[Grammar::Bash, Grammar::Yaml];
+    pub const ALL: &'static [Grammar] = &[
+        Grammar::Bash,
+        Grammar::Yaml,
+        Grammar::JavaScript,
+        Grammar::TypeScript,
+        Grammar::CSharp,
+        Grammar::Elixir,
+    ];
 
     fn language(self) -> Language {
         match self {
             Grammar::Bash => tree_sitter_bash::LANGUAGE.into(),
             Grammar::Yaml => tree_sitter_yaml::LANGUAGE.into(),
+            Grammar::JavaScript => tree_sitter_javascript::LANGUAGE.into(),
+            Grammar::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+            Grammar::CSharp => tree_sitter_c_sharp::LANGUAGE.into(),
+            Grammar::Elixir => tree_sitter_elixir::LANGUAGE.into(),
         }
     }
 

@@ -11,6 +11,12 @@
 //! 3. hands raw SQL run through the framework (`execute`, `DB::statement`, `op.execute`, …) to
 //!    `session.sql` with the offset map of the string in the host file.
 
+mod ecto;
+mod ef_core;
+mod javascript;
+mod liquibase;
+mod lit;
+
 use crate::classify::{FileKind, Framework};
 use crate::frontends::sql::Session;
 use crate::frontends::{ExtractOptions, Frontend};
@@ -44,7 +50,13 @@ impl Frontend for Migrations {
         };
         // One arm per framework module: `rails::extract(facts)`, … (framework modules return
         // their `Session` finished into `facts`).
-        let _ = framework;
+        match framework {
+            Framework::EfCore => ef_core::extract(facts),
+            Framework::JavaScript => javascript::extract(facts),
+            Framework::Liquibase => liquibase::extract(facts),
+            Framework::Ecto => ecto::extract(facts),
+            _ => {}
+        }
         None
     }
 }

@@ -74,6 +74,13 @@ impl Session {
         );
     }
 
+    /// A new deployment unit starts in the same file (a Liquibase changeSet): objects created
+    /// before it were created by an earlier deployment, so they are no longer scratch. Declared
+    /// column types stay known.
+    pub fn next_unit(&mut self) {
+        self.state.created.clear();
+    }
+
     /// `INSERT INTO into SELECT … FROM from` written in the DSL (a rebuild's copy of the rows).
     pub fn copy_rows(&mut self, into: &str, from: &str, at: usize) {
         self.state
