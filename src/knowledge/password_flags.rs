@@ -110,6 +110,35 @@ pub fn mongo_password_at(words: &[Option<String>]) -> Vec<(usize, usize, String)
     out
 }
 
+/// The words that are passwords given with a setup option (`--db-root-password=SECRET`,
+/// `--admin-password SECRET`; the option names are `setup-options` of the table), of any
+/// program: `(word index, byte offset of the value, option as written)`. Values may be empty.
+pub fn setup_password_at(words: &[Option<String>]) -> Vec<(usize, usize, String)> {
+    let options = &CredentialTable::builtin().password_flags.setup_options;
+    let named = |name: &str| options.iter().any(|o| o.eq_ignore_ascii_case(name));
+    let mut out = Vec::new();
+    for (at, word) in words.iter().enumerate() {
+        let Some(word) = word else { continue };
+        let Some(option) = word.strip_prefix("--") else {
+            continue;
+        };
+        match option.split_once('=') {
+            Some((name, _)) if named(name) => {
+                out.push((at, name.len() + 3, format!("--{name}")));
+            }
+            None if named(option) => {
+                if let Some(Some(next)) = words.get(at + 1)
+                    && !next.starts_with('-')
+                {
+                    out.push((at + 1, 0, format!("--{option}")));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,33 +199,4 @@ mod tests {
         assert!(redis_password_at(&words("--askpass ping")).is_empty());
         assert!(redis_password_at(&words("config set maxmemory 1gb")).is_empty());
     }
-}
-
-/// The words that are passwords given with a setup option (`--db-root-password=SECRET`,
-/// `--admin-password SECRET`; the option names are `setup-options` of the table), of any
-/// program: `(word index, byte offset of the value, option as written)`. Values may be empty.
-pub fn setup_password_at(words: &[Option<String>]) -> Vec<(usize, usize, String)> {
-    let options = &CredentialTable::builtin().password_flags.setup_options;
-    let named = |name: &str| options.iter().any(|o| o.eq_ignore_ascii_case(name));
-    let mut out = Vec::new();
-    for (at, word) in words.iter().enumerate() {
-        let Some(word) = word else { continue };
-        let Some(option) = word.strip_prefix("--") else {
-            continue;
-        };
-        match option.split_once('=') {
-            Some((name, _)) if named(name) => {
-                out.push((at, name.len() + 3, format!("--{name}")));
-            }
-            None if named(option) => {
-                if let Some(Some(next)) = words.get(at + 1)
-                    && !next.starts_with('-')
-                {
-                    out.push((at + 1, 0, format!("--{option}")));
-                }
-            }
-            _ => {}
-        }
-    }
-    out
 }
