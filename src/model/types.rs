@@ -9,6 +9,12 @@
 pub struct TypeSpec {
     pub written: String,
     pub sql: String,
+    /// The framework restates the column's whole definition (Django `AlterField`, Laravel
+    /// `->change()`), usually to change something else (nullability, a default, a help text):
+    /// the type may well be the one the column already has, so the change is judged only
+    /// against a type declared earlier, never from the new type alone.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub restated: bool,
 }
 
 impl TypeSpec {
@@ -18,6 +24,7 @@ impl TypeSpec {
         TypeSpec {
             sql: text.clone(),
             written: text,
+            restated: false,
         }
     }
 
@@ -26,6 +33,15 @@ impl TypeSpec {
         TypeSpec {
             written: written.into(),
             sql: sql.into(),
+            restated: false,
+        }
+    }
+
+    /// A framework type in a restated column definition (see [`TypeSpec::restated`]).
+    pub fn restated(written: impl Into<String>, sql: impl Into<String>) -> Self {
+        TypeSpec {
+            restated: true,
+            ..TypeSpec::framework(written, sql)
         }
     }
 }

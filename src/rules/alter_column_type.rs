@@ -42,6 +42,11 @@ pub(super) fn check(_repo: &RepoFacts, files: &[FileFacts], cx: &mut Ctx) {
                         None => (None, None),
                     },
                 };
+                // A restated definition (Django `AlterField`, Laravel `->change()`, Rails
+                // `change_column`) usually keeps the type: judged only against an earlier one.
+                if to.restated && from.is_none() {
+                    continue;
+                }
                 let change = types::judge(from, &to.sql);
                 let (column, table, new) =
                     (code(&column.text), code(&table.text), code(&to.written));

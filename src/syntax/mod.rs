@@ -22,6 +22,12 @@ pub enum Grammar {
     TypeScript,
     CSharp,
     Elixir,
+    /// Ruby (Rails migrations).
+    Ruby,
+    /// PHP with its `<?php` tags (Laravel and Doctrine migrations).
+    Php,
+    /// Python (Django and Alembic migrations).
+    Python,
 }
 
 impl Grammar {
@@ -33,6 +39,9 @@ impl Grammar {
         Grammar::TypeScript,
         Grammar::CSharp,
         Grammar::Elixir,
+        Grammar::Ruby,
+        Grammar::Php,
+        Grammar::Python,
     ];
 
     fn language(self) -> Language {
@@ -43,6 +52,9 @@ impl Grammar {
             Grammar::TypeScript => tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
             Grammar::CSharp => tree_sitter_c_sharp::LANGUAGE.into(),
             Grammar::Elixir => tree_sitter_elixir::LANGUAGE.into(),
+            Grammar::Ruby => tree_sitter_ruby::LANGUAGE.into(),
+            Grammar::Php => tree_sitter_php::LANGUAGE_PHP.into(),
+            Grammar::Python => tree_sitter_python::LANGUAGE.into(),
         }
     }
 

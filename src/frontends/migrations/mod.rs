@@ -11,11 +11,21 @@
 //! 3. hands raw SQL run through the framework (`execute`, `DB::statement`, `op.execute`, …) to
 //!    `session.sql` with the offset map of the string in the host file.
 
+mod alembic;
+mod django;
+mod doctrine;
 mod ecto;
 mod ef_core;
+mod emit;
 mod javascript;
+mod laravel;
 mod liquibase;
 mod lit;
+mod literal;
+mod php;
+mod py;
+mod rails;
+mod types;
 
 use crate::classify::{FileKind, Framework};
 use crate::frontends::sql::Session;
@@ -48,14 +58,17 @@ impl Frontend for Migrations {
         let FileKind::Migration(framework) = facts.kind else {
             return None;
         };
-        // One arm per framework module: `rails::extract(facts)`, … (framework modules return
-        // their `Session` finished into `facts`).
+        // One arm per framework module; each finishes its `Session` into `facts`.
         match framework {
             Framework::EfCore => ef_core::extract(facts),
             Framework::JavaScript => javascript::extract(facts),
             Framework::Liquibase => liquibase::extract(facts),
             Framework::Ecto => ecto::extract(facts),
-            _ => {}
+            Framework::Rails => rails::extract(facts),
+            Framework::Laravel => laravel::extract(facts),
+            Framework::Doctrine => doctrine::extract(facts),
+            Framework::Django => django::extract(facts),
+            Framework::Alembic => alembic::extract(facts),
         }
         None
     }
