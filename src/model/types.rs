@@ -101,7 +101,13 @@ fn args(text: &str) -> Vec<u64> {
 fn classify(text: &str) -> Ty {
     let lower = text.trim().to_ascii_lowercase();
     let lower = lower.replace(['`', '"'], "");
-    let base = lower
+    // MySQL's `longtext CHARACTER SET utf8mb4 COLLATE …`: the character set is not the type.
+    let head = [" character set", " charset", " collate"]
+        .iter()
+        .filter_map(|w| lower.find(w))
+        .min()
+        .map_or(lower.as_str(), |at| &lower[..at]);
+    let base = head
         .split('(')
         .next()
         .unwrap_or("")
@@ -222,6 +228,8 @@ pub fn judge(from: Option<&str>, to: &str) -> TypeChange {
             narrowing("existing values are reinterpreted in the session time zone".into())
         }
         (Ty::Json, Ty::Json) => TypeChange::Widening,
+        // `true`/`false` are 1/0 in every integer type (MySQL's `BOOLEAN` is `TINYINT(1)`).
+        (Ty::Bool, Ty::Int(_)) => TypeChange::Widening,
         (o, n) if o == n && from.eq_ignore_ascii_case(to) => TypeChange::Widening,
         (Ty::Text(_), _) => narrowing(format!(
             "text values that are not valid `{to}` make the change fail"
@@ -281,6 +289,12 @@ mod tests {
             ("int(11)", "bigint(20)"),
             ("date", "timestamp"),
             ("smallint", "integer"),
+            ("longtext", "longtext CHARACTER SET utf8mb4"),
+            ("boolean", "TINYINT(1)"),
+            (
+                "text",
+                "LONGTEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci",
+            ),
         ] {
             assert_eq!(
                 judge(Some(from), to),
@@ -315,6 +329,7 @@ mod tests {
     fn unknown_old_type_is_decided_from_the_new_one() {
         assert!(!judge(None, "text").is_risky());
         assert!(!judge(None, "bigint").is_risky());
+        assert!(!judge(None, "longtext CHARACTER SET utf8mb4").is_risky());
         assert!(judge(None, "varchar(20)").is_risky());
         assert!(judge(None, "smallint").is_risky());
     }

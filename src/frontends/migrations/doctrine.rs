@@ -218,10 +218,8 @@ fn table_name(arg: Node, src: &str) -> Option<SqlName> {
     if let Some(name) = super::literal::name_value(arg, src) {
         return Some(name);
     }
-    let call = PhpCall::of(arg, src)?;
-    (call.args.len() == 1)
-        .then(|| call.name_arg(0, src))
-        .flatten()
+    let lit = php::helper_name(arg, src)?;
+    Some(SqlName::new(lit.text, super::literal::span(arg)))
 }
 
 /// A DBAL type (`'string'`, `Types::STRING`, `Type::getType('string')`) with the `length`,

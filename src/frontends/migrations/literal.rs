@@ -48,6 +48,11 @@ impl Lit {
         self.dynamic |= other.dynamic;
     }
 
+    /// Append `s`, the value of an expression written at `host` (a variable holding a name).
+    pub fn append_at(&mut self, s: &str, host: usize) {
+        self.synthetic(host, s);
+    }
+
     /// Append a placeholder for an expression whose value is not known (`$table`, `{t}`).
     pub fn placeholder(&mut self, node: Node, src: &str) {
         let inner: String = src
@@ -99,30 +104,50 @@ pub fn is_string(node: Node) -> bool {
 
 /// The text of the string literal `node` in `src`, or `None` if it is not a string literal.
 pub fn string_text(node: Node, src: &str) -> Option<Lit> {
+    string_text_with(node, src, &|_| None)
+}
+
+/// A value an interpolated expression is known to hold (a variable assigned a name earlier).
+pub type Resolve<'r> = &'r dyn Fn(Node) -> Option<String>;
+
+/// [`string_text`], with interpolations `resolve` knows read as their values.
+pub fn string_text_with(node: Node, src: &str, resolve: Resolve) -> Option<Lit> {
     if !is_string(node) {
         return None;
     }
     let mut lit = Lit::default();
-    read(node, src, &mut lit, 0);
+    read(node, src, &mut lit, resolve, 0);
     Some(lit)
 }
 
-fn read(node: Node, src: &str, lit: &mut Lit, depth: usize) {
+fn read(node: Node, src: &str, lit: &mut Lit, resolve: Resolve, depth: usize) {
     if depth > 16 {
         return;
     }
     let mut cursor = node.walk();
+    let mut previous: Option<usize> = None;
     for child in node.children(&mut cursor) {
         let kind = child.kind();
         if !child.is_named() || DELIMITERS.contains(&kind) {
             continue;
         }
+        // PHP heredocs leave the line breaks between their content lines out of every node.
+        if let Some(end) = previous
+            && let Some(gap) = src.get(end..child.start_byte())
+            && !gap.is_empty()
+            && gap.chars().all(char::is_whitespace)
+        {
+            lit.verbatim(end, gap);
+        }
+        previous = Some(child.end_byte());
         if CONTENT.contains(&kind) {
             content(child, src, lit);
         } else if kind == "escape_sequence" {
             escape(child, src, lit);
         } else if CONTAINERS.contains(&kind) {
-            read(child, src, lit, depth + 1);
+            read(child, src, lit, resolve, depth + 1);
+        } else if let Some(value) = resolve(child) {
+            lit.append_at(&value, child.start_byte());
         } else {
             // An interpolation (`#{t}`, `{$t}`, `$t`, `{t}`): a placeholder named after it.
             lit.placeholder(child, src);
@@ -201,7 +226,7 @@ pub fn name_value(node: Node, src: &str) -> Option<SqlName> {
 /// `:"name"`: read like a string.
 fn string_text_of_symbol(node: Node, src: &str) -> Option<Lit> {
     let mut lit = Lit::default();
-    read(node, src, &mut lit, 0);
+    read(node, src, &mut lit, &|_| None, 0);
     Some(lit)
 }
 

@@ -5,7 +5,7 @@
 
 use tree_sitter::Node;
 
-use super::literal::{Lit, name_value, string_text};
+use super::literal::{Lit, name_value, string_text, string_text_with};
 use crate::model::schema::SqlName;
 
 /// Deeper trees are not walked (stack safety on generated code).
@@ -160,7 +160,8 @@ pub fn number(node: Option<Node>, src: &str) -> Option<u64> {
 /// other expressions (a call with one string argument, such as a table-prefix helper
 /// `$this->getTable('entry')`, reads as that string; anything else as a placeholder).
 pub fn sql_text(arg: Node, src: &str) -> Option<Lit> {
-    if let Some(lit) = string_text(arg, src) {
+    let resolve = |node: Node| variable_value(node, src).map(|l| l.text);
+    if let Some(lit) = string_text_with(arg, src, &resolve) {
         return Some(lit);
     }
     if arg.kind() != "binary_expression" {
@@ -173,8 +174,11 @@ pub fn sql_text(arg: Node, src: &str) -> Option<Lit> {
     }
     let mut lit = Lit::default();
     for part in parts {
-        if let Some(inner) = string_text(part, src) {
+        if let Some(inner) = string_text_with(part, src, &resolve) {
             lit.append(inner);
+        } else if let Some(value) = variable_value(part, src) {
+            // A variable's value was written elsewhere: mapped to the variable.
+            lit.append_at(&value.text, part.start_byte());
         } else if let Some(name) = helper_name(part, src) {
             lit.append(name);
         } else {
@@ -182,6 +186,17 @@ pub fn sql_text(arg: Node, src: &str) -> Option<Lit> {
         }
     }
     Some(lit)
+}
+
+/// The constant a variable holds: the string or table-helper call last assigned to it.
+fn variable_value(node: Node, src: &str) -> Option<Lit> {
+    if node.kind() != "variable_name" {
+        return None;
+    }
+    let value = assigned_before(node, src)?;
+    string_text(value, src)
+        .filter(|l| !l.dynamic)
+        .or_else(|| helper_name(value, src))
 }
 
 fn flatten<'t>(node: Node<'t>, src: &str, out: &mut Vec<Node<'t>>, depth: usize) {
@@ -200,13 +215,51 @@ fn flatten<'t>(node: Node<'t>, src: &str, out: &mut Vec<Node<'t>>, depth: usize)
     }
 }
 
-/// `$this->getTable('entry')`, `$this->prefix('entry')`: a call whose only argument is a string
-/// literal, read as that string.
-fn helper_name(node: Node, src: &str) -> Option<Lit> {
+/// `$this->getTable('entry')`, `$this->getTable('entry', true)`: a call whose first argument is
+/// a string literal and whose others are constants, read as that string (a table-prefix helper).
+pub fn helper_name(node: Node, src: &str) -> Option<Lit> {
     let call = PhpCall::of(node, src)?;
-    if call.args.len() != 1 {
+    let constants = call
+        .args
+        .iter()
+        .skip(1)
+        .all(|a| matches!(a.kind(), "boolean" | "null" | "integer"));
+    if call.args.is_empty() || !constants {
         return None;
     }
     let lit = string_text(call.arg(0)?, src)?;
     (!lit.dynamic).then_some(lit)
+}
+
+/// The value last assigned to the variable `var` before it is used, in the same method.
+fn assigned_before<'t>(var: Node<'t>, src: &str) -> Option<Node<'t>> {
+    let name = text(var, src);
+    let mut scope = var.parent()?;
+    while scope.kind() != "method_declaration" {
+        scope = scope.parent()?;
+    }
+    let mut found: Option<Node> = None;
+    let mut stack = vec![scope];
+    let mut budget = 20_000;
+    while let Some(node) = stack.pop() {
+        budget -= 1;
+        if budget == 0 {
+            break;
+        }
+        if node.start_byte() >= var.start_byte() {
+            continue;
+        }
+        if node.kind() == "assignment_expression"
+            && node
+                .child_by_field_name("left")
+                .is_some_and(|l| text(l, src) == name)
+            && let Some(right) = node.child_by_field_name("right")
+            && found.is_none_or(|f| f.start_byte() < right.start_byte())
+        {
+            found = Some(right);
+        }
+        let mut cursor = node.walk();
+        stack.extend(node.named_children(&mut cursor));
+    }
+    found
 }

@@ -502,7 +502,8 @@ fn reference_columns(reference: Node, args: &Args, src: &str) -> Vec<SqlName> {
     out
 }
 
-/// The type of `add_column`/`change_column`/`t.column`: the type symbol and its options.
+/// The type of `add_column`/`change_column`/`t.column`: the type symbol and its options (marked
+/// restated: a declaration ignores the mark, a change is judged only against an earlier type).
 fn column_type(ty: Option<Node>, args: &Args, src: &str) -> Option<TypeSpec> {
     let name = name_value(ty?, src)?;
     let mut spec = typed(&name.text, args, src)?;
@@ -536,5 +537,7 @@ fn typed(name: &str, args: &Args, src: &str) -> Option<TypeSpec> {
         Some(n) => format!(":{name}, limit: {n}"),
         None => format!(":{name}"),
     };
-    Some(TypeSpec::framework(written, sql))
+    // `change_column` restates the column (`limit:`, `null:`, `collation:` along with the
+    // type), so the type is often the one the column has: judged against an earlier one.
+    Some(TypeSpec::restated(written, sql))
 }

@@ -49,6 +49,11 @@ struct State {
     declared: Vec<ColumnType>,
     /// `INSERT INTO into … SELECT … FROM from`: (into key, from key, host offset).
     copies: Vec<(String, String, usize)>,
+    /// Columns the file adds (`CREATE TABLE`, `ADD COLUMN`, a framework's `add_column`), as
+    /// (table key, column key): an `UPDATE` that only fills them backfills, it loses nothing.
+    added: std::collections::HashSet<(String, String)>,
+    /// `UPDATE t SET new = old`: (table key, old column key, host offset): `old` is kept in `new`.
+    column_copies: Vec<(String, String, usize)>,
     unparsed_first: Option<(usize, String)>,
     unparsed_count: usize,
 }
@@ -194,7 +199,12 @@ pub fn extract_embedded(facts: &mut FileFacts) {
 
 /// `INSERT INTO new … SELECT … FROM old; DROP TABLE old; ALTER TABLE new RENAME TO old`: the
 /// rows live on in the rebuilt table.
+///
+/// Also the copy-out-and-back form (Doctrine's SQLite rebuild): `CREATE TEMPORARY TABLE tmp AS
+/// SELECT … FROM old; DROP TABLE old; CREATE TABLE old …; INSERT INTO old SELECT … FROM tmp`;
+/// and a column dropped after `UPDATE t SET new = old` copied its values.
 fn mark_rebuilds(statements: &mut [SchemaChange], state: &State) {
+    mark_copied_columns(statements, state);
     if state.copies.is_empty() {
         return;
     }
@@ -235,13 +245,43 @@ fn mark_rebuilds(statements: &mut [SchemaChange], state: &State) {
             copies_of.get(old).is_some_and(|copies| {
                 copies.iter().any(|(into, copied)| {
                     *copied < at
-                        && renames
+                        && (renames
                             .iter()
                             .any(|(t, to, renamed)| t == into && to == old && *renamed > at)
+                            || copies_of.get(into).is_some_and(|back| {
+                                back.iter().any(|(to, at_back)| *to == old && *at_back > at)
+                            }))
                 })
             })
         };
         if !names.is_empty() && names.iter().all(|n| rebuilt(&n.key)) {
+            stmt.replaced = true;
+        }
+    }
+}
+
+/// `UPDATE t SET new = old` then `ALTER TABLE t DROP COLUMN old`: the values live on in `new`.
+fn mark_copied_columns(statements: &mut [SchemaChange], state: &State) {
+    if state.column_copies.is_empty() {
+        return;
+    }
+    for stmt in statements.iter_mut() {
+        let SchemaOp::AlterTable { table, actions } = &stmt.kind else {
+            continue;
+        };
+        let at = stmt.span.start();
+        let copied = |column: &SqlName| {
+            state
+                .column_copies
+                .iter()
+                .any(|(t, c, copied)| *t == table.key && *c == column.key && *copied < at)
+        };
+        let all_copied = !actions.is_empty()
+            && actions.iter().all(|a| match a {
+                AlterAction::DropColumn { column, .. } => copied(column),
+                _ => false,
+            });
+        if all_copied {
             stmt.replaced = true;
         }
     }
@@ -344,6 +384,21 @@ fn analyse(unit: &Unit, state: &mut State, out: &mut Vec<SchemaChange>) {
                 .copies
                 .push((into, from, unit.map.to_host(stmt_range.0)));
         }
+        // `UPDATE t SET a = …` filling only columns this file added is a backfill.
+        let mut backfill = false;
+        if let Some((table, assigned)) =
+            tokens::update_assignments(&piece.tokens, unit.sub, unit.orig)
+        {
+            let host = unit.map.to_host(stmt_range.0);
+            backfill = assigned
+                .iter()
+                .all(|(column, _)| state.added.contains(&(table.clone(), column.clone())));
+            for (_, from) in assigned {
+                if let Some(from) = from {
+                    state.column_copies.push((table.clone(), from, host));
+                }
+            }
+        }
         let (readings, parsed, in_do) = if first_is_do {
             (read_do_block(unit, &piece.tokens), None, true)
         } else {
@@ -392,6 +447,7 @@ fn analyse(unit: &Unit, state: &mut State, out: &mut Vec<SchemaChange>) {
         };
         if let Some((table, columns)) = declared {
             for (col, ty) in columns {
+                state.added.insert((table.key.clone(), col.to_lowercase()));
                 state.declare(
                     &table.key,
                     &col.to_lowercase(),
@@ -407,7 +463,8 @@ fn analyse(unit: &Unit, state: &mut State, out: &mut Vec<SchemaChange>) {
             };
             let kind = fill_old_types(kind, state, !in_down);
             let host_offset = host_stmt.start();
-            let scratch = is_scratch(&kind, state, host_offset);
+            let scratch = is_scratch(&kind, state, host_offset)
+                || (backfill && matches!(kind, SchemaOp::Update { .. }));
             record(&kind, state, host_offset, scratch);
             let direction = match unit.migration {
                 Some(m) if m.is_up_at(unit.map.to_host(reading.clause.0)) => ChangeDirection::Up,

@@ -66,6 +66,9 @@ impl Session {
     /// A column the migration declares (`t.string :name, limit: 50`), for later type changes.
     pub fn declare(&mut self, table: &str, column: &str, ty: &TypeSpec, at: usize) {
         let public = self.migration.is_up_at(at);
+        self.state
+            .added
+            .insert((table.to_lowercase(), column.to_lowercase()));
         self.state.declare(
             &table.to_lowercase(),
             &column.to_lowercase(),

@@ -45,7 +45,8 @@ pub fn read(tokens: &[Token], sub: &str, orig: &str, dialect: SqlDialect) -> Vec
     }
 }
 
-/// `INSERT INTO a … SELECT … FROM b`: the keys of `a` and `b`.
+/// `INSERT INTO a … SELECT … FROM b` or `CREATE [TEMPORARY] TABLE a AS SELECT … FROM b`: the
+/// keys of `a` and `b`.
 pub fn insert_select(tokens: &[Token], sub: &str, orig: &str) -> Option<(String, String)> {
     let cur = Cursor {
         toks: tokens,
@@ -53,10 +54,26 @@ pub fn insert_select(tokens: &[Token], sub: &str, orig: &str) -> Option<(String,
         orig,
         dialect: SqlDialect::Postgres,
     };
-    if !cur.kw(0, "insert") || !cur.kw(1, "into") {
+    let start = if cur.kw(0, "insert") && cur.kw(1, "into") {
+        2
+    } else if cur.kw(0, "create") {
+        let mut i = 1;
+        while cur.kw(i, "temporary") || cur.kw(i, "temp") {
+            i += 1;
+        }
+        if !cur.kw(i, "table") {
+            return None;
+        }
+        let (i, _) = cur.if_exists(i + 1);
+        let (_, after) = cur.name(i)?;
+        if !cur.kw(after, "as") {
+            return None;
+        }
+        i
+    } else {
         return None;
-    }
-    let (into, mut i) = cur.name(2)?;
+    };
+    let (into, mut i) = cur.name(start)?;
     let mut depth = 0i32;
     let mut selecting = false;
     while i < tokens.len() {
@@ -73,6 +90,79 @@ pub fn insert_select(tokens: &[Token], sub: &str, orig: &str) -> Option<(String,
         i += 1;
     }
     None
+}
+
+/// `UPDATE t SET a = b, c = expr …`: the table key and each assigned column's key, with the key
+/// of the column it copies when the value is a bare column name. `None` for other statements
+/// and for forms not read here (`SET (a, b) = …`).
+#[allow(clippy::type_complexity)]
+pub fn update_assignments(
+    tokens: &[Token],
+    sub: &str,
+    orig: &str,
+) -> Option<(String, Vec<(String, Option<String>)>)> {
+    let cur = Cursor {
+        toks: tokens,
+        sub,
+        orig,
+        dialect: SqlDialect::Postgres,
+    };
+    if !cur.kw(0, "update") {
+        return None;
+    }
+    let mut i = 1;
+    while ["low_priority", "ignore", "only"]
+        .iter()
+        .any(|k| cur.kw(i, k))
+    {
+        i += 1;
+    }
+    let (table, mut i) = cur.name(i)?;
+    if !cur.kw(i, "set") {
+        // An alias.
+        i += 1;
+    }
+    if !cur.kw(i, "set") {
+        return None;
+    }
+    i += 1;
+    let mut out = Vec::new();
+    loop {
+        let (column, next) = cur.name(i)?;
+        if !cur.punct(next, b'=') {
+            return None;
+        }
+        let value_start = next + 1;
+        let mut j = value_start;
+        let mut depth = 0i32;
+        while let Some(t) = tokens.get(j) {
+            match t.kind {
+                TokenKind::Punct(b'(') => depth += 1,
+                TokenKind::Punct(b')') => depth -= 1,
+                TokenKind::Punct(b',' | b';') if depth == 0 => break,
+                TokenKind::Word
+                    if depth == 0
+                        && ["where", "from", "returning", "order", "limit"]
+                            .iter()
+                            .any(|k| t.is_kw(sub, k)) =>
+                {
+                    break;
+                }
+                _ => {}
+            }
+            j += 1;
+        }
+        let copied = match cur.name(value_start) {
+            Some((from, end)) if end == j => Some(from.key),
+            _ => None,
+        };
+        out.push((column.key, copied));
+        if !cur.punct(j, b',') {
+            break;
+        }
+        i = j + 1;
+    }
+    Some((table.key, out))
 }
 
 /// Destructive statements inside a procedural body (`DO $$ … $$`): every verb that starts a
