@@ -199,6 +199,16 @@ fn sa_type(node: Node, src: &str) -> Option<TypeSpec> {
         "identifier" => (text(node, src), None),
         _ => return None,
     };
+    // `sa.String(length=MAX)`: the size is not known, nor the type.
+    if let Some(c) = &call {
+        let unknown = c.positional.iter().take(2).any(|a| a.kind() != "integer")
+            || ["length", "precision", "scale"]
+                .iter()
+                .any(|k| c.keyword(k).is_some() && c.number(k, src).is_none());
+        if unknown {
+            return None;
+        }
+    }
     let positional = |i: usize| {
         call.as_ref()
             .and_then(|c| py::number(c.positional.get(i).copied(), src))

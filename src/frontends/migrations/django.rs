@@ -239,6 +239,14 @@ fn dict_value<'t>(dict: Node<'t>, key: &str, src: &str) -> Option<Node<'t>> {
 /// The column type of a field: `models.CharField(max_length=50)` → `varchar(50)`.
 fn field_type(field: Node, src: &str, restated: bool) -> Option<TypeSpec> {
     let call = PyCall::of(field, src)?;
+    // `max_length=settings.CODE_LENGTH`: the size is not known, nor the type.
+    let sized = ["max_length", "max_digits", "decimal_places"];
+    if sized
+        .iter()
+        .any(|k| call.keyword(k).is_some() && call.number(k, src).is_none())
+    {
+        return None;
+    }
     let sizes = Written {
         first: call
             .number("max_length", src)

@@ -273,6 +273,10 @@ fn query_table(target: Node, src: &str) -> Option<(SqlName, bool)> {
 
 /// The type of `$table->string('name', 50)` (or `->decimal('x', 8, 2)`).
 fn column_type(c: &PhpCall, src: &str, restated: bool) -> Option<TypeSpec> {
+    // `$table->string('code', self::LENGTH)`: the size is not known, nor the type.
+    if c.args.iter().skip(1).take(2).any(|a| a.kind() != "integer") {
+        return None;
+    }
     let sizes = Written {
         first: php::number(c.arg(1), src),
         second: php::number(c.arg(2), src),

@@ -27,12 +27,22 @@ impl Lit {
         self.text.push_str(s);
     }
 
-    /// Append `s`, which stands for the source text at `host` (an escape, an interpolation).
-    fn synthetic(&mut self, host: usize, s: &str) {
+    /// Append `s`, which stands for the source text `host` (an escape, an interpolation): its
+    /// first byte maps to the start of that text and its last byte to the end, so a name
+    /// holding it spans the source text.
+    fn synthetic(&mut self, host: Span, s: &str) {
         if s.is_empty() {
             return;
         }
-        self.map.push(self.text.len(), host, 0);
+        let last = s.len() - 1;
+        if last > 0 {
+            self.map.push(self.text.len(), host.start(), 0);
+        }
+        self.map.push(
+            self.text.len() + last,
+            host.end().saturating_sub(1).max(host.start()),
+            1,
+        );
         self.text.push_str(s);
     }
 }
@@ -49,7 +59,7 @@ impl Lit {
     }
 
     /// Append `s`, the value of an expression written at `host` (a variable holding a name).
-    pub fn append_at(&mut self, s: &str, host: usize) {
+    pub fn append_at(&mut self, s: &str, host: Span) {
         self.synthetic(host, s);
     }
 
@@ -63,7 +73,7 @@ impl Lit {
             .take(40)
             .collect();
         let name = if inner.is_empty() { "_" } else { &inner };
-        self.synthetic(node.start_byte(), &format!("${{{name}}}"));
+        self.synthetic(span(node), &format!("${{{name}}}"));
         self.dynamic = true;
     }
 }
@@ -147,7 +157,7 @@ fn read(node: Node, src: &str, lit: &mut Lit, resolve: Resolve, depth: usize) {
         } else if CONTAINERS.contains(&kind) {
             read(child, src, lit, resolve, depth + 1);
         } else if let Some(value) = resolve(child) {
-            lit.append_at(&value, child.start_byte());
+            lit.append_at(&value, span(child));
         } else {
             // An interpolation (`#{t}`, `{$t}`, `$t`, `{t}`): a placeholder named after it.
             lit.placeholder(child, src);
@@ -188,7 +198,7 @@ fn escape(node: Node, src: &str, lit: &mut Lit) {
     if value == written {
         lit.verbatim(node.start_byte(), written);
     } else {
-        lit.synthetic(node.start_byte(), value);
+        lit.synthetic(span(node), value);
     }
 }
 
@@ -230,11 +240,23 @@ fn string_text_of_symbol(node: Node, src: &str) -> Option<Lit> {
     Some(lit)
 }
 
-/// A call as written, for messages: whitespace runs folded to one space, long calls cut.
+/// A call as written, for messages: comments left out, whitespace runs folded to one space, a
+/// trailing comma before a closing bracket dropped, long calls cut.
 pub fn written(node: Node, src: &str) -> String {
-    let raw = src.get(node.start_byte()..node.end_byte()).unwrap_or("");
+    let (start, end) = (node.start_byte(), node.end_byte());
+    let mut raw = String::new();
+    let mut at = start;
+    for comment in comments(node) {
+        raw.push_str(src.get(at..comment.0).unwrap_or(""));
+        raw.push(' ');
+        at = comment.1;
+    }
+    raw.push_str(src.get(at..end).unwrap_or(""));
     let mut out = String::new();
     for word in raw.split_whitespace() {
+        if word.starts_with([')', ']']) && out.ends_with(',') {
+            out.pop();
+        }
         if !out.is_empty() && !out.ends_with(['(', '[']) && !word.starts_with([')', ']']) {
             out.push(' ');
         }
@@ -245,6 +267,27 @@ pub fn written(node: Node, src: &str) -> String {
         let cut: String = out.chars().take(MAX - 1).collect();
         return format!("{}…", cut.trim_end());
     }
+    out
+}
+
+/// The byte ranges of the comments inside `node`, in order.
+fn comments(node: Node) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut stack = vec![node];
+    let mut budget = 10_000;
+    while let Some(n) = stack.pop() {
+        budget -= 1;
+        if budget == 0 {
+            break;
+        }
+        if n.kind() == "comment" {
+            out.push((n.start_byte(), n.end_byte()));
+            continue;
+        }
+        let mut cursor = n.walk();
+        stack.extend(n.named_children(&mut cursor));
+    }
+    out.sort_unstable();
     out
 }
 

@@ -83,3 +83,6 @@ pub fn session(facts: &FileFacts, framework: Framework, down: Vec<(usize, usize)
         &facts.file.text,
     )
 }
+
+#[cfg(test)]
+mod tests;

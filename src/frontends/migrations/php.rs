@@ -178,7 +178,7 @@ pub fn sql_text(arg: Node, src: &str) -> Option<Lit> {
             lit.append(inner);
         } else if let Some(value) = variable_value(part, src) {
             // A variable's value was written elsewhere: mapped to the variable.
-            lit.append_at(&value.text, part.start_byte());
+            lit.append_at(&value.text, super::literal::span(part));
         } else if let Some(name) = helper_name(part, src) {
             lit.append(name);
         } else {

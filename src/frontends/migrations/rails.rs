@@ -521,6 +521,14 @@ fn column_type(ty: Option<Node>, args: &Args, src: &str) -> Option<TypeSpec> {
 
 /// A Rails type name with the `limit:`/`precision:`/`scale:` options of `args`.
 fn typed(name: &str, args: &Args, src: &str) -> Option<TypeSpec> {
+    // `limit: MAX_LENGTH`: the size is not known, nor the type.
+    let sized = ["limit", "precision", "scale"];
+    if sized
+        .iter()
+        .any(|k| args.option(k).is_some() && args.number(k, src).is_none())
+    {
+        return None;
+    }
     let limit = args.number("limit", src);
     let sizes = Written {
         first: limit.or(args.number("precision", src)),

@@ -143,8 +143,7 @@ pub const DJANGO: &[FrameworkType] = &[
     t("JSONField", "jsonb", NONE),
     t("BinaryField", "bytea", NONE),
     t("GenericIPAddressField", "inet", NONE),
-    t("ForeignKey", "bigint", NONE),
-    t("OneToOneField", "bigint", NONE),
+    // `ForeignKey`/`OneToOneField` take the type of the key they point at: not known here.
 ];
 
 /// SQLAlchemy types as Alembic writes them (`sa.String(50)`, `mysql.VARCHAR(length=50)`);
