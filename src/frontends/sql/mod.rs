@@ -354,6 +354,14 @@ fn report_unparsed(sql: &mut SqlFacts, state: &State) {
     }
 }
 
+/// Whether `text` holds the word `alter` in any case (a cheap over-approximation of "has an
+/// `ALTER` statement": a type change that a declared column type could decide).
+fn mentions_alter(text: &str) -> bool {
+    text.as_bytes()
+        .windows(5)
+        .any(|w| w.eq_ignore_ascii_case(b"alter"))
+}
+
 /// Statements starting with these keywords are parsed; the rest are only tokenized.
 const PARSED_VERBS: &[&str] = &[
     "drop", "truncate", "delete", "update", "alter", "rename", "create",
@@ -361,6 +369,7 @@ const PARSED_VERBS: &[&str] = &[
 
 /// Split, read and parse one unit of SQL, appending its statements.
 fn analyse(unit: &Unit, state: &mut State, out: &mut Vec<SchemaChange>) {
+    let needs_columns = unit.migration.is_some() || mentions_alter(unit.sub);
     let mut pieces = split::pieces(unit.sub, unit.dialect).peekable();
     while let Some(piece) = pieces.next() {
         if piece.kind != PieceKind::Statement {
@@ -417,6 +426,20 @@ fn analyse(unit: &Unit, state: &mut State, out: &mut Vec<SchemaChange>) {
             let worth_parsing = PARSED_VERBS
                 .iter()
                 .any(|kw| piece.tokens[0].is_kw(unit.sub, kw));
+            // A `CREATE TABLE` is parsed only for its column types, and those matter only to a
+            // later type change: in this text (an `ALTER`) or, for a migration, in a later file.
+            // Seed and schema files full of them are read by tokens alone (the parser builds a
+            // large tree per table: most of the time on a statement-dense tree).
+            let creates_table = readings.first().is_some_and(|r| {
+                matches!(
+                    r.kind,
+                    SchemaOp::Create {
+                        object: ObjectKind::Table,
+                        ..
+                    }
+                )
+            });
+            let worth_parsing = worth_parsing && !(creates_table && !needs_columns);
             let parsed = worth_parsing
                 .then(|| parse::parse(&unit.sub[stmt_range.0..stmt_range.1], unit.dialect));
             (readings, parsed, false)
