@@ -29,6 +29,15 @@ pub enum FileKind {
     Systemd,
     /// A framework's migration file, recognised by the framework's layout.
     Migration(Framework),
+    /// A Dockerfile or Containerfile (`Dockerfile`, `Dockerfile.prod`, `api.Dockerfile`).
+    Dockerfile,
+    /// A `package.json`: its `scripts` are shell.
+    PackageJson,
+    /// A Procfile (Heroku, Dokku, foreman): one process command per line.
+    Procfile,
+    /// A platform's deploy file: `app.json`, `heroku.yml`, `render.yaml`, `fly.toml`,
+    /// `railway.json`/`railway.toml`, `nixpacks.toml`.
+    Platform,
 }
 
 /// A migration framework whose files are recognised by their path (its documented layout), so
@@ -163,6 +172,10 @@ impl FileKind {
             FileKind::Crontab => "crontab",
             FileKind::Systemd => "systemd",
             FileKind::Migration(framework) => framework.kind_name(),
+            FileKind::Dockerfile => "dockerfile",
+            FileKind::PackageJson => "package-json",
+            FileKind::Procfile => "procfile",
+            FileKind::Platform => "platform",
         }
     }
 
@@ -209,6 +222,17 @@ pub fn classify_name(path: &str) -> NameClass {
     if lower.starts_with(".env.") {
         return NameClass::Kind(FileKind::DotEnv);
     }
+    // `Dockerfile.prod`, `api.Dockerfile`, `x.containerfile`; `Procfile.dev`.
+    if stem == "dockerfile"
+        || stem == "containerfile"
+        || ext == "dockerfile"
+        || ext == "containerfile"
+    {
+        return NameClass::Kind(FileKind::Dockerfile);
+    }
+    if stem == "procfile" {
+        return NameClass::Kind(FileKind::Procfile);
+    }
     if let Some(framework) = migration_framework(&lower, stem, ext, parent) {
         return NameClass::Kind(FileKind::Migration(framework));
     }
@@ -229,6 +253,11 @@ fn by_exact_name(lower: &str, _parent: &str) -> Option<FileKind> {
     match lower {
         "makefile" | "gnumakefile" => Some(FileKind::Makefile),
         "crontab" => Some(FileKind::Crontab),
+        "dockerfile" | "containerfile" => Some(FileKind::Dockerfile),
+        "package.json" => Some(FileKind::PackageJson),
+        "procfile" => Some(FileKind::Procfile),
+        "app.json" | "heroku.yml" | "render.yaml" | "render.yml" | "fly.toml" | "railway.json"
+        | "railway.toml" | "nixpacks.toml" => Some(FileKind::Platform),
         ".gitlab-ci.yml" | ".gitlab-ci.yaml" => Some(FileKind::GitlabCi),
         _ => None,
     }
@@ -318,7 +347,19 @@ mod tests {
             ("bin/reset-db", NameClass::Sniff),
             (".gitignore", NameClass::Skip),
             ("src/main.rs", NameClass::Skip),
-            ("Dockerfile", NameClass::Sniff),
+            ("Dockerfile", NameClass::Kind(Dockerfile)),
+            ("docker/Dockerfile.prod", NameClass::Kind(Dockerfile)),
+            ("api.Dockerfile", NameClass::Kind(Dockerfile)),
+            ("Containerfile", NameClass::Kind(Dockerfile)),
+            ("package.json", NameClass::Kind(PackageJson)),
+            ("node_modules/x/package.json", NameClass::Kind(PackageJson)),
+            ("Procfile", NameClass::Kind(Procfile)),
+            ("Procfile.dev", NameClass::Kind(Procfile)),
+            ("render.yaml", NameClass::Kind(Platform)),
+            ("fly.toml", NameClass::Kind(Platform)),
+            ("railway.json", NameClass::Kind(Platform)),
+            ("app.json", NameClass::Kind(Platform)),
+            ("heroku.yml", NameClass::Kind(Platform)),
             ("logo.png", NameClass::Skip),
             (
                 "db/migrate/20240101000000_drop_fax.rb",

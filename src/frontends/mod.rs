@@ -12,8 +12,10 @@ pub mod ci;
 pub mod compose;
 pub mod cron;
 pub mod crontab_feeds;
+pub mod dockerfile;
 pub mod dotenv;
 pub mod makefile;
+pub mod manifests;
 pub mod markdown;
 pub mod migrations;
 pub mod secrets;
@@ -69,6 +71,8 @@ pub static FRONTENDS: &[&dyn Frontend] = &[
     &Crontab,
     &Systemd,
     &migrations::Migrations,
+    &Dockerfile,
+    &manifests::Manifests,
 ];
 
 /// The front-end that reads `kind`.
@@ -233,6 +237,20 @@ impl Frontend for Systemd {
     }
     fn extract(&self, facts: &mut FileFacts, _: &ExtractOptions) -> Option<Yaml> {
         systemd::extract(facts);
+        None
+    }
+}
+
+struct Dockerfile;
+impl Frontend for Dockerfile {
+    fn name(&self) -> &'static str {
+        "dockerfile"
+    }
+    fn kinds(&self) -> &'static [FileKind] {
+        &[FileKind::Dockerfile]
+    }
+    fn extract(&self, facts: &mut FileFacts, _: &ExtractOptions) -> Option<Yaml> {
+        dockerfile::extract(facts);
         None
     }
 }
