@@ -38,6 +38,9 @@ pub enum FileKind {
     /// A platform's deploy file: `app.json`, `heroku.yml`, `render.yaml`, `fly.toml`,
     /// `railway.json`/`railway.toml`, `nixpacks.toml`.
     Platform,
+    /// An application's configuration: Spring `application*.properties`/`.yml`/`.yaml`,
+    /// `bootstrap*.properties`, `hibernate.properties`.
+    AppConfig,
 }
 
 /// A migration framework whose files are recognised by their path (its documented layout), so
@@ -176,6 +179,7 @@ impl FileKind {
             FileKind::PackageJson => "package-json",
             FileKind::Procfile => "procfile",
             FileKind::Platform => "platform",
+            FileKind::AppConfig => "app-config",
         }
     }
 
@@ -232,6 +236,17 @@ pub fn classify_name(path: &str) -> NameClass {
     }
     if stem == "procfile" {
         return NameClass::Kind(FileKind::Procfile);
+    }
+    let spring_name = |s: &str| {
+        s == "application"
+            || s.starts_with("application-")
+            || s == "bootstrap"
+            || s.starts_with("bootstrap-")
+    };
+    if (ext == "properties" && (spring_name(stem) || stem == "hibernate"))
+        || (matches!(ext, "yml" | "yaml") && spring_name(stem))
+    {
+        return NameClass::Kind(FileKind::AppConfig);
     }
     if let Some(framework) = migration_framework(&lower, stem, ext, parent) {
         return NameClass::Kind(FileKind::Migration(framework));
@@ -360,6 +375,15 @@ mod tests {
             ("railway.json", NameClass::Kind(Platform)),
             ("app.json", NameClass::Kind(Platform)),
             ("heroku.yml", NameClass::Kind(Platform)),
+            (
+                "src/main/resources/application-prod.properties",
+                NameClass::Kind(AppConfig),
+            ),
+            (
+                "src/main/resources/application.yml",
+                NameClass::Kind(AppConfig),
+            ),
+            ("config/messages.properties", NameClass::Skip),
             ("logo.png", NameClass::Skip),
             (
                 "db/migrate/20240101000000_drop_fax.rb",

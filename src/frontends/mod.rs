@@ -8,6 +8,7 @@
 //! fed by a script, SQL handed to a client), credentials in any shell, commands sent to another
 //! host.
 
+pub mod appconfig;
 pub mod ci;
 pub mod compose;
 pub mod cron;
@@ -73,6 +74,7 @@ pub static FRONTENDS: &[&dyn Frontend] = &[
     &migrations::Migrations,
     &Dockerfile,
     &manifests::Manifests,
+    &appconfig::AppConfig,
 ];
 
 /// The front-end that reads `kind`.
@@ -275,6 +277,7 @@ pub fn extract(
         secrets: Vec::new(),
         credentials: Vec::new(),
         dotenv: Vec::new(),
+        settings: Vec::new(),
         job_needs: Default::default(),
         notices: Vec::new(),
     };

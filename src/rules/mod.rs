@@ -50,6 +50,7 @@ mod drop_schema;
 mod drop_table;
 mod hardcoded_db_password;
 mod no_backup_strategy;
+mod orm_auto_schema;
 mod rename_column;
 mod rename_table;
 mod schema_push_data_loss;
@@ -95,6 +96,7 @@ rules! {
     "db-trust-auth" => File(db_trust_auth),
     "db-reset-command" => Repo(db_reset_command),
     "schema-push-data-loss" => Repo(schema_push_data_loss),
+    "orm-auto-schema" => File(orm_auto_schema),
     "destructive-without-backup" => Post(destructive_without_backup),
     "no-backup-strategy" => Repo(no_backup_strategy),
     "unused-suppression" => Engine,
