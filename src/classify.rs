@@ -29,6 +29,18 @@ pub enum FileKind {
     Systemd,
     /// A framework's migration file, recognised by the framework's layout.
     Migration(Framework),
+    /// A Dockerfile or Containerfile (`Dockerfile`, `Dockerfile.prod`, `api.Dockerfile`).
+    Dockerfile,
+    /// A `package.json`: its `scripts` are shell.
+    PackageJson,
+    /// A Procfile (Heroku, Dokku, foreman): one process command per line.
+    Procfile,
+    /// A platform's deploy file: `app.json`, `heroku.yml`, `render.yaml`, `fly.toml`,
+    /// `railway.json`/`railway.toml`, `nixpacks.toml`.
+    Platform,
+    /// An application's configuration: Spring `application*.properties`/`.yml`/`.yaml`,
+    /// `bootstrap*.properties`, `hibernate.properties`.
+    AppConfig,
 }
 
 /// A migration framework whose files are recognised by their path (its documented layout), so
@@ -163,6 +175,11 @@ impl FileKind {
             FileKind::Crontab => "crontab",
             FileKind::Systemd => "systemd",
             FileKind::Migration(framework) => framework.kind_name(),
+            FileKind::Dockerfile => "dockerfile",
+            FileKind::PackageJson => "package-json",
+            FileKind::Procfile => "procfile",
+            FileKind::Platform => "platform",
+            FileKind::AppConfig => "app-config",
         }
     }
 
@@ -209,6 +226,28 @@ pub fn classify_name(path: &str) -> NameClass {
     if lower.starts_with(".env.") {
         return NameClass::Kind(FileKind::DotEnv);
     }
+    // `Dockerfile.prod`, `api.Dockerfile`, `x.containerfile`; `Procfile.dev`.
+    if stem == "dockerfile"
+        || stem == "containerfile"
+        || ext == "dockerfile"
+        || ext == "containerfile"
+    {
+        return NameClass::Kind(FileKind::Dockerfile);
+    }
+    if stem == "procfile" {
+        return NameClass::Kind(FileKind::Procfile);
+    }
+    let spring_name = |s: &str| {
+        s == "application"
+            || s.starts_with("application-")
+            || s == "bootstrap"
+            || s.starts_with("bootstrap-")
+    };
+    if (ext == "properties" && (spring_name(stem) || stem == "hibernate"))
+        || (matches!(ext, "yml" | "yaml") && spring_name(stem))
+    {
+        return NameClass::Kind(FileKind::AppConfig);
+    }
     if let Some(framework) = migration_framework(&lower, stem, ext, parent) {
         return NameClass::Kind(FileKind::Migration(framework));
     }
@@ -229,6 +268,11 @@ fn by_exact_name(lower: &str, _parent: &str) -> Option<FileKind> {
     match lower {
         "makefile" | "gnumakefile" => Some(FileKind::Makefile),
         "crontab" => Some(FileKind::Crontab),
+        "dockerfile" | "containerfile" => Some(FileKind::Dockerfile),
+        "package.json" => Some(FileKind::PackageJson),
+        "procfile" => Some(FileKind::Procfile),
+        "app.json" | "heroku.yml" | "render.yaml" | "render.yml" | "fly.toml" | "railway.json"
+        | "railway.toml" | "nixpacks.toml" => Some(FileKind::Platform),
         ".gitlab-ci.yml" | ".gitlab-ci.yaml" => Some(FileKind::GitlabCi),
         _ => None,
     }
@@ -318,7 +362,28 @@ mod tests {
             ("bin/reset-db", NameClass::Sniff),
             (".gitignore", NameClass::Skip),
             ("src/main.rs", NameClass::Skip),
-            ("Dockerfile", NameClass::Sniff),
+            ("Dockerfile", NameClass::Kind(Dockerfile)),
+            ("docker/Dockerfile.prod", NameClass::Kind(Dockerfile)),
+            ("api.Dockerfile", NameClass::Kind(Dockerfile)),
+            ("Containerfile", NameClass::Kind(Dockerfile)),
+            ("package.json", NameClass::Kind(PackageJson)),
+            ("node_modules/x/package.json", NameClass::Kind(PackageJson)),
+            ("Procfile", NameClass::Kind(Procfile)),
+            ("Procfile.dev", NameClass::Kind(Procfile)),
+            ("render.yaml", NameClass::Kind(Platform)),
+            ("fly.toml", NameClass::Kind(Platform)),
+            ("railway.json", NameClass::Kind(Platform)),
+            ("app.json", NameClass::Kind(Platform)),
+            ("heroku.yml", NameClass::Kind(Platform)),
+            (
+                "src/main/resources/application-prod.properties",
+                NameClass::Kind(AppConfig),
+            ),
+            (
+                "src/main/resources/application.yml",
+                NameClass::Kind(AppConfig),
+            ),
+            ("config/messages.properties", NameClass::Skip),
             ("logo.png", NameClass::Skip),
             (
                 "db/migrate/20240101000000_drop_fax.rb",

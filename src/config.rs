@@ -25,6 +25,9 @@ pub struct Config {
     pub contexts: ContextConfig,
     /// Extra stateful images: `[[stateful-images]] image = "acme/db" data-dirs = ["/srv/data"]`.
     pub stateful_images: Vec<StatefulImage>,
+    /// Extra framework commands that wipe a database (`[[framework-commands]]`, the fields of
+    /// `rules/framework-commands.toml`'s `[[command]]`).
+    pub framework_commands: Vec<FrameworkCommand>,
     pub password_variables: Vec<String>,
     pub backup_commands: Vec<String>,
     pub backup_images: Vec<String>,
@@ -52,6 +55,8 @@ struct RawConfig {
     contexts: ContextConfig,
     #[serde(default)]
     stateful_images: Vec<StatefulImage>,
+    #[serde(default)]
+    framework_commands: Vec<FrameworkCommand>,
     #[serde(default)]
     password_variables: Vec<String>,
     #[serde(default)]
@@ -180,6 +185,24 @@ pub struct StatefulImage {
     pub dump_tool: Option<String>,
 }
 
+/// A framework command that wipes a database or pushes a schema by dropping what differs: one
+/// `[[command]]` of `rules/framework-commands.toml`, or a user's `[[framework-commands]]`.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FrameworkCommand {
+    pub tool: String,
+    pub programs: Vec<String>,
+    pub args: Vec<String>,
+    pub kind: crate::model::command::OperationKind,
+    #[serde(default)]
+    pub requires_flag: Vec<String>,
+    #[serde(default)]
+    pub unguard_flags: Vec<String>,
+    #[serde(default)]
+    pub unguard_env: Vec<String>,
+    pub effect: String,
+}
+
 impl Config {
     /// Parse a config file's text. Unknown keys, wrong values and rule ids that `names` does not
     /// know are errors that name their line.
@@ -231,6 +254,7 @@ impl Config {
                 .collect(),
             contexts: raw.contexts,
             stateful_images: raw.stateful_images,
+            framework_commands: raw.framework_commands,
             password_variables: raw.password_variables,
             backup_commands: raw.backup_commands,
             backup_images: raw.backup_images,

@@ -4,6 +4,7 @@
 
 pub mod backup;
 pub mod migrations;
+pub mod operations;
 pub mod paths;
 pub mod repo;
 pub mod stores;

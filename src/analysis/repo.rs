@@ -39,6 +39,9 @@ pub struct RepoFacts {
     /// What counts as a backup mechanism (shipped table plus the config's additions; the scan
     /// replaces it with [`backup::Catalog::with_config`]).
     pub backup_catalog: backup::Catalog,
+    /// The framework-commands table with the config's `[[framework-commands]]`, when it adds
+    /// any (else the shipped table).
+    pub framework: Option<crate::knowledge::framework::FrameworkTable>,
     pub projects: Vec<ComposeProject>,
     /// Variables of each directory's `.env` (directory → name → value), for interpolation.
     pub dotenv: BTreeMap<String, BTreeMap<String, String>>,

@@ -309,6 +309,7 @@ fn scan_root(path: &Path, setup: &Resolved) -> Result<ScanOutcome, Error> {
         });
     }
     repo.backup_catalog = setup.backup_catalog.clone();
+    repo.framework = setup.framework.clone();
 
     // Every rule runs (post rules read the others' findings); selection filters the output.
     let mut findings = run_rules(&files, &repo, setup, &mut notices);

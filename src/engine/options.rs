@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::config::{ContextOverrides, DialectOverrides, RuleNames};
 use crate::engine::{DEFAULT_MAX_FILE_SIZE, Error, ScanOptions};
 use crate::knowledge::backup::Catalog;
+use crate::knowledge::framework::FrameworkTable;
 use crate::knowledge::stateful::StatefulTable;
 use crate::levels::Level;
 use crate::rules::{self, RULES, RuleMeta};
@@ -29,6 +30,8 @@ pub(crate) struct Resolved {
     pub stateful: Option<StatefulTable>,
     /// Backup commands and sidecar images, with the config's additions.
     pub backup_catalog: Catalog,
+    /// The framework-commands table with the config's `[[framework-commands]]`, when it adds any.
+    pub framework: Option<FrameworkTable>,
     walk: WalkOptions,
     pub file_paths_from_cwd: bool,
     /// File-list mode: the root-relative paths whose findings are reported.
@@ -87,6 +90,8 @@ impl Resolved {
             stateful: (!config.stateful_images.is_empty())
                 .then(|| StatefulTable::with_config(&config.stateful_images)),
             backup_catalog: Catalog::with_config(&config.backup_commands, &config.backup_images),
+            framework: (!config.framework_commands.is_empty())
+                .then(|| FrameworkTable::with_config(&config.framework_commands)),
             walk: WalkOptions {
                 exclude,
                 no_ignore: opts.no_ignore,

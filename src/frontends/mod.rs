@@ -8,12 +8,15 @@
 //! fed by a script, SQL handed to a client), credentials in any shell, commands sent to another
 //! host.
 
+pub mod appconfig;
 pub mod ci;
 pub mod compose;
 pub mod cron;
 pub mod crontab_feeds;
+pub mod dockerfile;
 pub mod dotenv;
 pub mod makefile;
+pub mod manifests;
 pub mod markdown;
 pub mod migrations;
 pub mod secrets;
@@ -69,6 +72,9 @@ pub static FRONTENDS: &[&dyn Frontend] = &[
     &Crontab,
     &Systemd,
     &migrations::Migrations,
+    &Dockerfile,
+    &manifests::Manifests,
+    &appconfig::AppConfig,
 ];
 
 /// The front-end that reads `kind`.
@@ -237,6 +243,20 @@ impl Frontend for Systemd {
     }
 }
 
+struct Dockerfile;
+impl Frontend for Dockerfile {
+    fn name(&self) -> &'static str {
+        "dockerfile"
+    }
+    fn kinds(&self) -> &'static [FileKind] {
+        &[FileKind::Dockerfile]
+    }
+    fn extract(&self, facts: &mut FileFacts, _: &ExtractOptions) -> Option<Yaml> {
+        dockerfile::extract(facts);
+        None
+    }
+}
+
 /// Extract the facts of one file: its front-end, then the passes every file gets. Never panics
 /// on input (the caller still catches panics).
 pub fn extract(
@@ -257,6 +277,7 @@ pub fn extract(
         secrets: Vec::new(),
         credentials: Vec::new(),
         dotenv: Vec::new(),
+        settings: Vec::new(),
         job_needs: Default::default(),
         notices: Vec::new(),
     };

@@ -7,6 +7,7 @@ pub mod backup;
 pub mod clients;
 pub mod credentials;
 pub mod docker;
+pub mod framework;
 pub mod password_flags;
 pub mod stateful;
 pub mod wrappers;

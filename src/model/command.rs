@@ -309,6 +309,12 @@ pub enum ShellOrigin {
         service: String,
     },
     Cron,
+    /// A named task of a manifest: a `package.json` script, a Procfile process, a platform
+    /// file's build/release/start command. `host` names the file kind (`package.json`).
+    Task {
+        host: String,
+        name: String,
+    },
     /// A string run by `bash -c`, `ssh host`, … inside another source.
     Nested,
 }
@@ -353,9 +359,83 @@ pub struct ShellFacts {
     pub embedded_sql: Vec<EmbeddedSql>,
     /// Parts of the file that run only behind a confirmation guard.
     pub regions: Vec<Region>,
+    /// When the shell of a part of the file runs (a Dockerfile `CMD`, a release phase), where
+    /// its host says so; innermost wins.
+    pub runs: Vec<RunSpan>,
+    /// Files of the repository that this file runs at a known moment (the script a Dockerfile's
+    /// `ENTRYPOINT` starts, a file copied into `/docker-entrypoint-initdb.d`).
+    pub entry_files: Vec<EntryFile>,
     /// Nesting too deep or other trouble, as messages with a host offset.
     #[serde(skip)]
     pub problems: Vec<(usize, String)>,
+}
+
+/// When a command runs, as far as its host tells.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "when", rename_all = "kebab-case")]
+pub enum RunsWhen {
+    /// By hand, in CI, or the host does not say.
+    #[default]
+    Unknown,
+    /// Every time a container or the application starts: a Dockerfile `CMD`/`ENTRYPOINT`, a
+    /// Compose `command:`, a Procfile `web:` process. `what` names it for messages.
+    EveryStart { what: String },
+    /// On every deploy or build, against the production database: a release phase, a
+    /// pre-deploy or build command of a platform.
+    EveryDeploy { what: String },
+    /// Only when a database's data directory is empty (`/docker-entrypoint-initdb.d`).
+    FirstInit,
+}
+
+impl RunsWhen {
+    /// Whether it runs on every start or deploy.
+    pub fn every_time(&self) -> bool {
+        matches!(
+            self,
+            RunsWhen::EveryStart { .. } | RunsWhen::EveryDeploy { .. }
+        )
+    }
+
+    /// Words for a message: "on every container start (Dockerfile `ENTRYPOINT`)".
+    pub fn describe(&self) -> Option<String> {
+        match self {
+            RunsWhen::EveryStart { what } => Some(format!("on every start ({what})")),
+            RunsWhen::EveryDeploy { what } => Some(format!("on every deploy ({what})")),
+            RunsWhen::Unknown | RunsWhen::FirstInit => None,
+        }
+    }
+}
+
+/// A part of a file whose shell runs at a known moment.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct RunSpan {
+    pub span: Span,
+    pub when: RunsWhen,
+}
+
+/// A file of the repository run at a known moment, named by a host file (a Dockerfile, a
+/// Compose file) with a path relative to the host file's directory.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct EntryFile {
+    /// The file's path relative to the host's directory (`docker-entrypoint.sh`, `scripts/x.sh`),
+    /// or only its name when the host names it by a path in the image (`/usr/local/bin/x.sh`).
+    pub path: String,
+    /// True when `path` is only the name (matched against every file of that name).
+    pub by_name: bool,
+    pub when: RunsWhen,
+    /// Where the host names it.
+    pub span: Span,
+}
+
+/// A framework command's effect on the data (the two `framework` pack rules).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OperationKind {
+    /// Drops, recreates or wipes the database (`db-reset-command`).
+    #[default]
+    Reset,
+    /// Applies the model by dropping whatever differs (`schema-push-data-loss`).
+    SchemaPush,
 }
 
 impl ShellFacts {
@@ -364,6 +444,31 @@ impl ShellFacts {
         self.commands
             .iter()
             .filter(move |c| c.program_name().as_deref() == Some(name))
+    }
+
+    /// When the shell holding `span` runs: the innermost [`RunSpan`] around it, else what its
+    /// source's origin says (a Compose `command:` runs on every container start).
+    pub fn runs_when(&self, span: Span) -> RunsWhen {
+        if let Some(run) = self
+            .runs
+            .iter()
+            .filter(|r| r.span.contains(span))
+            .min_by_key(|r| r.span.len())
+        {
+            return run.when.clone();
+        }
+        let origin = self
+            .sources
+            .iter()
+            .filter(|s| s.span.contains(span) && s.origin != ShellOrigin::Nested)
+            .min_by_key(|s| s.span.len())
+            .map(|s| &s.origin);
+        match origin {
+            Some(ShellOrigin::ComposeCommand { service }) => RunsWhen::EveryStart {
+                what: format!("the start command of Compose service `{service}`"),
+            },
+            _ => RunsWhen::Unknown,
+        }
     }
 
     /// The function a command is defined in, innermost first.

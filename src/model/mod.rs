@@ -53,6 +53,9 @@ pub struct FileFacts {
     pub credentials: Vec<secret::Credential>,
     /// Entries of a dotenv file (`FileKind::DotEnv`).
     pub dotenv: Vec<store::EnvEntry>,
+    /// Settings of an application configuration file (`FileKind::AppConfig`: Spring
+    /// `application*.properties`/`.yml`, `hibernate.properties`), YAML flattened to dotted keys.
+    pub settings: Vec<store::EnvEntry>,
     /// A GitHub Actions workflow's `needs:` per job (the jobs that ran to success first).
     pub job_needs: std::collections::BTreeMap<String, Vec<String>>,
     pub notices: Vec<Notice>,

@@ -20,6 +20,11 @@ const DESTRUCTIVE: &[(&str, &str)] = &[
     ("compose-down-volumes", "deletes the project's volumes"),
     ("docker-volume-remove", "deletes Docker volumes"),
     ("data-dir-delete", "deletes a database's data directory"),
+    ("db-reset-command", "wipes the database"),
+    (
+        "schema-push-data-loss",
+        "drops whatever the schema no longer lists",
+    ),
     ("drop-database", "drops a whole database"),
     ("drop-schema", "drops a schema and everything in it"),
     ("drop-table", "drops a table with its rows"),

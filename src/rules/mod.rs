@@ -39,6 +39,7 @@ mod compose_down_volumes;
 mod data_dir_delete;
 mod db_anonymous_volume;
 mod db_port_public;
+mod db_reset_command;
 mod db_trust_auth;
 mod db_without_volume;
 mod destructive_without_backup;
@@ -49,8 +50,10 @@ mod drop_schema;
 mod drop_table;
 mod hardcoded_db_password;
 mod no_backup_strategy;
+mod orm_auto_schema;
 mod rename_column;
 mod rename_table;
+mod schema_push_data_loss;
 mod truncate_table;
 mod unbounded_delete;
 mod unbounded_update;
@@ -91,6 +94,9 @@ rules! {
     "db-anonymous-volume" => File(db_anonymous_volume),
     "db-port-public" => File(db_port_public),
     "db-trust-auth" => File(db_trust_auth),
+    "db-reset-command" => Repo(db_reset_command),
+    "schema-push-data-loss" => Repo(schema_push_data_loss),
+    "orm-auto-schema" => File(orm_auto_schema),
     "destructive-without-backup" => Post(destructive_without_backup),
     "no-backup-strategy" => Repo(no_backup_strategy),
     "unused-suppression" => Engine,
@@ -139,7 +145,7 @@ impl RuleMeta {
 }
 
 /// The packs rules belong to (selectable by name).
-pub const PACKS: &[&str] = &["shell", "sql", "compose", "backup", "meta"];
+pub const PACKS: &[&str] = &["shell", "sql", "compose", "backup", "framework", "meta"];
 
 /// Every rule's metadata, parsed once. An error names the file that is wrong.
 pub fn metadata() -> Result<&'static [RuleMeta], String> {

@@ -376,6 +376,7 @@ impl<'a> Analysis<'a> {
                 UnitKey::Job(job.clone())
             }
             ShellOrigin::MakeTarget { target } => UnitKey::Target(target.clone()),
+            ShellOrigin::Task { name, .. } => UnitKey::Target(name.clone()),
             ShellOrigin::MarkdownFence => UnitKey::Runbook,
             ShellOrigin::Cron | ShellOrigin::ComposeCommand { .. } => UnitKey::Source(root),
         })
