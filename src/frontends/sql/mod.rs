@@ -439,7 +439,7 @@ fn analyse(unit: &Unit, state: &mut State, out: &mut Vec<SchemaChange>) {
                     }
                 )
             });
-            let worth_parsing = worth_parsing && !(creates_table && !needs_columns);
+            let worth_parsing = worth_parsing && (needs_columns || !creates_table);
             let parsed = worth_parsing
                 .then(|| parse::parse(&unit.sub[stmt_range.0..stmt_range.1], unit.dialect));
             (readings, parsed, false)
