@@ -316,3 +316,82 @@ fn byte_order_marks_are_decoded_and_take_no_column() {
         outcome.findings
     );
 }
+
+#[test]
+fn nested_shell_and_compose_defaults_are_capped_with_a_notice() {
+    // `${a:-${a:-…}}` recursed once per level in the shell front-end and in Compose
+    // interpolation: a 30 KB file overflowed a worker's stack and aborted the whole scan.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let deep = |n: usize| format!("{}x{}", "${a:-".repeat(n), "}".repeat(n));
+    write(
+        dir.path(),
+        "deep.sh",
+        format!("#!/bin/sh\necho {}\ndropdb prod\n", deep(5_000)),
+    );
+    write(
+        dir.path(),
+        "docker-compose.yml",
+        format!(
+            "services:\n  db:\n    image: \"{}\"\n    ports:\n      - \"5432:5432\"\n",
+            deep(10_000)
+        ),
+    );
+    let outcome = scan_dir(dir.path());
+    assert!(has_notice(&outcome, "deep.sh", NoticeKind::ParseError));
+    assert!(has_notice(
+        &outcome,
+        "docker-compose.yml",
+        NoticeKind::ParseError
+    ));
+    assert_eq!(finding_lines(&outcome, "deep.sh", "drop-database"), vec![3]);
+}
+
+#[test]
+fn doubling_variables_stop_at_a_size_cap_with_a_notice() {
+    // 32 shell lines `V1="$V0$V0"` … and a Makefile expanding `$(B)` 50 times per level for 8
+    // levels: 23 GB before the kernel killed the scan. Values past the cap are unknown.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut sh = String::from("#!/bin/sh\nV0=abcdefghij\n");
+    for i in 1..=32 {
+        sh.push_str(&format!("V{i}=\"$V{}$V{}\"\n", i - 1, i - 1));
+    }
+    // Many references to a large known value: the file's budget stops them.
+    sh.push_str("BIG=\"$V12\"\n");
+    for _ in 0..2_000 {
+        sh.push_str("echo \"$BIG$BIG$BIG$BIG\"\n");
+    }
+    sh.push_str("dropdb \"$V32\"\n");
+    write(dir.path(), "double.sh", &sh);
+    let mut mk = String::from("A0 = abcdefghij\n");
+    for i in 1..=8 {
+        let refs = vec![format!("$(A{})", i - 1); 50].join(" ");
+        mk.push_str(&format!("A{i} = {refs}\n"));
+    }
+    mk.push_str("reset:\n");
+    for _ in 0..200 {
+        mk.push_str("\techo $(A2) $(A2)\n");
+    }
+    mk.push_str("\tdropdb $(A8)\n");
+    write(dir.path(), "Makefile", &mk);
+    let outcome = scan_dir(dir.path());
+    let messages: Vec<&str> = outcome
+        .notices
+        .iter()
+        .filter(|n| n.path.as_deref() == Some("double.sh"))
+        .map(|n| n.message.as_str())
+        .collect();
+    assert!(
+        messages.iter().any(|m| m.contains("over 64 KiB"))
+            && messages.iter().any(|m| m.contains("stopped after")),
+        "{messages:?}"
+    );
+    assert!(has_notice(&outcome, "Makefile", NoticeKind::ParseError));
+    assert_eq!(
+        finding_lines(&outcome, "double.sh", "drop-database"),
+        vec![2_036]
+    );
+    assert_eq!(
+        finding_lines(&outcome, "Makefile", "drop-database"),
+        vec![211]
+    );
+}

@@ -38,6 +38,10 @@ use options::Resolved;
 use phases::{run_post_rules, run_rules};
 use read::analyse_file;
 
+/// Stack of each worker thread: every recursion over input has a depth limit, and this leaves
+/// them a wide margin (memory is only committed as a stack grows).
+pub const WORKER_STACK_SIZE: usize = 64 * 1024 * 1024;
+
 /// Files larger than this are skipped with a notice unless configured otherwise.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 
@@ -107,6 +111,7 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanOutcome, Error> {
     let setup = Resolved::new(opts)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads)
+        .stack_size(WORKER_STACK_SIZE)
         .build()
         .map_err(|e| Error::Threads(e.to_string()))?;
     let paths = if opts.paths.is_empty() {

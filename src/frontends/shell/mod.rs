@@ -30,6 +30,7 @@ mod wrappers;
 
 pub use calls::{Call, CallTarget};
 
+use std::cell::Cell;
 use std::collections::{BTreeSet, HashMap, VecDeque};
 
 use tree_sitter::Node;
@@ -53,6 +54,15 @@ use crate::syntax::{Grammar, parse_tree};
 
 /// Nesting deeper than this is not followed (a notice says so).
 const MAX_DEPTH: usize = 256;
+
+/// Expansions nested deeper than this inside one word (`${a:-${a:-…}}`) are not followed.
+const MAX_EXPANSION_DEPTH: usize = 64;
+
+/// A variable whose value is longer than this is unknown from there on.
+const MAX_VALUE_LEN: usize = 64 * 1024;
+
+/// Bytes of known values one file may copy into words; past it references stay unknown.
+const MAX_EXPANSION_BYTES: usize = 16 * 1024 * 1024;
 
 impl ShellFacts {
     /// Parse `text` (whose bytes map to the host through `map`) and add what it executes.
@@ -93,9 +103,27 @@ impl ShellFacts {
             source,
             st: state,
             out: self,
+            limits: Limits::default(),
         };
         walker.statement_list(tree.root_node(), depth);
+        walker.report_limits();
         walker.st
+    }
+}
+
+/// Where a walk first ran into each of its limits (host offsets), for one notice each.
+#[derive(Debug, Default)]
+struct Limits {
+    depth: Cell<Option<usize>>,
+    budget: Cell<Option<usize>>,
+    value: Cell<Option<usize>>,
+}
+
+impl Limits {
+    fn hit(&self, which: &Cell<Option<usize>>, at: usize) {
+        if which.get().is_none() {
+            which.set(Some(at));
+        }
     }
 }
 
@@ -120,6 +148,8 @@ struct State {
     confirm_fns: BTreeSet<String>,
     /// Heredoc bodies carved out of a misparsed heredoc, waiting for their command.
     pending_heredocs: VecDeque<StdinText>,
+    /// Bytes of known values copied into words so far (see [`MAX_EXPANSION_BYTES`]).
+    expanded: Cell<usize>,
 }
 
 struct Walker<'a> {
@@ -128,6 +158,7 @@ struct Walker<'a> {
     source: usize,
     st: State,
     out: &'a mut ShellFacts,
+    limits: Limits,
 }
 
 /// Programs that take SQL (or a database shell language) on stdin or in an argument.
@@ -155,6 +186,37 @@ impl<'a> Walker<'a> {
     fn id(&mut self) -> u32 {
         self.st.next_id += 1;
         self.st.next_id
+    }
+
+    /// One notice per limit the walk ran into.
+    fn report_limits(&mut self) {
+        let messages = [
+            (
+                self.limits.depth.take(),
+                format!(
+                    "shell expansions nested deeper than {MAX_EXPANSION_DEPTH} levels were not followed"
+                ),
+            ),
+            (
+                self.limits.budget.take(),
+                format!(
+                    "variable expansion stopped after {} MiB; later references are read as unknown",
+                    MAX_EXPANSION_BYTES >> 20
+                ),
+            ),
+            (
+                self.limits.value.take(),
+                format!(
+                    "a variable value over {} KiB is read as unknown",
+                    MAX_VALUE_LEN >> 10
+                ),
+            ),
+        ];
+        for (at, message) in messages {
+            if let Some(at) = at {
+                self.out.problems.push((at, message));
+            }
+        }
     }
 
     fn with_scope(&mut self, scope: Scope, f: impl FnOnce(&mut Self)) {
@@ -366,7 +428,13 @@ impl<'a> Walker<'a> {
                 pieces: vec![Piece::Lit(String::new())],
             },
         };
-        self.st.vars.insert(name.clone(), value.pieces.clone());
+        if value.pieces.iter().map(words::piece_len).sum::<usize>() > MAX_VALUE_LEN {
+            // Too long to carry: the variable is unknown from here on.
+            self.limits.hit(&self.limits.value, value.span.start());
+            self.st.vars.remove(&name);
+        } else {
+            self.st.vars.insert(name.clone(), value.pieces.clone());
+        }
         self.out.assignments.push(Assignment {
             name,
             name_span: self.host(name_node),
@@ -428,9 +496,16 @@ impl<'a> Walker<'a> {
             match child.kind() {
                 "variable_assignment" => {
                     // `VAR=x cmd`: in the command's environment only; do not keep it for later words.
-                    let saved = self.st.vars.clone();
+                    let name = child
+                        .child_by_field_name("name")
+                        .map(|n| self.node_text(n).to_string())
+                        .unwrap_or_default();
+                    let saved = self.st.vars.get(&name).cloned();
                     self.assignment(child, true);
-                    self.st.vars = saved;
+                    match saved {
+                        Some(value) => self.st.vars.insert(name, value),
+                        None => self.st.vars.remove(&name),
+                    };
                     if let (Some(name), Some(last)) = (
                         child.child_by_field_name("name"),
                         self.out.assignments.last(),
