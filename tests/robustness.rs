@@ -395,3 +395,30 @@ fn doubling_variables_stop_at_a_size_cap_with_a_notice() {
         vec![211]
     );
 }
+
+#[test]
+fn a_finding_past_column_65535_renders_in_human_output() {
+    // miette cannot lay out a column past u16::MAX: a minified one-line SQL dump made the human
+    // report panic (exit 101, no report). The line is cut around the finding instead.
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "dump.sql",
+        format!(
+            "{}DROP TABLE users;{}\n",
+            "SELECT 1;".repeat(8_000),
+            "SELECT 2;".repeat(100)
+        ),
+    );
+    let run = crate::util::run_in(dir.path(), &["--color", "never", "."]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("dump.sql:1:72001: warning[drop-table]"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains(" 1 │ …ELECT 1;SELECT 1;"));
+    assert!(run.stdout.contains("SELECT 1;DROP TABLE users;SELECT 2;"));
+    // The cut line, not the 73 KB one, is shown.
+    assert!(run.stdout.len() < 2_000, "{}", run.stdout.len());
+}

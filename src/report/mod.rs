@@ -2,6 +2,7 @@
 //! of the output formats. Nothing here scans, and nothing here prints: the binary writes the bytes.
 
 pub mod catalogue;
+mod excerpt;
 pub mod fingerprint;
 pub mod github;
 pub mod gitlab;
@@ -95,9 +96,21 @@ impl<'a> Positions<'a> {
         }
     }
 
+    /// The kept text of a file and its line index (built once).
+    pub fn index(&self, path: &str) -> Option<(&'a str, std::rc::Rc<LineIndex>)> {
+        let (key, text) = self.outcome.sources.get_key_value(path)?;
+        let index = self
+            .indexes
+            .borrow_mut()
+            .entry(key.as_str())
+            .or_insert_with(|| std::rc::Rc::new(LineIndex::new(text)))
+            .clone();
+        Some((text.as_str(), index))
+    }
+
     /// Start and end positions of a span (end exclusive), from the kept source text.
     pub fn region(&self, path: &str, span: crate::source::Span) -> (Position, Position) {
-        let Some((key, text)) = self.outcome.sources.get_key_value(path) else {
+        let Some((text, index)) = self.index(path) else {
             let p = Position {
                 line: 1,
                 column_utf16: 1,
@@ -105,12 +118,6 @@ impl<'a> Positions<'a> {
             };
             return (p, p);
         };
-        let index = self
-            .indexes
-            .borrow_mut()
-            .entry(key.as_str())
-            .or_insert_with(|| std::rc::Rc::new(LineIndex::new(text)))
-            .clone();
         (
             index.position(text, span.start()),
             index.position(text, span.end()),
