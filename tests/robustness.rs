@@ -422,3 +422,123 @@ fn a_finding_past_column_65535_renders_in_human_output() {
     // The cut line, not the 73 KB one, is shown.
     assert!(run.stdout.len() < 2_000, "{}", run.stdout.len());
 }
+
+/// Run the binary in `dir` with `args`, killing it after `secs`: `None` when it had to be killed.
+#[cfg(unix)]
+fn run_with_timeout(dir: &Path, args: &[&str], secs: u64) -> Option<(i32, String, String)> {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(crate::util::BIN)
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn the binary");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            let mut out = String::new();
+            let mut err = String::new();
+            if let Some(mut s) = child.stdout.take() {
+                let _ = s.read_to_string(&mut out);
+            }
+            if let Some(mut s) = child.stderr.take() {
+                let _ = s.read_to_string(&mut err);
+            }
+            return Some((status.code().unwrap_or(-1), out, err));
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_fifo_is_never_opened_whatever_hides_it() {
+    // Named on the command line, a FIFO that the walk never saw (gitignored, excluded) or saw
+    // as a link inside the root was opened, and the open blocked forever.
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), ".gitignore", "ignored.sh\n");
+    for name in ["ignored.sh", "excluded.sh", "plain.sh"] {
+        let status = std::process::Command::new("mkfifo")
+            .arg(dir.path().join(name))
+            .status()
+            .expect("mkfifo runs");
+        assert!(status.success());
+    }
+    std::os::unix::fs::symlink("plain.sh", dir.path().join("link.sh")).expect("symlink");
+    std::os::unix::fs::symlink("ignored.sh", dir.path().join("hidden-link.sh")).expect("symlink");
+    write(dir.path(), "ok.sh", "#!/bin/sh\ndropdb prod\n");
+    let cases: [&[&str]; 4] = [
+        &["ignored.sh", "ok.sh"],
+        &["--exclude", "excluded.sh", "excluded.sh", "ok.sh"],
+        &["link.sh", "ok.sh"],
+        &["hidden-link.sh", "ok.sh"],
+    ];
+    for args in cases {
+        let mut all = vec!["--format", "json"];
+        all.extend_from_slice(args);
+        let Some((code, stdout, stderr)) = run_with_timeout(dir.path(), &all, 30) else {
+            panic!("{args:?}: the scan hung on a FIFO");
+        };
+        assert_eq!(code, 1, "{args:?}: {stderr}");
+        let doc: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+        let kinds: Vec<&str> = doc["notices"]
+            .as_array()
+            .expect("notices")
+            .iter()
+            .filter_map(|n| n["kind"].as_str())
+            .collect();
+        assert_eq!(kinds, ["special-file"], "{args:?}: {stdout}");
+        assert_eq!(
+            doc["findings"].as_array().map(Vec::len),
+            Some(2),
+            "{stdout}"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_file_is_never_read_through_a_link_out_of_the_root() {
+    // Ignored or excluded, the name was not seen by the walk, so nothing checked where its link
+    // led: the file outside the root was read (and its text could end up in a report).
+    let outside = tempfile::tempdir().expect("tempdir");
+    write(
+        outside.path(),
+        "secret.sh",
+        "#!/bin/sh\nexport PGPASSWORD=Outside7pw\ndropdb prod\n",
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), ".gitignore", "ignored.sh\n");
+    for name in ["ignored.sh", "excluded.sh"] {
+        std::os::unix::fs::symlink(outside.path().join("secret.sh"), dir.path().join(name))
+            .expect("symlink");
+    }
+    for args in [
+        &["ignored.sh"][..],
+        &["--exclude", "excluded.sh", "excluded.sh"],
+    ] {
+        let mut all = vec!["--format", "json"];
+        all.extend_from_slice(args);
+        let (code, stdout, stderr) = run_with_timeout(dir.path(), &all, 30).expect("finishes");
+        assert_eq!(code, 0, "{args:?}: {stdout}{stderr}");
+        assert!(!stdout.contains("Outside7pw") && !stderr.contains("Outside7pw"));
+        let doc: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+        assert_eq!(
+            doc["findings"].as_array().map(Vec::len),
+            Some(0),
+            "{stdout}"
+        );
+        assert_eq!(
+            doc["notices"][0]["kind"].as_str(),
+            Some("symlink-outside-root"),
+            "{stdout}"
+        );
+    }
+}

@@ -188,6 +188,13 @@ pub(crate) fn candidates(path: &Path, setup: &Resolved) -> Result<Found, Error> 
     for n in &mut notices {
         n.path = Some(full.clone());
     }
+    // A name the walk skipped (ignored, excluded) or let through as a link inside the root is
+    // still never opened unless it is a regular file inside the root.
+    if notices.is_empty()
+        && let Some(notice) = crate::walk::named_file_notice(path, &root, &full)
+    {
+        notices.push(notice);
+    }
     // The walk's notice (a link out of the root, a FIFO) stands: the file is not read.
     if notices.is_empty() {
         // Named explicitly: analyse it even if its name says nothing, by its content (a shell
