@@ -334,8 +334,10 @@ fn discovered_config(target: &Target) -> Result<(Config, String), String> {
     let Some(path) = Config::discover_upward(&start) else {
         return Ok((Config::default(), String::new()));
     };
-    let config = dataloss_scan::load_config(&path)?;
+    // Found, not named: it must be a regular file in the directory it was found for.
     let base = Config::base_dir(&path);
+    Config::check_discovered(&path, &base)?;
+    let config = dataloss_scan::load_config(&path)?;
     let here = config::absolute(&start);
     let root_in_config = here
         .strip_prefix(&base)

@@ -182,6 +182,19 @@ pub fn named_file_notice(path: &Path, root: &Path, rel: &str) -> Option<Notice> 
     })
 }
 
+/// Open a file for reading without blocking: a FIFO put where a regular file was seen opens at
+/// once (callers then refuse it by its type) instead of waiting for a writer forever.
+pub fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
+}
+
 fn walk_error_path(err: &ignore::Error) -> Option<PathBuf> {
     match err {
         ignore::Error::WithPath { path, .. } => Some(path.clone()),

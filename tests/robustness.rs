@@ -542,3 +542,50 @@ fn a_named_file_is_never_read_through_a_link_out_of_the_root() {
         );
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_config_linked_out_of_the_root_is_an_error_that_quotes_nothing() {
+    // `.github/dataloss-scan.toml` → `/proc/self/environ` put the process environment (CI
+    // tokens) into the parse error. A discovered config must be a regular file in the root, and
+    // no config error quotes the file's text.
+    let outside = tempfile::tempdir().expect("tempdir");
+    write(
+        outside.path(),
+        "environ",
+        "GITHUB_TOKEN=ghp_Canary7token\nselect = \"Canary7value\"\n",
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "ok.sh", "#!/bin/sh\ndropdb prod\n");
+    std::fs::create_dir_all(dir.path().join(".github")).expect("mkdir");
+    std::os::unix::fs::symlink(
+        outside.path().join("environ"),
+        dir.path().join(".github/dataloss-scan.toml"),
+    )
+    .expect("symlink");
+    let (code, stdout, stderr) = run_with_timeout(dir.path(), &["."], 30).expect("finishes");
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    assert!(stderr.contains("outside the scan root"), "{stderr}");
+    assert!(
+        !stderr.contains("Canary7") && !stdout.contains("Canary7"),
+        "{stderr}"
+    );
+    // Named with --config (the user's choice), it is read, and its errors still quote nothing.
+    for text in [
+        "GITHUB_TOKEN=ghp_Canary7token\n",
+        "select = \"Canary7value\"\n",
+        "[rules.drop-table]\nlevel = \"Canary7level\"\n",
+    ] {
+        write(outside.path(), "environ", text);
+        let config = outside.path().join("environ");
+        let config = config.to_str().expect("utf-8 path");
+        let (code, stdout, stderr) =
+            run_with_timeout(dir.path(), &["--config", config, "."], 30).expect("finishes");
+        assert_eq!(code, 2, "{stdout}{stderr}");
+        assert!(stderr.contains("line "), "{stderr}");
+        assert!(
+            !stderr.contains("Canary7") && !stdout.contains("Canary7"),
+            "{stderr}"
+        );
+    }
+}

@@ -83,7 +83,7 @@ pub(crate) fn read_candidate(
     let (mut file, len): (Box<dyn Read>, u64) = match stdin {
         Some(bytes) => (Box::new(bytes), bytes.len() as u64),
         None => {
-            let file = open_regular(&candidate.abs).map_err(unreadable)?;
+            let file = crate::walk::open_regular(&candidate.abs).map_err(unreadable)?;
             let meta = file.metadata().map_err(unreadable)?;
             if !meta.is_file() {
                 // Swapped for a FIFO or a device since the walk saw it: never read it.
@@ -140,19 +140,6 @@ pub(crate) fn read_candidate(
             "skipped: starts with a UTF-16 byte-order mark but is not valid UTF-16",
         )),
     }
-}
-
-/// Open a file for reading without blocking: a FIFO put where the walk saw a regular file opens
-/// at once (and is then refused by its type) instead of waiting for a writer forever.
-fn open_regular(path: &std::path::Path) -> std::io::Result<std::fs::File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NONBLOCK);
-    }
-    options.open(path)
 }
 
 /// A UTF-16 byte-order mark (and not a UTF-32 one, which starts with the same two bytes).
