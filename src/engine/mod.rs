@@ -16,6 +16,7 @@ mod finalize;
 mod options;
 mod phases;
 mod read;
+mod scrub;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -374,6 +375,7 @@ fn scan_root(path: &Path, setup: &Resolved) -> Result<ScanOutcome, Error> {
             }
         }
     }
+    scrub::scrub_secrets(&mut findings, &files);
 
     // Keep the text of files with findings for snippets and line hashes, with secrets masked.
     let wanted: BTreeSet<&str> = findings

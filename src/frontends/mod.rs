@@ -273,6 +273,7 @@ pub fn extract(
         secrets::from_ci_yaml(&mut facts, parsed);
     }
     secrets::from_shell(&mut facts);
+    secrets::mask_sql_passwords(&mut facts);
     if !options.password_variables.is_empty() {
         secrets::apply_password_variables(&mut facts, options.password_variables, yaml.as_ref());
     }

@@ -68,11 +68,44 @@ impl FileFacts {
         for span in &self.secrets {
             let end = span.end().min(bytes.len());
             for b in &mut bytes[span.start().min(end)..end] {
-                // Keep UTF-8 valid: continuation bytes become `*` too, as every byte does.
-                *b = b'*';
+                // Keep UTF-8 valid: continuation bytes become `*` too, as every byte does. Line
+                // ends stay, so line numbers in the masked text are the file's.
+                if !matches!(*b, b'\n' | b'\r') {
+                    *b = b'*';
+                }
             }
         }
         String::from_utf8(bytes).unwrap_or_default()
+    }
+
+    /// The text of `span` as every output may quote it: each secret value in it replaced by
+    /// `*` (one per byte, as in [`FileFacts::redacted_text`]). Rules that quote the file (a
+    /// command, a statement) read it through here, never through `file.slice`.
+    pub fn masked(&self, span: Span) -> String {
+        let text = self.file.slice(span);
+        let start = span.start().min(self.file.text.len());
+        let mut bytes: Option<Vec<u8>> = None;
+        for secret in &self.secrets {
+            let (s, e) = (
+                secret.start().max(start),
+                secret.end().min(start + text.len()),
+            );
+            if s >= e {
+                continue;
+            }
+            let bytes = bytes.get_or_insert_with(|| text.as_bytes().to_vec());
+            for b in &mut bytes[s - start..e - start] {
+                if !matches!(*b, b'\n' | b'\r') {
+                    *b = b'*';
+                }
+            }
+        }
+        match bytes {
+            None => text.to_string(),
+            // Whole characters become `*` byte by byte: still valid UTF-8 unless a secret span
+            // cut a character, which the lossy conversion covers.
+            Some(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 
     /// The context at a byte offset: the innermost region that sets one, else the file's.

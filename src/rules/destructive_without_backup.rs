@@ -219,7 +219,7 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding],
 
 /// The step as a reader sees it: its first line, shortened.
 fn shown(file: &FileFacts, span: Span) -> String {
-    let text = file.file.slice(span);
+    let text = file.masked(span);
     let line = text.lines().next().unwrap_or("").trim();
     let line = line.trim_end_matches(['\\', ';']).trim_end();
     if line.chars().count() > 60 {

@@ -85,7 +85,8 @@ pub(super) fn push(facts: &mut FileFacts, f: Found) {
 
 /// A password in a connection URL, classified.
 pub(super) struct UrlSecret {
-    pub(super) scheme: String,
+    /// How messages name it: `postgres:// URL`, `libpq connection string`.
+    pub(super) what: String,
     pub(super) class: SecretClass,
     /// The secret's byte range in the text searched.
     pub(super) start: usize,
@@ -104,7 +105,7 @@ pub(super) fn url_secrets(text: &str) -> Vec<UrlSecret> {
         };
         let secret = &pw[ps..pe];
         out.push(UrlSecret {
-            scheme: url.scheme,
+            what: url.what(),
             class,
             start: url.start + ps,
             end: url.start + pe,
@@ -167,7 +168,7 @@ pub(super) fn shell_urls(facts: &FileFacts, word: &Word, what: &str, origin: Ori
         out.push(Found {
             by_name: true,
             span: Span::new(word.span.start() + url.start, word.span.start() + url.end),
-            name: format!("the {}:// URL {what}", url.scheme),
+            name: format!("the {} {what}", url.what),
             origin: origin.clone(),
             class: url.class,
             value_chars: url.chars,
