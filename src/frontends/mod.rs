@@ -259,6 +259,7 @@ pub fn extract(
         dotenv: Vec::new(),
         job_needs: Default::default(),
         notices: Vec::new(),
+        region_cache: Default::default(),
     };
     let yaml = frontend_for(kind).and_then(|f| f.extract(&mut facts, options));
     // Cron lines fed to `crontab -` by any shell source become scheduled commands.

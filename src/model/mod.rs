@@ -13,6 +13,7 @@
 pub mod command;
 pub mod injection;
 pub mod migration;
+pub mod regions;
 pub mod schema;
 pub mod secret;
 pub mod store;
@@ -56,6 +57,8 @@ pub struct FileFacts {
     /// A GitHub Actions workflow's `needs:` per job (the jobs that ran to success first).
     pub job_needs: std::collections::BTreeMap<String, Vec<String>>,
     pub notices: Vec<Notice>,
+    /// The regions indexed by position, built on first use (see [`FileFacts::context_at`]).
+    pub region_cache: regions::RegionCache,
 }
 
 impl FileFacts {
@@ -110,9 +113,11 @@ impl FileFacts {
 
     /// The context at a byte offset: the innermost region that sets one, else the file's.
     pub fn context_at(&self, span: Span) -> Context {
-        self.regions
-            .iter()
-            .filter(|r| r.context.is_some() && r.span.contains(span))
+        self.region_cache
+            .containing(&self.regions, span)
+            .into_iter()
+            .map(|i| &self.regions[i])
+            .filter(|r| r.context.is_some())
             .min_by_key(|r| r.span.len())
             .and_then(|r| r.context)
             .unwrap_or(self.context)
@@ -120,9 +125,11 @@ impl FileFacts {
 
     /// The guard around a span, if any.
     pub fn guard_at(&self, span: Span) -> Option<&str> {
-        self.regions
-            .iter()
-            .filter(|r| r.guard.is_some() && r.span.contains(span))
+        self.region_cache
+            .containing(&self.regions, span)
+            .into_iter()
+            .map(|i| &self.regions[i])
+            .filter(|r| r.guard.is_some())
             .min_by_key(|r| r.span.len())
             .and_then(|r| r.guard.as_deref())
     }

@@ -66,21 +66,28 @@ pub(super) fn push(facts: &mut FileFacts, f: Found) {
     if f.span.is_empty() {
         return;
     }
-    if let Some(known) = facts.credentials.iter_mut().find(|c| c.span == f.span) {
-        // A `.env` entry first seen by its secret-looking name, then named by the config.
-        known.by_name |= f.by_name;
-        return;
-    }
+    // Credentials stay sorted by span: one look-up per credential, not a scan of the file's.
+    let at = match facts.credentials.binary_search_by_key(&f.span, |c| c.span) {
+        Ok(at) => {
+            // A `.env` entry first seen by its secret-looking name, then named by the config.
+            facts.credentials[at].by_name |= f.by_name;
+            return;
+        }
+        Err(at) => at,
+    };
     facts.secrets.push(f.span);
-    facts.credentials.push(Credential {
-        span: f.span,
-        name: f.name,
-        origin: f.origin,
-        class: f.class,
-        chars: f.value_chars,
-        well_known: f.well_known,
-        by_name: f.by_name,
-    });
+    facts.credentials.insert(
+        at,
+        Credential {
+            span: f.span,
+            name: f.name,
+            origin: f.origin,
+            class: f.class,
+            chars: f.value_chars,
+            well_known: f.well_known,
+            by_name: f.by_name,
+        },
+    );
 }
 
 /// A password in a connection URL, classified.
