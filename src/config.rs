@@ -251,11 +251,22 @@ impl Config {
         Config::parse(&text, path, names)
     }
 
-    /// A config file found by discovery under `root` must be a regular file inside it: a
-    /// symbolic link out of the repository (`.github/dataloss-scan.toml` →
-    /// `/proc/self/environ`) is an error, and the file is never read.
-    pub fn check_discovered(path: &Path, root: &Path) -> Result<(), String> {
-        match crate::walk::named_file_notice(path, root, "") {
+    /// A config file found by discovery must be a regular file inside the directory it was
+    /// found for (the one holding it, or holding its `.github/`): a symbolic link out of it
+    /// (`.github/dataloss-scan.toml` → `/proc/self/environ`) is an error, and the file is never
+    /// read. The link itself is not followed to find that directory.
+    pub fn check_discovered(path: &Path) -> Result<(), String> {
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let dir = absolute(dir);
+        let root = if dir.file_name().is_some_and(|n| n == ".github") {
+            dir.parent().map_or(dir.clone(), Path::to_path_buf)
+        } else {
+            dir
+        };
+        match crate::walk::named_file_notice(path, &root, "") {
             None => Ok(()),
             Some(notice) => Err(format!(
                 "config {} not read: {}",

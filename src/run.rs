@@ -335,9 +335,9 @@ fn discovered_config(target: &Target) -> Result<(Config, String), String> {
         return Ok((Config::default(), String::new()));
     };
     // Found, not named: it must be a regular file in the directory it was found for.
-    let base = Config::base_dir(&path);
-    Config::check_discovered(&path, &base)?;
+    Config::check_discovered(&path)?;
     let config = dataloss_scan::load_config(&path)?;
+    let base = Config::base_dir(&path);
     let here = config::absolute(&start);
     let root_in_config = here
         .strip_prefix(&base)

@@ -20,6 +20,7 @@
 
 mod calls;
 mod flow;
+mod limits;
 mod redirects;
 mod sql;
 mod words;
@@ -31,6 +32,8 @@ mod wrappers;
 pub use calls::{Call, CallTarget};
 
 use std::cell::Cell;
+
+use limits::{Limits, MAX_EXPANSION_BYTES, MAX_EXPANSION_DEPTH, MAX_VALUE_LEN};
 use std::collections::{BTreeSet, HashMap, VecDeque};
 
 use tree_sitter::Node;
@@ -54,15 +57,6 @@ use crate::syntax::{Grammar, parse_tree};
 
 /// Nesting deeper than this is not followed (a notice says so).
 const MAX_DEPTH: usize = 256;
-
-/// Expansions nested deeper than this inside one word (`${a:-${a:-…}}`) are not followed.
-const MAX_EXPANSION_DEPTH: usize = 64;
-
-/// A variable whose value is longer than this is unknown from there on.
-const MAX_VALUE_LEN: usize = 64 * 1024;
-
-/// Bytes of known values one file may copy into words; past it references stay unknown.
-const MAX_EXPANSION_BYTES: usize = 16 * 1024 * 1024;
 
 impl ShellFacts {
     /// Parse `text` (whose bytes map to the host through `map`) and add what it executes.
@@ -108,22 +102,6 @@ impl ShellFacts {
         walker.statement_list(tree.root_node(), depth);
         walker.report_limits();
         walker.st
-    }
-}
-
-/// Where a walk first ran into each of its limits (host offsets), for one notice each.
-#[derive(Debug, Default)]
-struct Limits {
-    depth: Cell<Option<usize>>,
-    budget: Cell<Option<usize>>,
-    value: Cell<Option<usize>>,
-}
-
-impl Limits {
-    fn hit(&self, which: &Cell<Option<usize>>, at: usize) {
-        if which.get().is_none() {
-            which.set(Some(at));
-        }
     }
 }
 
@@ -186,37 +164,6 @@ impl<'a> Walker<'a> {
     fn id(&mut self) -> u32 {
         self.st.next_id += 1;
         self.st.next_id
-    }
-
-    /// One notice per limit the walk ran into.
-    fn report_limits(&mut self) {
-        let messages = [
-            (
-                self.limits.depth.take(),
-                format!(
-                    "shell expansions nested deeper than {MAX_EXPANSION_DEPTH} levels were not followed"
-                ),
-            ),
-            (
-                self.limits.budget.take(),
-                format!(
-                    "variable expansion stopped after {} MiB; later references are read as unknown",
-                    MAX_EXPANSION_BYTES >> 20
-                ),
-            ),
-            (
-                self.limits.value.take(),
-                format!(
-                    "a variable value over {} KiB is read as unknown",
-                    MAX_VALUE_LEN >> 10
-                ),
-            ),
-        ];
-        for (at, message) in messages {
-            if let Some(at) = at {
-                self.out.problems.push((at, message));
-            }
-        }
     }
 
     fn with_scope(&mut self, scope: Scope, f: impl FnOnce(&mut Self)) {
