@@ -78,6 +78,79 @@ fn main() {
         bytes as f64 / 1e6 / secs
     );
     large_files();
+    scaling();
+}
+
+/// Inputs that once took quadratic time (issue 17), each scanned (and rendered as the human
+/// report) at n and 4n: a near-linear path takes about 4× as long, a quadratic one 16×. Prints
+/// the ratio and fails past 8×.
+fn scaling() {
+    type Make = fn(usize) -> (&'static str, String);
+    let shapes: [(&str, usize, Make); 6] = [
+        ("dropdb lines", 6_000, |n| {
+            ("a.sh", format!("#!/bin/sh\n{}", "dropdb prod\n".repeat(n)))
+        }),
+        ("markdown fences", 3_000, |n| {
+            ("README.md", "```sh\ndropdb prod\n```\n".repeat(n))
+        }),
+        (".env lines", 12_000, |n| {
+            (
+                ".env",
+                (0..n)
+                    .map(|i| format!("DB_PASSWORD_{i}=secret{i}\n"))
+                    .collect(),
+            )
+        }),
+        ("functions calling each other", 1_500, |n| {
+            let mut text = String::from("#!/bin/bash\n");
+            for i in 0..n {
+                text.push_str(&format!("f{i}() {{ f{}; }}\n", i + 1));
+            }
+            text.push_str(&format!("f{n}() {{ dropdb prod; }}\nf0\n"));
+            ("a.sh", text)
+        }),
+        ("SQL drops (human report)", 2_000, |n| {
+            ("a.sql", "DROP TABLE users;\n".repeat(n))
+        }),
+        ("one long SQL line (human report)", 1_000, |n| {
+            ("dump.sql", format!("{}\n", "DROP TABLE t;".repeat(n)))
+        }),
+    ];
+    let meta = dataloss_scan::rules::metadata().expect("rule metadata");
+    let time = |make: Make, n: usize| {
+        let (name, text) = make(n);
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join(name), text).expect("write");
+        let opts = ScanOptions {
+            paths: vec![dir.path().to_path_buf()],
+            ..ScanOptions::default()
+        };
+        let started = Instant::now();
+        let outcome = scan(&opts).expect("scan");
+        let report = dataloss_scan::report::render(
+            &outcome,
+            meta,
+            dataloss_scan::report::Format::Human,
+            &dataloss_scan::report::ReportOptions::default(),
+        );
+        assert!(!report.is_empty());
+        started.elapsed().as_secs_f64()
+    };
+    for (what, n, make) in shapes {
+        let small = time(make, n);
+        let large = time(make, 4 * n);
+        let ratio = large / small.max(1e-6);
+        println!(
+            "scaling {what}: {n} → {:.0} ms, {} → {:.0} ms, ×{ratio:.1}",
+            small * 1e3,
+            4 * n,
+            large * 1e3
+        );
+        assert!(
+            ratio < 8.0,
+            "{what} grows faster than linear (×{ratio:.1} for 4× input)"
+        );
+    }
 }
 
 /// One large file of each kind, scanned alone: throughput per grammar (MB/s), where per-file

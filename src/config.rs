@@ -207,8 +207,6 @@ impl Config {
     /// Parse a config file's text. Unknown keys, wrong values and rule ids that `names` does not
     /// know are errors that name their line.
     pub fn parse(text: &str, path: &Path, names: &RuleNames) -> Result<Config, String> {
-        let raw: RawConfig =
-            toml::from_str(text).map_err(|e| format!("{}: {e}", path.display()))?;
         let at = |span: std::ops::Range<usize>, message: String| {
             let before = text.get(..span.start).unwrap_or(text);
             let line = before.matches('\n').count() + 1;
@@ -218,6 +216,14 @@ impl Config {
                 path.display()
             )
         };
+        // toml's own rendering quotes the offending line: say where and what, never the text.
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let message = without_values(e.message());
+            match e.span() {
+                Some(span) => at(span, message),
+                None => format!("{}: {message}", path.display()),
+            }
+        })?;
         let all = || names.rules.iter().chain(&names.packs).map(String::as_str);
         for id in raw.select.iter().chain(&raw.ignore) {
             if !names.is_rule_or_pack(id.get_ref()) {
@@ -262,11 +268,36 @@ impl Config {
         })
     }
 
-    /// Read a config file; an unreadable or invalid file is an error (exit 2).
+    /// Read a config file; an unreadable or invalid file is an error (exit 2). Only a regular
+    /// file of at most [`MAX_CONFIG_SIZE`] bytes is read, and no message quotes its text.
     pub fn load(path: &Path, names: &RuleNames) -> Result<Config, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read config {}: {e}", path.display()))?;
+        let text = read_config(path)?;
         Config::parse(&text, path, names)
+    }
+
+    /// A config file found by discovery must be a regular file inside the directory it was
+    /// found for (the one holding it, or holding its `.github/`): a symbolic link out of it
+    /// (`.github/dataloss-scan.toml` → `/proc/self/environ`) is an error, and the file is never
+    /// read. The link itself is not followed to find that directory.
+    pub fn check_discovered(path: &Path) -> Result<(), String> {
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let dir = absolute(dir);
+        let root = if dir.file_name().is_some_and(|n| n == ".github") {
+            dir.parent().map_or(dir.clone(), Path::to_path_buf)
+        } else {
+            dir
+        };
+        match crate::walk::named_file_notice(path, &root, "") {
+            None => Ok(()),
+            Some(notice) => Err(format!(
+                "config {} not read: {}",
+                path.display(),
+                notice.message.trim_start_matches("skipped: ")
+            )),
+        }
     }
 
     /// The config file in a directory (or in its `.github/`), if any.
@@ -367,6 +398,72 @@ pub fn absolute(path: &Path) -> PathBuf {
     }
 }
 
+/// A config file larger than this is refused (it is a few lines of TOML).
+pub const MAX_CONFIG_SIZE: u64 = 1024 * 1024;
+
+/// Read a config file without blocking on a FIFO or reading a device, and at most
+/// [`MAX_CONFIG_SIZE`] bytes.
+fn read_config(path: &Path) -> Result<String, String> {
+    use std::io::Read;
+    let fail = |why: String| format!("cannot read config {}: {why}", path.display());
+    let file = crate::walk::open_regular(path).map_err(|e| fail(e.to_string()))?;
+    let meta = file.metadata().map_err(|e| fail(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(fail("not a regular file".into()));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_CONFIG_SIZE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| fail(e.to_string()))?;
+    if bytes.len() as u64 > MAX_CONFIG_SIZE {
+        return Err(fail(format!("larger than {MAX_CONFIG_SIZE} bytes")));
+    }
+    String::from_utf8(bytes).map_err(|_| fail("not valid UTF-8".into()))
+}
+
+/// A parser message without the values it quotes from the file (`invalid type: string "…"`,
+/// `unknown variant `…``): a file given as a config may hold anything. A misspelt key's name
+/// stays (`unknown field `fail_on``) when it looks like a key; what follows `expected` lists
+/// the schema's own names and stays; the line and column say where.
+fn without_values(message: &str) -> String {
+    if let Some(name) = message
+        .strip_prefix("unknown field `")
+        .and_then(|rest| rest.split_once('`'))
+        .map(|(name, _)| name)
+        .filter(|name| {
+            name.len() <= 40
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        })
+    {
+        let rest = &message["unknown field `".len() + name.len() + 1..];
+        return format!("unknown field `{name}`{}", without_values(rest));
+    }
+    let (found, expected) = message
+        .find("expected")
+        .map_or((message, ""), |at| message.split_at(at));
+    let mut out = String::new();
+    let mut rest = found;
+    while let Some(open) = rest.find(['"', '\'', '`']) {
+        out.push_str(&rest[..open]);
+        let quote = &rest[open..open + 1];
+        let after = &rest[open + 1..];
+        match after.find(quote) {
+            Some(close) => {
+                out.push_str(quote);
+                out.push('…');
+                out.push_str(quote);
+                rest = &after[close + 1..];
+            }
+            None => rest = "",
+        }
+    }
+    out.push_str(rest);
+    out.push_str(expected);
+    out.trim().replace('\n', "; ")
+}
+
 /// Context overrides compiled to glob sets.
 #[derive(Clone, Debug, Default)]
 pub struct ContextOverrides {
@@ -439,7 +536,7 @@ mod tests {
             (
                 "# levels\nfail-on = \"sometimes\"\n",
                 "line 2",
-                "invalid fail-on `sometimes`",
+                "invalid fail-on `…`, expected one of `error`",
             ),
             (
                 "\nselect = [\"sql\", \"nope\"]\n",
@@ -456,7 +553,12 @@ mod tests {
                 "line 3",
                 "unknown rule `drop-tabel`",
             ),
-            ("[rules.drop-table]\nlevel = \"errr\"\n", "line 2", "errr"),
+            // The value itself is not quoted back (a config may be any file); where and what is.
+            (
+                "[rules.drop-table]\nlevel = \"errr\"\n",
+                "line 2",
+                "unknown variant `…`, expected one of `note`, `warning`, `error`",
+            ),
         ];
         for (text, line, message) in cases {
             let err = Config::parse(text, Path::new("x.toml"), &names()).expect_err(text);

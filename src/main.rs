@@ -10,9 +10,24 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// Stack of the thread that runs the scan and renders the report (the rayon workers get the
+/// same): every recursion over input has a depth limit, and this leaves them a wide margin.
+const STACK_SIZE: usize = 64 * 1024 * 1024;
+
 fn main() -> ExitCode {
     let args = cli::Args::parse();
-    match run::run(args) {
+    let worker = std::thread::Builder::new()
+        .name("scan".into())
+        .stack_size(STACK_SIZE)
+        .spawn(move || run::run(args));
+    let result = match worker {
+        Ok(handle) => match handle.join() {
+            Ok(result) => result,
+            Err(_) => return fail("internal error (please report it)"),
+        },
+        Err(e) => return fail(&format!("could not start the scan thread: {e}")),
+    };
+    match result {
         Ok(run::Output {
             stdout,
             stderr,

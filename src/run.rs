@@ -334,6 +334,8 @@ fn discovered_config(target: &Target) -> Result<(Config, String), String> {
     let Some(path) = Config::discover_upward(&start) else {
         return Ok((Config::default(), String::new()));
     };
+    // Found, not named: it must be a regular file in the directory it was found for.
+    Config::check_discovered(&path)?;
     let config = dataloss_scan::load_config(&path)?;
     let base = Config::base_dir(&path);
     let here = config::absolute(&start);

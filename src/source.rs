@@ -314,6 +314,37 @@ impl LineIndex {
         &text[start..end]
     }
 
+    /// Like [`LineIndex::position`], counting columns on from `from` (an earlier offset on the
+    /// same line and its position) instead of from the line start when it can: findings come
+    /// sorted, and a one-line file would otherwise be counted from its start for each.
+    pub fn position_after(
+        &self,
+        text: &str,
+        offset: usize,
+        from: Option<(usize, Position)>,
+    ) -> Position {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.line_of(offset);
+        match from {
+            Some((at, p))
+                if at <= offset
+                    && at >= self.line_start(line)
+                    && p.line as usize == line + 1
+                    && text.is_char_boundary(at) =>
+            {
+                let gap = &text[at..offset];
+                Position {
+                    line: p.line,
+                    column_utf16: p
+                        .column_utf16
+                        .saturating_add(to_u32(gap.encode_utf16().count())),
+                    column_chars: p.column_chars.saturating_add(to_u32(gap.chars().count())),
+                }
+            }
+            _ => self.position(text, offset),
+        }
+    }
+
     pub fn position(&self, text: &str, offset: usize) -> Position {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.line_of(offset);

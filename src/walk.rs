@@ -145,6 +145,56 @@ fn visit(
     }
 }
 
+/// Why a file named on the command line must not be opened, if it must not: a symbolic link
+/// that leaves `root` (or is broken), or anything but a regular file (a FIFO would block the
+/// scan forever, a device never ends). Checked without opening or following anything out of
+/// the root, whatever the ignore files and excludes say of the name.
+pub fn named_file_notice(path: &Path, root: &Path, rel: &str) -> Option<Notice> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    let meta = if meta.file_type().is_symlink() {
+        let root_canonical = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+        match path.canonicalize() {
+            Ok(target) if target.starts_with(&root_canonical) => std::fs::metadata(&target).ok()?,
+            Ok(_) => {
+                return Some(Notice::file(
+                    rel,
+                    NoticeKind::SymlinkOutsideRoot,
+                    "skipped: symbolic link pointing outside the scan root",
+                ));
+            }
+            Err(_) => {
+                return Some(Notice::file(
+                    rel,
+                    NoticeKind::SymlinkOutsideRoot,
+                    "skipped: broken or looping symbolic link",
+                ));
+            }
+        }
+    } else {
+        meta
+    };
+    (!meta.is_file()).then(|| {
+        Notice::file(
+            rel,
+            NoticeKind::SpecialFile,
+            "skipped: not a regular file (device, FIFO or socket)",
+        )
+    })
+}
+
+/// Open a file for reading without blocking: a FIFO put where a regular file was seen opens at
+/// once (callers then refuse it by its type) instead of waiting for a writer forever.
+pub fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
+}
+
 fn walk_error_path(err: &ignore::Error) -> Option<PathBuf> {
     match err {
         ignore::Error::WithPath { path, .. } => Some(path.clone()),

@@ -53,6 +53,28 @@ fn planted() -> Vec<(&'static str, String)> {
                 "on: push\njobs:\n  deploy:\n    runs-on: self-hosted\n    env:\n      PGPASSWORD: {CANARY}\n      APP_DB_SECRET: {CANARY}\n    steps:\n      - run: psql -h db -c 'select 1'\n"
             ),
         ),
+        // Destructive commands whose own findings (`drop-database`, `destructive-without-backup`,
+        // …) quote the command, with the password on it.
+        (
+            "ops/reset.sh",
+            format!(
+                "#!/bin/sh\nPGPASSWORD={CANARY} dropdb prod\nmysqladmin -uroot -p{CANARY} drop shop\nmysqladmin --password={CANARY} -f drop shop\nredis-cli -h cache -a {CANARY} FLUSHALL\nmongosh \"mongodb://root:{CANARY}@db/shop\" --eval 'db.dropDatabase()'\npsql \"host=db user=app password={CANARY} dbname=app\" -c 'DROP TABLE orders'\nmysql -uroot -p{CANARY} shop -e 'DROP TABLE users'\nMYSQL_PWD={CANARY} mysql shop -e 'TRUNCATE TABLE users'\nenv PGPASSWORD={CANARY} psql -h db -c 'DROP DATABASE shop'\ndocker run --rm -e PGPASSWORD={CANARY} postgres:16 dropdb -h db prod\n"
+            ),
+        ),
+        // systemd `Environment=` (bare and quoted) next to a destructive `ExecStart=`.
+        (
+            "deploy/reset-db.service",
+            format!(
+                "[Service]\nType=oneshot\nEnvironment=PGPASSWORD={CANARY}\nEnvironment=\"DB_PASSWORD={CANARY}\" \"OTHER=x\"\nExecStart=/usr/bin/dropdb -h db prod\n"
+            ),
+        ),
+        // SQL that sets passwords, next to a drop whose snippet shows the lines around it.
+        (
+            "db/migrations/0001_users.sql",
+            format!(
+                "ALTER USER app WITH PASSWORD '{CANARY}';\nCREATE USER shop IDENTIFIED BY '{CANARY}';\nDROP TABLE users;\nALTER ROLE admin PASSWORD '{CANARY}';\n"
+            ),
+        ),
         // A broken file next to them: its notice must not quote the text either.
         (
             "compose.broken.yml",
@@ -80,7 +102,7 @@ fn no_output_contains_a_secret() {
     let mut runs = 0;
     let mut found_any = false;
     for format in ["human", "json", "sarif", "github", "gitlab"] {
-        for verbosity in [Some("-q"), None, Some("-v")] {
+        for verbosity in [Some("-q"), None, Some("-v"), Some("--include-suppressed")] {
             let mut cmd = Command::new(env!("CARGO_BIN_EXE_dataloss-scan"));
             cmd.arg("--format").arg(format).arg("--color").arg("never");
             if let Some(v) = verbosity {
@@ -98,8 +120,55 @@ fn no_output_contains_a_secret() {
             runs += 1;
         }
     }
-    assert_eq!(runs, 15);
+    assert_eq!(runs, 20);
     assert!(found_any, "the planted passwords were not reported at all");
+}
+
+#[test]
+fn commands_quoted_by_findings_are_masked() {
+    // The findings that quote a destructive command are there (so the test above saw them).
+    let dir = tempfile::tempdir().expect("tempdir");
+    plant(dir.path());
+    let out = Command::new(env!("CARGO_BIN_EXE_dataloss-scan"))
+        .args(["--format", "json"])
+        .arg(dir.path())
+        .output()
+        .expect("run the scanner");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let quoted: Vec<String> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "destructive-without-backup" && f["path"] == "ops/reset.sh")
+        .map(|f| f["message"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert!(quoted.len() >= 5, "{quoted:#?}");
+    assert!(
+        quoted
+            .iter()
+            .any(|m| m.contains("`PGPASSWORD=********* dropdb prod`")),
+        "{quoted:#?}"
+    );
+    assert!(
+        quoted
+            .iter()
+            .any(|m| m.contains("`redis-cli -h cache -a ********* FLUSHALL`")),
+        "{quoted:#?}"
+    );
+}
+
+#[test]
+fn sql_passwords_are_masked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    plant(dir.path());
+    let outcome = dataloss_scan::scan(&dataloss_scan::ScanOptions {
+        paths: vec![dir.path().to_path_buf()],
+        ..Default::default()
+    })
+    .expect("scan");
+    let sql = &outcome.sources["db/migrations/0001_users.sql"];
+    assert!(sql.contains("PASSWORD '*********'"), "{sql}");
+    assert!(sql.contains("IDENTIFIED BY '*********'"), "{sql}");
 }
 
 #[test]
@@ -151,7 +220,8 @@ fn every_planted_password_is_found() {
     // Every line that holds the canary, in every file but the broken one, is reported once.
     let mut want: Vec<(String, u32)> = Vec::new();
     for (rel, text) in planted() {
-        if rel == "compose.broken.yml" {
+        // SQL that sets a password is masked, not reported (see `sql_passwords_are_masked`).
+        if rel == "compose.broken.yml" || rel.ends_with(".sql") {
             continue;
         }
         for (i, line) in text.split('\n').enumerate() {
@@ -163,7 +233,7 @@ fn every_planted_password_is_found() {
     want.sort();
     assert_eq!(
         want.len(),
-        29,
+        41,
         "the planted places changed: update this count"
     );
     assert_eq!(places, want);

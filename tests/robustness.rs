@@ -316,3 +316,276 @@ fn byte_order_marks_are_decoded_and_take_no_column() {
         outcome.findings
     );
 }
+
+#[test]
+fn nested_shell_and_compose_defaults_are_capped_with_a_notice() {
+    // `${a:-${a:-…}}` recursed once per level in the shell front-end and in Compose
+    // interpolation: a 30 KB file overflowed a worker's stack and aborted the whole scan.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let deep = |n: usize| format!("{}x{}", "${a:-".repeat(n), "}".repeat(n));
+    write(
+        dir.path(),
+        "deep.sh",
+        format!("#!/bin/sh\necho {}\ndropdb prod\n", deep(5_000)),
+    );
+    write(
+        dir.path(),
+        "docker-compose.yml",
+        format!(
+            "services:\n  db:\n    image: \"{}\"\n    ports:\n      - \"5432:5432\"\n",
+            deep(10_000)
+        ),
+    );
+    let outcome = scan_dir(dir.path());
+    assert!(has_notice(&outcome, "deep.sh", NoticeKind::ParseError));
+    assert!(has_notice(
+        &outcome,
+        "docker-compose.yml",
+        NoticeKind::ParseError
+    ));
+    assert_eq!(finding_lines(&outcome, "deep.sh", "drop-database"), vec![3]);
+}
+
+#[test]
+fn doubling_variables_stop_at_a_size_cap_with_a_notice() {
+    // 32 shell lines `V1="$V0$V0"` … and a Makefile expanding `$(B)` 50 times per level for 8
+    // levels: 23 GB before the kernel killed the scan. Values past the cap are unknown.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut sh = String::from("#!/bin/sh\nV0=abcdefghij\n");
+    for i in 1..=32 {
+        sh.push_str(&format!("V{i}=\"$V{}$V{}\"\n", i - 1, i - 1));
+    }
+    // Many references to a large known value: the file's budget stops them.
+    sh.push_str("BIG=\"$V12\"\n");
+    for _ in 0..2_000 {
+        sh.push_str("echo \"$BIG$BIG$BIG$BIG\"\n");
+    }
+    sh.push_str("dropdb \"$V32\"\n");
+    write(dir.path(), "double.sh", &sh);
+    let mut mk = String::from("A0 = abcdefghij\n");
+    for i in 1..=8 {
+        let refs = vec![format!("$(A{})", i - 1); 50].join(" ");
+        mk.push_str(&format!("A{i} = {refs}\n"));
+    }
+    mk.push_str("reset:\n");
+    for _ in 0..200 {
+        mk.push_str("\techo $(A2) $(A2)\n");
+    }
+    mk.push_str("\tdropdb $(A8)\n");
+    write(dir.path(), "Makefile", &mk);
+    let outcome = scan_dir(dir.path());
+    let messages: Vec<&str> = outcome
+        .notices
+        .iter()
+        .filter(|n| n.path.as_deref() == Some("double.sh"))
+        .map(|n| n.message.as_str())
+        .collect();
+    assert!(
+        messages.iter().any(|m| m.contains("over 64 KiB"))
+            && messages.iter().any(|m| m.contains("stopped after")),
+        "{messages:?}"
+    );
+    assert!(has_notice(&outcome, "Makefile", NoticeKind::ParseError));
+    assert_eq!(
+        finding_lines(&outcome, "double.sh", "drop-database"),
+        vec![2_036]
+    );
+    assert_eq!(
+        finding_lines(&outcome, "Makefile", "drop-database"),
+        vec![211]
+    );
+}
+
+#[test]
+fn a_finding_past_column_65535_renders_in_human_output() {
+    // miette cannot lay out a column past u16::MAX: a minified one-line SQL dump made the human
+    // report panic (exit 101, no report). The line is cut around the finding instead.
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(
+        dir.path(),
+        "dump.sql",
+        format!(
+            "{}DROP TABLE users;{}\n",
+            "SELECT 1;".repeat(8_000),
+            "SELECT 2;".repeat(100)
+        ),
+    );
+    let run = crate::util::run_in(dir.path(), &["--color", "never", "."]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("dump.sql:1:72001: warning[drop-table]"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains(" 1 │ …ELECT 1;SELECT 1;"));
+    assert!(run.stdout.contains("SELECT 1;DROP TABLE users;SELECT 2;"));
+    // The cut line, not the 73 KB one, is shown.
+    assert!(run.stdout.len() < 2_000, "{}", run.stdout.len());
+}
+
+/// Run the binary in `dir` with `args`, killing it after `secs`: `None` when it had to be killed.
+#[cfg(unix)]
+fn run_with_timeout(dir: &Path, args: &[&str], secs: u64) -> Option<(i32, String, String)> {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(crate::util::BIN)
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn the binary");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            let mut out = String::new();
+            let mut err = String::new();
+            if let Some(mut s) = child.stdout.take() {
+                let _ = s.read_to_string(&mut out);
+            }
+            if let Some(mut s) = child.stderr.take() {
+                let _ = s.read_to_string(&mut err);
+            }
+            return Some((status.code().unwrap_or(-1), out, err));
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_fifo_is_never_opened_whatever_hides_it() {
+    // Named on the command line, a FIFO that the walk never saw (gitignored, excluded) or saw
+    // as a link inside the root was opened, and the open blocked forever.
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), ".gitignore", "ignored.sh\n");
+    for name in ["ignored.sh", "excluded.sh", "plain.sh"] {
+        let status = std::process::Command::new("mkfifo")
+            .arg(dir.path().join(name))
+            .status()
+            .expect("mkfifo runs");
+        assert!(status.success());
+    }
+    std::os::unix::fs::symlink("plain.sh", dir.path().join("link.sh")).expect("symlink");
+    std::os::unix::fs::symlink("ignored.sh", dir.path().join("hidden-link.sh")).expect("symlink");
+    write(dir.path(), "ok.sh", "#!/bin/sh\ndropdb prod\n");
+    let cases: [&[&str]; 4] = [
+        &["ignored.sh", "ok.sh"],
+        &["--exclude", "excluded.sh", "excluded.sh", "ok.sh"],
+        &["link.sh", "ok.sh"],
+        &["hidden-link.sh", "ok.sh"],
+    ];
+    for args in cases {
+        let mut all = vec!["--format", "json"];
+        all.extend_from_slice(args);
+        let Some((code, stdout, stderr)) = run_with_timeout(dir.path(), &all, 30) else {
+            panic!("{args:?}: the scan hung on a FIFO");
+        };
+        assert_eq!(code, 1, "{args:?}: {stderr}");
+        let doc: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+        let kinds: Vec<&str> = doc["notices"]
+            .as_array()
+            .expect("notices")
+            .iter()
+            .filter_map(|n| n["kind"].as_str())
+            .collect();
+        assert_eq!(kinds, ["special-file"], "{args:?}: {stdout}");
+        assert_eq!(
+            doc["findings"].as_array().map(Vec::len),
+            Some(2),
+            "{stdout}"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_file_is_never_read_through_a_link_out_of_the_root() {
+    // Ignored or excluded, the name was not seen by the walk, so nothing checked where its link
+    // led: the file outside the root was read (and its text could end up in a report).
+    let outside = tempfile::tempdir().expect("tempdir");
+    write(
+        outside.path(),
+        "secret.sh",
+        "#!/bin/sh\nexport PGPASSWORD=Outside7pw\ndropdb prod\n",
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), ".gitignore", "ignored.sh\n");
+    for name in ["ignored.sh", "excluded.sh"] {
+        std::os::unix::fs::symlink(outside.path().join("secret.sh"), dir.path().join(name))
+            .expect("symlink");
+    }
+    for args in [
+        &["ignored.sh"][..],
+        &["--exclude", "excluded.sh", "excluded.sh"],
+    ] {
+        let mut all = vec!["--format", "json"];
+        all.extend_from_slice(args);
+        let (code, stdout, stderr) = run_with_timeout(dir.path(), &all, 30).expect("finishes");
+        assert_eq!(code, 0, "{args:?}: {stdout}{stderr}");
+        assert!(!stdout.contains("Outside7pw") && !stderr.contains("Outside7pw"));
+        let doc: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+        assert_eq!(
+            doc["findings"].as_array().map(Vec::len),
+            Some(0),
+            "{stdout}"
+        );
+        assert_eq!(
+            doc["notices"][0]["kind"].as_str(),
+            Some("symlink-outside-root"),
+            "{stdout}"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_config_linked_out_of_the_root_is_an_error_that_quotes_nothing() {
+    // `.github/dataloss-scan.toml` → `/proc/self/environ` put the process environment (CI
+    // tokens) into the parse error. A discovered config must be a regular file in the root, and
+    // no config error quotes the file's text.
+    let outside = tempfile::tempdir().expect("tempdir");
+    write(
+        outside.path(),
+        "environ",
+        "GITHUB_TOKEN=ghp_Canary7token\nselect = \"Canary7value\"\n",
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    write(dir.path(), "ok.sh", "#!/bin/sh\ndropdb prod\n");
+    std::fs::create_dir_all(dir.path().join(".github")).expect("mkdir");
+    std::os::unix::fs::symlink(
+        outside.path().join("environ"),
+        dir.path().join(".github/dataloss-scan.toml"),
+    )
+    .expect("symlink");
+    let (code, stdout, stderr) = run_with_timeout(dir.path(), &["."], 30).expect("finishes");
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    assert!(stderr.contains("outside the scan root"), "{stderr}");
+    assert!(
+        !stderr.contains("Canary7") && !stdout.contains("Canary7"),
+        "{stderr}"
+    );
+    // Named with --config (the user's choice), it is read, and its errors still quote nothing.
+    for text in [
+        "GITHUB_TOKEN=ghp_Canary7token\n",
+        "select = \"Canary7value\"\n",
+        "[rules.drop-table]\nlevel = \"Canary7level\"\n",
+    ] {
+        write(outside.path(), "environ", text);
+        let config = outside.path().join("environ");
+        let config = config.to_str().expect("utf-8 path");
+        let (code, stdout, stderr) =
+            run_with_timeout(dir.path(), &["--config", config, "."], 30).expect("finishes");
+        assert_eq!(code, 2, "{stdout}{stderr}");
+        assert!(stderr.contains("line "), "{stderr}");
+        assert!(
+            !stderr.contains("Canary7") && !stdout.contains("Canary7"),
+            "{stderr}"
+        );
+    }
+}

@@ -16,6 +16,7 @@ mod finalize;
 mod options;
 mod phases;
 mod read;
+mod scrub;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -37,6 +38,10 @@ use finalize::{Suppressions, finalize};
 use options::Resolved;
 use phases::{run_post_rules, run_rules};
 use read::analyse_file;
+
+/// Stack of each worker thread: every recursion over input has a depth limit, and this leaves
+/// them a wide margin (memory is only committed as a stack grows).
+pub const WORKER_STACK_SIZE: usize = 64 * 1024 * 1024;
 
 /// Files larger than this are skipped with a notice unless configured otherwise.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
@@ -107,6 +112,7 @@ pub fn scan(opts: &ScanOptions) -> Result<ScanOutcome, Error> {
     let setup = Resolved::new(opts)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads)
+        .stack_size(WORKER_STACK_SIZE)
         .build()
         .map_err(|e| Error::Threads(e.to_string()))?;
     let paths = if opts.paths.is_empty() {
@@ -182,6 +188,13 @@ pub(crate) fn candidates(path: &Path, setup: &Resolved) -> Result<Found, Error> 
     notices.retain(|n| n.path.as_deref() == Some(name.as_str()));
     for n in &mut notices {
         n.path = Some(full.clone());
+    }
+    // A name the walk skipped (ignored, excluded) or let through as a link inside the root is
+    // still never opened unless it is a regular file inside the root.
+    if notices.is_empty()
+        && let Some(notice) = crate::walk::named_file_notice(path, &root, &full)
+    {
+        notices.push(notice);
     }
     // The walk's notice (a link out of the root, a FIFO) stands: the file is not read.
     if notices.is_empty() {
@@ -363,6 +376,7 @@ fn scan_root(path: &Path, setup: &Resolved) -> Result<ScanOutcome, Error> {
             }
         }
     }
+    scrub::scrub_secrets(&mut findings, &files);
 
     // Keep the text of files with findings for snippets and line hashes, with secrets masked.
     let wanted: BTreeSet<&str> = findings

@@ -83,9 +83,17 @@ pub(crate) fn read_candidate(
     let (mut file, len): (Box<dyn Read>, u64) = match stdin {
         Some(bytes) => (Box::new(bytes), bytes.len() as u64),
         None => {
-            let file = std::fs::File::open(&candidate.abs).map_err(unreadable)?;
-            let len = file.metadata().map_err(unreadable)?.len();
-            (Box::new(file), len)
+            let file = crate::walk::open_regular(&candidate.abs).map_err(unreadable)?;
+            let meta = file.metadata().map_err(unreadable)?;
+            if !meta.is_file() {
+                // Swapped for a FIFO or a device since the walk saw it: never read it.
+                return Err(Notice::file(
+                    rel,
+                    NoticeKind::SpecialFile,
+                    "skipped: not a regular file (device, FIFO or socket)",
+                ));
+            }
+            (Box::new(file), meta.len())
         }
     };
     let mut bytes = Vec::new();

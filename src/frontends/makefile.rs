@@ -11,7 +11,27 @@ use std::collections::HashMap;
 use crate::model::FileFacts;
 use crate::model::command::Dir;
 use crate::model::command::ShellOrigin;
+use crate::notice::{Notice, NoticeKind};
 use crate::source::{OffsetMap, Span};
+
+/// Variable references nested deeper than this are not expanded.
+const MAX_DEPTH: usize = 8;
+
+/// A variable whose expanded value is longer than this is unknown (`A2 = $(A1) $(A1) …`
+/// grows exponentially with the nesting).
+const MAX_VALUE_LEN: usize = 64 * 1024;
+
+/// Bytes of expanded values one Makefile may put into its recipes; past it, references stay
+/// unknown.
+const MAX_EXPANSION_BYTES: usize = 4 * 1024 * 1024;
+
+/// What is left of a Makefile's expansion budget, and where it first ran out.
+struct Budget {
+    left: usize,
+    hit: Option<usize>,
+    /// Each variable's expanded value, computed once (`None`: too long).
+    cache: HashMap<String, Option<String>>,
+}
 
 /// Extract every recipe line of a Makefile.
 pub fn extract(facts: &mut FileFacts) {
@@ -28,6 +48,11 @@ pub fn extract(facts: &mut FileFacts) {
         }
     }
     let mut target: Option<String> = None;
+    let mut budget = Budget {
+        left: MAX_EXPANSION_BYTES,
+        hit: None,
+        cache: HashMap::new(),
+    };
     let mut i = 0;
     while i < lines.len() {
         let (start, line) = lines[i];
@@ -50,7 +75,7 @@ pub fn extract(facts: &mut FileFacts) {
                     None => parts.push((s, l)),
                 }
             }
-            let (shell, map) = recipe_text(&parts, &vars, &name);
+            let (shell, map) = recipe_text(&parts, &vars, &name, &mut budget);
             // A target named for a test run or a local environment (`test`, `e2e`,
             // `reset-dev-db`) is that context, as a script so named would be.
             if let (Some(context), Some(&(first, _)), Some(&(last, text))) = (
@@ -89,6 +114,26 @@ pub fn extract(facts: &mut FileFacts) {
             target = None;
         }
     }
+    budget_notice(facts, &budget);
+}
+
+/// Say once where the expansion limits were reached.
+fn budget_notice(facts: &mut FileFacts, budget: &Budget) {
+    if let Some(at) = budget.hit {
+        let line = facts.file.position(at).line;
+        facts.notices.push(
+            Notice::file(
+                &facts.file.path,
+                NoticeKind::ParseError,
+                format!(
+                    "make variables expanding past {} KiB (or {} MiB in all) are read as unknown",
+                    MAX_VALUE_LEN >> 10,
+                    MAX_EXPANSION_BYTES >> 20
+                ),
+            )
+            .at_line(line),
+        );
+    }
 }
 
 /// `VAR = value`, `VAR := value`, `VAR ?= value`, `VAR ::= value`, `export VAR = value`.
@@ -105,11 +150,15 @@ fn assignment(line: &str) -> Option<(String, String)> {
 }
 
 /// A variable's value with the make variables it refers to substituted (`DOWN = $(COMPOSE)
-/// down -v`), `$$` made `$`; unknown references are left as they are.
-fn expand(value: &str, vars: &HashMap<String, String>, depth: usize) -> String {
+/// down -v`), `$$` made `$`; unknown references are left as they are. `None` when the value
+/// grows past [`MAX_VALUE_LEN`].
+fn expand(value: &str, vars: &HashMap<String, String>, depth: usize) -> Option<String> {
     let mut out = String::new();
     let mut rest = value;
     while let Some(at) = rest.find('$') {
+        if out.len() > MAX_VALUE_LEN {
+            return None;
+        }
         out.push_str(&rest[..at]);
         let after = &rest[at + 1..];
         let close = match after.chars().next() {
@@ -125,9 +174,9 @@ fn expand(value: &str, vars: &HashMap<String, String>, depth: usize) -> String {
         if let Some(close) = close
             && let Some(len) = after[1..].find(close)
             && let Some(inner) = vars.get(&after[1..1 + len])
-            && depth < 8
+            && depth < MAX_DEPTH
         {
-            out.push_str(&expand(inner, vars, depth + 1));
+            out.push_str(&expand(inner, vars, depth + 1)?);
             rest = &after[len + 2..];
             continue;
         }
@@ -135,7 +184,7 @@ fn expand(value: &str, vars: &HashMap<String, String>, depth: usize) -> String {
         rest = after;
     }
     out.push_str(rest);
-    out
+    (out.len() <= MAX_VALUE_LEN).then_some(out)
 }
 
 fn lines_with_offsets(text: &str) -> Vec<(usize, &str)> {
@@ -153,6 +202,7 @@ fn recipe_text(
     parts: &[(usize, &str)],
     vars: &HashMap<String, String>,
     target: &str,
+    budget: &mut Budget,
 ) -> (String, OffsetMap) {
     let mut out = String::new();
     let mut map = OffsetMap::default();
@@ -196,9 +246,21 @@ fn recipe_text(
                     };
                     let name = &line[j + 2..j + 2 + len];
                     let whole = len + 3;
-                    match vars.get(name) {
+                    let expanded = match budget.cache.get(name) {
+                        Some(cached) => cached.clone(),
+                        None => {
+                            let value = vars.get(name).and_then(|v| expand(v, vars, 0));
+                            budget.cache.insert(name.to_string(), value.clone());
+                            value
+                        }
+                    };
+                    let known = expanded.filter(|value| value.len() <= budget.left);
+                    if known.is_none() && vars.contains_key(name) && budget.hit.is_none() {
+                        budget.hit = Some(host + j);
+                    }
+                    match known {
                         Some(value) => {
-                            let value = expand(value, vars, 0);
+                            budget.left -= value.len();
                             map.push(out.len(), host + j, 0);
                             out.push_str(&value);
                             // The value's last byte stands for the reference's `)`, so a command

@@ -280,6 +280,7 @@ pub fn extract(
         settings: Vec::new(),
         job_needs: Default::default(),
         notices: Vec::new(),
+        region_cache: Default::default(),
     };
     let yaml = frontend_for(kind).and_then(|f| f.extract(&mut facts, options));
     // Cron lines fed to `crontab -` by any shell source become scheduled commands.
@@ -294,6 +295,7 @@ pub fn extract(
         secrets::from_ci_yaml(&mut facts, parsed);
     }
     secrets::from_shell(&mut facts);
+    secrets::mask_sql_passwords(&mut facts);
     if !options.password_variables.is_empty() {
         secrets::apply_password_variables(&mut facts, options.password_variables, yaml.as_ref());
     }

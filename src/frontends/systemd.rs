@@ -6,7 +6,9 @@
 
 use crate::model::FileFacts;
 use crate::model::command::ShellOrigin;
-use crate::source::OffsetMap;
+use crate::model::secret::Origin;
+use crate::model::store::{EnvEntry, Spanned};
+use crate::source::{OffsetMap, Span};
 
 const EXEC_KEYS: &[&str] = &[
     "ExecStart",
@@ -24,6 +26,7 @@ pub fn extract(facts: &mut FileFacts) {
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let mut at = 0;
     let mut k = 0;
+    let mut environment = Vec::new();
     while k < lines.len() {
         let raw = lines[k];
         let start = at;
@@ -34,6 +37,11 @@ pub fn extract(facts: &mut FileFacts) {
         let Some((key, value)) = trimmed.split_once('=') else {
             continue;
         };
+        if key.trim() == "Environment" {
+            let value_at = start + (line.len() - trimmed.len()) + key.len() + 1;
+            environment.extend(env_assignments(value, value_at));
+            continue;
+        }
         if !EXEC_KEYS.contains(&key.trim()) {
             continue;
         }
@@ -66,6 +74,54 @@ pub fn extract(facts: &mut FileFacts) {
         }
         facts.shell.add_source(&command, &map, ShellOrigin::Script);
     }
+    // `Environment=PGPASSWORD=…`: a password variable set for the unit's commands.
+    crate::frontends::secrets::from_env_entries(facts, &environment, &Origin::ShellAssignment);
+}
+
+/// The assignments of one `Environment=` value (`A=1 "B=two words" 'C=3'`), starting at host
+/// offset `at`.
+fn env_assignments(value: &str, at: usize) -> Vec<EnvEntry> {
+    let mut out = Vec::new();
+    let bytes = value.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let (word_start, word_end, next) = match bytes[i] {
+            quote @ (b'"' | b'\'') => {
+                let close = value[i + 1..]
+                    .find(char::from(quote))
+                    .map_or(value.len(), |c| i + 1 + c);
+                (i + 1, close, close + 1)
+            }
+            _ => {
+                let end = value[i..]
+                    .find(|c: char| c.is_ascii_whitespace())
+                    .map_or(value.len(), |c| i + c);
+                (i, end, end)
+            }
+        };
+        let word = &value[word_start..word_end];
+        if let Some((name, val)) = word.split_once('=') {
+            let name_at = at + word_start;
+            let value_at = name_at + name.len() + 1;
+            out.push(EnvEntry {
+                key: Spanned {
+                    value: name.to_string(),
+                    span: Span::new(name_at, name_at + name.len()),
+                },
+                value: Some(Spanned {
+                    value: val.to_string(),
+                    span: Span::new(value_at, value_at + val.len()),
+                }),
+                map: OffsetMap::verbatim(value_at, val.len()),
+            });
+        }
+        i = next;
+    }
+    out
 }
 
 #[cfg(test)]
@@ -96,6 +152,22 @@ mod tests {
                 "/usr/bin/docker compose up"
             ]
         );
+    }
+
+    #[test]
+    fn environment_passwords_are_credentials() {
+        let text = "[Service]\nEnvironment=PGPASSWORD=s3cret-one\nEnvironment=\"DB_PASSWORD=two words\" \"OTHER=x\"\nExecStart=/usr/bin/dropdb prod\n";
+        let f = FileFacts::extract(
+            SourceFile::new("deploy/reset.service", text),
+            FileKind::Systemd,
+            Context::Production,
+        );
+        let masked: Vec<&str> = f
+            .secrets
+            .iter()
+            .map(|s| &text[s.start()..s.end()])
+            .collect();
+        assert_eq!(masked, ["s3cret-one", "two words"]);
     }
 
     #[test]

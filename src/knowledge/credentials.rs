@@ -177,10 +177,11 @@ pub fn is_well_known(value: &str, user: Option<&str>) -> bool {
     listed(&t.values, &lower) || user.is_some_and(|u| !u.is_empty() && u == value)
 }
 
-/// A password inside a database connection URL.
+/// A password inside a database connection URL or libpq connection string.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UrlPassword {
-    /// The scheme, driver suffix and `jdbc:` prefix left out (`postgresql`, `mongodb+srv`).
+    /// The scheme, driver suffix and `jdbc:` prefix left out (`postgresql`, `mongodb+srv`);
+    /// empty for a libpq keyword/value string (`host=db password=…`).
     pub scheme: String,
     /// The user name before the password (for the "password equals user name" check).
     pub user: String,
@@ -189,8 +190,201 @@ pub struct UrlPassword {
     pub end: usize,
 }
 
-/// The passwords of the database connection URLs in `text` (`postgres://u:pw@h/db`), in order.
+impl UrlPassword {
+    /// How a message names where the password is: `postgres:// URL`, `libpq connection string`.
+    pub fn what(&self) -> String {
+        if self.scheme.is_empty() {
+            "libpq connection string".to_string()
+        } else {
+            format!("{}:// URL", self.scheme)
+        }
+    }
+}
+
+/// libpq connection keywords: a `password=` among them is a connection string's password.
+const LIBPQ_KEYWORDS: &[&str] = &[
+    "host",
+    "hostaddr",
+    "port",
+    "dbname",
+    "user",
+    "sslmode",
+    "connect_timeout",
+    "application_name",
+    "service",
+    "options",
+    "target_session_attrs",
+];
+
+/// The passwords of libpq keyword/value connection strings in `text`
+/// (`host=db user=app password=secret dbname=shop`, values bare or in single quotes): a
+/// `password=` counts when another libpq keyword stands next to it in the same string.
+pub fn conninfo_passwords(text: &str) -> Vec<UrlPassword> {
+    let mut out = Vec::new();
+    let lower = text.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(rel) = lower[from..].find("password") {
+        let key = from + rel;
+        from = key + "password".len();
+        // A keyword of its own: at the start, or after whitespace or a quote.
+        let before = lower[..key].chars().next_back();
+        if before.is_some_and(|c| !(c.is_whitespace() || matches!(c, '"' | '\'' | '=' | ':'))) {
+            continue;
+        }
+        let after = &text[from..];
+        let eq = after.len() - after.trim_start_matches([' ', '\t']).len();
+        if !after[eq..].starts_with('=') {
+            continue;
+        }
+        let value_at = from + eq + 1;
+        let value = text[value_at..].trim_start_matches([' ', '\t']);
+        let value_at = text.len() - value.len();
+        let (start, end) = if let Some(quoted) = value.strip_prefix('\'') {
+            let close = quoted.find('\'').unwrap_or(quoted.len());
+            (value_at + 1, value_at + 1 + close)
+        } else {
+            let len = value
+                .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ';' | ','))
+                .unwrap_or(value.len());
+            (value_at, value_at + len)
+        };
+        // Another libpq keyword in the same run of `key=value` words.
+        let line_start = lower[..key].rfind(['\n', '"']).map_or(0, |i| i + 1);
+        let line_end = lower[end..]
+            .find(['\n', '"'])
+            .map_or(lower.len(), |i| end + i);
+        let around = &lower[line_start..line_end];
+        let has_keyword = LIBPQ_KEYWORDS.iter().any(|k| {
+            around.match_indices(&format!("{k}=")).any(|(i, _)| {
+                i == 0 || around[..i].ends_with(|c: char| c.is_whitespace() || c == '\'')
+            })
+        });
+        if end > start && has_keyword {
+            let user = around
+                .split_whitespace()
+                .find_map(|w| w.strip_prefix("user="))
+                .unwrap_or("")
+                .trim_matches('\'')
+                .to_string();
+            out.push(UrlPassword {
+                scheme: String::new(),
+                user,
+                start,
+                end,
+            });
+        }
+        from = from.max(end);
+    }
+    out
+}
+
+/// The quoted passwords of SQL statements in `text`: `PASSWORD 'secret'` (PostgreSQL
+/// `CREATE|ALTER USER|ROLE … [WITH] [ENCRYPTED] PASSWORD '…'`, MySQL `SET PASSWORD … = '…'`,
+/// `PASSWORD('…')`) and `IDENTIFIED BY '…'` / `IDENTIFIED WITH plugin BY '…'` (MySQL, Oracle),
+/// as byte ranges of the values inside their quotes.
+pub fn sql_passwords(text: &str) -> Vec<(usize, usize)> {
+    let lower = text.to_ascii_lowercase();
+    let bytes = lower.as_bytes();
+    let mut out = Vec::new();
+    let word_at = |i: usize, w: &str| {
+        lower[i..].starts_with(w)
+            && (i == 0
+                || !(bytes[i - 1].is_ascii_alphanumeric()
+                    || matches!(bytes[i - 1], b'_' | b'-' | b'$')))
+            && bytes
+                .get(i + w.len())
+                .is_none_or(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+    };
+    let skip_ws = |mut i: usize| {
+        while bytes.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        i
+    };
+    let mut from = 0;
+    while let Some(rel) = lower[from..].find(['p', 'i']) {
+        let k = from + rel;
+        from = k + 1;
+        let mut i = if word_at(k, "password") {
+            let i = skip_ws(k + "password".len());
+            let i = if bytes.get(i) == Some(&b'=') {
+                skip_ws(i + 1)
+            } else {
+                i
+            };
+            // `PASSWORD('…')`, or `= PASSWORD('…')` after the keyword.
+            let i = if word_at(i, "password") {
+                skip_ws(i + "password".len())
+            } else {
+                i
+            };
+            if bytes.get(i) == Some(&b'(') {
+                skip_ws(i + 1)
+            } else {
+                i
+            }
+        } else if word_at(k, "identified") {
+            let mut i = skip_ws(k + "identified".len());
+            if word_at(i, "with") {
+                // `IDENTIFIED WITH mysql_native_password BY '…'`
+                i = skip_ws(i + 4);
+                while bytes.get(i).is_some_and(|b| !b.is_ascii_whitespace()) {
+                    i += 1;
+                }
+                i = skip_ws(i);
+            }
+            if !(word_at(i, "by") || word_at(i, "as")) {
+                continue;
+            }
+            let i = skip_ws(i + 2);
+            if word_at(i, "password") {
+                skip_ws(i + 8)
+            } else {
+                i
+            }
+        } else {
+            continue;
+        };
+        let Some(&quote) = bytes.get(i).filter(|b| matches!(b, b'\'' | b'"')) else {
+            continue;
+        };
+        // `PASSWORD 'x'`, `= 'x'`, `('x')`: the quote stands apart (`…password"` ends a string).
+        if i == 0 || !(bytes[i - 1].is_ascii_whitespace() || matches!(bytes[i - 1], b'=' | b'(')) {
+            continue;
+        }
+        i += 1;
+        let start = i;
+        // `''` inside a quoted string is one quote.
+        while i < bytes.len() && bytes[i] != b'\n' {
+            if bytes[i] == quote {
+                if bytes.get(i + 1) == Some(&quote) {
+                    i += 2;
+                    continue;
+                }
+                break;
+            }
+            i += 1;
+        }
+        if i > start && bytes.get(i) == Some(&quote) {
+            out.push((start, i));
+        }
+        from = from.max(i);
+    }
+    out
+}
+
+/// The passwords of the database connection URLs in `text` (`postgres://u:pw@h/db`) and of
+/// libpq connection strings in it (`host=db password=…`), in order.
 pub fn url_passwords(text: &str) -> Vec<UrlPassword> {
+    let mut out = urls_only(text);
+    if text.len() > 8 && text.to_ascii_lowercase().contains("password") {
+        out.extend(conninfo_passwords(text));
+        out.sort_by_key(|u| u.start);
+    }
+    out
+}
+
+fn urls_only(text: &str) -> Vec<UrlPassword> {
     let schemes = &CredentialTable::builtin().connection_urls.schemes;
     let mut out = Vec::new();
     let mut from = 0;
@@ -240,6 +434,31 @@ pub fn url_passwords(text: &str) -> Vec<UrlPassword> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sql_statements_hold_passwords() {
+        let text = "ALTER USER app WITH ENCRYPTED PASSWORD 'one';\nCREATE USER 'u'@'%' IDENTIFIED BY 'two';\nCREATE ROLE r LOGIN PASSWORD 'it''s';\nALTER USER x IDENTIFIED WITH mysql_native_password BY 'four';\nSET PASSWORD FOR u = PASSWORD('five');\nSELECT password FROM users WHERE x = 'no';\n-- old_password 'no'\necho \"the password\"\nelse\n  x=\"y\"\n";
+        let found: Vec<&str> = sql_passwords(text)
+            .into_iter()
+            .map(|(s, e)| &text[s..e])
+            .collect();
+        assert_eq!(found, ["one", "two", "it''s", "four", "five"]);
+    }
+
+    #[test]
+    fn libpq_connection_strings_hold_passwords() {
+        let text = "psql \"host=db user=app password=s3cret dbname=shop\" -c 'x'";
+        let found = url_passwords(text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(&text[found[0].start..found[0].end], "s3cret");
+        assert_eq!(found[0].user, "app");
+        let quoted = "host=db password='two words' port=5432";
+        let found = conninfo_passwords(quoted);
+        assert_eq!(&quoted[found[0].start..found[0].end], "two words");
+        // Without another libpq keyword, `password=` is not a connection string.
+        assert!(conninfo_passwords("--password=x").is_empty());
+        assert!(conninfo_passwords("PGPASSWORD=x").is_empty());
+    }
 
     #[test]
     fn builtin_table_parses() {

@@ -13,6 +13,7 @@
 pub mod command;
 pub mod injection;
 pub mod migration;
+pub mod regions;
 pub mod schema;
 pub mod secret;
 pub mod store;
@@ -59,6 +60,8 @@ pub struct FileFacts {
     /// A GitHub Actions workflow's `needs:` per job (the jobs that ran to success first).
     pub job_needs: std::collections::BTreeMap<String, Vec<String>>,
     pub notices: Vec<Notice>,
+    /// The regions indexed by position, built on first use (see [`FileFacts::context_at`]).
+    pub region_cache: regions::RegionCache,
 }
 
 impl FileFacts {
@@ -71,18 +74,53 @@ impl FileFacts {
         for span in &self.secrets {
             let end = span.end().min(bytes.len());
             for b in &mut bytes[span.start().min(end)..end] {
-                // Keep UTF-8 valid: continuation bytes become `*` too, as every byte does.
-                *b = b'*';
+                // Keep UTF-8 valid: continuation bytes become `*` too, as every byte does. Line
+                // ends stay, so line numbers in the masked text are the file's.
+                if !matches!(*b, b'\n' | b'\r') {
+                    *b = b'*';
+                }
             }
         }
         String::from_utf8(bytes).unwrap_or_default()
     }
 
+    /// The text of `span` as every output may quote it: each secret value in it replaced by
+    /// `*` (one per byte, as in [`FileFacts::redacted_text`]). Rules that quote the file (a
+    /// command, a statement) read it through here, never through `file.slice`.
+    pub fn masked(&self, span: Span) -> String {
+        let text = self.file.slice(span);
+        let start = span.start().min(self.file.text.len());
+        let mut bytes: Option<Vec<u8>> = None;
+        for secret in &self.secrets {
+            let (s, e) = (
+                secret.start().max(start),
+                secret.end().min(start + text.len()),
+            );
+            if s >= e {
+                continue;
+            }
+            let bytes = bytes.get_or_insert_with(|| text.as_bytes().to_vec());
+            for b in &mut bytes[s - start..e - start] {
+                if !matches!(*b, b'\n' | b'\r') {
+                    *b = b'*';
+                }
+            }
+        }
+        match bytes {
+            None => text.to_string(),
+            // Whole characters become `*` byte by byte: still valid UTF-8 unless a secret span
+            // cut a character, which the lossy conversion covers.
+            Some(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
     /// The context at a byte offset: the innermost region that sets one, else the file's.
     pub fn context_at(&self, span: Span) -> Context {
-        self.regions
-            .iter()
-            .filter(|r| r.context.is_some() && r.span.contains(span))
+        self.region_cache
+            .containing(&self.regions, span)
+            .into_iter()
+            .map(|i| &self.regions[i])
+            .filter(|r| r.context.is_some())
             .min_by_key(|r| r.span.len())
             .and_then(|r| r.context)
             .unwrap_or(self.context)
@@ -90,9 +128,11 @@ impl FileFacts {
 
     /// The guard around a span, if any.
     pub fn guard_at(&self, span: Span) -> Option<&str> {
-        self.regions
-            .iter()
-            .filter(|r| r.guard.is_some() && r.span.contains(span))
+        self.region_cache
+            .containing(&self.regions, span)
+            .into_iter()
+            .map(|i| &self.regions[i])
+            .filter(|r| r.guard.is_some())
             .min_by_key(|r| r.span.len())
             .and_then(|r| r.guard.as_deref())
     }

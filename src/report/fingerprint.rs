@@ -90,8 +90,14 @@ pub fn line_hashes(text: &str) -> Vec<String> {
 }
 
 /// FNV-1a, 64 bit: small, stable across platforms and releases.
+const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
+
 fn fnv1a(parts: &[&str]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    fnv1a_from(FNV_START, parts)
+}
+
+/// FNV-1a over `parts` (each followed by a NUL byte), going on from `hash`.
+fn fnv1a_from(mut hash: u64, parts: &[&str]) -> u64 {
     for part in parts {
         for b in part.bytes().chain(std::iter::once(0)) {
             hash ^= u64::from(b);
@@ -101,26 +107,50 @@ fn fnv1a(parts: &[&str]) -> u64 {
     hash
 }
 
-/// Give every finding its stable fingerprint (`datalossScan/v1`).
+/// A line's hash state after (rule, path, text), and the key of its text (hash, length).
+type LineHash = (u64, (u64, usize));
+
+/// Give every finding its stable fingerprint (`datalossScan/v1`): its rule, path, the text of
+/// its line without whitespace, and which occurrence of that (rule, path, text) it is. Each
+/// line's text is read and hashed once per rule, however many findings it holds (a minified
+/// one-line dump with thousands of them).
 pub fn assign(findings: &mut [Finding], files: &BTreeMap<&str, &SourceFile>) {
     findings.sort_by(|a, b| (&a.path, a.span.start, a.rule).cmp(&(&b.path, b.span.start, b.rule)));
-    let mut seen: BTreeMap<(String, &'static str, String), u32> = BTreeMap::new();
+    // (path, rule, hash of the line text and its length) → occurrences so far.
+    let mut seen: std::collections::HashMap<(String, &'static str, u64, usize), u32> =
+        std::collections::HashMap::new();
+    // For the current path: (line, rule) → (hash state after rule, path and text; text key).
+    let mut lines: std::collections::HashMap<(u32, &'static str), LineHash> =
+        std::collections::HashMap::new();
+    let mut current: Option<String> = None;
     for finding in findings.iter_mut() {
-        let line_text: String = files
-            .get(finding.path.as_str())
-            .map(|f| {
-                let line = f.position(finding.span.start()).line;
-                f.line_text(line)
-                    .chars()
-                    .filter(|c| !c.is_whitespace())
-                    .collect()
-            })
-            .unwrap_or_default();
+        if current.as_deref() != Some(finding.path.as_str()) {
+            current = Some(finding.path.clone());
+            lines.clear();
+        }
+        let file = files.get(finding.path.as_str());
+        let line = file.map_or(0, |f| {
+            u32::try_from(f.line_index.line_of(finding.span.start()) + 1).unwrap_or(u32::MAX)
+        });
+        let (state, text_key) = *lines.entry((line, finding.rule)).or_insert_with(|| {
+            let text: String = file
+                .map(|f| {
+                    f.line_text(line)
+                        .chars()
+                        .filter(|c| !c.is_whitespace())
+                        .collect()
+                })
+                .unwrap_or_default();
+            (
+                fnv1a(&[finding.rule, &finding.path, &text]),
+                (fnv1a(&[&text]), text.len()),
+            )
+        });
         let n = seen
-            .entry((finding.path.clone(), finding.rule, line_text.clone()))
+            .entry((finding.path.clone(), finding.rule, text_key.0, text_key.1))
             .or_insert(0);
         *n += 1;
-        let key = fnv1a(&[finding.rule, &finding.path, &line_text, &n.to_string()]);
+        let key = fnv1a_from(state, &[&n.to_string()]);
         finding.fingerprint = format!("{key:016x}");
     }
 }

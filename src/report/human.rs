@@ -4,13 +4,12 @@
 
 use std::fmt;
 
-use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, Severity,
-};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, Severity};
 
 use crate::levels::Level;
 use crate::notice::NoticeLevel;
 use crate::outcome::ScanOutcome;
+use crate::report::excerpt::{self, Excerpt};
 use crate::report::{Positions, ReportOptions, counts, help_for, shown};
 use crate::rules::{Finding, RuleMeta};
 
@@ -20,7 +19,7 @@ struct Shown {
     code: String,
     severity: Severity,
     help: String,
-    source: NamedSource<String>,
+    source: Excerpt,
     labels: Vec<LabeledSpan>,
 }
 
@@ -90,7 +89,7 @@ pub fn render(outcome: &ScanOutcome, meta: &[RuleMeta], opts: &ReportOptions) ->
     let positions = Positions::new(outcome);
     let mut out = String::new();
     for finding in shown(outcome, opts) {
-        render_finding(&mut out, &handler, &positions, outcome, meta, finding, opts);
+        render_finding(&mut out, &handler, &positions, meta, finding, opts);
     }
     out.push_str(&summary(outcome, opts));
     out.push('\n');
@@ -101,7 +100,6 @@ fn render_finding(
     out: &mut String,
     handler: &GraphicalReportHandler,
     positions: &Positions,
-    outcome: &ScanOutcome,
     meta: &[RuleMeta],
     finding: &Finding,
     opts: &ReportOptions,
@@ -122,35 +120,47 @@ fn render_finding(
         finding.message,
         suppressed,
     ));
-    let text = outcome
-        .sources
-        .get(&finding.path)
-        .map(|t| lone_cr_to_lf(t))
-        .unwrap_or_default();
-    let clamp = |s: crate::source::Span| {
-        let end = s.end().min(text.len());
-        (s.start().min(end), end - s.start().min(end))
-    };
-    let (at, len) = clamp(finding.span);
+    let related: Vec<(usize, excerpt::Label)> = finding
+        .related
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.path == finding.path)
+        .map(|(i, r)| {
+            (
+                i,
+                excerpt::Label {
+                    span: r.span,
+                    text: Some(r.message.clone()),
+                },
+            )
+        })
+        .collect();
+    let (text, index) = positions
+        .index(&finding.path)
+        .unwrap_or_else(|| ("", std::rc::Rc::new(crate::source::LineIndex::new(""))));
+    let labels_in: Vec<excerpt::Label> = related.iter().map(|(_, l)| l.clone()).collect();
+    let cut = excerpt::cut(&finding.path, text, &index, finding.span, &labels_in);
+    let shown_len = cut.excerpt.text_len();
+    let (at, len) = cut.primary;
     let mut labels = vec![LabeledSpan::new_primary_with_span(
         Some(finding.rule.to_string()),
-        (at, len.max(1).min(text.len().saturating_sub(at)).max(len)),
+        (at, len.max(1).min(shown_len.saturating_sub(at)).max(len)),
     )];
+    for (message, span) in cut.drawn {
+        labels.push(LabeledSpan::new_with_span(message, span));
+    }
+    // Related locations not drawn: other files, far away, or on a line that had to be cut.
+    let far: Vec<usize> = cut.left_out.iter().map(|&k| related[k].0).collect();
     let mut elsewhere = Vec::new();
-    for related in &finding.related {
-        if related.path == finding.path {
-            let (a, l) = clamp(related.span);
-            labels.push(LabeledSpan::new_with_span(
-                Some(related.message.clone()),
-                (a, l),
-            ));
-        } else {
-            let (p, _) = positions.region(&related.path, related.span);
-            elsewhere.push(format!(
-                "  = related: {}:{}:{}: {}\n",
-                related.path, p.line, p.column_chars, related.message
-            ));
+    for (i, related) in finding.related.iter().enumerate() {
+        if related.path == finding.path && !far.contains(&i) {
+            continue;
         }
+        let (p, _) = positions.region(&related.path, related.span);
+        elsewhere.push(format!(
+            "  = related: {}:{}:{}: {}\n",
+            related.path, p.line, p.column_chars, related.message
+        ));
     }
     let shown = Shown {
         message: finding.message.clone(),
@@ -161,7 +171,7 @@ fn render_finding(
             Level::Note => Severity::Advice,
         },
         help: help_for(finding, meta).to_string(),
-        source: NamedSource::new(finding.path.clone(), text),
+        source: cut.excerpt,
         labels,
     };
     let mut rendered = String::new();
@@ -190,22 +200,6 @@ fn render_finding(
         out.push_str(&line);
     }
     out.push('\n');
-}
-
-/// miette ends lines only at `\n`: a file with old Mac line endings (a bare `\r`) would show as
-/// one line, with the terminal's carriage returns drawing lines over each other. Each bare `\r`
-/// becomes `\n` (one byte for one, so spans stay valid); `\r\n` is left alone.
-fn lone_cr_to_lf(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\r' && chars.peek() != Some(&'\n') {
-            out.push('\n');
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// The summary line: counts by level, files scanned, time.

@@ -2,6 +2,7 @@
 //! of the output formats. Nothing here scans, and nothing here prints: the binary writes the bytes.
 
 pub mod catalogue;
+mod excerpt;
 pub mod fingerprint;
 pub mod github;
 pub mod gitlab;
@@ -80,11 +81,17 @@ pub fn shown<'a>(
         .filter(move |f| include || f.suppressed.is_none())
 }
 
+/// The last start and end offsets asked for in a file, with their positions.
+type Cursors = [Option<(usize, Position)>; 2];
+
 /// Line/column lookups over the kept source texts, with one line index per file built on first
 /// use (findings are many, files few: never rebuild an index per finding).
 pub struct Positions<'a> {
     outcome: &'a ScanOutcome,
     indexes: std::cell::RefCell<std::collections::BTreeMap<&'a str, std::rc::Rc<LineIndex>>>,
+    /// The last start and end asked for, per file: the next one on the same line is counted on
+    /// from there (see [`LineIndex::position_after`]).
+    last: std::cell::RefCell<std::collections::BTreeMap<&'a str, Cursors>>,
 }
 
 impl<'a> Positions<'a> {
@@ -92,12 +99,25 @@ impl<'a> Positions<'a> {
         Positions {
             outcome,
             indexes: std::cell::RefCell::default(),
+            last: std::cell::RefCell::default(),
         }
+    }
+
+    /// The kept text of a file and its line index (built once).
+    pub fn index(&self, path: &str) -> Option<(&'a str, std::rc::Rc<LineIndex>)> {
+        let (key, text) = self.outcome.sources.get_key_value(path)?;
+        let index = self
+            .indexes
+            .borrow_mut()
+            .entry(key.as_str())
+            .or_insert_with(|| std::rc::Rc::new(LineIndex::new(text)))
+            .clone();
+        Some((text.as_str(), index))
     }
 
     /// Start and end positions of a span (end exclusive), from the kept source text.
     pub fn region(&self, path: &str, span: crate::source::Span) -> (Position, Position) {
-        let Some((key, text)) = self.outcome.sources.get_key_value(path) else {
+        let Some((text, index)) = self.index(path) else {
             let p = Position {
                 line: 1,
                 column_utf16: 1,
@@ -105,16 +125,17 @@ impl<'a> Positions<'a> {
             };
             return (p, p);
         };
-        let index = self
-            .indexes
-            .borrow_mut()
-            .entry(key.as_str())
-            .or_insert_with(|| std::rc::Rc::new(LineIndex::new(text)))
-            .clone();
-        (
-            index.position(text, span.start()),
-            index.position(text, span.end()),
-        )
+        let key = self
+            .outcome
+            .sources
+            .get_key_value(path)
+            .map_or("", |(k, _)| k.as_str());
+        let mut last = self.last.borrow_mut();
+        let cursors = last.entry(key).or_default();
+        let start = index.position_after(text, span.start(), cursors[0]);
+        let end = index.position_after(text, span.end(), cursors[1]);
+        *cursors = [Some((span.start(), start)), Some((span.end(), end))];
+        (start, end)
     }
 }
 

@@ -626,6 +626,8 @@ struct FileInfo<'a> {
     text: &'a str,
     index: LineIndex,
     hashes: Option<Vec<String>>,
+    /// The last start and end computed: columns on the same line are counted on from there.
+    last: [Option<(usize, Position)>; 2],
 }
 
 impl<'a> Sources<'a> {
@@ -642,6 +644,7 @@ impl<'a> Sources<'a> {
             text,
             index: LineIndex::new(text),
             hashes: None,
+            last: [None, None],
         }))
     }
 
@@ -657,8 +660,13 @@ impl<'a> Sources<'a> {
                 end_column: None,
             };
         };
-        let start = file.index.position(file.text, span.start());
-        let mut end = file.index.position(file.text, span.end());
+        let start = file
+            .index
+            .position_after(file.text, span.start(), file.last[0]);
+        let mut end = file
+            .index
+            .position_after(file.text, span.end(), file.last[1]);
+        file.last = [Some((span.start(), start)), Some((span.end(), end))];
         if end.line > start.line && end.column_utf16 == 1 {
             let line = end.line - 1;
             let width = file.index.line_text(file.text, line).encode_utf16().count();

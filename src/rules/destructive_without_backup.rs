@@ -100,6 +100,18 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding],
             shown(&files[file], span),
         )
     });
+    // Drops of scratch databases, per file (few), looked up once rather than per step.
+    let scratch_drops: Vec<Vec<Span>> = files
+        .iter()
+        .map(|f| {
+            f.sql
+                .cli_drops
+                .iter()
+                .filter(|d| d.scratch)
+                .map(|d| d.span)
+                .collect()
+        })
+        .collect();
     for (at, step) in analysis.all_steps() {
         let restore = matches!(step.kind, StepKind::Drop) && analysis.loads_later(at);
         if let Some(existing) = steps.get_mut(&at) {
@@ -120,11 +132,9 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding],
         if files[at.file].context_at(command.span) != Context::Production {
             continue;
         }
-        let scratch = files[at.file]
-            .sql
-            .cli_drops
+        let scratch = scratch_drops[at.file]
             .iter()
-            .any(|d| d.scratch && command.span.contains(d.span));
+            .any(|&span| command.span.contains(span));
         // `createdb check … pg_restore --clean -d check`: a restore test into a scratch database.
         if scratch || matches!(step.kind, StepKind::Restore) && analysis.on_scratch_database(at) {
             continue;
@@ -224,7 +234,7 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding],
 
 /// The step as a reader sees it: its first line, shortened.
 fn shown(file: &FileFacts, span: Span) -> String {
-    let text = file.file.slice(span);
+    let text = file.masked(span);
     let line = text.lines().next().unwrap_or("").trim();
     let line = line.trim_end_matches(['\\', ';']).trim_end();
     if line.chars().count() > 60 {

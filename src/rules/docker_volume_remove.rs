@@ -207,7 +207,8 @@ fn written(file: &FileFacts, word: &Word) -> String {
     if word.literal().is_some() {
         return word.display();
     }
-    let text = file.file.slice(word.span).trim_matches(['"', '\'']);
+    let text = file.masked(word.span);
+    let text = text.trim_matches(['"', '\'']);
     if text.len() < 2 {
         word.display()
     } else {

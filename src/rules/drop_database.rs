@@ -22,7 +22,7 @@ pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
             .map(|n| code(&n.text))
             .collect::<Vec<_>>()
             .join(", ");
-        let shown = stmt.shown(file.file.slice(stmt.clause_span));
+        let shown = stmt.shown(&file.masked(stmt.clause_span));
         let noun = if names.len() == 1 {
             "database"
         } else {

@@ -33,7 +33,7 @@ pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
                         "deletes schema {list}, where the application's tables usually live (with CASCADE, every table and row in it)"
                     )
                 };
-                let shown = stmt.shown(file.file.slice(stmt.clause_span));
+                let shown = stmt.shown(&file.masked(stmt.clause_span));
                 cx.report(stmt.clause_span, format!("{shown} {what}"));
             }
             SchemaOp::DropOwned { roles } => {
@@ -42,7 +42,7 @@ pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
                     .map(|n| code(&n.text))
                     .collect::<Vec<_>>()
                     .join(", ");
-                let shown = code(file.file.slice(stmt.clause_span));
+                let shown = code(&file.masked(stmt.clause_span));
                 cx.report(
                     stmt.clause_span,
                     format!(

@@ -60,7 +60,8 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
             Origin::ShellAssignment => format!("`{}`", c.name),
             Origin::ShellFlag { .. } | Origin::ShellUrl { .. } => c.name.clone(),
         };
-        let subject = if c.name.contains("://") {
+        // In a URL or a libpq `password=` string: the password is one part of a longer value.
+        let subject = if c.name.contains("://") || c.name.contains("connection string") {
             format!("The password in {place}")
         } else {
             format!("The database password {place}")

@@ -135,11 +135,54 @@ pub fn interpolation(raw: &str) -> Vec<Interp> {
     out
 }
 
+/// Defaults nested deeper than this (`${A:-${B:-…}}`) are not followed: the value is unknown.
+pub const MAX_NESTING: usize = 32;
+
+/// An interpolated value longer than this is unknown (`$A$A$A…` over values that hold the same).
+pub const MAX_VALUE_LEN: usize = 64 * 1024;
+
+/// Whether `${…}` references in `raw` nest deeper than [`MAX_NESTING`] (a linear scan; the
+/// front-ends say so in a notice, interpolation gives up there).
+pub fn too_deep(raw: &str) -> bool {
+    let mut depth = 0usize;
+    let bytes = raw.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'$' if bytes.get(i + 1) == Some(&b'$') => i += 1,
+            b'$' if bytes.get(i + 1) == Some(&b'{') => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return true;
+                }
+                i += 1;
+            }
+            b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
 /// Interpolate with known variables and defaults. `None` when a variable without a default is not
-/// in `vars` (the value cannot be known).
+/// in `vars` (the value cannot be known), when defaults nest deeper than [`MAX_NESTING`] or the
+/// value would be longer than [`MAX_VALUE_LEN`].
 pub fn interpolate(raw: &str, vars: &BTreeMap<String, String>) -> Option<String> {
+    interpolate_at(raw, vars, 0)
+}
+
+fn interpolate_at(raw: &str, vars: &BTreeMap<String, String>, depth: usize) -> Option<String> {
+    if depth > MAX_NESTING {
+        return None;
+    }
+    let interpolate =
+        |arg: &str, vars: &BTreeMap<String, String>| interpolate_at(arg, vars, depth + 1);
     let mut out = String::new();
     for piece in interpolation(raw) {
+        if out.len() > MAX_VALUE_LEN {
+            return None;
+        }
         match piece {
             Interp::Lit { text, .. } => out.push_str(&text),
             Interp::Var { name, op, arg, .. } => {
@@ -160,7 +203,7 @@ pub fn interpolate(raw: &str, vars: &BTreeMap<String, String>) -> Option<String>
             }
         }
     }
-    Some(out)
+    (out.len() <= MAX_VALUE_LEN).then_some(out)
 }
 
 pub fn with_defaults(raw: &str) -> Option<String> {
@@ -184,5 +227,28 @@ mod tests {
         assert!(
             matches!(&pieces[1], Interp::Var { name, op: Some(op), .. } if name == "V" && op == ":?")
         );
+    }
+
+    #[test]
+    fn deep_nesting_is_unknown_not_a_stack_overflow() {
+        // Ten times the limit and far more: a thread with a small stack must survive it.
+        let deep = |n: usize| format!("{}x{}", "${a:-".repeat(n), "}".repeat(n));
+        assert_eq!(with_defaults(&deep(MAX_NESTING)).as_deref(), Some("x"));
+        assert!(!too_deep(&deep(MAX_NESTING)));
+        let handle = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || {
+                let raw = deep(10_000);
+                (with_defaults(&raw), too_deep(&raw))
+            })
+            .expect("spawn");
+        assert_eq!(handle.join().expect("no overflow"), (None, true));
+    }
+
+    #[test]
+    fn values_past_the_size_cap_are_unknown() {
+        let vars: BTreeMap<String, String> = [("A".to_string(), "x".repeat(1024))].into();
+        assert!(interpolate(&"$A".repeat(64), &vars).is_some());
+        assert_eq!(interpolate(&"$A".repeat(65), &vars), None);
     }
 }

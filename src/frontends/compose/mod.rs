@@ -75,6 +75,7 @@ pub fn extract_file(facts: &mut FileFacts) {
             Notice::file(&facts.file.path, NoticeKind::ParseError, p.message.clone()).at_line(line),
         );
     }
+    interpolation_limits(facts, &parsed);
     let mut model = model_of_parsed(&parsed);
     model.scheduled = scheduler_commands(&parsed);
     // `command: sh -c "…"` runs a shell script: the shell layer reads it.
@@ -95,6 +96,29 @@ pub fn extract_file(facts: &mut FileFacts) {
     }
     credentials(facts, &parsed, &model);
     facts.compose = Some(model);
+}
+
+/// A value whose `${…:-${…}}` defaults nest past the interpolation limit is read as unknown: say
+/// so, once per value.
+fn interpolation_limits(facts: &mut FileFacts, parsed: &yaml::Yaml) {
+    use crate::syntax::interp::{MAX_NESTING, too_deep};
+    for root in parsed.documents.iter().filter_map(|d| d.root.as_ref()) {
+        let mut scalars = Vec::new();
+        value_scalars(root, &mut scalars);
+        for scalar in scalars.iter().filter(|s| too_deep(&s.value)) {
+            let line = facts.file.position(scalar.content_span.start()).line;
+            facts.notices.push(
+                Notice::file(
+                    &facts.file.path,
+                    NoticeKind::ParseError,
+                    format!(
+                        "interpolation nested deeper than {MAX_NESTING} levels was not followed"
+                    ),
+                )
+                .at_line(line),
+            );
+        }
+    }
 }
 
 /// Credentials: password variables of every service, passwords on command lines and health

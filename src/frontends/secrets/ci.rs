@@ -58,7 +58,7 @@ pub(super) fn from_ci_yaml_with(
                     found.push(Found {
                         by_name: true,
                         span: scalar.host_span(url.start, url.end),
-                        name: format!("a {}:// URL", url.scheme),
+                        name: format!("a {}", url.what),
                         origin: Origin::CiYaml,
                         class: url.class,
                         value_chars: url.chars,

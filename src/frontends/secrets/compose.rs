@@ -29,7 +29,7 @@ pub fn from_compose_scalar(
             Found {
                 by_name: true,
                 span: map.span_to_host(Span::new(url.start, url.end)),
-                name: format!("a {}:// URL", url.scheme),
+                name: format!("a {}", url.what),
                 origin: Origin::ComposeUrl {
                     service: service.map(str::to_string),
                 },

@@ -82,7 +82,7 @@ pub(super) fn from_env_entries_with(
                 Found {
                     by_name: true,
                     span: entry.map.span_to_host(Span::new(url.start, url.end)),
-                    name: format!("the {}:// URL of `{}`", url.scheme, entry.key.value),
+                    name: format!("the {} of `{}`", url.what, entry.key.value),
                     origin: url_origin,
                     class: url.class,
                     value_chars: url.chars,

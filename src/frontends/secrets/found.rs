@@ -66,26 +66,34 @@ pub(super) fn push(facts: &mut FileFacts, f: Found) {
     if f.span.is_empty() {
         return;
     }
-    if let Some(known) = facts.credentials.iter_mut().find(|c| c.span == f.span) {
-        // A `.env` entry first seen by its secret-looking name, then named by the config.
-        known.by_name |= f.by_name;
-        return;
-    }
+    // Credentials stay sorted by span: one look-up per credential, not a scan of the file's.
+    let at = match facts.credentials.binary_search_by_key(&f.span, |c| c.span) {
+        Ok(at) => {
+            // A `.env` entry first seen by its secret-looking name, then named by the config.
+            facts.credentials[at].by_name |= f.by_name;
+            return;
+        }
+        Err(at) => at,
+    };
     facts.secrets.push(f.span);
-    facts.credentials.push(Credential {
-        span: f.span,
-        name: f.name,
-        origin: f.origin,
-        class: f.class,
-        chars: f.value_chars,
-        well_known: f.well_known,
-        by_name: f.by_name,
-    });
+    facts.credentials.insert(
+        at,
+        Credential {
+            span: f.span,
+            name: f.name,
+            origin: f.origin,
+            class: f.class,
+            chars: f.value_chars,
+            well_known: f.well_known,
+            by_name: f.by_name,
+        },
+    );
 }
 
 /// A password in a connection URL, classified.
 pub(super) struct UrlSecret {
-    pub(super) scheme: String,
+    /// How messages name it: `postgres:// URL`, `libpq connection string`.
+    pub(super) what: String,
     pub(super) class: SecretClass,
     /// The secret's byte range in the text searched.
     pub(super) start: usize,
@@ -104,7 +112,7 @@ pub(super) fn url_secrets(text: &str) -> Vec<UrlSecret> {
         };
         let secret = &pw[ps..pe];
         out.push(UrlSecret {
-            scheme: url.scheme,
+            what: url.what(),
             class,
             start: url.start + ps,
             end: url.start + pe,
@@ -167,7 +175,7 @@ pub(super) fn shell_urls(facts: &FileFacts, word: &Word, what: &str, origin: Ori
         out.push(Found {
             by_name: true,
             span: Span::new(word.span.start() + url.start, word.span.start() + url.end),
-            name: format!("the {}:// URL {what}", url.scheme),
+            name: format!("the {} {what}", url.what),
             origin: origin.clone(),
             class: url.class,
             value_chars: url.chars,

@@ -43,6 +43,22 @@ use crate::model::secret::Origin;
 use crate::model::store::EnvEntry;
 use crate::syntax::yaml::Yaml;
 
+/// Passwords in SQL statements anywhere in the file (`ALTER USER … PASSWORD '…'`,
+/// `IDENTIFIED BY '…'`, in a migration or a `psql -c` string): masked in every output. They are
+/// not reported as credentials (yet): the value is set on the server, not used to connect.
+pub fn mask_sql_passwords(facts: &mut FileFacts) {
+    let text = &facts.file.text;
+    if !text.contains(['p', 'P', 'i', 'I']) {
+        return;
+    }
+    for (start, end) in crate::knowledge::credentials::sql_passwords(text) {
+        let span = crate::source::Span::new(start, end);
+        if !facts.secrets.contains(&span) {
+            facts.secrets.push(span);
+        }
+    }
+}
+
 /// Credentials held by the extra password variables of the config file (`password-variables`),
 /// everywhere a built-in name is read: Compose `environment:`, `.env` files, CI `env:`/`variables:`,
 /// shell assignments, `${NAME:=…}` and `docker run -e`. Runs after [`FileFacts::extract`], so the

@@ -20,6 +20,7 @@
 
 mod calls;
 mod flow;
+mod limits;
 mod redirects;
 mod sql;
 mod words;
@@ -30,6 +31,9 @@ mod wrappers;
 
 pub use calls::{Call, CallTarget};
 
+use std::cell::Cell;
+
+use limits::{Limits, MAX_EXPANSION_BYTES, MAX_EXPANSION_DEPTH, MAX_VALUE_LEN};
 use std::collections::{BTreeSet, HashMap, VecDeque};
 
 use tree_sitter::Node;
@@ -93,8 +97,10 @@ impl ShellFacts {
             source,
             st: state,
             out: self,
+            limits: Limits::default(),
         };
         walker.statement_list(tree.root_node(), depth);
+        walker.report_limits();
         walker.st
     }
 }
@@ -120,6 +126,8 @@ struct State {
     confirm_fns: BTreeSet<String>,
     /// Heredoc bodies carved out of a misparsed heredoc, waiting for their command.
     pending_heredocs: VecDeque<StdinText>,
+    /// Bytes of known values copied into words so far (see [`MAX_EXPANSION_BYTES`]).
+    expanded: Cell<usize>,
 }
 
 struct Walker<'a> {
@@ -128,6 +136,7 @@ struct Walker<'a> {
     source: usize,
     st: State,
     out: &'a mut ShellFacts,
+    limits: Limits,
 }
 
 /// Programs that take SQL (or a database shell language) on stdin or in an argument.
@@ -366,7 +375,13 @@ impl<'a> Walker<'a> {
                 pieces: vec![Piece::Lit(String::new())],
             },
         };
-        self.st.vars.insert(name.clone(), value.pieces.clone());
+        if value.pieces.iter().map(words::piece_len).sum::<usize>() > MAX_VALUE_LEN {
+            // Too long to carry: the variable is unknown from here on.
+            self.limits.hit(&self.limits.value, value.span.start());
+            self.st.vars.remove(&name);
+        } else {
+            self.st.vars.insert(name.clone(), value.pieces.clone());
+        }
         self.out.assignments.push(Assignment {
             name,
             name_span: self.host(name_node),
@@ -428,9 +443,16 @@ impl<'a> Walker<'a> {
             match child.kind() {
                 "variable_assignment" => {
                     // `VAR=x cmd`: in the command's environment only; do not keep it for later words.
-                    let saved = self.st.vars.clone();
+                    let name = child
+                        .child_by_field_name("name")
+                        .map(|n| self.node_text(n).to_string())
+                        .unwrap_or_default();
+                    let saved = self.st.vars.get(&name).cloned();
                     self.assignment(child, true);
-                    self.st.vars = saved;
+                    match saved {
+                        Some(value) => self.st.vars.insert(name, value),
+                        None => self.st.vars.remove(&name),
+                    };
                     if let (Some(name), Some(last)) = (
                         child.child_by_field_name("name"),
                         self.out.assignments.last(),
@@ -1079,75 +1101,4 @@ confirm() { read -r -p \"$1 [y/N] \" r; [ \"$r\" = y ]; }\nconfirm 'Really delet
 }
 
 #[cfg(test)]
-mod list_tests {
-    //! Redirections, pipes and list operators recorded on commands from the tree.
-    use super::*;
-
-    fn commands(text: &str) -> Vec<Command> {
-        let mut facts = ShellFacts::default();
-        facts.add_source(
-            text,
-            &OffsetMap::verbatim(0, text.len()),
-            ShellOrigin::Script,
-        );
-        facts.commands
-    }
-
-    fn by_program<'c>(cmds: &'c [Command], program: &str) -> &'c Command {
-        cmds.iter()
-            .find(|c| c.program_name().as_deref() == Some(program))
-            .unwrap_or_else(|| panic!("no {program} in {cmds:?}"))
-    }
-
-    #[test]
-    fn redirects_and_background() {
-        let cmds = commands("pg_dump shop > \"shop.sql\" 2>&1 &\npsql shop < dump.sql\n");
-        let dump = by_program(&cmds, "pg_dump");
-        assert_eq!(dump.after, After::Background);
-        let out: Vec<_> = dump
-            .redirects
-            .iter()
-            .filter_map(|r| r.stdout_file())
-            .collect();
-        assert_eq!(out, ["shop.sql"]);
-        let load = by_program(&cmds, "psql");
-        assert_eq!(load.redirects[0].stdin_file(), Some("dump.sql"));
-        assert_eq!(load.after, After::Nothing);
-    }
-
-    #[test]
-    fn list_operators() {
-        let cmds = commands("pg_dump shop > x.sql || echo failed\nmake a && dropdb shop; ls\n");
-        assert_eq!(
-            by_program(&cmds, "pg_dump").after,
-            After::Or {
-                handler: "echo failed".into()
-            }
-        );
-        assert_eq!(by_program(&cmds, "echo").after, After::Sequence);
-        assert_eq!(by_program(&cmds, "make").after, After::And);
-        assert_eq!(by_program(&cmds, "dropdb").after, After::Sequence);
-        // `2>&1 &` is a redirection then the background operator, not `&&`.
-        let cmds = commands("{ pg_dump shop; } > x.sql 2>&1 &\n");
-        let dump = by_program(&cmds, "pg_dump");
-        assert_eq!(dump.after, After::Background);
-        assert_eq!(dump.redirects[0].stdout_file(), Some("x.sql"));
-    }
-
-    #[test]
-    fn pipeline_feeders() {
-        let cmds = commands(
-            "gunzip -c x.gz | docker compose exec -T db psql shop\ncat <<EOF | psql shop\nDROP TABLE t;\nEOF\necho 'TRUNCATE t' | psql shop\n",
-        );
-        let loads: Vec<_> = cmds
-            .iter()
-            .filter(|c| c.program_name().as_deref() == Some("psql"))
-            .collect();
-        assert_eq!(loads.len(), 3, "{cmds:?}");
-        let feeder = |k: usize| loads[k].piped_from.clone().expect("piped");
-        assert_eq!(feeder(0).argv, ["gunzip", "-c", "x.gz"]);
-        assert!(feeder(1).heredoc, "{:?}", feeder(1));
-        assert_eq!(feeder(2).argv, ["echo", "TRUNCATE t"]);
-        assert!(by_program(&cmds, "gunzip").piped_from.is_none());
-    }
-}
+mod list_tests;

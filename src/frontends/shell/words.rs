@@ -165,7 +165,18 @@ impl<'a> Walker<'a> {
     }
 
     pub(super) fn pieces(&self, node: Node, out: &mut Vec<Piece>) {
+        self.pieces_at(node, out, 0);
+    }
+
+    /// [`Walker::pieces`] at a nesting depth: past [`MAX_EXPANSION_DEPTH`] the rest of the
+    /// word is one unknown expansion (and a notice says so).
+    fn pieces_at(&self, node: Node, out: &mut Vec<Piece>, depth: usize) {
         let text = self.node_text(node);
+        if depth > MAX_EXPANSION_DEPTH {
+            self.limits.hit(&self.limits.depth, self.host(node).start());
+            out.push(Piece::Expansion(text.to_string()));
+            return;
+        }
         match node.kind() {
             "word" | "number" => out.push(Piece::Lit(unescape_word(text))),
             "raw_string" => out.push(Piece::Lit(
@@ -192,7 +203,7 @@ impl<'a> Walker<'a> {
                     {
                         out.push(Piece::Lit(unescape_double(gap)));
                     }
-                    self.pieces(child, out);
+                    self.pieces_at(child, out, depth + 1);
                     last_end = child.end_byte();
                 }
                 if node.kind() == "string" {
@@ -213,16 +224,31 @@ impl<'a> Walker<'a> {
                 let text = trimmed;
                 let name = text.trim_start_matches('$');
                 match self.st.vars.get(name) {
-                    Some(value) => out.extend(value.iter().cloned()),
+                    Some(value) => self.splice(node, value, text, out),
                     None => out.push(Piece::Expansion(text.to_string())),
                 }
             }
-            "expansion" => self.expansion(node, text, out),
+            "expansion" => self.expansion(node, text, out, depth),
             _ => out.push(Piece::Expansion(text.to_string())),
         }
     }
 
-    pub(super) fn expansion(&self, node: Node, text: &str, out: &mut Vec<Piece>) {
+    /// Copy a known variable's value into a word, within the file's expansion budget: past it
+    /// the reference stays unknown (`V2="$V1$V1"` chains double at every line).
+    fn splice(&self, node: Node, value: &[Piece], text: &str, out: &mut Vec<Piece>) {
+        let size: usize = value.iter().map(piece_len).sum::<usize>() + value.len();
+        let used = self.st.expanded.get().saturating_add(size);
+        if used > MAX_EXPANSION_BYTES {
+            self.limits
+                .hit(&self.limits.budget, self.host(node).start());
+            out.push(Piece::Expansion(text.to_string()));
+            return;
+        }
+        self.st.expanded.set(used);
+        out.extend(value.iter().cloned());
+    }
+
+    fn expansion(&self, node: Node, text: &str, out: &mut Vec<Piece>, depth: usize) {
         // `${VAR}`, `${VAR:-default}`, `${VAR-default}`; anything fancier stays unknown.
         let mut cursor = node.walk();
         let children: Vec<Node> = node.children(&mut cursor).collect();
@@ -240,9 +266,9 @@ impl<'a> Walker<'a> {
         };
         let known = self.st.vars.get(name);
         match (operator, known) {
-            (None, Some(value)) => out.extend(value.iter().cloned()),
+            (None, Some(value)) => self.splice(node, value, text, out),
             (Some(":-" | "-" | ":?" | "?" | ":=" | "="), Some(value)) => {
-                out.extend(value.iter().cloned())
+                self.splice(node, value, text, out)
             }
             (Some(op @ (":-" | "-" | ":=" | "=")), None) => {
                 let default: Vec<Node> = children
@@ -256,7 +282,7 @@ impl<'a> Walker<'a> {
                     out.push(Piece::Lit(String::new()));
                 }
                 for d in default {
-                    self.pieces(d, out);
+                    self.pieces_at(d, out, depth + 1);
                 }
             }
             _ => out.push(Piece::Expansion(text.to_string())),
@@ -275,6 +301,13 @@ pub(super) fn only_variable(text: &str) -> bool {
             && !n.starts_with(|c: char| c.is_ascii_digit())
             && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
     })
+}
+
+/// Bytes a piece holds.
+pub(super) fn piece_len(piece: &Piece) -> usize {
+    match piece {
+        Piece::Lit(s) | Piece::Expansion(s) => s.len(),
+    }
 }
 
 pub(super) fn merge(pieces: Vec<Piece>) -> Vec<Piece> {

@@ -135,8 +135,11 @@ impl<'a> Analysis<'a> {
     pub(super) fn function_backs_up(&self, at: At, name: &str, depth: usize) -> Option<Found> {
         let facts = &self.files[at.file];
         let root = self.root_source(at.file, facts.shell.commands.get(at.command)?.source);
-        (0..facts.shell.commands.len())
-            .map(|i| At {
+        let inside = self.function_commands(at.file);
+        inside
+            .get(name)?
+            .iter()
+            .map(|&i| At {
                 file: at.file,
                 command: i,
             })

@@ -135,9 +135,24 @@ pub struct Unit {
     /// Where it starts (the file's first line, the job's first step).
     pub entry: Span,
     pub commands: Vec<usize>,
+    /// The commands of `commands` that can back up (a backup, or a call of a function or
+    /// script): the only ones a step's cover is looked for among.
+    pub may_back_up: Vec<usize>,
 }
 
-/// A backup step found before a destructive step.
+/// The commands of a unit that run with a command (see [`Analysis::alongside`]), with what
+/// they do summed up once, so that questions per step do not walk the unit again.
+#[derive(Debug, Default)]
+pub struct Alongside {
+    pub commands: Vec<usize>,
+    /// Those that load or restore a dump, in order.
+    loads: Vec<usize>,
+    /// Those that create a database (`createdb x`), in order.
+    creates: Vec<usize>,
+    drops: bool,
+    deploys: bool,
+    migrates: bool,
+}
 #[derive(Clone, Debug)]
 pub struct Cover {
     pub at: At,
@@ -175,7 +190,11 @@ pub struct Analysis<'a> {
     branches: RefCell<BTreeMap<(usize, usize, u32, u32), bool>>,
     /// [`Analysis::alongside`] already worked out: (file, unit, the function and `case` scopes
     /// the command is in) → the commands that run with it.
-    alongside: RefCell<BTreeMap<AlongsideKey, std::rc::Rc<Vec<usize>>>>,
+    alongside: RefCell<BTreeMap<AlongsideKey, std::rc::Rc<Alongside>>>,
+    /// Per file: command and heredoc spans sorted by start, for [`Analysis::command_at`].
+    span_index: RefCell<BTreeMap<usize, std::rc::Rc<SpanIndex>>>,
+    /// Per file: function name → the commands inside it (at any depth), in order.
+    function_commands: RefCell<BTreeMap<usize, FunctionCommands>>,
     /// [`Analysis::separate_scopes`] per file.
     separate: RefCell<BTreeMap<usize, SeparateScopes>>,
     /// Units already gathered: (file, unit) → the unit.
@@ -183,6 +202,17 @@ pub struct Analysis<'a> {
 }
 
 type AlongsideKey = (usize, UnitKey, Vec<(usize, Scope)>);
+
+/// Function name → the commands inside it, per file.
+type FunctionCommands = std::rc::Rc<std::collections::HashMap<String, Vec<usize>>>;
+
+/// Spans of a file's commands sorted by start, with the furthest end reached so far at each.
+#[derive(Debug)]
+struct SpanIndex {
+    /// (span, command, order of the span among the file's).
+    spans: Vec<(Span, usize, usize)>,
+    reach: Vec<usize>,
+}
 
 /// Per command of a file, the function and `case` scopes (qualified by source) it runs in.
 type SeparateScopes = std::rc::Rc<Vec<Vec<(usize, Scope)>>>;
@@ -226,6 +256,8 @@ impl<'a> Analysis<'a> {
             branches: RefCell::new(BTreeMap::new()),
             callers: RefCell::new(None),
             alongside: RefCell::new(BTreeMap::new()),
+            span_index: RefCell::new(BTreeMap::new()),
+            function_commands: RefCell::new(BTreeMap::new()),
             unit_cache: RefCell::new(BTreeMap::new()),
             separate: RefCell::new(BTreeMap::new()),
         };
@@ -269,26 +301,77 @@ impl<'a> Analysis<'a> {
     /// The command a span (a finding) belongs to: the smallest command whose span, heredoc or
     /// embedded SQL holds it.
     pub fn command_at(&self, file: usize, span: Span) -> Option<usize> {
-        let facts = self.files.get(file)?;
-        let mut best: Option<(usize, usize)> = None;
-        let mut consider = |i: usize, outer: Span| {
-            if outer.contains(span) && best.is_none_or(|(_, len)| outer.len() < len) {
-                best = Some((i, outer.len()));
+        let index = self.span_index(file)?;
+        // The smallest span holding it; among equal ones, the first in command order.
+        let mut best: Option<((usize, usize), usize)> = None;
+        // Candidates starting at or before the span, nearest first, while one of them (or an
+        // earlier one) still reaches past its end.
+        let upto = index
+            .spans
+            .partition_point(|(s, _, _)| s.start() <= span.start());
+        for k in (0..upto).rev() {
+            if index.reach[k] < span.end() {
+                break;
             }
-        };
+            let (outer, i, order) = index.spans[k];
+            let rank = (outer.len(), order);
+            if outer.contains(span) && best.is_none_or(|(r, _)| rank < r) {
+                best = Some((rank, i));
+            }
+        }
+        best.map(|(_, i)| i)
+    }
+
+    /// The commands of a file inside each function (at any depth), built once per file.
+    pub(super) fn function_commands(&self, file: usize) -> FunctionCommands {
+        if let Some(known) = self.function_commands.borrow().get(&file) {
+            return known.clone();
+        }
+        let mut map: std::collections::HashMap<String, Vec<usize>> = Default::default();
+        for (i, c) in self.files[file].shell.commands.iter().enumerate() {
+            for scope in &c.scopes {
+                if let Scope::Function(name) = scope {
+                    let list = map.entry(name.clone()).or_default();
+                    if list.last() != Some(&i) {
+                        list.push(i);
+                    }
+                }
+            }
+        }
+        let map = std::rc::Rc::new(map);
+        self.function_commands
+            .borrow_mut()
+            .insert(file, map.clone());
+        map
+    }
+
+    /// A file's command, heredoc and embedded-SQL spans sorted by start, built once.
+    fn span_index(&self, file: usize) -> Option<std::rc::Rc<SpanIndex>> {
+        if let Some(known) = self.span_index.borrow().get(&file) {
+            return Some(known.clone());
+        }
+        let facts = self.files.get(file)?;
+        let mut spans: Vec<(Span, usize, usize)> = Vec::new();
         for (i, c) in facts.shell.commands.iter().enumerate() {
-            consider(i, c.span);
+            spans.push((c.span, i, spans.len()));
             if let Some(stdin) = &c.stdin {
-                consider(i, stdin.span);
+                spans.push((stdin.span, i, spans.len()));
             }
         }
         for e in &facts.shell.embedded_sql {
             let host = e.map.span_to_host(Span::new(0, e.text.len()));
-            if host.contains(span) {
-                consider(e.command, host);
-            }
+            spans.push((host, e.command, spans.len()));
         }
-        best.map(|(i, _)| i)
+        spans.sort_by_key(|(s, _, order)| (s.start(), *order));
+        let mut reach = Vec::with_capacity(spans.len());
+        let mut furthest = 0;
+        for (s, _, _) in &spans {
+            furthest = furthest.max(s.end());
+            reach.push(furthest);
+        }
+        let index = std::rc::Rc::new(SpanIndex { spans, reach });
+        self.span_index.borrow_mut().insert(file, index.clone());
+        Some(index)
     }
 
     /// The source a command's source is nested in, followed to a non-nested one.
@@ -468,25 +551,37 @@ impl<'a> Analysis<'a> {
                     .unwrap_or_default(),
             ),
         };
+        let may_back_up = commands
+            .iter()
+            .copied()
+            .filter(|&command| {
+                self.step(At {
+                    file: at.file,
+                    command,
+                })
+                .is_some_and(|s| matches!(s.kind, StepKind::Backup { .. } | StepKind::Call(_)))
+            })
+            .collect();
         Unit {
             key,
             description,
             name,
             entry,
             commands,
+            may_back_up,
         }
     }
 
     /// The commands of the unit that run with `at`: not in a function or `case` branch that
     /// `at` is not in (a dispatcher's `restore)` branch says nothing about its `wipe)` branch).
-    fn alongside(&self, at: At, unit: &Unit) -> std::rc::Rc<Vec<usize>> {
+    fn alongside(&self, at: At, unit: &Unit) -> std::rc::Rc<Alongside> {
         let separate = self.separate_scopes(at.file);
         let own = separate.get(at.command).cloned().unwrap_or_default();
         let key = (at.file, unit.key.clone(), own);
         if let Some(known) = self.alongside.borrow().get(&key) {
             return known.clone();
         }
-        let found: Vec<usize> = unit
+        let commands: Vec<usize> = unit
             .commands
             .iter()
             .copied()
@@ -496,6 +591,28 @@ impl<'a> Analysis<'a> {
                     .is_none_or(|theirs| theirs.iter().all(|q| key.2.contains(q)))
             })
             .collect();
+        let mut found = Alongside::default();
+        for &c in &commands {
+            let here = At {
+                file: at.file,
+                command: c,
+            };
+            match self.step(here).map(|s| &s.kind) {
+                Some(StepKind::Load | StepKind::Restore) => found.loads.push(c),
+                Some(StepKind::Drop) => found.drops = true,
+                Some(StepKind::Deploy) => found.deploys = true,
+                Some(StepKind::Migration) => found.migrates = true,
+                _ => {}
+            }
+            if self
+                .command(here)
+                .and_then(crate::analysis::backup::created_database)
+                .is_some()
+            {
+                found.creates.push(c);
+            }
+        }
+        found.commands = commands;
         let found = std::rc::Rc::new(found);
         self.alongside.borrow_mut().insert(key, found.clone());
         found
@@ -531,7 +648,8 @@ impl<'a> Analysis<'a> {
         let Some(name) = crate::analysis::backup::database_name(command) else {
             return false;
         };
-        self.alongside(at, &unit).iter().copied().any(|c| {
+        let alongside = self.alongside(at, &unit);
+        alongside.creates.iter().copied().any(|c| {
             c < at.command
                 && self
                     .command(At {
@@ -550,15 +668,10 @@ impl<'a> Analysis<'a> {
         let Some(unit) = self.unit(at) else {
             return false;
         };
-        self.alongside(at, &unit).iter().copied().any(|c| {
-            c > at.command
-                && self
-                    .step(At {
-                        file: at.file,
-                        command: c,
-                    })
-                    .is_some_and(|s| matches!(s.kind, StepKind::Load | StepKind::Restore))
-        })
+        self.alongside(at, &unit)
+            .loads
+            .last()
+            .is_some_and(|&c| c > at.command)
     }
 
     /// The names around a command, as written: its unit's (file, job, target), then the
@@ -632,26 +745,14 @@ impl<'a> Analysis<'a> {
             }
         }
         let alongside = self.alongside(at, &unit);
-        let does = |pred: &dyn Fn(&StepKind) -> bool| {
-            alongside.iter().any(|&c| {
-                self.step(At {
-                    file: at.file,
-                    command: c,
-                })
-                .is_some_and(|s| pred(&s.kind))
-            })
-        };
-        if does(&|k| matches!(k, StepKind::Load | StepKind::Restore)) {
+        if !alongside.loads.is_empty() {
             return Some(Purpose {
                 kind: "restore",
                 by_name: false,
             });
         }
         // Drop, create, migrate: a reset of the database, not an update of the application.
-        let resets = does(&|k| matches!(k, StepKind::Drop));
-        if does(&|k| matches!(k, StepKind::Deploy))
-            || !resets && does(&|k| matches!(k, StepKind::Migration))
-        {
+        if alongside.deploys || !alongside.drops && alongside.migrates {
             return Some(Purpose {
                 kind: "deploy",
                 by_name: false,
@@ -696,7 +797,7 @@ impl<'a> Analysis<'a> {
         let unit = self.unit(at)?;
         let target = self.command(at)?;
         let sd = self.scopes(at);
-        for &b in &unit.commands {
+        for &b in &unit.may_back_up {
             let bat = At {
                 file: at.file,
                 command: b,
