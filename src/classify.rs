@@ -29,6 +29,8 @@ pub enum FileKind {
     Systemd,
     /// A framework's migration file, recognised by the framework's layout.
     Migration(Framework),
+    /// A Terraform or OpenTofu configuration (`.tf`, `.tofu`).
+    Terraform,
 }
 
 /// A migration framework whose files are recognised by their path (its documented layout), so
@@ -163,6 +165,7 @@ impl FileKind {
             FileKind::Crontab => "crontab",
             FileKind::Systemd => "systemd",
             FileKind::Migration(framework) => framework.kind_name(),
+            FileKind::Terraform => "terraform",
         }
     }
 
@@ -170,7 +173,7 @@ impl FileKind {
     pub fn may_hold_shell(self) -> bool {
         !matches!(
             self,
-            FileKind::Sql | FileKind::DotEnv | FileKind::Migration(_)
+            FileKind::Sql | FileKind::DotEnv | FileKind::Migration(_) | FileKind::Terraform
         )
     }
 }
@@ -220,6 +223,7 @@ pub fn classify_name(path: &str) -> NameClass {
         "env" => NameClass::Kind(FileKind::DotEnv),
         "cron" | "crontab" => NameClass::Kind(FileKind::Crontab),
         "timer" | "service" => NameClass::Kind(FileKind::Systemd),
+        "tf" | "tofu" => NameClass::Kind(FileKind::Terraform),
         "yml" | "yaml" => NameClass::Kind(yaml_kind(path, stem, parent)),
         _ => NameClass::Skip,
     }
@@ -320,6 +324,8 @@ mod tests {
             ("src/main.rs", NameClass::Skip),
             ("Dockerfile", NameClass::Sniff),
             ("logo.png", NameClass::Skip),
+            ("infra/rds.tf", NameClass::Kind(Terraform)),
+            ("main.tofu", NameClass::Kind(Terraform)),
             (
                 "db/migrate/20240101000000_drop_fax.rb",
                 NameClass::Kind(Migration(Framework::Rails)),

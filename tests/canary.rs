@@ -6,7 +6,7 @@
 //! `docker run -e`, `redis-cli -a`/`--pass`, `mongosh -p`, `redis-server --requirepass`,
 //! `CONFIG SET requirepass`, `docker run … redis-server --requirepass`, unset-only fallbacks, a
 //! workflow `env:`, and a name from the config file's `password-variables` in Compose, `.env`,
-//! shell and a workflow.
+//! shell and a workflow; Terraform password attributes and `variable` defaults.
 
 use std::path::Path;
 use std::process::Command;
@@ -51,6 +51,12 @@ fn planted() -> Vec<(&'static str, String)> {
             ".github/workflows/deploy.yml",
             format!(
                 "on: push\njobs:\n  deploy:\n    runs-on: self-hosted\n    env:\n      PGPASSWORD: {CANARY}\n      APP_DB_SECRET: {CANARY}\n    steps:\n      - run: psql -h db -c 'select 1'\n"
+            ),
+        ),
+        (
+            "infra/rds.tf",
+            format!(
+                "resource \"aws_rds_cluster\" \"main\" {{\n  master_username = \"app\"\n  master_password = \"{CANARY}\"\n}}\nvariable \"db_password\" {{\n  default = \"{CANARY}\"\n}}\n"
             ),
         ),
         // A broken file next to them: its notice must not quote the text either.
@@ -163,7 +169,7 @@ fn every_planted_password_is_found() {
     want.sort();
     assert_eq!(
         want.len(),
-        29,
+        31,
         "the planted places changed: update this count"
     );
     assert_eq!(places, want);

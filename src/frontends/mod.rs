@@ -13,6 +13,7 @@ pub mod compose;
 pub mod cron;
 pub mod crontab_feeds;
 pub mod dotenv;
+pub mod infra;
 pub mod makefile;
 pub mod markdown;
 pub mod migrations;
@@ -69,6 +70,7 @@ pub static FRONTENDS: &[&dyn Frontend] = &[
     &Crontab,
     &Systemd,
     &migrations::Migrations,
+    &Terraform,
 ];
 
 /// The front-end that reads `kind`.
@@ -237,6 +239,20 @@ impl Frontend for Systemd {
     }
 }
 
+struct Terraform;
+impl Frontend for Terraform {
+    fn name(&self) -> &'static str {
+        "terraform"
+    }
+    fn kinds(&self) -> &'static [FileKind] {
+        &[FileKind::Terraform]
+    }
+    fn extract(&self, facts: &mut FileFacts, _: &ExtractOptions) -> Option<Yaml> {
+        infra::terraform::extract(facts);
+        None
+    }
+}
+
 /// Extract the facts of one file: its front-end, then the passes every file gets. Never panics
 /// on input (the caller still catches panics).
 pub fn extract(
@@ -257,6 +273,7 @@ pub fn extract(
         secrets: Vec::new(),
         credentials: Vec::new(),
         dotenv: Vec::new(),
+        infra: Default::default(),
         job_needs: Default::default(),
         notices: Vec::new(),
     };

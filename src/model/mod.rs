@@ -8,9 +8,11 @@
 //! - [`store`]: data stores (Compose services today), their images, mounts, ports, and the
 //!   questions every kind of store answers;
 //! - [`secret`]: credentials (never their values);
+//! - [`infra`]: Terraform resources and module calls with their settings;
 //! - [`injection`]: text of one language inside another, with its offset map.
 
 pub mod command;
+pub mod infra;
 pub mod injection;
 pub mod migration;
 pub mod schema;
@@ -53,6 +55,8 @@ pub struct FileFacts {
     pub credentials: Vec<secret::Credential>,
     /// Entries of a dotenv file (`FileKind::DotEnv`).
     pub dotenv: Vec<store::EnvEntry>,
+    /// Infrastructure as code: Terraform resources and their settings.
+    pub infra: infra::InfraFacts,
     /// A GitHub Actions workflow's `needs:` per job (the jobs that ran to success first).
     pub job_needs: std::collections::BTreeMap<String, Vec<String>>,
     pub notices: Vec<Notice>,

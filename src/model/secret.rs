@@ -25,6 +25,11 @@ pub enum Origin {
     ShellFlag { program: String },
     /// A URL argument of a database client (`psql postgres://u:p@h/db`).
     ShellUrl { program: String },
+    /// A password attribute of a Terraform block (`master_password` of `aws_rds_cluster.main`);
+    /// `what` names the database kind (`RDS cluster`).
+    Terraform { address: String, what: String },
+    /// The `default` of a Terraform `variable` block named like a database password.
+    TerraformVariable,
 }
 
 /// How the secret is written.

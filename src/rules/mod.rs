@@ -38,6 +38,8 @@ mod alter_column_type;
 mod compose_down_volumes;
 mod data_dir_delete;
 mod db_anonymous_volume;
+mod db_backups_disabled;
+mod db_deletion_protection_off;
 mod db_port_public;
 mod db_trust_auth;
 mod db_without_volume;
@@ -91,6 +93,8 @@ rules! {
     "db-anonymous-volume" => File(db_anonymous_volume),
     "db-port-public" => File(db_port_public),
     "db-trust-auth" => File(db_trust_auth),
+    "db-deletion-protection-off" => File(db_deletion_protection_off),
+    "db-backups-disabled" => File(db_backups_disabled),
     "destructive-without-backup" => Post(destructive_without_backup),
     "no-backup-strategy" => Repo(no_backup_strategy),
     "unused-suppression" => Engine,
@@ -139,7 +143,7 @@ impl RuleMeta {
 }
 
 /// The packs rules belong to (selectable by name).
-pub const PACKS: &[&str] = &["shell", "sql", "compose", "backup", "meta"];
+pub const PACKS: &[&str] = &["shell", "sql", "compose", "backup", "infra", "meta"];
 
 /// Every rule's metadata, parsed once. An error names the file that is wrong.
 pub fn metadata() -> Result<&'static [RuleMeta], String> {

@@ -28,6 +28,8 @@ pub enum Grammar {
     Php,
     /// Python (Django and Alembic migrations).
     Python,
+    /// HCL (Terraform and OpenTofu configurations).
+    Hcl,
 }
 
 impl Grammar {
@@ -42,6 +44,7 @@ impl Grammar {
         Grammar::Ruby,
         Grammar::Php,
         Grammar::Python,
+        Grammar::Hcl,
     ];
 
     fn language(self) -> Language {
@@ -55,6 +58,7 @@ impl Grammar {
             Grammar::Ruby => tree_sitter_ruby::LANGUAGE.into(),
             Grammar::Php => tree_sitter_php::LANGUAGE_PHP.into(),
             Grammar::Python => tree_sitter_python::LANGUAGE.into(),
+            Grammar::Hcl => tree_sitter_hcl::LANGUAGE.into(),
         }
     }
 
