@@ -31,6 +31,10 @@ pub enum FileKind {
     Migration(Framework),
     /// A Terraform or OpenTofu configuration (`.tf`, `.tofu`).
     Terraform,
+    /// YAML in a `templates/` folder: a Helm chart's templates (`{{ }}` blanked before reading).
+    HelmTemplate,
+    /// Helm values (`values.yaml`, `values-prod.yaml`, `prod-values.yaml`).
+    HelmValues,
 }
 
 /// A migration framework whose files are recognised by their path (its documented layout), so
@@ -166,6 +170,8 @@ impl FileKind {
             FileKind::Systemd => "systemd",
             FileKind::Migration(framework) => framework.kind_name(),
             FileKind::Terraform => "terraform",
+            FileKind::HelmTemplate => "helm-template",
+            FileKind::HelmValues => "helm-values",
         }
     }
 
@@ -173,7 +179,11 @@ impl FileKind {
     pub fn may_hold_shell(self) -> bool {
         !matches!(
             self,
-            FileKind::Sql | FileKind::DotEnv | FileKind::Migration(_) | FileKind::Terraform
+            FileKind::Sql
+                | FileKind::DotEnv
+                | FileKind::Migration(_)
+                | FileKind::Terraform
+                | FileKind::HelmValues
         )
     }
 }
@@ -253,7 +263,20 @@ fn yaml_kind(path: &str, stem: &str, parent: &str) -> FileKind {
     {
         return FileKind::Compose;
     }
-    let _ = path;
+    let last = parent.rsplit('/').next().unwrap_or(parent);
+    if last == "templates" && !path.contains(".github/") {
+        return FileKind::HelmTemplate;
+    }
+    if stem == "values"
+        || stem.starts_with("values-")
+        || stem.starts_with("values.")
+        || stem.starts_with("values_")
+        || stem.ends_with("-values")
+        || stem.ends_with(".values")
+        || stem.ends_with("_values")
+    {
+        return FileKind::HelmValues;
+    }
     FileKind::Yaml
 }
 
@@ -308,7 +331,14 @@ mod tests {
             ),
             (".gitlab-ci.yml", NameClass::Kind(GitlabCi)),
             ("ci/deploy.gitlab-ci.yml", NameClass::Kind(GitlabCi)),
-            ("k8s/values.yaml", NameClass::Kind(Yaml)),
+            ("k8s/values.yaml", NameClass::Kind(HelmValues)),
+            ("charts/db/values-prod.yaml", NameClass::Kind(HelmValues)),
+            ("deploy/prod-values.yml", NameClass::Kind(HelmValues)),
+            (
+                "charts/db/templates/statefulset.yaml",
+                NameClass::Kind(HelmTemplate),
+            ),
+            ("k8s/postgres.yaml", NameClass::Kind(Yaml)),
             ("Makefile", NameClass::Kind(Makefile)),
             ("build/rules.mk", NameClass::Kind(Makefile)),
             ("docs/RESTORE.md", NameClass::Kind(Markdown)),

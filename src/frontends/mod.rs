@@ -71,6 +71,8 @@ pub static FRONTENDS: &[&dyn Frontend] = &[
     &Systemd,
     &migrations::Migrations,
     &Terraform,
+    &HelmTemplate,
+    &HelmValues,
 ];
 
 /// The front-end that reads `kind`.
@@ -124,7 +126,7 @@ impl Frontend for Compose {
         &[FileKind::Compose, FileKind::Yaml]
     }
     fn extract(&self, facts: &mut FileFacts, options: &ExtractOptions) -> Option<Yaml> {
-        compose::extract_file(facts);
+        let other = compose::extract_file(facts);
         // "# For local development only" at the top of a Compose file: a local setup.
         if facts.compose.is_some()
             && facts.context == Context::Production
@@ -134,6 +136,11 @@ impl Frontend for Compose {
         }
         if let Some(table) = options.stateful {
             compose::apply_table(facts, table);
+        }
+        // Other YAML may be Kubernetes objects (`apiVersion:` and `kind:`).
+        if let Some(parsed) = other.filter(infra::kubernetes::is_manifest) {
+            let table = options.stateful.unwrap_or_else(|| StatefulTable::builtin());
+            infra::kubernetes::extract(facts, &parsed, table);
         }
         None
     }
@@ -249,6 +256,40 @@ impl Frontend for Terraform {
     }
     fn extract(&self, facts: &mut FileFacts, _: &ExtractOptions) -> Option<Yaml> {
         infra::terraform::extract(facts);
+        None
+    }
+}
+
+struct HelmTemplate;
+impl Frontend for HelmTemplate {
+    fn name(&self) -> &'static str {
+        "helm-template"
+    }
+    fn kinds(&self) -> &'static [FileKind] {
+        &[FileKind::HelmTemplate]
+    }
+    fn extract(&self, facts: &mut FileFacts, options: &ExtractOptions) -> Option<Yaml> {
+        if !facts.file.text.contains("{{") {
+            // A plain YAML file in a `templates/` folder: read as any other YAML.
+            return Compose.extract(facts, options);
+        }
+        let table = options.stateful.unwrap_or_else(|| StatefulTable::builtin());
+        infra::kubernetes::extract_template(facts, table);
+        None
+    }
+}
+
+struct HelmValues;
+impl Frontend for HelmValues {
+    fn name(&self) -> &'static str {
+        "helm-values"
+    }
+    fn kinds(&self) -> &'static [FileKind] {
+        &[FileKind::HelmValues]
+    }
+    fn extract(&self, facts: &mut FileFacts, options: &ExtractOptions) -> Option<Yaml> {
+        let table = options.stateful.unwrap_or_else(|| StatefulTable::builtin());
+        infra::helm::extract(facts, table);
         None
     }
 }

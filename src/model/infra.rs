@@ -1,5 +1,6 @@
 //! Infrastructure as code: the resources of a Terraform configuration (managed databases and the
-//! module calls that make one) with their settings, as written. Plain data: which resource types
+//! module calls that make one) with their settings, as written; Kubernetes workloads; Helm values
+//! of database charts. Plain data: which resource types
 //! are databases and which settings lose data is `crate::knowledge::managed_db`'s, and what
 //! to report is the rules'.
 //!
@@ -13,6 +14,24 @@ use crate::source::Span;
 pub struct InfraFacts {
     /// Terraform `resource` and `module` blocks, in file order.
     pub resources: Vec<Resource>,
+    /// Kubernetes workloads (manifests and Helm templates), in file order.
+    pub workloads: Vec<crate::model::store::kubernetes::Workload>,
+    /// Helm values that turn a database chart's persistence or backups off.
+    pub helm: Vec<HelmSetting>,
+}
+
+/// A Helm values setting of a database chart that matters (`primary.persistence.enabled: false`).
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct HelmSetting {
+    /// The chart (`postgresql`), as the values file's folder or the subchart key names it.
+    pub chart: String,
+    /// The database family of the chart (`postgres`).
+    pub family: String,
+    /// The dotted path as written in the file (`postgresql.primary.persistence.enabled`).
+    pub path: String,
+    /// `persistence` or `backup`.
+    pub what: String,
+    pub span: Span,
 }
 
 /// A Terraform block that declares something: `resource "aws_db_instance" "main" { … }` or

@@ -30,6 +30,11 @@ pub enum Origin {
     Terraform { address: String, what: String },
     /// The `default` of a Terraform `variable` block named like a database password.
     TerraformVariable,
+    /// A Kubernetes object: a container's `env` (`object` = "container `db` of Deployment `x`"),
+    /// a `Secret` or a `ConfigMap`.
+    Kubernetes { object: String },
+    /// The values of a database Helm chart (`chart` = `postgresql`).
+    HelmValues { chart: String },
 }
 
 /// How the secret is written.

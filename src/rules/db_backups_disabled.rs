@@ -23,4 +23,14 @@ pub(super) fn check(file: &FileFacts, _: &RepoFacts, cx: &mut Ctx) {
             .related(&file.file.path, resource.span, "the database declared here");
         }
     }
+    for h in file.infra.helm.iter().filter(|h| h.what == "backup") {
+        cx.report(
+            h.span,
+            format!(
+                "The values of the {} chart turn its backup job off (`{}: false`): nothing dumps the {} data, so a bad migration, a deleted table or a lost volume cannot be restored.",
+                h.chart, h.path, h.family
+            ),
+        )
+        .help("Turn the chart's backup on (`backup.enabled: true` with a schedule and a volume or bucket that outlives the release), or back the database up another way");
+    }
 }

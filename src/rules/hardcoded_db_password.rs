@@ -66,6 +66,13 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
                 format!("`{}` of {what} `{address}`", c.name)
             }
             Origin::TerraformVariable => format!("variable `{}`", c.name),
+            Origin::Kubernetes { object } if c.name.contains("://") => {
+                format!("{} of {object}", c.name)
+            }
+            Origin::Kubernetes { object } => format!("{} of {object}", quoted(&c.name)),
+            Origin::HelmValues { chart } => {
+                format!("`{}` in the values of the {chart} chart", c.name)
+            }
         };
         let subject = if c.name.contains("://") {
             format!("The password in {place}")
@@ -76,6 +83,12 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
             "Build the URL from a required variable (`postgres://app:${DB_PASSWORD:?}@db/app`) or read it from a secret file; rotate the password that was committed",
         );
         let url_help = match &c.origin {
+            Origin::Kubernetes { .. } => Some(
+                "Reference a Secret that is not committed (`valueFrom.secretKeyRef`), created by a secret manager (External Secrets, Sealed Secrets, SOPS); base64 in a committed Secret is not encryption; rotate the password that was committed",
+            ),
+            Origin::HelmValues { .. } => Some(
+                "Point the chart at a Secret that is not committed (`auth.existingSecret`) or pass the value at install time (`--set-file`, a secret manager); rotate the password that was committed",
+            ),
             Origin::Terraform { .. } | Origin::TerraformVariable => Some(
                 "Take it from a `sensitive` variable without a default (set through `TF_VAR_…` from a secret store), a `random_password` resource or the cloud's managed secret (`manage_master_user_password = true` on RDS); rotate the password that was committed",
             ),
@@ -112,5 +125,14 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
                 .level(Level::Note);
             }
         }
+    }
+}
+
+/// A name in backquotes, unless it already carries them (`` `key` (base64-encoded…) ``).
+fn quoted(name: &str) -> String {
+    if name.starts_with('`') {
+        name.to_string()
+    } else {
+        format!("`{name}`")
     }
 }

@@ -1,5 +1,8 @@
-//! Infrastructure as code: Terraform configurations ([`terraform`]), read into
+//! Infrastructure as code: Terraform configurations ([`terraform`]), Kubernetes manifests and
+//! Helm templates ([`kubernetes`]), Helm values of database charts ([`helm`]), read into
 //! [`crate::model::infra`] facts and credentials. Which resources are databases and which
-//! settings lose data is `crate::knowledge::managed_db`'s; what to report is the rules'.
+//! settings lose data is `crate::knowledge`'s; what to report is the rules'.
 
+pub mod helm;
+pub mod kubernetes;
 pub mod terraform;

@@ -106,7 +106,8 @@ pub fn record_literal(
 }
 
 /// Record the passwords of connection URLs in a value (`postgres://u:pw@h/db`, JDBC URLs) at
-/// their host spans (`map` takes offsets in `value` to host offsets).
+/// their host spans (`map` takes offsets in `value` to host offsets). A password holding a
+/// Kubernetes `$(VAR)` reference is not a literal.
 pub fn record_urls(
     facts: &mut FileFacts,
     value: &str,
@@ -115,6 +116,12 @@ pub fn record_urls(
     origin: &Origin,
 ) {
     for url in found::url_secrets(value) {
+        if value
+            .get(url.start..url.end)
+            .is_none_or(|p| p.contains("$("))
+        {
+            continue;
+        }
         push(
             facts,
             found::Found {
