@@ -263,8 +263,8 @@ fn yaml_kind(path: &str, stem: &str, parent: &str) -> FileKind {
     {
         return FileKind::Compose;
     }
-    let last = parent.rsplit('/').next().unwrap_or(parent);
-    if last == "templates" && !path.contains(".github/") {
+    // Helm keeps templates in `templates/` and its subfolders.
+    if parent.split('/').any(|d| d == "templates") && !path.contains(".github/") {
         return FileKind::HelmTemplate;
     }
     if stem == "values"

@@ -36,6 +36,8 @@ pub struct Database {
     pub types: Vec<String>,
     #[serde(default)]
     pub modules: Vec<String>,
+    #[serde(default)]
+    pub module_signature: Vec<String>,
     pub what: String,
     #[serde(default)]
     pub password_attributes: Vec<String>,
@@ -66,6 +68,22 @@ impl ManagedDbTable {
             _ => d.types.iter().any(|t| t == kind),
         })
     }
+
+    /// The database a block declares: by its type or module source, else (for a module of
+    /// another source) by the attributes it sets (`has`).
+    pub fn database_of(
+        &self,
+        block: &str,
+        kind: &str,
+        has: &dyn Fn(&str) -> bool,
+    ) -> Option<&Database> {
+        self.database(block, kind).or_else(|| {
+            (block == "module").then_some(())?;
+            self.database.iter().find(|d| {
+                !d.module_signature.is_empty() && d.module_signature.iter().all(|a| has(a))
+            })
+        })
+    }
 }
 
 /// A written setting that loses data.
@@ -81,7 +99,8 @@ pub struct Risk<'a> {
 /// The settings of `resource` that lose data, for every rule.
 pub fn risks(resource: &Resource) -> Vec<Risk<'_>> {
     let table = ManagedDbTable::builtin();
-    let Some(db) = table.database(&resource.block, &resource.kind) else {
+    let has = |a: &str| resource.setting(a).is_some();
+    let Some(db) = table.database_of(&resource.block, &resource.kind, &has) else {
         return Vec::new();
     };
     let mut out = Vec::new();

@@ -117,13 +117,14 @@ fn read_resource(
         span,
         settings: Vec::new(),
     };
-    let db = ManagedDbTable::builtin().database(keyword, kind);
-    let passwords: Vec<String> = db
-        .map(|d| d.password_attributes.clone())
-        .unwrap_or_default();
     if let Some(body) = block_body(block) {
         collect_body(body, text, "", 0, &mut resource.settings);
     }
+    let has = |a: &str| resource.setting(a).is_some();
+    let db = ManagedDbTable::builtin().database_of(keyword, kind, &has);
+    let passwords: Vec<String> = db
+        .map(|d| d.password_attributes.clone())
+        .unwrap_or_default();
     let user = resource_user(&resource, db.map(|d| d.what.as_str()));
     for setting in &mut resource.settings {
         if !passwords.contains(&setting.path) {
