@@ -148,7 +148,7 @@ mod tests {
         let t: ManagedDbTable = toml::from_str(TABLE).expect("rules/managed-databases.toml parses");
         for db in &t.database {
             assert!(
-                !db.types.is_empty() || !db.modules.is_empty(),
+                !db.types.is_empty() || !db.modules.is_empty() || !db.module_signature.is_empty(),
                 "{}",
                 db.what
             );
