@@ -41,6 +41,12 @@ pub enum FileKind {
     /// An application's configuration: Spring `application*.properties`/`.yml`/`.yaml`,
     /// `bootstrap*.properties`, `hibernate.properties`.
     AppConfig,
+    /// A Terraform or OpenTofu configuration (`.tf`, `.tofu`).
+    Terraform,
+    /// YAML in a `templates/` folder: a Helm chart's templates (`{{ }}` blanked before reading).
+    HelmTemplate,
+    /// Helm values (`values.yaml`, `values-prod.yaml`, `prod-values.yaml`).
+    HelmValues,
 }
 
 /// A migration framework whose files are recognised by their path (its documented layout), so
@@ -180,6 +186,9 @@ impl FileKind {
             FileKind::Procfile => "procfile",
             FileKind::Platform => "platform",
             FileKind::AppConfig => "app-config",
+            FileKind::Terraform => "terraform",
+            FileKind::HelmTemplate => "helm-template",
+            FileKind::HelmValues => "helm-values",
         }
     }
 
@@ -187,7 +196,11 @@ impl FileKind {
     pub fn may_hold_shell(self) -> bool {
         !matches!(
             self,
-            FileKind::Sql | FileKind::DotEnv | FileKind::Migration(_)
+            FileKind::Sql
+                | FileKind::DotEnv
+                | FileKind::Migration(_)
+                | FileKind::Terraform
+                | FileKind::HelmValues
         )
     }
 }
@@ -259,6 +272,7 @@ pub fn classify_name(path: &str) -> NameClass {
         "env" => NameClass::Kind(FileKind::DotEnv),
         "cron" | "crontab" => NameClass::Kind(FileKind::Crontab),
         "timer" | "service" => NameClass::Kind(FileKind::Systemd),
+        "tf" | "tofu" => NameClass::Kind(FileKind::Terraform),
         "yml" | "yaml" => NameClass::Kind(yaml_kind(path, stem, parent)),
         _ => NameClass::Skip,
     }
@@ -293,7 +307,20 @@ fn yaml_kind(path: &str, stem: &str, parent: &str) -> FileKind {
     {
         return FileKind::Compose;
     }
-    let _ = path;
+    // Helm keeps templates in `templates/` and its subfolders.
+    if parent.split('/').any(|d| d == "templates") && !path.contains(".github/") {
+        return FileKind::HelmTemplate;
+    }
+    if stem == "values"
+        || stem.starts_with("values-")
+        || stem.starts_with("values.")
+        || stem.starts_with("values_")
+        || stem.ends_with("-values")
+        || stem.ends_with(".values")
+        || stem.ends_with("_values")
+    {
+        return FileKind::HelmValues;
+    }
     FileKind::Yaml
 }
 
@@ -348,7 +375,14 @@ mod tests {
             ),
             (".gitlab-ci.yml", NameClass::Kind(GitlabCi)),
             ("ci/deploy.gitlab-ci.yml", NameClass::Kind(GitlabCi)),
-            ("k8s/values.yaml", NameClass::Kind(Yaml)),
+            ("k8s/values.yaml", NameClass::Kind(HelmValues)),
+            ("charts/db/values-prod.yaml", NameClass::Kind(HelmValues)),
+            ("deploy/prod-values.yml", NameClass::Kind(HelmValues)),
+            (
+                "charts/db/templates/statefulset.yaml",
+                NameClass::Kind(HelmTemplate),
+            ),
+            ("k8s/postgres.yaml", NameClass::Kind(Yaml)),
             ("Makefile", NameClass::Kind(Makefile)),
             ("build/rules.mk", NameClass::Kind(Makefile)),
             ("docs/RESTORE.md", NameClass::Kind(Markdown)),
@@ -385,6 +419,8 @@ mod tests {
             ),
             ("config/messages.properties", NameClass::Skip),
             ("logo.png", NameClass::Skip),
+            ("infra/rds.tf", NameClass::Kind(Terraform)),
+            ("main.tofu", NameClass::Kind(Terraform)),
             (
                 "db/migrate/20240101000000_drop_fax.rb",
                 NameClass::Kind(Migration(Framework::Rails)),

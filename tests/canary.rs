@@ -6,12 +6,20 @@
 //! `docker run -e`, `redis-cli -a`/`--pass`, `mongosh -p`, `redis-server --requirepass`,
 //! `CONFIG SET requirepass`, `docker run … redis-server --requirepass`, unset-only fallbacks, a
 //! workflow `env:`, and a name from the config file's `password-variables` in Compose, `.env`,
-//! shell and a workflow.
+//! shell and a workflow; Terraform password attributes and `variable` defaults; a Kubernetes
+//! Secret's `stringData` and base64 `data` (the encoded text must not leak either), a container's
+//! `env` value, Helm values and a Helm template.
 
 use std::path::Path;
 use std::process::Command;
 
 const CANARY: &str = "Canary7pw";
+
+/// The canary as a Kubernetes Secret's `data:` holds it: that text must not leak either.
+fn canary_base64() -> &'static str {
+    // base64("Canary7pw"), written out so the test does not need an encoder.
+    "Q2FuYXJ5N3B3"
+}
 
 fn planted() -> Vec<(&'static str, String)> {
     vec![
@@ -75,6 +83,29 @@ fn planted() -> Vec<(&'static str, String)> {
                 "ALTER USER app WITH PASSWORD '{CANARY}';\nCREATE USER shop IDENTIFIED BY '{CANARY}';\nDROP TABLE users;\nALTER ROLE admin PASSWORD '{CANARY}';\n"
             ),
         ),
+        (
+            "infra/rds.tf",
+            format!(
+                "resource \"aws_rds_cluster\" \"main\" {{\n  master_username = \"app\"\n  master_password = \"{CANARY}\"\n}}\nvariable \"db_password\" {{\n  default = \"{CANARY}\"\n}}\n"
+            ),
+        ),
+        (
+            "k8s/db.yaml",
+            format!(
+                "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  POSTGRES_PASSWORD: {CANARY}\ndata:\n  MYSQL_ROOT_PASSWORD: {}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: acme/api:1\n          env:\n            - name: DB_PASSWORD\n              value: {CANARY}\n",
+                canary_base64()
+            ),
+        ),
+        (
+            "deploy/values-prod.yaml",
+            format!("postgresql:\n  auth:\n    postgresPassword: {CANARY}\n"),
+        ),
+        (
+            "chart/templates/db.yaml",
+            format!(
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{{{ .Release.Name }}}}\nspec:\n  containers:\n    - name: db\n      image: postgres:16\n      env:\n        - name: POSTGRES_PASSWORD\n          value: {CANARY}\n"
+            ),
+        ),
         // A broken file next to them: its notice must not quote the text either.
         (
             "compose.broken.yml",
@@ -115,6 +146,10 @@ fn no_output_contains_a_secret() {
             assert!(
                 !stdout.contains(CANARY) && !stderr.contains(CANARY),
                 "--format {format} {verbosity:?} leaked the canary:\n{stdout}\n{stderr}"
+            );
+            assert!(
+                !stdout.contains(canary_base64()) && !stderr.contains(canary_base64()),
+                "--format {format} {verbosity:?} leaked the canary's base64:\n{stdout}\n{stderr}"
             );
             found_any |= stdout.contains("hardcoded-db-password");
             runs += 1;
@@ -186,6 +221,10 @@ fn debug_facts_mask_secrets() {
         !stdout.contains(CANARY) && !stderr.contains(CANARY),
         "--debug-facts leaked the canary"
     );
+    assert!(
+        !stdout.contains(canary_base64()),
+        "--debug-facts leaked the canary's base64"
+    );
     // It did dump the facts (the Redis command lines among them), masked.
     assert!(stdout.contains("--requirepass"), "{stdout}");
     assert!(stdout.contains("***"), "nothing was masked");
@@ -225,7 +264,7 @@ fn every_planted_password_is_found() {
             continue;
         }
         for (i, line) in text.split('\n').enumerate() {
-            if line.contains(CANARY) {
+            if line.contains(CANARY) || line.contains(canary_base64()) {
                 want.push((rel.to_string(), i as u32 + 1));
             }
         }
@@ -233,11 +272,15 @@ fn every_planted_password_is_found() {
     want.sort();
     assert_eq!(
         want.len(),
-        41,
+        48,
         "the planted places changed: update this count"
     );
     assert_eq!(places, want);
     for text in outcome.sources.values() {
         assert!(!text.contains(CANARY), "a kept source is not masked");
+        assert!(
+            !text.contains(canary_base64()),
+            "a kept source keeps the base64 secret"
+        );
     }
 }

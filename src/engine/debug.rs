@@ -33,6 +33,7 @@ pub fn debug_facts(opts: &ScanOptions) -> Result<serde_json::Value, Error> {
                 "shell": mask(serde_json::to_value(&facts.shell).unwrap_or_default()),
                 "sql": mask(serde_json::to_value(&facts.sql).unwrap_or_default()),
                 "compose": mask(serde_json::to_value(&facts.compose).unwrap_or_default()),
+                "infra": mask(serde_json::to_value(&facts.infra).unwrap_or_default()),
                 "backup": mask(
                     serde_json::to_value(crate::analysis::backup::steps_of(&facts, &setup.backup_catalog))
                         .unwrap_or_default()

@@ -15,6 +15,7 @@ pub mod cron;
 pub mod crontab_feeds;
 pub mod dockerfile;
 pub mod dotenv;
+pub mod infra;
 pub mod makefile;
 pub mod manifests;
 pub mod markdown;
@@ -75,6 +76,9 @@ pub static FRONTENDS: &[&dyn Frontend] = &[
     &Dockerfile,
     &manifests::Manifests,
     &appconfig::AppConfig,
+    &Terraform,
+    &HelmTemplate,
+    &HelmValues,
 ];
 
 /// The front-end that reads `kind`.
@@ -128,7 +132,7 @@ impl Frontend for Compose {
         &[FileKind::Compose, FileKind::Yaml]
     }
     fn extract(&self, facts: &mut FileFacts, options: &ExtractOptions) -> Option<Yaml> {
-        compose::extract_file(facts);
+        let other = compose::extract_file(facts);
         // "# For local development only" at the top of a Compose file: a local setup.
         if facts.compose.is_some()
             && facts.context == Context::Production
@@ -138,6 +142,11 @@ impl Frontend for Compose {
         }
         if let Some(table) = options.stateful {
             compose::apply_table(facts, table);
+        }
+        // Other YAML may be Kubernetes objects (`apiVersion:` and `kind:`).
+        if let Some(parsed) = other.filter(infra::kubernetes::is_manifest) {
+            let table = options.stateful.unwrap_or_else(|| StatefulTable::builtin());
+            infra::kubernetes::extract(facts, &parsed, table);
         }
         None
     }
@@ -257,6 +266,54 @@ impl Frontend for Dockerfile {
     }
 }
 
+struct Terraform;
+impl Frontend for Terraform {
+    fn name(&self) -> &'static str {
+        "terraform"
+    }
+    fn kinds(&self) -> &'static [FileKind] {
+        &[FileKind::Terraform]
+    }
+    fn extract(&self, facts: &mut FileFacts, _: &ExtractOptions) -> Option<Yaml> {
+        infra::terraform::extract(facts);
+        None
+    }
+}
+
+struct HelmTemplate;
+impl Frontend for HelmTemplate {
+    fn name(&self) -> &'static str {
+        "helm-template"
+    }
+    fn kinds(&self) -> &'static [FileKind] {
+        &[FileKind::HelmTemplate]
+    }
+    fn extract(&self, facts: &mut FileFacts, options: &ExtractOptions) -> Option<Yaml> {
+        if !facts.file.text.contains("{{") {
+            // A plain YAML file in a `templates/` folder: read as any other YAML.
+            return Compose.extract(facts, options);
+        }
+        let table = options.stateful.unwrap_or_else(|| StatefulTable::builtin());
+        infra::kubernetes::extract_template(facts, table);
+        None
+    }
+}
+
+struct HelmValues;
+impl Frontend for HelmValues {
+    fn name(&self) -> &'static str {
+        "helm-values"
+    }
+    fn kinds(&self) -> &'static [FileKind] {
+        &[FileKind::HelmValues]
+    }
+    fn extract(&self, facts: &mut FileFacts, options: &ExtractOptions) -> Option<Yaml> {
+        let table = options.stateful.unwrap_or_else(|| StatefulTable::builtin());
+        infra::helm::extract(facts, table);
+        None
+    }
+}
+
 /// Extract the facts of one file: its front-end, then the passes every file gets. Never panics
 /// on input (the caller still catches panics).
 pub fn extract(
@@ -278,6 +335,7 @@ pub fn extract(
         credentials: Vec::new(),
         dotenv: Vec::new(),
         settings: Vec::new(),
+        infra: Default::default(),
         job_needs: Default::default(),
         notices: Vec::new(),
         region_cache: Default::default(),

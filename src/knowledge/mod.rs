@@ -1,13 +1,15 @@
 //! Knowledge: what the scanner knows about the world outside the repository, kept once and read
 //! by every front-end and analysis: how `docker`, `docker compose` and `podman` read their flags,
 //! which images keep data where (`rules/stateful-images.toml`), what a database password looks
-//! like (`rules/credentials.toml`) and which programs take one by which flag.
+//! like (`rules/credentials.toml`) and which programs take one by which flag, which Terraform resources are databases and which of
+//! their settings lose data (`rules/managed-databases.toml`).
 
 pub mod backup;
 pub mod clients;
 pub mod credentials;
 pub mod docker;
 pub mod framework;
+pub mod managed_db;
 pub mod password_flags;
 pub mod stateful;
 pub mod wrappers;

@@ -8,9 +8,11 @@
 //! - [`store`]: data stores (Compose services today), their images, mounts, ports, and the
 //!   questions every kind of store answers;
 //! - [`secret`]: credentials (never their values);
+//! - [`infra`]: Terraform resources and module calls with their settings;
 //! - [`injection`]: text of one language inside another, with its offset map.
 
 pub mod command;
+pub mod infra;
 pub mod injection;
 pub mod migration;
 pub mod regions;
@@ -57,6 +59,8 @@ pub struct FileFacts {
     /// Settings of an application configuration file (`FileKind::AppConfig`: Spring
     /// `application*.properties`/`.yml`, `hibernate.properties`), YAML flattened to dotted keys.
     pub settings: Vec<store::EnvEntry>,
+    /// Infrastructure as code: Terraform resources and their settings.
+    pub infra: infra::InfraFacts,
     /// A GitHub Actions workflow's `needs:` per job (the jobs that ran to success first).
     pub job_needs: std::collections::BTreeMap<String, Vec<String>>,
     pub notices: Vec<Notice>,

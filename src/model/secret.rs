@@ -25,6 +25,16 @@ pub enum Origin {
     ShellFlag { program: String },
     /// A URL argument of a database client (`psql postgres://u:p@h/db`).
     ShellUrl { program: String },
+    /// A password attribute of a Terraform block (`master_password` of `aws_rds_cluster.main`);
+    /// `what` names the database kind (`RDS cluster`).
+    Terraform { address: String, what: String },
+    /// The `default` of a Terraform `variable` block named like a database password.
+    TerraformVariable,
+    /// A Kubernetes object: a container's `env` (`object` = "container `db` of Deployment `x`"),
+    /// a `Secret` or a `ConfigMap`.
+    Kubernetes { object: String },
+    /// The values of a database Helm chart (`chart` = `postgresql`).
+    HelmValues { chart: String },
 }
 
 /// How the secret is written.

@@ -6,6 +6,8 @@ use crate::model::store::{DataStore, MountKind};
 use crate::rules::Ctx;
 
 pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
+    kubernetes(file, cx);
+    helm_values(file, cx);
     let Some(model) = &file.compose else { return };
     for own in &model.services {
         // Judge the service as Compose runs it: with its override (or base) merged.
@@ -68,6 +70,68 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
             "Mount a named volume there (`{name}-data:{}` under the service's `volumes:`) and declare `{name}-data:` under the top-level `volumes:`",
             mount_point(&dir)
         ));
+    }
+}
+
+/// Containers of Kubernetes workloads running a stateful image with no persistent volume at its
+/// data directory (nothing mounted, an `emptyDir`, a claim mounted elsewhere).
+fn kubernetes(file: &FileFacts, cx: &mut Ctx) {
+    for workload in &file.infra.workloads {
+        for c in &workload.containers {
+            let Some(stateful) = &c.stateful else {
+                continue;
+            };
+            let Some(dir) = stateful.data_dirs.first() else {
+                continue;
+            };
+            if c.data_mount().is_some() {
+                continue;
+            }
+            let who = format!(
+                "Container `{}` ({}) of {} `{}`",
+                c.name.value, c.image.value, workload.kind, workload.name.value
+            );
+            let why = stateful
+                .persistence
+                .as_ref()
+                .map(|p| format!(" (persistence is on: {p})"))
+                .unwrap_or_default();
+            let family = &stateful.family;
+            let at_dir = stateful.data_dirs.iter().find_map(|d| c.mount_at(d));
+            let message = match at_dir {
+                Some(m) if m.kind == MountKind::Tmpfs => format!(
+                    "{who} keeps its {family} data on {} at `{}`{why}: it lives in memory and is lost at every restart.",
+                    c.backing_of(m),
+                    m.target
+                ),
+                Some(m) => format!(
+                    "{who} keeps its {family} data on {} at `{}`{why}: an emptyDir is deleted with the pod, so the data is lost whenever the pod is rescheduled, evicted or updated.",
+                    c.backing_of(m),
+                    m.target
+                ),
+                None => format!(
+                    "{who} has no persistent volume at its data directory `{dir}`{why}: its {family} data lives in the container and is lost whenever the pod is deleted, rescheduled or updated."
+                ),
+            };
+            cx.report(c.image.span, message).help(format!(
+                "Mount a PersistentVolumeClaim at `{}`: in a StatefulSet, a `volumeClaimTemplates` entry and a `volumeMounts` entry with its name",
+                mount_point(dir)
+            ));
+        }
+    }
+}
+
+/// Helm values turning a database chart's persistence off.
+fn helm_values(file: &FileFacts, cx: &mut Ctx) {
+    for h in file.infra.helm.iter().filter(|h| h.what == "persistence") {
+        cx.report(
+            h.span,
+            format!(
+                "The values of the {} chart turn persistence off (`{}: false`): its {} data is kept on an emptyDir and lost whenever the pod is deleted, rescheduled or upgraded.",
+                h.chart, h.path, h.family
+            ),
+        )
+        .help("Keep `persistence.enabled: true` (with a `storageClass` and `size` that fit) so the chart creates a PersistentVolumeClaim");
     }
 }
 

@@ -59,6 +59,20 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
             Origin::CiYaml => format!("`{}` in this CI file", c.name),
             Origin::ShellAssignment => format!("`{}`", c.name),
             Origin::ShellFlag { .. } | Origin::ShellUrl { .. } => c.name.clone(),
+            Origin::Terraform { address, what } if c.name.contains("://") => {
+                format!("{} of {what} `{address}`", c.name)
+            }
+            Origin::Terraform { address, what } => {
+                format!("`{}` of {what} `{address}`", c.name)
+            }
+            Origin::TerraformVariable => format!("variable `{}`", c.name),
+            Origin::Kubernetes { object } if c.name.contains("://") => {
+                format!("{} of {object}", c.name)
+            }
+            Origin::Kubernetes { object } => format!("{} of {object}", quoted(&c.name)),
+            Origin::HelmValues { chart } => {
+                format!("`{}` in the values of the {chart} chart", c.name)
+            }
         };
         // In a URL or a libpq `password=` string: the password is one part of a longer value.
         let subject = if c.name.contains("://") || c.name.contains("connection string") {
@@ -69,6 +83,18 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
         let url_help = c.name.contains("://").then_some(
             "Build the URL from a required variable (`postgres://app:${DB_PASSWORD:?}@db/app`) or read it from a secret file; rotate the password that was committed",
         );
+        let url_help = match &c.origin {
+            Origin::Kubernetes { .. } => Some(
+                "Reference a Secret that is not committed (`valueFrom.secretKeyRef`), created by a secret manager (External Secrets, Sealed Secrets, SOPS); base64 in a committed Secret is not encryption; rotate the password that was committed",
+            ),
+            Origin::HelmValues { .. } => Some(
+                "Point the chart at a Secret that is not committed (`auth.existingSecret`) or pass the value at install time (`--set-file`, a secret manager); rotate the password that was committed",
+            ),
+            Origin::Terraform { .. } | Origin::TerraformVariable => Some(
+                "Take it from a `sensitive` variable without a default (set through `TF_VAR_…` from a secret store), a `random_password` resource or the cloud's managed secret (`manage_master_user_password = true` on RDS); rotate the password that was committed",
+            ),
+            _ => url_help,
+        };
         match c.class {
             SecretClass::Literal => {
                 let finding = cx.report(
@@ -82,14 +108,15 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
                 }
             }
             SecretClass::Default => {
-                cx.report(
+                let finding = cx.report(
                     c.span,
                     format!(
                         "{subject} falls back to a hardcoded default ({what}) when the variable is unset: production gets it whenever the variable is forgotten."
                     ),
-                )
-                .level(Level::Warning)
-                .help("Require the variable instead of defaulting it: `${VAR:?set VAR}`, or use a `_FILE` variable with a Compose secret");
+                );
+                finding.level(Level::Warning).help(url_help.unwrap_or(
+                    "Require the variable instead of defaulting it: `${VAR:?set VAR}`, or use a `_FILE` variable with a Compose secret",
+                ));
             }
             SecretClass::Placeholder => {
                 cx.report(
@@ -99,5 +126,14 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
                 .level(Level::Note);
             }
         }
+    }
+}
+
+/// A name in backquotes, unless it already carries them (`` `key` (base64-encoded…) ``).
+fn quoted(name: &str) -> String {
+    if name.starts_with('`') {
+        name.to_string()
+    } else {
+        format!("`{name}`")
     }
 }

@@ -38,6 +38,8 @@ mod alter_column_type;
 mod compose_down_volumes;
 mod data_dir_delete;
 mod db_anonymous_volume;
+mod db_backups_disabled;
+mod db_deletion_protection_off;
 mod db_port_public;
 mod db_reset_command;
 mod db_trust_auth;
@@ -97,6 +99,8 @@ rules! {
     "db-reset-command" => Repo(db_reset_command),
     "schema-push-data-loss" => Repo(schema_push_data_loss),
     "orm-auto-schema" => File(orm_auto_schema),
+    "db-deletion-protection-off" => File(db_deletion_protection_off),
+    "db-backups-disabled" => File(db_backups_disabled),
     "destructive-without-backup" => Post(destructive_without_backup),
     "no-backup-strategy" => Repo(no_backup_strategy),
     "unused-suppression" => Engine,
@@ -145,7 +149,15 @@ impl RuleMeta {
 }
 
 /// The packs rules belong to (selectable by name).
-pub const PACKS: &[&str] = &["shell", "sql", "compose", "backup", "framework", "meta"];
+pub const PACKS: &[&str] = &[
+    "shell",
+    "sql",
+    "compose",
+    "backup",
+    "framework",
+    "infra",
+    "meta",
+];
 
 /// Every rule's metadata, parsed once. An error names the file that is wrong.
 pub fn metadata() -> Result<&'static [RuleMeta], String> {

@@ -30,6 +30,8 @@ pub enum Grammar {
     Python,
     /// Dockerfiles and Containerfiles.
     Dockerfile,
+    /// HCL (Terraform and OpenTofu configurations).
+    Hcl,
 }
 
 impl Grammar {
@@ -45,6 +47,7 @@ impl Grammar {
         Grammar::Php,
         Grammar::Python,
         Grammar::Dockerfile,
+        Grammar::Hcl,
     ];
 
     fn language(self) -> Language {
@@ -59,6 +62,7 @@ impl Grammar {
             Grammar::Php => tree_sitter_php::LANGUAGE_PHP.into(),
             Grammar::Python => tree_sitter_python::LANGUAGE.into(),
             Grammar::Dockerfile => tree_sitter_containerfile::LANGUAGE.into(),
+            Grammar::Hcl => tree_sitter_hcl::LANGUAGE.into(),
         }
     }
 

@@ -44,8 +44,9 @@ use crate::syntax::yaml::{self, Node};
 /// Build the compose model of a YAML file, when it is a Compose file (by name, or by content for
 /// other YAML), hand `sh -c` command lines to the shell layer, and report YAML problems. Other
 /// YAML that holds Compose keys keeps its Compose reading in `FileFacts::compose_fragment`, for a
-/// command that names it with `-f` next to Compose files.
-pub fn extract_file(facts: &mut FileFacts) {
+/// command that names it with `-f` next to Compose files. Returns the parsed YAML of a file that
+/// is not a Compose file, for the other YAML readers (Kubernetes manifests).
+pub fn extract_file(facts: &mut FileFacts) -> Option<yaml::Yaml> {
     let parsed = yaml::parse(&facts.file.text);
     let by_name = facts.kind == FileKind::Compose;
     let looks_like_compose = parsed
@@ -67,7 +68,7 @@ pub fn extract_file(facts: &mut FileFacts) {
         if fragment != ComposeFile::default() {
             facts.compose_fragment = Some(fragment);
         }
-        return;
+        return Some(parsed);
     }
     for p in &parsed.problems {
         let line = facts.file.position(p.offset).line;
@@ -96,6 +97,7 @@ pub fn extract_file(facts: &mut FileFacts) {
     }
     credentials(facts, &parsed, &model);
     facts.compose = Some(model);
+    None
 }
 
 /// A value whose `${…:-${…}}` defaults nest past the interpolation limit is read as unknown: say

@@ -38,9 +38,11 @@ pub use crate::knowledge::credentials::is_listed;
 
 use crate::classify::FileKind;
 use crate::frontends::secrets::found::push;
+use crate::knowledge::credentials::is_well_known;
 use crate::model::FileFacts;
-use crate::model::secret::Origin;
+use crate::model::secret::{Origin, SecretClass};
 use crate::model::store::EnvEntry;
+use crate::source::Span;
 use crate::syntax::yaml::Yaml;
 
 /// Passwords in SQL statements anywhere in the file (`ALTER USER … PASSWORD '…'`,
@@ -86,5 +88,67 @@ pub fn apply_password_variables(facts: &mut FileFacts, names: &[String], ci_yaml
     }
     for f in named::shell_named(facts, &is_pw) {
         push(facts, f);
+    }
+}
+
+/// Record a password that a structured front-end (Terraform, Kubernetes, a config file) found
+/// written as a literal at `span`: classified (a placeholder is not a secret to rotate), masked in
+/// every output. `value` is the literal as the program reading it sees it (decoded), `user` the
+/// user name it goes with when known (a password equal to it is a well-known default).
+pub fn record_literal(
+    facts: &mut FileFacts,
+    span: Span,
+    value: &str,
+    name: String,
+    origin: Origin,
+    user: Option<&str>,
+    otherwise: SecretClass,
+) {
+    if value.trim().is_empty() {
+        return;
+    }
+    push(
+        facts,
+        found::Found {
+            by_name: true,
+            span,
+            name,
+            origin,
+            class: found::class_of(value, otherwise),
+            value_chars: value.chars().count(),
+            well_known: is_well_known(value, user),
+        },
+    );
+}
+
+/// Record the passwords of connection URLs in a value (`postgres://u:pw@h/db`, JDBC URLs) at
+/// their host spans (`map` takes offsets in `value` to host offsets). A password holding a
+/// Kubernetes `$(VAR)` reference is not a literal.
+pub fn record_urls(
+    facts: &mut FileFacts,
+    value: &str,
+    map: &crate::source::OffsetMap,
+    what: &str,
+    origin: &Origin,
+) {
+    for url in found::url_secrets(value) {
+        if value
+            .get(url.start..url.end)
+            .is_none_or(|p| p.contains("$("))
+        {
+            continue;
+        }
+        push(
+            facts,
+            found::Found {
+                by_name: true,
+                span: map.span_to_host(Span::new(url.start, url.end)),
+                name: format!("the {} {what}", url.what),
+                origin: origin.clone(),
+                class: url.class,
+                value_chars: url.chars,
+                well_known: url.well_known,
+            },
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! Data stores: where a repository keeps data and how it is deployed, whatever file declared it.
-//! Compose services are the first kind ([`compose`]); Kubernetes workloads and Terraform database
-//! resources join as their front-ends land, each as its own submodule implementing [`DataStore`].
+//! Compose services ([`compose`]) and the containers of Kubernetes workloads ([`kubernetes`]), each
+//! as its own submodule implementing [`DataStore`].
 //!
 //! Shared by every kind: what makes a store stateful ([`Stateful`], decided from the
 //! stateful-images table), where data is mounted ([`Mount`]), published ports ([`Port`]),
@@ -12,6 +12,7 @@
 
 pub mod compose;
 pub mod image;
+pub mod kubernetes;
 
 use std::collections::BTreeMap;
 

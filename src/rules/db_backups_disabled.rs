@@ -1,0 +1,36 @@
+//! `db-backups-disabled`: see rules/db-backups-disabled.toml for what/why/fix.
+
+use crate::analysis::repo::RepoFacts;
+use crate::knowledge::managed_db::risks;
+use crate::model::FileFacts;
+use crate::rules::Ctx;
+
+const ID: &str = "db-backups-disabled";
+
+pub(super) fn check(file: &FileFacts, _: &RepoFacts, cx: &mut Ctx) {
+    for resource in &file.infra.resources {
+        for risk in risks(resource).into_iter().filter(|r| r.rule == ID) {
+            let written = risk.setting.written(&file.file.text);
+            cx.report(
+                risk.setting.span,
+                format!(
+                    "{} `{}` sets `{written}`: {}.",
+                    risk.what,
+                    resource.address(),
+                    risk.says
+                ),
+            )
+            .related(&file.file.path, resource.span, "the database declared here");
+        }
+    }
+    for h in file.infra.helm.iter().filter(|h| h.what == "backup") {
+        cx.report(
+            h.span,
+            format!(
+                "The values of the {} chart turn its backup job off (`{}: false`): nothing dumps the {} data, so a bad migration, a deleted table or a lost volume cannot be restored.",
+                h.chart, h.path, h.family
+            ),
+        )
+        .help("Turn the chart's backup on (`backup.enabled: true` with a schedule and a volume or bucket that outlives the release), or back the database up another way");
+    }
+}
