@@ -406,6 +406,11 @@ pub const MAX_CONFIG_SIZE: u64 = 1024 * 1024;
 fn read_config(path: &Path) -> Result<String, String> {
     use std::io::Read;
     let fail = |why: String| format!("cannot read config {}: {why}", path.display());
+    // `--config /dev/null` (`NUL` on Windows): the documented way to say "no config", as with
+    // other linters. The null device is the one non-regular file read, as empty.
+    if path == Path::new("/dev/null") || path.as_os_str().eq_ignore_ascii_case("nul") {
+        return Ok(String::new());
+    }
     let file = crate::walk::open_regular(path).map_err(|e| fail(e.to_string()))?;
     let meta = file.metadata().map_err(|e| fail(e.to_string()))?;
     if !meta.is_file() {
