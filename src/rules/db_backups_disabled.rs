@@ -1,28 +1,14 @@
 //! `db-backups-disabled`: see rules/db-backups-disabled.toml for what/why/fix.
 
 use crate::analysis::repo::RepoFacts;
-use crate::knowledge::managed_db::risks;
 use crate::model::FileFacts;
 use crate::rules::Ctx;
+use crate::rules::db_deletion_protection_off::report_risks;
 
 const ID: &str = "db-backups-disabled";
 
 pub(super) fn check(file: &FileFacts, _: &RepoFacts, cx: &mut Ctx) {
-    for resource in &file.infra.resources {
-        for risk in risks(resource).into_iter().filter(|r| r.rule == ID) {
-            let written = risk.setting.written(&file.file.text);
-            cx.report(
-                risk.setting.span,
-                format!(
-                    "{} `{}` sets `{written}`: {}.",
-                    risk.what,
-                    resource.address(),
-                    risk.says
-                ),
-            )
-            .related(&file.file.path, resource.span, "the database declared here");
-        }
-    }
+    report_risks(file, ID, cx);
     for h in file.infra.helm.iter().filter(|h| h.what == "backup") {
         cx.report(
             h.span,
