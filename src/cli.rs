@@ -113,9 +113,9 @@ pub struct Args {
     #[arg(long, value_name = "ID")]
     pub explain: Option<String>,
 
-    /// Worker threads [default: all cores].
-    #[arg(short = 'j', long, value_name = "N")]
-    pub threads: Option<usize>,
+    /// Worker threads, at most 1024 [default: all cores; 0 means the same].
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(0..=1024))]
+    pub threads: Option<u16>,
 
     /// When to use colour.
     #[arg(long, value_enum, default_value = "auto")]

@@ -124,7 +124,7 @@ pub fn run(args: Args) -> Result<Output, String> {
         ignore: args.ignore.clone(),
         exclude: args.exclude.clone(),
         no_ignore: args.no_ignore,
-        threads: args.threads.unwrap_or(0),
+        threads: args.threads.map_or(0, usize::from),
         config: first_config,
         file_paths_from_cwd: true,
         progress: Some(progress.clone()),

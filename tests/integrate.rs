@@ -115,6 +115,68 @@ fn diff_compares_with_the_merge_base_whatever_the_git_settings() {
 }
 
 #[test]
+fn diff_never_runs_commands_named_in_the_scanned_repository_config() {
+    let dir = git_repo(&[
+        (".gitattributes", "*.sh filter=evil\n"),
+        ("stop.sh", "#!/bin/sh\necho hi\n"),
+    ]);
+    let d = dir.path();
+    let marks = tempfile::tempdir().expect("tempdir");
+    let hook = marks.path().join("hook.sh");
+    let mark = |what: &str| marks.path().join(what);
+    write(
+        marks.path(),
+        "hook.sh",
+        format!(
+            "#!/bin/sh\ntouch '{}'\nexit 1\n",
+            mark("fsmonitor").display()
+        ),
+    );
+    let _ = Command::new("chmod").arg("+x").arg(&hook).status();
+    let filter = |what: &str| format!("sh -c \"touch '{}'; cat\"", mark(what).display());
+    git(
+        d,
+        &["config", "core.fsmonitor", &hook.display().to_string()],
+    );
+    git(d, &["config", "filter.evil.clean", &filter("clean")]);
+    git(d, &["config", "filter.evil.smudge", &filter("smudge")]);
+    git(d, &["config", "filter.evil.required", "true"]);
+    // The branch touches the file, so that git has a reason to refresh and clean it.
+    write(d, "stop.sh", "#!/bin/sh\necho hi\ndocker compose down -v\n");
+
+    // Plain git, as the user's own tools would run it, does run them: the test can fail.
+    let status = Command::new("git")
+        .args(["diff", "--stat"])
+        .current_dir(d)
+        .output()
+        .expect("git");
+    assert!(status.status.success());
+    assert!(
+        mark("clean").exists(),
+        "the clean filter should run under plain git"
+    );
+    for what in ["clean", "fsmonitor", "smudge"] {
+        let _ = std::fs::remove_file(mark(what));
+    }
+
+    let run = run_in(
+        d,
+        &["--select", "shell", "-f", "json", "--diff", "main", "."],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        found(&run.json()),
+        [("compose-down-volumes".to_string(), "stop.sh".to_string(), 3)]
+    );
+    for what in ["clean", "fsmonitor", "smudge"] {
+        assert!(
+            !mark(what).exists(),
+            "--diff ran the repository's {what} command"
+        );
+    }
+}
+
+#[test]
 fn diff_says_why_it_cannot_run() {
     let plain = repo(&[("stop.sh", "#!/bin/sh\ndocker compose down -v\n")]);
     let run = run_in(plain.path(), &["--diff", "main", "."]);

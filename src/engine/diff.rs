@@ -1,8 +1,9 @@
 //! `--diff REF`: keep only findings on lines changed since the merge-base of REF and `HEAD`
 //! (`REF...HEAD`, as a pull request shows them), plus uncommitted changes and untracked files.
 //! Runs `git` with every setting that changes its output pinned (prefixes, quoted paths, colour,
-//! renames, relative paths), and never anything from the repository: external diff drivers and
-//! textconv are switched off.
+//! renames, relative paths), and never anything from the repository: external diff drivers,
+//! textconv, the fsmonitor hook and every configured clean/smudge/process filter are switched off,
+//! so scanning a directory whose `.git/config` names commands never runs them.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -25,24 +26,80 @@ const PINNED: &[&str] = &[
     "diff.external=",
     "color.ui=false",
     "color.diff=false",
+    // Commands a repository's own config could make `git diff`/`ls-files` run.
+    "core.fsmonitor=false",
+    "core.untrackedCache=false",
+    "core.pager=cat",
+    "diff.submodule=short",
+    "submodule.recurse=false",
 ];
 
-fn git(root: &Path) -> Command {
+/// Environment that could point git at another repository, index or object store.
+const UNSET: &[&str] = &[
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_COMMON_DIR",
+    "GIT_NAMESPACE",
+    "GIT_EXTERNAL_DIFF",
+    "GIT_DIFF_OPTS",
+    "GIT_PAGER",
+];
+
+/// A git command in `root` with the pinned settings and no filter able to run a command.
+fn git(root: &Path, filters: &[String]) -> Command {
     let mut cmd = Command::new("git");
     cmd.arg("-C").arg(root);
     for setting in PINNED {
         cmd.args(["-c", setting]);
     }
-    // A user's GIT_* variables must not point the diff at another repository or work tree.
-    for var in [
-        "GIT_DIR",
-        "GIT_WORK_TREE",
-        "GIT_EXTERNAL_DIFF",
-        "GIT_DIFF_OPTS",
-    ] {
+    // An empty `process` makes git skip both the long-running and the clean/smudge command.
+    for name in filters {
+        for key in ["process", "clean", "smudge"] {
+            cmd.arg("-c").arg(format!("filter.{name}.{key}="));
+        }
+        cmd.arg("-c").arg(format!("filter.{name}.required=false"));
+    }
+    for var in UNSET {
         cmd.env_remove(var);
     }
+    // Never prompt for credentials, never fetch lazily from a promisor remote, never write the
+    // index (a refresh would take a lock in the scanned repository).
+    cmd.env("GIT_TERMINAL_PROMPT", "0")
+        .env("GIT_NO_LAZY_FETCH", "1")
+        .env("GIT_OPTIONAL_LOCKS", "0");
     cmd
+}
+
+/// Names of the filter drivers configured for `root` (`filter.<name>.clean` and friends), read
+/// without running anything, so that each can be switched off.
+fn filter_drivers(root: &Path) -> Vec<String> {
+    let Ok(out) = git(root, &[])
+        .args([
+            "config",
+            "--null",
+            "--name-only",
+            "--get-regexp",
+            r"^filter\..*\.(clean|smudge|process)$",
+        ])
+        .output()
+    else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = out
+        .stdout
+        .split(|&b| b == 0)
+        .filter_map(|key| {
+            let key = std::str::from_utf8(key).ok()?.strip_prefix("filter.")?;
+            let (name, _) = key.rsplit_once('.')?;
+            Some(name.to_string())
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    names
 }
 
 fn run(cmd: &mut Command) -> Result<Output, String> {
@@ -67,6 +124,8 @@ pub fn changed_lines(root: &Path, reference: &str) -> Result<ChangedLines, Strin
             "invalid --diff ref `{reference}` (a branch, tag or commit)"
         ));
     }
+    let filters = filter_drivers(root);
+    let git = |root: &Path| git(root, &filters);
     let inside = run(git(root).args(["rev-parse", "--is-inside-work-tree"]))?;
     if !inside.status.success() || !String::from_utf8_lossy(&inside.stdout).starts_with("true") {
         return Err(format!(
@@ -74,7 +133,7 @@ pub fn changed_lines(root: &Path, reference: &str) -> Result<ChangedLines, Strin
             root.display()
         ));
     }
-    let base = merge_base(root, reference)?;
+    let base = merge_base(root, reference, &filters)?;
     let diff = run(git(root)
         .args([
             "diff",
@@ -114,7 +173,8 @@ pub fn changed_lines(root: &Path, reference: &str) -> Result<ChangedLines, Strin
 
 /// The commit to compare with: the merge-base of `reference` and `HEAD`. A clear error when the
 /// reference is unknown, and a hint when the clone is shallow (CI checkouts are, by default).
-fn merge_base(root: &Path, reference: &str) -> Result<String, String> {
+fn merge_base(root: &Path, reference: &str, filters: &[String]) -> Result<String, String> {
+    let git = |root: &Path| git(root, filters);
     let shallow = || {
         run(git(root).args(["rev-parse", "--is-shallow-repository"]))
             .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).starts_with("true"))
