@@ -213,20 +213,48 @@ fn strip_path(message: &str) -> String {
         .to_string()
 }
 
+/// A file name as a report shows it: as is when it is UTF-8; otherwise each byte that is not
+/// part of a UTF-8 character is written `\xHH`, so that two names differing only in such bytes
+/// stay two files (a lossy conversion would make `\xff.sql` and `\xfe.sql` one `\u{fffd}.sql`).
+pub fn name_of(name: &std::ffi::OsStr) -> String {
+    if let Some(text) = name.to_str() {
+        return text.to_string();
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        escape_bytes(name.as_bytes())
+    }
+    #[cfg(not(unix))]
+    {
+        name.to_string_lossy().into_owned()
+    }
+}
+
+/// Bytes as text: UTF-8 runs as they are, any other byte as `\xHH`.
+pub fn escape_bytes(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+    out
+}
+
 /// Repo-relative path with `/` separators.
 pub fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     let parts: Vec<String> = rel
         .components()
         .filter_map(|c| match c {
-            std::path::Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            std::path::Component::Normal(s) => Some(name_of(s)),
             _ => None,
         })
         .collect();
     if parts.is_empty() {
-        path.file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default()
+        path.file_name().map(name_of).unwrap_or_default()
     } else {
         parts.join("/")
     }
@@ -244,7 +272,7 @@ pub fn cwd_relative(dir: &Path) -> Option<String> {
     let mut parts = Vec::new();
     for c in rel.components() {
         match c {
-            std::path::Component::Normal(s) => parts.push(s.to_string_lossy().into_owned()),
+            std::path::Component::Normal(s) => parts.push(name_of(s)),
             std::path::Component::CurDir => {}
             _ => return None,
         }

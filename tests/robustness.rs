@@ -589,3 +589,21 @@ fn a_config_linked_out_of_the_root_is_an_error_that_quotes_nothing() {
         );
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn file_names_that_are_not_utf8_stay_distinct_files() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, table) in [(&b"\xff.sql"[..], "a"), (&b"\xfe.sql"[..], "b")] {
+        let path = dir.path().join(std::ffi::OsStr::from_bytes(name));
+        std::fs::write(path, format!("DROP TABLE {table};\n")).expect("write");
+    }
+    write(dir.path(), "caf\u{e9}.sql", "DROP TABLE c;\n");
+    let outcome = scan_dir(dir.path());
+    let mut paths: Vec<&str> = outcome.findings.iter().map(|f| f.path.as_str()).collect();
+    paths.sort_unstable();
+    // Before, both bytes became U+FFFD and one of the two files was never reported.
+    assert_eq!(paths, ["\\xFE.sql", "\\xFF.sql", "caf\u{e9}.sql"]);
+    assert_eq!(finding_lines(&outcome, "\\xFE.sql", "drop-table"), [1]);
+}

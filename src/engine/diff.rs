@@ -165,8 +165,10 @@ pub fn changed_lines(root: &Path, reference: &str) -> Result<ChangedLines, Strin
         .split(|&b| b == 0)
         .filter(|p| !p.is_empty())
     {
-        let path = String::from_utf8_lossy(path).into_owned();
-        changed.entry(path).or_default().insert(WHOLE_FILE);
+        changed
+            .entry(crate::walk::escape_bytes(path))
+            .or_default()
+            .insert(WHOLE_FILE);
     }
     Ok(changed)
 }
@@ -246,7 +248,7 @@ pub fn parse(diff: &[u8]) -> ChangedLines {
             let path = path.strip_suffix(b"\t").unwrap_or(path);
             current = unquote(path)
                 .and_then(|p| p.strip_prefix(b"b/").map(<[u8]>::to_vec))
-                .map(|p| String::from_utf8_lossy(&p).into_owned());
+                .map(|p| crate::walk::escape_bytes(&p));
             continue;
         }
         let Some(hunk) = line.strip_prefix(b"@@ ") else {
@@ -356,6 +358,11 @@ mod tests {
         assert_eq!(paths, ["a\tb \"q\".sh", "café.sh", "plain é.sh"]);
         assert_eq!(c["plain é.sh"].len(), 2);
         assert_eq!(unquote(b"\"b/x\\\""), None);
+        // A name that is not UTF-8 is named as the walk names it.
+        let raw =
+            parse(b"+++ b/\xff.sh\n@@ -0,0 +1 @@\n+x\n+++ \"b/\\376.sh\"\n@@ -0,0 +1 @@\n+y\n");
+        let paths: Vec<&str> = raw.keys().map(String::as_str).collect();
+        assert_eq!(paths, ["\\xFE.sh", "\\xFF.sh"]);
         assert_eq!(unquote(b"\"b/\\39x\""), None);
     }
 }

@@ -159,7 +159,7 @@ pub(crate) fn candidates(path: &Path, setup: &Resolved) -> Result<Found, Error> 
         let root = parent.map_or_else(|| PathBuf::from("."), Path::to_path_buf);
         let name = path
             .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
+            .map(crate::walk::name_of)
             .unwrap_or_default();
         (root, Some(name))
     } else {
