@@ -283,7 +283,11 @@ fn scan_root(path: &Path, setup: &Resolved) -> Result<ScanOutcome, Error> {
     let results: Vec<(Option<FileFacts>, Vec<Notice>)> = candidates
         .par_iter()
         .map(|c| {
-            let result = analyse_file(c, setup);
+            let mut result = analyse_file(c, setup);
+            // Release what no rule reads while the file is still hot in this worker's cache.
+            if let Some(facts) = &mut result.0 {
+                facts.compact();
+            }
             if let Some(progress) = &setup.progress {
                 progress.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             }

@@ -96,7 +96,9 @@ pub(crate) fn read_candidate(
             (Box::new(file), meta.len())
         }
     };
-    let mut bytes = Vec::new();
+    // The size is known: one allocation of the right size, not a doubling series ending up to
+    // twice the file (the text is kept for the whole scan when the file has findings).
+    let mut bytes = Vec::with_capacity(usize::try_from(len.min(max)).unwrap_or(0));
     if candidate.class == NameClass::Sniff {
         // Only the first bytes decide; the rest is read only for scripts.
         let mut head = [0u8; 256];

@@ -12,6 +12,7 @@
 //! - [`injection`]: text of one language inside another, with its offset map.
 
 pub mod command;
+mod compact;
 pub mod infra;
 pub mod injection;
 pub mod migration;

@@ -47,8 +47,17 @@ use crate::syntax::yaml::{self, Node};
 /// command that names it with `-f` next to Compose files. Returns the parsed YAML of a file that
 /// is not a Compose file, for the other YAML readers (Kubernetes manifests).
 pub fn extract_file(facts: &mut FileFacts) -> Option<yaml::Yaml> {
-    let parsed = yaml::parse(&facts.file.text);
     let by_name = facts.kind == FileKind::Compose;
+    let parsed = if by_name {
+        yaml::parse(&facts.file.text)
+    } else {
+        // Other YAML may be an operator's release manifest: its CRDs are not parsed.
+        let kept = yaml::blank_documents_of_kind(
+            &facts.file.text,
+            crate::frontends::infra::kubernetes::SCHEMA_ONLY_KINDS,
+        );
+        yaml::parse(&kept)
+    };
     let looks_like_compose = parsed
         .documents
         .iter()

@@ -31,6 +31,10 @@ const TEMPLATED: &[&str] = &[
     "ReplicationController",
 ];
 
+/// Kinds that describe an API, not a workload, a volume or a credential: their documents are
+/// blanked before parsing (an operator's release manifest is megabytes of them).
+pub const SCHEMA_ONLY_KINDS: &[&str] = &["CustomResourceDefinition"];
+
 /// Whether a parsed YAML file holds Kubernetes objects (`apiVersion:` and `kind:` at the top).
 pub fn is_manifest(parsed: &Yaml) -> bool {
     parsed
@@ -43,7 +47,7 @@ pub fn is_manifest(parsed: &Yaml) -> bool {
 /// Read a Helm template: `{{ … }}` blanked, then read as a manifest.
 pub fn extract_template(facts: &mut FileFacts, table: &StatefulTable) {
     let blanked = blank_templates(&facts.file.text);
-    let parsed = yaml::parse(&blanked);
+    let parsed = yaml::parse(&yaml::blank_documents_of_kind(&blanked, SCHEMA_ONLY_KINDS));
     let before = facts.infra.workloads.len();
     extract(facts, &parsed, table);
     // A name built by the template (`{{ include "app.fullname" . }}-db`) is shown as written.

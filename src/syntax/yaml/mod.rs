@@ -23,6 +23,8 @@
 //! never includes scalar values in problem messages (they may be secrets).
 
 mod depth;
+mod documents;
+pub use documents::blank_documents_of_kind;
 
 use std::collections::HashMap;
 

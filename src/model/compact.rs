@@ -1,0 +1,105 @@
+//! Releasing what no rule reads once a file's facts are extracted, so that memory follows the
+//! files that matter, not the size of the repository (a monorepo of SQL dumps and seed files).
+
+use super::FileFacts;
+use super::schema::SchemaOp;
+use crate::source::{LineIndex, SourceFile};
+
+/// The marker of an inline suppression: a file that holds one keeps its text for the audit.
+const SUPPRESSION_MARKER: &str = "dataloss-scan:";
+
+impl FileFacts {
+    /// Drop what only extraction needed. `CREATE` statements served the file's own scratch-object
+    /// and type bookkeeping (already folded into the other statements and `column_types`); no
+    /// rule reports on them. A file left with no fact any rule or cross-file analysis reads
+    /// cannot be quoted by a finding, so its text goes too (its path, kind and context stay).
+    pub fn compact(&mut self) {
+        self.sql
+            .statements
+            .retain(|s| !matches!(s.kind, SchemaOp::Create { .. }));
+        self.sql.statements.shrink_to_fit();
+        self.sql.column_types.shrink_to_fit();
+        if self.holds_nothing_to_quote() && !self.file.text.contains(SUPPRESSION_MARKER) {
+            let SourceFile {
+                text, line_index, ..
+            } = &mut self.file;
+            *text = String::new();
+            *line_index = LineIndex::new("");
+        }
+    }
+
+    /// No fact that a rule reads, quotes or points into. Every field is named (no `..`), so a new
+    /// kind of fact has to be placed here before it compiles.
+    fn holds_nothing_to_quote(&self) -> bool {
+        let FileFacts {
+            file: _,
+            kind: _,
+            context: _,
+            regions,
+            shell,
+            sql,
+            compose,
+            compose_fragment,
+            secrets,
+            credentials,
+            dotenv,
+            settings,
+            infra,
+            job_needs,
+            notices,
+            region_cache: _,
+        } = self;
+        let super::command::ShellFacts {
+            sources,
+            commands,
+            functions,
+            assignments,
+            embedded_sql,
+            regions: shell_regions,
+            runs,
+            entry_files,
+            problems,
+        } = shell;
+        let super::schema::SqlFacts {
+            dialect: _,
+            dialect_setting: _,
+            dump: _,
+            migration: _,
+            statements,
+            column_types: _,
+            cli_drops,
+            unparsed,
+            problems: sql_problems,
+        } = sql;
+        let super::infra::InfraFacts {
+            resources,
+            workloads,
+            helm,
+        } = infra;
+        regions.is_empty()
+            && sources.is_empty()
+            && commands.is_empty()
+            && functions.is_empty()
+            && assignments.is_empty()
+            && embedded_sql.is_empty()
+            && shell_regions.is_empty()
+            && runs.is_empty()
+            && entry_files.is_empty()
+            && problems.is_empty()
+            && statements.is_empty()
+            && cli_drops.is_empty()
+            && unparsed.is_empty()
+            && sql_problems.is_empty()
+            && compose.is_none()
+            && compose_fragment.is_none()
+            && secrets.is_empty()
+            && credentials.is_empty()
+            && dotenv.is_empty()
+            && settings.is_empty()
+            && resources.is_empty()
+            && workloads.is_empty()
+            && helm.is_empty()
+            && job_needs.is_empty()
+            && notices.is_empty()
+    }
+}
