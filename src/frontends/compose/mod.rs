@@ -48,6 +48,9 @@ use crate::syntax::yaml::{self, Node};
 /// is not a Compose file, for the other YAML readers (Kubernetes manifests).
 pub fn extract_file(facts: &mut FileFacts) -> Option<yaml::Yaml> {
     let by_name = facts.kind == FileKind::Compose;
+    if !by_name && !may_hold_compose_or_objects(&facts.file.text) {
+        return None;
+    }
     let parsed = if by_name {
         yaml::parse(&facts.file.text)
     } else {
@@ -107,6 +110,30 @@ pub fn extract_file(facts: &mut FileFacts) -> Option<yaml::Yaml> {
     credentials(facts, &parsed, &model);
     facts.compose = Some(model);
     None
+}
+
+/// Top-level keys that make other YAML worth parsing: Compose (`services`, `volumes`, `name`,
+/// `secrets`) and Kubernetes objects (`apiVersion`).
+const TOP_LEVEL_KEYS: &[&str] = &["services", "volumes", "name", "secrets", "apiVersion"];
+
+/// Whether other YAML (not named as Compose) can hold a Compose model or Kubernetes objects: one
+/// of [`TOP_LEVEL_KEYS`] starts a line (plain or quoted), or the file is in flow style (`{`).
+/// Translations, fixtures and data files (megabytes in some repositories) are not parsed.
+fn may_hold_compose_or_objects(text: &str) -> bool {
+    let first = text.lines().map(str::trim_start).find(|l| {
+        !l.is_empty() && !l.starts_with('#') && !l.starts_with("---") && !l.starts_with('%')
+    });
+    if first.is_some_and(|l| l.starts_with('{') || l.starts_with('[')) {
+        return true;
+    }
+    text.lines().any(|line| {
+        let line = line.trim_start_matches(['"', '\'']);
+        TOP_LEVEL_KEYS.iter().any(|key| {
+            line.strip_prefix(key)
+                .map(|rest| rest.trim_start_matches(['"', '\'']))
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+    })
 }
 
 /// A value whose `${…:-${…}}` defaults nest past the interpolation limit is read as unknown: say

@@ -289,3 +289,25 @@ fn mount_forms() {
         Some((MountKind::Bind, "/var/lib/postgresql/data".to_string()))
     );
 }
+
+#[test]
+fn other_yaml_is_parsed_only_when_it_can_hold_compose_or_objects() {
+    use crate::frontends::compose::may_hold_compose_or_objects as may;
+    for yes in [
+        "services:\n  db:\n    image: postgres\n",
+        "# header\n---\napiVersion: v1\nkind: Pod\n",
+        "\"volumes\" : {}\n",
+        "{\"apiVersion\": \"v1\", \"kind\": \"Secret\"}\n",
+        "name: shop\n",
+    ] {
+        assert!(may(yes), "{yes:?}");
+    }
+    for no in [
+        "en:\n  services: Services\n  volumes: Volumes\n",
+        "fixture:\n  kind: blob\n",
+        "# services: commented out\nkey: value\n",
+        "- name: x\n",
+    ] {
+        assert!(!may(no), "{no:?}");
+    }
+}
