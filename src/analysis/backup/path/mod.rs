@@ -199,7 +199,12 @@ pub struct Analysis<'a> {
     separate: RefCell<BTreeMap<usize, SeparateScopes>>,
     /// Units already gathered: (file, unit) → the unit.
     unit_cache: RefCell<BTreeMap<(usize, UnitKey), std::rc::Rc<Unit>>>,
+    /// Per file: the database each command creates, worked out once (not once per unit asked).
+    created: RefCell<BTreeMap<usize, CreatedDatabases>>,
 }
+
+/// Per command of a file: the database it creates, when it creates one.
+type CreatedDatabases = std::rc::Rc<Vec<Option<String>>>;
 
 type AlongsideKey = (usize, UnitKey, Vec<(usize, Scope)>);
 
@@ -260,6 +265,7 @@ impl<'a> Analysis<'a> {
             function_commands: RefCell::new(BTreeMap::new()),
             unit_cache: RefCell::new(BTreeMap::new()),
             separate: RefCell::new(BTreeMap::new()),
+            created: RefCell::new(BTreeMap::new()),
         };
         analysis.units = files
             .iter()
@@ -592,6 +598,7 @@ impl<'a> Analysis<'a> {
             })
             .collect();
         let mut found = Alongside::default();
+        let created = self.created_databases(at.file);
         for &c in &commands {
             let here = At {
                 file: at.file,
@@ -604,11 +611,7 @@ impl<'a> Analysis<'a> {
                 Some(StepKind::Migration) => found.migrates = true,
                 _ => {}
             }
-            if self
-                .command(here)
-                .and_then(crate::analysis::backup::created_database)
-                .is_some()
-            {
+            if created.get(c).is_some_and(Option::is_some) {
                 found.creates.push(c);
             }
         }
@@ -649,18 +652,39 @@ impl<'a> Analysis<'a> {
             return false;
         };
         let alongside = self.alongside(at, &unit);
+        let created = self.created_databases(at.file);
         alongside.creates.iter().copied().any(|c| {
             c < at.command
+                && created.get(c).and_then(Option::as_deref) == Some(name.as_str())
+                // `createdb x || true` keeps going when `x` exists: not a fresh database.
                 && self
                     .command(At {
                         file: at.file,
                         command: c,
                     })
-                    // `createdb x || true` keeps going when `x` exists: not a fresh database.
-                    .filter(|c| !self.failure_ignored(at.file, c))
-                    .and_then(crate::analysis::backup::created_database)
-                    .is_some_and(|created| created == name)
+                    .is_some_and(|c| !self.failure_ignored(at.file, c))
         })
+    }
+
+    /// [`CreatedDatabases`] of a file.
+    fn created_databases(&self, file: usize) -> CreatedDatabases {
+        if let Some(known) = self.created.borrow().get(&file) {
+            return known.clone();
+        }
+        let created: CreatedDatabases = std::rc::Rc::new(
+            self.files
+                .get(file)
+                .map(|f| {
+                    f.shell
+                        .commands
+                        .iter()
+                        .map(crate::analysis::backup::created_database)
+                        .collect()
+                })
+                .unwrap_or_default(),
+        );
+        self.created.borrow_mut().insert(file, created.clone());
+        created
     }
 
     /// Whether a load (`psql < dump.sql`, `pg_restore`) follows the command in its unit.
