@@ -279,8 +279,10 @@ fn scan_root(path: &Path, setup: &Resolved) -> Result<ScanOutcome, Error> {
         candidates_for_list(path, setup)?
     };
 
-    // Read, classify and extract facts: one file per task, order kept.
-    let results: Vec<(Option<FileFacts>, Vec<Notice>)> = candidates
+    // Read, classify and extract facts: one file per task, order kept. Facts and notices come
+    // back in two vectors, so that the facts become the file list in place (no second copy of
+    // every file's facts while it is built).
+    let (facts, file_notices): (Vec<Option<FileFacts>>, Vec<Vec<Notice>>) = candidates
         .par_iter()
         .map(|c| {
             let mut result = analyse_file(c, setup);
@@ -293,14 +295,11 @@ fn scan_root(path: &Path, setup: &Resolved) -> Result<ScanOutcome, Error> {
             }
             result
         })
-        .collect();
-    let mut files = Vec::with_capacity(results.len());
-    for (facts, file_notices) in results {
-        notices.extend(file_notices);
-        if let Some(mut facts) = facts {
-            notices.append(&mut facts.notices);
-            files.push(facts);
-        }
+        .unzip();
+    notices.extend(file_notices.into_iter().flatten());
+    let mut files: Vec<FileFacts> = facts.into_iter().flatten().collect();
+    for facts in &mut files {
+        notices.append(&mut facts.notices);
     }
     if let Some(only) = &only
         && files.is_empty()

@@ -11,13 +11,18 @@ const SUPPRESSION_MARKER: &str = "dataloss-scan:";
 impl FileFacts {
     /// Drop what only extraction needed. `CREATE` statements served the file's own scratch-object
     /// and type bookkeeping (already folded into the other statements and `column_types`); no
-    /// rule reports on them. A file left with no fact any rule or cross-file analysis reads
+    /// rule reports on them. Declared column types outlive extraction only in migrations. A file left with no fact any rule or cross-file analysis reads
     /// cannot be quoted by a finding, so its text goes too (its path, kind and context stay).
     pub fn compact(&mut self) {
         self.sql
             .statements
             .retain(|s| !matches!(s.kind, SchemaOp::Create { .. }));
         self.sql.statements.shrink_to_fit();
+        // Declared types are looked up across the migration set only (a later migration's type
+        // change); a file outside it keeps none.
+        if self.sql.migration.is_none() {
+            self.sql.column_types = Vec::new();
+        }
         self.sql.column_types.shrink_to_fit();
         if self.holds_nothing_to_quote() && !self.file.text.contains(SUPPRESSION_MARKER) {
             let SourceFile {
