@@ -37,6 +37,9 @@ const PASSWORD_KEYS: &[&str] = &["password", "pwd"];
 /// How messages name a `key=value;` connection string.
 pub const KEYWORD_STRING: &str = "connection-string";
 
+/// How messages name an Oracle thin URL (`jdbc:oracle:thin:user/password@…`).
+pub const ORACLE_THIN: &str = "oracle-thin";
+
 /// The passwords of `key=value;` connection strings, `?password=` URL parameters and Oracle
 /// thin URLs in `text`, in order. Each line of `text` is read on its own.
 pub fn keyword_passwords(text: &str) -> Vec<UrlPassword> {
@@ -198,7 +201,7 @@ fn oracle_thin(line: &str, offset: usize, out: &mut Vec<UrlPassword>) {
         };
         if slash + 1 < userinfo.len() {
             out.push(UrlPassword {
-                scheme: "oracle".to_string(),
+                scheme: ORACLE_THIN.to_string(),
                 user: userinfo[..slash].to_string(),
                 start: offset + start + slash + 1,
                 end: offset + start + at,

@@ -258,6 +258,8 @@ impl UrlPassword {
             "libpq connection string".to_string()
         } else if self.scheme == crate::knowledge::connection_strings::KEYWORD_STRING {
             "connection string".to_string()
+        } else if self.scheme == crate::knowledge::connection_strings::ORACLE_THIN {
+            "Oracle JDBC connection string".to_string()
         } else {
             format!("{}:// URL", self.scheme)
         }
