@@ -41,7 +41,8 @@ pub enum FileKind {
     /// An application's configuration: Spring `application*.properties`/`.yml`/`.yaml`,
     /// `bootstrap*.properties`, `hibernate.properties`, `flyway*.conf`/`flyway*.toml`,
     /// `liquibase*.properties`, Rails `config/database.yml`, .NET `appsettings*.json`, Sequelize
-    /// `config/config.json`, TypeORM `ormconfig.json|yml|yaml`.
+    /// `config/config.json`, TypeORM `ormconfig.json|yml|yaml`, Django `settings*.py`,
+    /// `knexfile.js|ts`.
     AppConfig,
     /// A Terraform or OpenTofu configuration (`.tf`, `.tofu`).
     Terraform,
@@ -289,6 +290,14 @@ fn is_app_config(stem: &str, ext: &str, parent: &str) -> bool {
         "conf" | "toml" => stem == "flyway" || stem.starts_with("flyway."),
         "properties" => stem == "liquibase" || stem.starts_with("liquibase."),
         "yml" | "yaml" => (stem == "database" && last == "config") || stem == "ormconfig",
+        // Django settings (`settings.py`, `settings_prod.py`, `local_settings.py`, `settings/*.py`).
+        "py" => {
+            stem == "settings"
+                || stem.starts_with("settings_")
+                || stem.ends_with("_settings")
+                || (last == "settings" && stem != "__init__")
+        }
+        "js" | "cjs" | "mjs" | "ts" => stem == "knexfile",
         "json" => {
             stem == "appsettings"
                 || stem.starts_with("appsettings.")
@@ -450,6 +459,10 @@ mod tests {
             ("server/config/config.json", NameClass::Kind(AppConfig)),
             ("config.json", NameClass::Skip),
             ("ormconfig.json", NameClass::Kind(AppConfig)),
+            ("mysite/settings.py", NameClass::Kind(AppConfig)),
+            ("mysite/settings/production.py", NameClass::Kind(AppConfig)),
+            ("knexfile.ts", NameClass::Kind(AppConfig)),
+            ("app/models.py", NameClass::Skip),
             ("main.tofu", NameClass::Kind(Terraform)),
             (
                 "db/migrate/20240101000000_drop_fax.rb",

@@ -10,7 +10,8 @@
 //! Secret's `stringData` and base64 `data` (the encoded text must not leak either), a container's
 //! `env` value, Helm values and a Helm template; application configuration (Spring properties and
 //! YAML profiles, Rails `database.yml`, .NET `appsettings*.json`, `flyway.conf`, `flyway.toml`,
-//! `liquibase.properties`, Sequelize `config/config.json`, TypeORM `ormconfig.json`).
+//! `liquibase.properties`, Sequelize `config/config.json`, TypeORM `ormconfig.json`, Django
+//! settings, a knexfile).
 
 use std::path::Path;
 use std::process::Command;
@@ -149,6 +150,18 @@ fn planted() -> Vec<(&'static str, String)> {
         (
             "ormconfig.json",
             format!("{{\n  \"type\": \"postgres\",\n  \"password\": \"{CANARY}\"\n}}\n"),
+        ),
+        (
+            "mysite/settings.py",
+            format!(
+                "DATABASES = {{\n    \"default\": {{\n        \"PASSWORD\": \"{CANARY}\",\n    }}\n}}\n"
+            ),
+        ),
+        (
+            "knexfile.js",
+            format!(
+                "module.exports = {{\n  production: {{\n    connection: {{ password: '{CANARY}' }},\n  }},\n}};\n"
+            ),
         ),
         // A broken file next to them: its notice must not quote the text either.
         (
@@ -316,7 +329,7 @@ fn every_planted_password_is_found() {
     want.sort();
     assert_eq!(
         want.len(),
-        60,
+        62,
         "the planted places changed: update this count"
     );
     assert_eq!(places, want);

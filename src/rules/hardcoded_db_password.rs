@@ -153,6 +153,12 @@ fn app_config_help(format: &str) -> &'static str {
         "appsettings file" => {
             "Keep connection strings out of appsettings: environment variables (`ConnectionStrings__Default`), user secrets in development, Key Vault or another secret store in production; rotate the password that was committed"
         }
+        "Django settings file" => {
+            "Read it from the environment without a fallback (`os.environ[\"DB_PASSWORD\"]`, or `dj_database_url.config()` reading `DATABASE_URL`); rotate the password that was committed"
+        }
+        "knexfile" => {
+            "Read it from the environment without a fallback (`password: process.env.DB_PASSWORD`, or `connection: process.env.DATABASE_URL`); rotate the password that was committed"
+        }
         "Sequelize configuration" => {
             "Use `use_env_variable` (a `DATABASE_URL` from the environment) or a `.sequelizerc` config in JavaScript that reads `process.env`; rotate the password that was committed"
         }

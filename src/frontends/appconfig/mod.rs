@@ -13,11 +13,13 @@
 //!   context.
 //! - `flyway.conf` and `liquibase.properties` (properties), `flyway.toml` ([`flyway_toml`]),
 //!   Rails `config/database.yml` ([`rails`]), .NET `appsettings*.json`, Sequelize
-//!   `config/config.json` and TypeORM `ormconfig.*` ([`json`]).
+//!   `config/config.json` and TypeORM `ormconfig.*` ([`json`]), Django `settings*.py` and
+//!   `knexfile.*` ([`code`]).
 //!
 //! Which settings hold a password is data (`[config-settings]` of `rules/credentials.toml`);
 //! recording one is [`passwords`].
 
+mod code;
 mod flyway_toml;
 mod json;
 mod passwords;
@@ -52,6 +54,8 @@ enum Format {
     AppSettings,
     Sequelize,
     TypeOrm,
+    Django,
+    Knexfile,
 }
 
 fn format_of(path: &str) -> Format {
@@ -72,6 +76,10 @@ fn format_of(path: &str) -> Format {
         Format::TypeOrm
     } else if name == "config.json" {
         Format::Sequelize
+    } else if name.ends_with(".py") {
+        Format::Django
+    } else if name.starts_with("knexfile") {
+        Format::Knexfile
     } else {
         Format::Spring
     }
@@ -124,6 +132,8 @@ impl Frontend for AppConfig {
             Format::AppSettings => json::appsettings(facts),
             Format::Sequelize => json::sequelize(facts),
             Format::TypeOrm => json::typeorm(facts),
+            Format::Django => code::django(facts),
+            Format::Knexfile => code::knexfile(facts),
         }
         None
     }
