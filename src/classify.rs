@@ -452,7 +452,10 @@ mod tests {
             ("infra/rds.tf", NameClass::Kind(Terraform)),
             ("config/database.yml", NameClass::Kind(AppConfig)),
             ("db/database.yml", NameClass::Kind(Yaml)),
-            ("src/Api/appsettings.Production.json", NameClass::Kind(AppConfig)),
+            (
+                "src/Api/appsettings.Production.json",
+                NameClass::Kind(AppConfig),
+            ),
             ("flyway.conf", NameClass::Kind(AppConfig)),
             ("conf/flyway.toml", NameClass::Kind(AppConfig)),
             ("liquibase.properties", NameClass::Kind(AppConfig)),

@@ -86,7 +86,9 @@ fn parts(line: &str) -> Vec<(String, usize, usize)> {
                 let close = line[start + 1..]
                     .find(q as char)
                     .map_or(line.len(), |i| start + 1 + i);
-                let next = line[close..].find(';').map_or(line.len(), |i| close + i + 1);
+                let next = line[close..]
+                    .find(';')
+                    .map_or(line.len(), |i| close + i + 1);
                 (start + 1, close, next)
             }
             _ => {
@@ -115,7 +117,12 @@ fn semicolon_pairs(line: &str, offset: usize, out: &mut Vec<UrlPassword>) {
     }
     let user = parts
         .iter()
-        .find(|(k, _, _)| matches!(k.as_str(), "user id" | "userid" | "uid" | "user" | "username"))
+        .find(|(k, _, _)| {
+            matches!(
+                k.as_str(),
+                "user id" | "userid" | "uid" | "user" | "username"
+            )
+        })
         .map(|(_, s, e)| line[*s..*e].to_string())
         .unwrap_or_default();
     for (key, s, e) in &parts {

@@ -448,7 +448,9 @@ pub fn url_passwords(text: &str) -> Vec<UrlPassword> {
             out.extend(conninfo_passwords(text));
         }
         if lower.contains("password") || lower.contains("pwd") || lower.contains("jdbc:oracle") {
-            out.extend(crate::knowledge::connection_strings::keyword_passwords(text));
+            out.extend(crate::knowledge::connection_strings::keyword_passwords(
+                text,
+            ));
         }
         out.sort_by_key(|u| u.start);
         out.dedup_by_key(|u| u.start);

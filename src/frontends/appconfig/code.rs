@@ -82,7 +82,10 @@ fn string_content(node: Node, src: &str) -> Option<Span> {
             {
                 return None;
             }
-            Some(Span::new(node.start_byte() + 1, node.end_byte().checked_sub(1)?))
+            Some(Span::new(
+                node.start_byte() + 1,
+                node.end_byte().checked_sub(1)?,
+            ))
         }
         _ => None,
     }
@@ -113,7 +116,12 @@ fn secret_of(node: Node, src: &str) -> Option<(SecretClass, Span)> {
                             .is_some_and(|n| text(n, src) == "default")
                 })
                 .and_then(|a| a.child_by_field_name("value"))
-                .or_else(|| named.get(1).copied().filter(|a| a.kind() != "keyword_argument"))?;
+                .or_else(|| {
+                    named
+                        .get(1)
+                        .copied()
+                        .filter(|a| a.kind() != "keyword_argument")
+                })?;
             string_content(fallback, src).map(|s| (SecretClass::Default, s))
         }
         // JavaScript: `process.env.X || 'fb'`, `process.env.X ?? 'fb'`.
@@ -198,7 +206,15 @@ fn urls_under(facts: &mut FileFacts, node: Node, key: &str, section: &str, place
         let raw = &src[span.start()..span.end()];
         let map = OffsetMap::verbatim(span.start(), raw.len());
         let before = facts.credentials.len();
-        passwords::urls(facts, key, &Value { text: raw, map: &map }, &here);
+        passwords::urls(
+            facts,
+            key,
+            &Value {
+                text: raw,
+                map: &map,
+            },
+            &here,
+        );
         if facts.credentials.len() > before {
             mark(facts, span, section_context(section));
         }
@@ -373,10 +389,26 @@ mod tests {
         assert_eq!(
             short,
             [
-                ("DATABASES['default']['PASSWORD']", "dj-pw-1", SecretClass::Literal),
-                ("DATABASES['replica']['PASSWORD']", "dj-fallback", SecretClass::Default),
-                ("the postgres:// URL in `DATABASES`", "dj-url-pw", SecretClass::Literal),
-                ("DATABASES['default']['PASSWORD']", "dj-pw-2", SecretClass::Literal),
+                (
+                    "DATABASES['default']['PASSWORD']",
+                    "dj-pw-1",
+                    SecretClass::Literal
+                ),
+                (
+                    "DATABASES['replica']['PASSWORD']",
+                    "dj-fallback",
+                    SecretClass::Default
+                ),
+                (
+                    "the postgres:// URL in `DATABASES`",
+                    "dj-url-pw",
+                    SecretClass::Literal
+                ),
+                (
+                    "DATABASES['default']['PASSWORD']",
+                    "dj-pw-2",
+                    SecretClass::Literal
+                ),
             ]
         );
     }
@@ -392,9 +424,24 @@ mod tests {
         assert_eq!(
             short,
             [
-                ("development.connection.password", "kx-dev", SecretClass::Literal, Context::Local),
-                ("production.connection.password", "kx-fallback", SecretClass::Default, Context::Production),
-                ("the postgres:// URL in `staging.connection`", "kx-url", SecretClass::Literal, Context::Production),
+                (
+                    "development.connection.password",
+                    "kx-dev",
+                    SecretClass::Literal,
+                    Context::Local
+                ),
+                (
+                    "production.connection.password",
+                    "kx-fallback",
+                    SecretClass::Default,
+                    Context::Production
+                ),
+                (
+                    "the postgres:// URL in `staging.connection`",
+                    "kx-url",
+                    SecretClass::Literal,
+                    Context::Production
+                ),
             ]
         );
     }

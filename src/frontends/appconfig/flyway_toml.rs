@@ -67,25 +67,27 @@ fn walk(facts: &mut FileFacts, text: &str, table: &DeTable, path: &str, depth: u
                 }
                 let inner = &raw[quote..raw.len() - quote];
                 let map = OffsetMap::verbatim(span.start + quote, inner.len());
-                let v = Value { text: inner, map: &map };
+                let v = Value {
+                    text: inner,
+                    map: &map,
+                };
                 // `environments.<name>.password`: the environment sets the context.
                 let env = here
                     .strip_prefix("environments.")
                     .and_then(|rest| rest.split('.').next());
                 let place = match env {
-                    Some(env) => Place::new("Flyway configuration")
-                        .within(format!("environment `{env}`")),
+                    Some(env) => {
+                        Place::new("Flyway configuration").within(format!("environment `{env}`"))
+                    }
                     None => Place::new("Flyway configuration"),
                 };
                 let before: Vec<_> = facts.credentials.iter().map(|c| c.span).collect();
                 match role {
                     SettingRole::Password => {
-                        let user = table
-                            .get("user")
-                            .and_then(|u| match u.get_ref() {
-                                DeValue::String(s) => Some(s.to_string()),
-                                _ => None,
-                            });
+                        let user = table.get("user").and_then(|u| match u.get_ref() {
+                            DeValue::String(s) => Some(s.to_string()),
+                            _ => None,
+                        });
                         passwords::password(facts, &here, &v, user.as_deref(), &place);
                     }
                     SettingRole::Url => passwords::urls(facts, &here, &v, &place),
@@ -133,7 +135,11 @@ mod tests {
                     "url-pw",
                     Context::Production
                 ),
-                ("environments.default.password", "pw-default", Context::Production),
+                (
+                    "environments.default.password",
+                    "pw-default",
+                    Context::Production
+                ),
                 ("environments.dev.password", "pw-dev", Context::Local),
             ]
         );

@@ -18,8 +18,20 @@ const MAX_DEPTH: usize = 12;
 
 /// Words of an object's name that say its `Password` is a database's.
 const DATABASE_WORDS: &[&str] = &[
-    "db", "database", "sql", "postgres", "postgresql", "pg", "mysql", "mariadb", "mongo",
-    "mongodb", "redis", "cosmos", "connection", "datasource",
+    "db",
+    "database",
+    "sql",
+    "postgres",
+    "postgresql",
+    "pg",
+    "mysql",
+    "mariadb",
+    "mongo",
+    "mongodb",
+    "redis",
+    "cosmos",
+    "connection",
+    "datasource",
 ];
 
 fn parse(facts: &mut FileFacts, text: &str) -> Option<Node> {
@@ -221,7 +233,9 @@ pub fn blank_comments(text: &str) -> String {
                 }
             }
             (b'/', Some(b'*')) => {
-                let end = text[i + 2..].find("*/").map_or(bytes.len(), |e| i + 2 + e + 2);
+                let end = text[i + 2..]
+                    .find("*/")
+                    .map_or(bytes.len(), |e| i + 2 + e + 2);
                 for o in &mut out[i..end] {
                     if !matches!(*o, b'\n' | b'\r') {
                         *o = b' ';

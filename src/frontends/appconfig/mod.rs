@@ -144,8 +144,7 @@ fn yaml_problem(facts: &mut FileFacts, parsed: &yaml::Yaml) {
     if let Some(p) = parsed.problems.first() {
         let line = facts.file.position(p.offset).line;
         facts.notices.push(
-            Notice::file(&facts.file.path, NoticeKind::ParseError, p.message.clone())
-                .at_line(line),
+            Notice::file(&facts.file.path, NoticeKind::ParseError, p.message.clone()).at_line(line),
         );
     }
 }

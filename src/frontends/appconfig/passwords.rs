@@ -6,9 +6,9 @@
 use crate::frontends::secrets::{classify_config, record_literal, record_urls};
 use crate::knowledge::credentials::{SettingKeys, SettingRole};
 use crate::levels::{Context, name_context};
+use crate::model::secret::{Origin, SecretClass};
 use crate::model::store::EnvEntry;
 use crate::model::{FileFacts, Region};
-use crate::model::secret::{Origin, SecretClass};
 use crate::source::{OffsetMap, Span};
 
 /// Where a setting is: the file's format and the section or profile it is in.
@@ -51,7 +51,13 @@ pub struct Value<'a> {
 
 /// Record the password held by the setting `key` (its value as written), if it holds a literal,
 /// a default or a placeholder. `user` is the user name it goes with, when the file says.
-pub fn password(facts: &mut FileFacts, key: &str, value: &Value, user: Option<&str>, place: &Place) {
+pub fn password(
+    facts: &mut FileFacts,
+    key: &str,
+    value: &Value,
+    user: Option<&str>,
+    place: &Place,
+) {
     let Some((class, start, end)) = classify_config(value.text) else {
         return;
     };

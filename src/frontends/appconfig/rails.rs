@@ -150,13 +150,10 @@ fn blank_erb_lines(text: &str) -> String {
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim_start();
         if trimmed.starts_with("<%") && !trimmed.starts_with("<%=") {
-            out.extend(line.chars().map(|c| {
-                if c == '\n' || c == '\r' {
-                    c
-                } else {
-                    ' '
-                }
-            }));
+            out.extend(
+                line.chars()
+                    .map(|c| if c == '\n' || c == '\r' { c } else { ' ' }),
+            );
         } else {
             out.push_str(line);
         }
@@ -189,7 +186,10 @@ mod tests {
             [
                 ("development.password", Context::Local),
                 ("test.password", Context::Test),
-                ("the postgres:// URL in `production.url`", Context::Production),
+                (
+                    "the postgres:// URL in `production.url`",
+                    Context::Production
+                ),
                 ("staging.primary.password", Context::Production),
             ]
         );

@@ -73,10 +73,7 @@ pub fn classify_config(raw: &str) -> Option<(SecretClass, usize, usize)> {
     }
     let inner = &raw[inner_start..close];
     let colon = inner.find(':')?;
-    let default_start = inner_start
-        + colon
-        + 1
-        + usize::from(inner[colon + 1..].starts_with('-'));
+    let default_start = inner_start + colon + 1 + usize::from(inner[colon + 1..].starts_with('-'));
     let default = &raw[default_start..close];
     if default.is_empty() || default.contains(['$', '{']) {
         return None;
