@@ -3,9 +3,20 @@
 //! `jdbc:sqlserver://db:1433;user=sa;password=…`), a URL's `?password=` query parameter
 //! (`jdbc:postgresql://db/app?user=app&password=…`) and Oracle's thin form
 //! (`jdbc:oracle:thin:scott/…@db:1521/orcl`). Only ranges into the text searched are returned,
-//! never the text.
+//! never the text. `crate::knowledge::credentials` asks this module (never the other way): which
+//! URL schemes are databases' is its table, handed in.
 
-use crate::knowledge::credentials::UrlPassword;
+/// A password found in a connection string.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Found {
+    /// [`KEYWORD_STRING`], [`ORACLE_THIN`], or a URL's scheme (`postgresql`).
+    pub scheme: String,
+    /// The user name next to it, when the string says.
+    pub user: String,
+    /// The password's byte range in the text searched.
+    pub start: usize,
+    pub end: usize,
+}
 
 /// Keywords of a `key=value;` connection string that say where to connect: a `Password=`
 /// counts when one of these stands in the same string.
@@ -41,8 +52,9 @@ pub const KEYWORD_STRING: &str = "connection-string";
 pub const ORACLE_THIN: &str = "oracle-thin";
 
 /// The passwords of `key=value;` connection strings, `?password=` URL parameters and Oracle
-/// thin URLs in `text`, in order. Each line of `text` is read on its own.
-pub fn keyword_passwords(text: &str) -> Vec<UrlPassword> {
+/// thin URLs in `text`, in order. Each line of `text` is read on its own. `is_scheme` says
+/// whether a URL scheme (driver suffix and `jdbc:` left out) is a database's.
+pub fn keyword_passwords(text: &str, is_scheme: &dyn Fn(&str) -> bool) -> Vec<Found> {
     let lower = text.to_ascii_lowercase();
     if !(lower.contains("password") || lower.contains("pwd") || lower.contains("jdbc:oracle")) {
         return Vec::new();
@@ -52,7 +64,7 @@ pub fn keyword_passwords(text: &str) -> Vec<UrlPassword> {
     for line in text.split_inclusive('\n') {
         let body = line.trim_end_matches(['\n', '\r']);
         semicolon_pairs(body, line_start, &mut out);
-        query_params(body, line_start, &mut out);
+        query_params(body, line_start, is_scheme, &mut out);
         oracle_thin(body, line_start, &mut out);
         line_start += line.len();
     }
@@ -103,7 +115,7 @@ fn parts(line: &str) -> Vec<(String, usize, usize)> {
 }
 
 /// `Server=db;User Id=sa;Password=…;` (ADO.NET, JDBC SQL Server properties).
-fn semicolon_pairs(line: &str, offset: usize, out: &mut Vec<UrlPassword>) {
+fn semicolon_pairs(line: &str, offset: usize, out: &mut Vec<Found>) {
     if !line.contains(';') {
         return;
     }
@@ -127,7 +139,7 @@ fn semicolon_pairs(line: &str, offset: usize, out: &mut Vec<UrlPassword>) {
         .unwrap_or_default();
     for (key, s, e) in &parts {
         if PASSWORD_KEYS.contains(&key.as_str()) && e > s {
-            out.push(UrlPassword {
+            out.push(Found {
                 scheme: KEYWORD_STRING.to_string(),
                 user: user.clone(),
                 start: offset + s,
@@ -138,7 +150,7 @@ fn semicolon_pairs(line: &str, offset: usize, out: &mut Vec<UrlPassword>) {
 }
 
 /// `…://host/db?user=app&password=…` in a JDBC or database URL.
-fn query_params(line: &str, offset: usize, out: &mut Vec<UrlPassword>) {
+fn query_params(line: &str, offset: usize, is_scheme: &dyn Fn(&str) -> bool, out: &mut Vec<Found>) {
     let lower = line.to_ascii_lowercase();
     let mut from = 0;
     while let Some(rel) = lower[from..].find("://") {
@@ -150,9 +162,7 @@ fn query_params(line: &str, offset: usize, out: &mut Vec<UrlPassword>) {
         let scheme = &lower[scheme_start..sep];
         let base = scheme.rsplit(':').next().unwrap_or(scheme);
         let base = base.split('+').next().unwrap_or(base);
-        if !(scheme.starts_with("jdbc:")
-            || crate::knowledge::credentials::is_connection_scheme(base))
-        {
+        if !(scheme.starts_with("jdbc:") || is_scheme(base)) {
             continue;
         }
         let end = lower[from..]
@@ -178,7 +188,7 @@ fn query_params(line: &str, offset: usize, out: &mut Vec<UrlPassword>) {
             at += param.len() + 1;
         }
         for (s, e) in found {
-            out.push(UrlPassword {
+            out.push(Found {
                 scheme: base.to_string(),
                 user: user.clone(),
                 start: offset + s,
@@ -190,7 +200,7 @@ fn query_params(line: &str, offset: usize, out: &mut Vec<UrlPassword>) {
 }
 
 /// `jdbc:oracle:thin:user/password@host…`.
-fn oracle_thin(line: &str, offset: usize, out: &mut Vec<UrlPassword>) {
+fn oracle_thin(line: &str, offset: usize, out: &mut Vec<Found>) {
     let lower = line.to_ascii_lowercase();
     let mut from = 0;
     while let Some(rel) = lower[from..].find("jdbc:oracle:thin:") {
@@ -207,7 +217,7 @@ fn oracle_thin(line: &str, offset: usize, out: &mut Vec<UrlPassword>) {
             continue;
         };
         if slash + 1 < userinfo.len() {
-            out.push(UrlPassword {
+            out.push(Found {
                 scheme: ORACLE_THIN.to_string(),
                 user: userinfo[..slash].to_string(),
                 start: offset + start + slash + 1,
@@ -222,7 +232,8 @@ mod tests {
     use super::*;
 
     fn found(text: &str) -> Vec<(&str, String)> {
-        keyword_passwords(text)
+        let schemes = |s: &str| matches!(s, "postgres" | "postgresql" | "mysql");
+        keyword_passwords(text, &schemes)
             .into_iter()
             .map(|u| (&text[u.start..u.end], u.user))
             .collect()

@@ -439,7 +439,8 @@ pub fn sql_passwords(text: &str) -> Vec<(usize, usize)> {
 }
 
 /// The passwords of the database connection URLs in `text` (`postgres://u:pw@h/db`) and of
-/// libpq connection strings in it (`host=db password=…`), in order.
+/// libpq connection strings in it (`host=db password=…`), and of ADO.NET/JDBC connection strings
+/// (`Server=…;Password=…`, `?password=…`, Oracle thin URLs), in order.
 pub fn url_passwords(text: &str) -> Vec<UrlPassword> {
     let mut out = urls_only(text);
     if text.len() > 8 {
@@ -448,9 +449,16 @@ pub fn url_passwords(text: &str) -> Vec<UrlPassword> {
             out.extend(conninfo_passwords(text));
         }
         if lower.contains("password") || lower.contains("pwd") || lower.contains("jdbc:oracle") {
-            out.extend(crate::knowledge::connection_strings::keyword_passwords(
+            let found = crate::knowledge::connection_strings::keyword_passwords(
                 text,
-            ));
+                &is_connection_scheme,
+            );
+            out.extend(found.into_iter().map(|f| UrlPassword {
+                scheme: f.scheme,
+                user: f.user,
+                start: f.start,
+                end: f.end,
+            }));
         }
         out.sort_by_key(|u| u.start);
         out.dedup_by_key(|u| u.start);
