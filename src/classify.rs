@@ -297,7 +297,10 @@ fn is_app_config(stem: &str, ext: &str, parent: &str) -> bool {
                 || stem.ends_with("_settings")
                 || (last == "settings" && stem != "__init__")
         }
-        "js" | "cjs" | "mjs" | "ts" => stem == "knexfile",
+        "js" | "cjs" | "mjs" | "ts" => matches!(
+            stem,
+            "knexfile" | "ormconfig" | "data-source" | "datasource" | "typeorm.config"
+        ),
         "json" => {
             stem == "appsettings"
                 || stem.starts_with("appsettings.")
@@ -465,6 +468,7 @@ mod tests {
             ("mysite/settings.py", NameClass::Kind(AppConfig)),
             ("mysite/settings/production.py", NameClass::Kind(AppConfig)),
             ("knexfile.ts", NameClass::Kind(AppConfig)),
+            ("src/data-source.ts", NameClass::Kind(AppConfig)),
             ("app/models.py", NameClass::Skip),
             ("main.tofu", NameClass::Kind(Terraform)),
             (

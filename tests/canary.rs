@@ -11,7 +11,7 @@
 //! `env` value, Helm values and a Helm template; application configuration (Spring properties and
 //! YAML profiles, Rails `database.yml`, .NET `appsettings*.json`, `flyway.conf`, `flyway.toml`,
 //! `liquibase.properties`, Sequelize `config/config.json`, TypeORM `ormconfig.json`, Django
-//! settings, a knexfile).
+//! settings, a knexfile, a TypeORM `DataSource`).
 
 use std::path::Path;
 use std::process::Command;
@@ -161,6 +161,12 @@ fn planted() -> Vec<(&'static str, String)> {
             "knexfile.js",
             format!(
                 "module.exports = {{\n  production: {{\n    connection: {{ password: '{CANARY}' }},\n  }},\n}};\n"
+            ),
+        ),
+        (
+            "src/data-source.ts",
+            format!(
+                "export const db = new DataSource({{\n  type: 'postgres',\n  password: '{CANARY}',\n}});\n"
             ),
         ),
         // A broken file next to them: its notice must not quote the text either.
@@ -329,7 +335,7 @@ fn every_planted_password_is_found() {
     want.sort();
     assert_eq!(
         want.len(),
-        62,
+        63,
         "the planted places changed: update this count"
     );
     assert_eq!(places, want);

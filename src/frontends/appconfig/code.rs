@@ -1,7 +1,8 @@
 //! Database settings written as code: Django `settings*.py` (`DATABASES = {…: {'PASSWORD': …}}`
 //! and `DATABASES['default']['PASSWORD'] = …`, tree-sitter-python) and `knexfile.js|ts`
 //! (`connection: {password: …}` or a connection URL, per environment, tree-sitter-javascript and
-//! -typescript). Nothing is evaluated: a string literal is a literal; the fallback of
+//! -typescript), TypeORM data sources in code (`new DataSource({type: 'postgres', password: …})`).
+//! Nothing is evaluated: a string literal is a literal; the fallback of
 //! `os.environ.get('X', 'fallback')`, `os.getenv`, `env('X', default=…)`, `config('X', default=…)`
 //! and `process.env.X || 'fallback'` / `?? 'fallback'` is a default (what runs when the variable
 //! is unset); any other expression is not a literal. A string's text is taken as written between
@@ -150,6 +151,19 @@ fn record(
     section: &str,
     place: &Place,
 ) {
+    record_in(facts, key, class, span, section, place, "environment");
+}
+
+/// [`record`], the section called `what` in messages (`environment`, `connection`).
+fn record_in(
+    facts: &mut FileFacts,
+    key: &str,
+    class: SecretClass,
+    span: Span,
+    section: &str,
+    place: &Place,
+    what: &str,
+) {
     let src = facts.file.text.clone();
     let Some(raw) = src.get(span.start()..span.end()) else {
         return;
@@ -158,7 +172,7 @@ fn record(
     let here = if section.is_empty() {
         place.clone()
     } else {
-        place.within(format!("environment `{section}`"))
+        place.within(format!("{what} `{section}`"))
     };
     let before = facts.credentials.len();
     match class {
@@ -187,7 +201,14 @@ fn record(
 }
 
 /// Connection URLs in every plain string under `node`.
-fn urls_under(facts: &mut FileFacts, node: Node, key: &str, section: &str, place: &Place) {
+fn urls_under(
+    facts: &mut FileFacts,
+    node: Node,
+    key: &str,
+    section: &str,
+    place: &Place,
+    what: &str,
+) {
     let src = facts.file.text.clone();
     let mut spans = Vec::new();
     each(node, |n| {
@@ -200,7 +221,7 @@ fn urls_under(facts: &mut FileFacts, node: Node, key: &str, section: &str, place
     let here = if section.is_empty() {
         place.clone()
     } else {
-        place.within(format!("environment `{section}`"))
+        place.within(format!("{what} `{section}`"))
     };
     for span in spans {
         let raw = &src[span.start()..span.end()];
@@ -297,7 +318,7 @@ pub fn django(facts: &mut FileFacts) {
         record(facts, &key, class, span, "", &place);
     }
     for (root, key) in url_roots {
-        urls_under(facts, root, &key, "", &place);
+        urls_under(facts, root, &key, "", &place, "environment");
     }
 }
 
@@ -347,9 +368,92 @@ pub fn knexfile(facts: &mut FileFacts) {
         } else {
             format!("{env}.connection")
         };
-        urls_under(facts, value, &key, &env, &place);
+        urls_under(facts, value, &key, &env, &place, "environment");
     }
 }
+
+/// TypeORM data sources in code (`data-source.ts`, `ormconfig.js|ts`, `typeorm.config.ts`):
+/// every object literal with a database `type:` (`new DataSource({…})`, `module.exports = {…}`,
+/// an array of them) is a connection; its `password` and `url`, its `name` the context.
+pub fn typeorm_code(facts: &mut FileFacts) {
+    let src = facts.file.text.clone();
+    let grammar = if facts.file.path.ends_with(".ts") {
+        Grammar::TypeScript
+    } else {
+        Grammar::JavaScript
+    };
+    let Some(tree) = parse_tree(grammar, &src) else {
+        return;
+    };
+    let place = Place::new("TypeORM configuration");
+    let mut objects: Vec<Node> = Vec::new();
+    each(tree.root_node(), |node| {
+        if node.kind() != "object" {
+            return;
+        }
+        let mut cursor = node.walk();
+        let is_connection = node.named_children(&mut cursor).any(|pair| {
+            pair.kind() == "pair"
+                && pair_key(pair, &src).as_deref() == Some("type")
+                && pair
+                    .child_by_field_name("value")
+                    .and_then(|v| string_content(v, &src))
+                    .is_some_and(|s| TYPEORM_TYPES.contains(&&src[s.start()..s.end()]))
+        });
+        if is_connection {
+            objects.push(node);
+        }
+    });
+    for object in objects {
+        let mut cursor = object.walk();
+        let pairs: Vec<Node> = object
+            .named_children(&mut cursor)
+            .filter(|p| p.kind() == "pair")
+            .collect();
+        let name = pairs
+            .iter()
+            .find(|p| pair_key(**p, &src).as_deref() == Some("name"))
+            .and_then(|p| p.child_by_field_name("value"))
+            .and_then(|v| string_content(v, &src))
+            .map(|s| src[s.start()..s.end()].to_string())
+            .unwrap_or_default();
+        for pair in pairs {
+            let key = pair_key(pair, &src).unwrap_or_default();
+            let Some(value) = pair.child_by_field_name("value") else {
+                continue;
+            };
+            let shown = if name.is_empty() {
+                key.clone()
+            } else {
+                format!("{name}.{key}")
+            };
+            match key.as_str() {
+                "password" => {
+                    if let Some((class, span)) = secret_of(value, &src) {
+                        record_in(facts, &shown, class, span, &name, &place, "connection");
+                    }
+                }
+                "url" => urls_under(facts, value, &shown, &name, &place, "connection"),
+                _ => {}
+            }
+        }
+    }
+}
+
+/// TypeORM's database `type`s.
+const TYPEORM_TYPES: &[&str] = &[
+    "postgres",
+    "mysql",
+    "mariadb",
+    "mssql",
+    "oracle",
+    "cockroachdb",
+    "mongodb",
+    "aurora-mysql",
+    "aurora-postgres",
+    "sap",
+    "spanner",
+];
 
 #[cfg(test)]
 mod tests {
@@ -411,6 +515,15 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn typeorm_data_sources() {
+        let text = "import { DataSource } from 'typeorm';\nexport const AppDataSource = new DataSource({\n  type: 'postgres',\n  password: 'orm-code-pw',\n  url: process.env.DATABASE_URL,\n});\nconst other = { type: 'text', password: 'not-a-db' };\n";
+        let got = found("src/data-source.ts", text);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].0, "password");
+        assert_eq!(got[0].1, "orm-code-pw");
     }
 
     #[test]

@@ -56,6 +56,7 @@ enum Format {
     TypeOrm,
     Django,
     Knexfile,
+    TypeOrmCode,
 }
 
 fn format_of(path: &str) -> Format {
@@ -72,8 +73,15 @@ fn format_of(path: &str) -> Format {
         Format::Rails
     } else if name.starts_with("appsettings") {
         Format::AppSettings
+    } else if name.starts_with("ormconfig") && (name.ends_with("js") || name.ends_with(".ts")) {
+        Format::TypeOrmCode
     } else if name.starts_with("ormconfig") {
         Format::TypeOrm
+    } else if name.starts_with("data-source")
+        || name.starts_with("datasource")
+        || name.starts_with("typeorm.config")
+    {
+        Format::TypeOrmCode
     } else if name == "config.json" {
         Format::Sequelize
     } else if name.ends_with(".py") {
@@ -134,6 +142,7 @@ impl Frontend for AppConfig {
             Format::TypeOrm => json::typeorm(facts),
             Format::Django => code::django(facts),
             Format::Knexfile => code::knexfile(facts),
+            Format::TypeOrmCode => code::typeorm_code(facts),
         }
         None
     }
