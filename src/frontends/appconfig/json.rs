@@ -174,7 +174,6 @@ fn connection(facts: &mut FileFacts, node: &Node, section: &str, place: &Place) 
     } else {
         format!("{section}.")
     };
-    let before = facts.credentials.len();
     for pair in node.as_mapping().unwrap_or_default() {
         let Some(key) = pair.key_str() else { continue };
         let Some(v) = value(&pair.value) else {
@@ -187,7 +186,7 @@ fn connection(facts: &mut FileFacts, node: &Node, section: &str, place: &Place) 
             _ => {}
         }
     }
-    // Credentials stay sorted by span: the new ones are those of this node.
+    // The section's context covers what was found in it.
     let context = section_context(section);
     let spans: Vec<_> = facts
         .credentials
@@ -195,10 +194,8 @@ fn connection(facts: &mut FileFacts, node: &Node, section: &str, place: &Place) 
         .map(|c| c.span)
         .filter(|s| node.span.contains(*s))
         .collect();
-    if facts.credentials.len() > before {
-        for span in spans {
-            mark(facts, span, context);
-        }
+    for span in spans {
+        mark(facts, span, context);
     }
 }
 

@@ -409,6 +409,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn properties_documents_take_their_profile() {
+        use crate::levels::Context;
+        let text = "spring.datasource.password=prod-pw-1\n#---\nspring.config.activate.on-profile=test\nspring.datasource.password=test-pw-1\n";
+        let f = FileFacts::extract(
+            crate::source::SourceFile::new("src/main/resources/application.properties", text),
+            FileKind::AppConfig,
+            Context::Production,
+        );
+        let got: Vec<(&str, Context)> = f
+            .credentials
+            .iter()
+            .map(|c| (f.file.slice(c.span), f.context_at(c.span)))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("prod-pw-1", Context::Production),
+                ("test-pw-1", Context::Test)
+            ]
+        );
+    }
+
+    #[test]
     fn properties_forms() {
         let text = "# comment\n! also\nspring.jpa.hibernate.ddl-auto=create\nhibernate.hbm2ddl.auto : create-drop\nkey\\ with\\ space value\nlong = a\\\n    b\n";
         let got: Vec<(String, String)> = properties(text)
