@@ -39,7 +39,10 @@ pub enum FileKind {
     /// `railway.json`/`railway.toml`, `nixpacks.toml`.
     Platform,
     /// An application's configuration: Spring `application*.properties`/`.yml`/`.yaml`,
-    /// `bootstrap*.properties`, `hibernate.properties`.
+    /// `bootstrap*.properties`, `hibernate.properties`, `flyway*.conf`/`flyway*.toml`,
+    /// `liquibase*.properties`, Rails `config/database.yml`, .NET `appsettings*.json`, Sequelize
+    /// `config/config.json`, TypeORM `ormconfig.json|yml|yaml`, Django `settings*.py`,
+    /// `knexfile.js|ts`.
     AppConfig,
     /// A Terraform or OpenTofu configuration (`.tf`, `.tofu`).
     Terraform,
@@ -258,6 +261,7 @@ pub fn classify_name(path: &str) -> NameClass {
     };
     if (ext == "properties" && (spring_name(stem) || stem == "hibernate"))
         || (matches!(ext, "yml" | "yaml") && spring_name(stem))
+        || is_app_config(stem, ext, parent)
     {
         return NameClass::Kind(FileKind::AppConfig);
     }
@@ -275,6 +279,35 @@ pub fn classify_name(path: &str) -> NameClass {
         "tf" | "tofu" => NameClass::Kind(FileKind::Terraform),
         "yml" | "yaml" => NameClass::Kind(yaml_kind(path, stem, parent)),
         _ => NameClass::Skip,
+    }
+}
+
+/// Configuration files of migration tools and frameworks other than Spring, by name (lower-cased
+/// `stem` and `ext`) and folder.
+fn is_app_config(stem: &str, ext: &str, parent: &str) -> bool {
+    let last = parent.rsplit('/').next().unwrap_or(parent);
+    match ext {
+        "conf" | "toml" => stem == "flyway" || stem.starts_with("flyway."),
+        "properties" => stem == "liquibase" || stem.starts_with("liquibase."),
+        "yml" | "yaml" => (stem == "database" && last == "config") || stem == "ormconfig",
+        // Django settings (`settings.py`, `settings_prod.py`, `local_settings.py`, `settings/*.py`).
+        "py" => {
+            stem == "settings"
+                || stem.starts_with("settings_")
+                || stem.ends_with("_settings")
+                || (last == "settings" && stem != "__init__")
+        }
+        "js" | "cjs" | "mjs" | "ts" => matches!(
+            stem,
+            "knexfile" | "ormconfig" | "data-source" | "datasource" | "typeorm.config"
+        ),
+        "json" => {
+            stem == "appsettings"
+                || stem.starts_with("appsettings.")
+                || stem == "ormconfig"
+                || (stem == "config" && last == "config")
+        }
+        _ => false,
     }
 }
 
@@ -420,6 +453,23 @@ mod tests {
             ("config/messages.properties", NameClass::Skip),
             ("logo.png", NameClass::Skip),
             ("infra/rds.tf", NameClass::Kind(Terraform)),
+            ("config/database.yml", NameClass::Kind(AppConfig)),
+            ("db/database.yml", NameClass::Kind(Yaml)),
+            (
+                "src/Api/appsettings.Production.json",
+                NameClass::Kind(AppConfig),
+            ),
+            ("flyway.conf", NameClass::Kind(AppConfig)),
+            ("conf/flyway.toml", NameClass::Kind(AppConfig)),
+            ("liquibase.properties", NameClass::Kind(AppConfig)),
+            ("server/config/config.json", NameClass::Kind(AppConfig)),
+            ("config.json", NameClass::Skip),
+            ("ormconfig.json", NameClass::Kind(AppConfig)),
+            ("mysite/settings.py", NameClass::Kind(AppConfig)),
+            ("mysite/settings/production.py", NameClass::Kind(AppConfig)),
+            ("knexfile.ts", NameClass::Kind(AppConfig)),
+            ("src/data-source.ts", NameClass::Kind(AppConfig)),
+            ("app/models.py", NameClass::Skip),
             ("main.tofu", NameClass::Kind(Terraform)),
             (
                 "db/migrate/20240101000000_drop_fax.rb",

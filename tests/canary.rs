@@ -8,7 +8,10 @@
 //! workflow `env:`, and a name from the config file's `password-variables` in Compose, `.env`,
 //! shell and a workflow; Terraform password attributes and `variable` defaults; a Kubernetes
 //! Secret's `stringData` and base64 `data` (the encoded text must not leak either), a container's
-//! `env` value, Helm values and a Helm template.
+//! `env` value, Helm values and a Helm template; application configuration (Spring properties and
+//! YAML profiles, Rails `database.yml`, .NET `appsettings*.json`, `flyway.conf`, `flyway.toml`,
+//! `liquibase.properties`, Sequelize `config/config.json`, TypeORM `ormconfig.json`, Django
+//! settings, a knexfile, a TypeORM `DataSource`).
 
 use std::path::Path;
 use std::process::Command;
@@ -104,6 +107,66 @@ fn planted() -> Vec<(&'static str, String)> {
             "chart/templates/db.yaml",
             format!(
                 "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{{{ .Release.Name }}}}\nspec:\n  containers:\n    - name: db\n      image: postgres:16\n      env:\n        - name: POSTGRES_PASSWORD\n          value: {CANARY}\n"
+            ),
+        ),
+        // Application configuration: Spring (properties and a YAML profile document, with a
+        // `${VAR:default}`), Rails, .NET, Flyway, Liquibase, Sequelize, TypeORM.
+        (
+            "src/main/resources/application-prod.properties",
+            format!(
+                "spring.datasource.username=app\nspring.datasource.password={CANARY}\nspring.flyway.url=jdbc:postgresql://db/app?user=app&password={CANARY}\n"
+            ),
+        ),
+        (
+            "src/main/resources/application.yml",
+            format!(
+                "spring:\n  datasource:\n    password: ${{DB_PASSWORD}}\n---\nspring:\n  config:\n    activate:\n      on-profile: prod\n  datasource:\n    password: \"{CANARY}\"\n  flyway:\n    password: ${{FLYWAY_PASSWORD:{CANARY}}}\n"
+            ),
+        ),
+        (
+            "config/database.yml",
+            format!(
+                "production:\n  adapter: postgresql\n  password: {CANARY}\n  url: postgres://app:{CANARY}@db/app\n"
+            ),
+        ),
+        (
+            "src/Api/appsettings.Production.json",
+            format!(
+                "{{\n  \"ConnectionStrings\": {{\n    \"Default\": \"Server=db;Database=app;User Id=sa;Pwd={CANARY};\"\n  }}\n}}\n"
+            ),
+        ),
+        ("db/flyway.conf", format!("flyway.password={CANARY}\n")),
+        (
+            "flyway.toml",
+            format!("[environments.prod]\npassword = \"{CANARY}\"\n"),
+        ),
+        ("liquibase.properties", format!("password: {CANARY}\n")),
+        (
+            "server/config/config.json",
+            format!(
+                "{{\n  \"production\": {{\n    \"username\": \"app\",\n    \"password\": \"{CANARY}\",\n    \"dialect\": \"mysql\"\n  }}\n}}\n"
+            ),
+        ),
+        (
+            "ormconfig.json",
+            format!("{{\n  \"type\": \"postgres\",\n  \"password\": \"{CANARY}\"\n}}\n"),
+        ),
+        (
+            "mysite/settings.py",
+            format!(
+                "DATABASES = {{\n    \"default\": {{\n        \"PASSWORD\": \"{CANARY}\",\n    }}\n}}\n"
+            ),
+        ),
+        (
+            "knexfile.js",
+            format!(
+                "module.exports = {{\n  production: {{\n    connection: {{ password: '{CANARY}' }},\n  }},\n}};\n"
+            ),
+        ),
+        (
+            "src/data-source.ts",
+            format!(
+                "export const db = new DataSource({{\n  type: 'postgres',\n  password: '{CANARY}',\n}});\n"
             ),
         ),
         // A broken file next to them: its notice must not quote the text either.
@@ -272,7 +335,7 @@ fn every_planted_password_is_found() {
     want.sort();
     assert_eq!(
         want.len(),
-        48,
+        63,
         "the planted places changed: update this count"
     );
     assert_eq!(places, want);

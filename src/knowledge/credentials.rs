@@ -81,6 +81,61 @@ pub struct PasswordPrograms {
     pub url_clients: Vec<String>,
 }
 
+/// Settings of one configuration format that hold a password or a connection URL.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettingKeys {
+    pub passwords: Vec<String>,
+    pub urls: Vec<String>,
+}
+
+/// `[config-settings]`: by configuration format.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigSettings {
+    pub spring: SettingKeys,
+    pub flyway: SettingKeys,
+    pub liquibase: SettingKeys,
+}
+
+/// What a configuration setting holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SettingRole {
+    Password,
+    Url,
+}
+
+impl SettingKeys {
+    /// What the setting `key` holds, if it is listed (compared as Spring's relaxed binding
+    /// does: without case, `-` or `_`; `*` is one segment).
+    pub fn role(&self, key: &str) -> Option<SettingRole> {
+        let norm = |k: &str| -> String {
+            k.chars()
+                .filter(|c| !matches!(c, '-' | '_'))
+                .collect::<String>()
+                .to_ascii_lowercase()
+        };
+        let key = norm(key);
+        let segments: Vec<&str> = key.split('.').collect();
+        let matches = |pattern: &String| {
+            let pattern = norm(pattern);
+            let parts: Vec<&str> = pattern.split('.').collect();
+            parts.len() == segments.len()
+                && parts
+                    .iter()
+                    .zip(&segments)
+                    .all(|(p, s)| *p == "*" || p == s)
+        };
+        if self.passwords.iter().any(matches) {
+            Some(SettingRole::Password)
+        } else if self.urls.iter().any(matches) {
+            Some(SettingRole::Url)
+        } else {
+            None
+        }
+    }
+}
+
 /// The credentials table.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -90,6 +145,12 @@ pub struct CredentialTable {
     pub well_known_passwords: WellKnown,
     pub connection_urls: ConnectionUrls,
     pub password_flags: PasswordPrograms,
+    pub config_settings: ConfigSettings,
+}
+
+/// The settings of configuration formats that hold passwords (`[config-settings]`).
+pub fn config_settings() -> &'static ConfigSettings {
+    &CredentialTable::builtin().config_settings
 }
 
 impl CredentialTable {
@@ -195,6 +256,10 @@ impl UrlPassword {
     pub fn what(&self) -> String {
         if self.scheme.is_empty() {
             "libpq connection string".to_string()
+        } else if self.scheme == crate::knowledge::connection_strings::KEYWORD_STRING {
+            "connection string".to_string()
+        } else if self.scheme == crate::knowledge::connection_strings::ORACLE_THIN {
+            "Oracle JDBC connection string".to_string()
         } else {
             format!("{}:// URL", self.scheme)
         }
@@ -374,14 +439,36 @@ pub fn sql_passwords(text: &str) -> Vec<(usize, usize)> {
 }
 
 /// The passwords of the database connection URLs in `text` (`postgres://u:pw@h/db`) and of
-/// libpq connection strings in it (`host=db password=…`), in order.
+/// libpq connection strings in it (`host=db password=…`), and of ADO.NET/JDBC connection strings
+/// (`Server=…;Password=…`, `?password=…`, Oracle thin URLs), in order.
 pub fn url_passwords(text: &str) -> Vec<UrlPassword> {
     let mut out = urls_only(text);
-    if text.len() > 8 && text.to_ascii_lowercase().contains("password") {
-        out.extend(conninfo_passwords(text));
+    if text.len() > 8 {
+        let lower = text.to_ascii_lowercase();
+        if lower.contains("password") {
+            out.extend(conninfo_passwords(text));
+        }
+        if lower.contains("password") || lower.contains("pwd") || lower.contains("jdbc:oracle") {
+            let found = crate::knowledge::connection_strings::keyword_passwords(
+                text,
+                &is_connection_scheme,
+            );
+            out.extend(found.into_iter().map(|f| UrlPassword {
+                scheme: f.scheme,
+                user: f.user,
+                start: f.start,
+                end: f.end,
+            }));
+        }
         out.sort_by_key(|u| u.start);
+        out.dedup_by_key(|u| u.start);
     }
     out
+}
+
+/// A scheme of database connection URLs (`[connection-urls]`), driver suffix left out.
+pub fn is_connection_scheme(base: &str) -> bool {
+    listed(&CredentialTable::builtin().connection_urls.schemes, base)
 }
 
 fn urls_only(text: &str) -> Vec<UrlPassword> {
@@ -468,6 +555,20 @@ mod tests {
         assert!(!t.well_known_passwords.values.is_empty());
         assert!(!t.connection_urls.schemes.is_empty());
         assert!(!t.password_flags.mysql.is_empty());
+        let spring = &t.config_settings.spring;
+        assert_eq!(
+            spring.role("spring.datasource.password"),
+            Some(SettingRole::Password)
+        );
+        assert_eq!(
+            spring.role("spring.datasource.reporting.jdbcUrl"),
+            Some(SettingRole::Url)
+        );
+        assert_eq!(spring.role("spring.mail.password"), None);
+        assert_eq!(
+            t.config_settings.liquibase.role("reference-password"),
+            Some(SettingRole::Password)
+        );
     }
 
     #[test]

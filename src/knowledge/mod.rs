@@ -6,6 +6,7 @@
 
 pub mod backup;
 pub mod clients;
+pub mod connection_strings;
 pub mod credentials;
 pub mod docker;
 pub mod framework;

@@ -35,6 +35,13 @@ pub enum Origin {
     Kubernetes { object: String },
     /// The values of a database Helm chart (`chart` = `postgresql`).
     HelmValues { chart: String },
+    /// An application's configuration file: `format` names it (`Spring configuration`,
+    /// `database.yml`), `section` the profile or environment the setting is in (`prod`,
+    /// `production`) when the file has several.
+    AppConfig {
+        format: String,
+        section: Option<String>,
+    },
 }
 
 /// How the secret is written.

@@ -73,6 +73,17 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
             Origin::HelmValues { chart } => {
                 format!("`{}` in the values of the {chart} chart", c.name)
             }
+            Origin::AppConfig { format, section } => {
+                let within = section
+                    .as_ref()
+                    .map(|s| format!(" ({s})"))
+                    .unwrap_or_default();
+                if c.name.starts_with("the ") {
+                    format!("{} of this {format}{within}", c.name)
+                } else {
+                    format!("`{}` in this {format}{within}", c.name)
+                }
+            }
         };
         // In a URL or a libpq `password=` string: the password is one part of a longer value.
         let subject = if c.name.contains("://") || c.name.contains("connection string") {
@@ -90,6 +101,7 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
             Origin::HelmValues { .. } => Some(
                 "Point the chart at a Secret that is not committed (`auth.existingSecret`) or pass the value at install time (`--set-file`, a secret manager); rotate the password that was committed",
             ),
+            Origin::AppConfig { format, .. } => Some(app_config_help(format)),
             Origin::Terraform { .. } | Origin::TerraformVariable => Some(
                 "Take it from a `sensitive` variable without a default (set through `TF_VAR_…` from a secret store), a `random_password` resource or the cloud's managed secret (`manage_master_user_password = true` on RDS); rotate the password that was committed",
             ),
@@ -125,6 +137,33 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
                 )
                 .level(Level::Note);
             }
+        }
+    }
+}
+
+/// What to write instead, in the configuration format's own terms.
+fn app_config_help(format: &str) -> &'static str {
+    match format {
+        "Spring configuration" => {
+            "Read it from the environment (`spring.datasource.password=${DB_PASSWORD}`, without a default) or a secret store (Spring Cloud Config, Vault, Kubernetes secrets); rotate the password that was committed"
+        }
+        "database.yml" => {
+            "Read it from the environment (`password: <%= ENV.fetch(\"DATABASE_PASSWORD\") %>`, or `url: <%= ENV[\"DATABASE_URL\"] %>`) or Rails credentials; rotate the password that was committed"
+        }
+        "appsettings file" => {
+            "Keep connection strings out of appsettings: environment variables (`ConnectionStrings__Default`), user secrets in development, Key Vault or another secret store in production; rotate the password that was committed"
+        }
+        "Django settings file" => {
+            "Read it from the environment without a fallback (`os.environ[\"DB_PASSWORD\"]`, or `dj_database_url.config()` reading `DATABASE_URL`); rotate the password that was committed"
+        }
+        "knexfile" => {
+            "Read it from the environment without a fallback (`password: process.env.DB_PASSWORD`, or `connection: process.env.DATABASE_URL`); rotate the password that was committed"
+        }
+        "Sequelize configuration" => {
+            "Use `use_env_variable` (a `DATABASE_URL` from the environment) or a `.sequelizerc` config in JavaScript that reads `process.env`; rotate the password that was committed"
+        }
+        _ => {
+            "Read it from the environment (`${DB_PASSWORD}`, Flyway `${env.DB_PASSWORD}`) or a secret store, not a committed file; rotate the password that was committed"
         }
     }
 }

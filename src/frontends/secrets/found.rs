@@ -41,6 +41,50 @@ pub fn classify_raw(raw: &str) -> Option<(SecretClass, usize, usize)> {
     None
 }
 
+/// How a value of an application's configuration file holds a secret, by the file formats'
+/// own reference syntaxes: `None` for none (empty, `${VAR}`, Spring/Flyway `${env.VAR}`, ERB
+/// `<%= … %>`, `{{ … }}`, `#{…}`, Maven's `@name@`, Jasypt `ENC(…)`, Spring Cloud `{cipher}…`),
+/// else the class and the secret's byte range in `raw`. `${VAR:default}` (Spring) and
+/// `${VAR:-default}` hold their default: what the application gets when VAR is unset.
+pub fn classify_config(raw: &str) -> Option<(SecretClass, usize, usize)> {
+    let trimmed = raw.trim();
+    if trimmed.is_empty()
+        || ["<%", "{{", "#{", "$(", "{cipher}", "ENC(", "%env("]
+            .iter()
+            .any(|m| trimmed.contains(m))
+        || (trimmed.len() > 2 && trimmed.starts_with('@') && trimmed.ends_with('@'))
+    {
+        return None;
+    }
+    if !trimmed.contains('$') {
+        let start = raw.len() - raw.trim_start().len();
+        return Some((
+            class_of(trimmed, SecretClass::Literal),
+            start,
+            start + trimmed.len(),
+        ));
+    }
+    // One `${NAME}` or `${NAME:default}` and nothing else.
+    let start = raw.find("${")?;
+    let inner_start = start + 2;
+    let close = raw[inner_start..].find('}').map(|i| inner_start + i)?;
+    if !raw[..start].trim().is_empty() || !raw[close + 1..].trim().is_empty() {
+        return None;
+    }
+    let inner = &raw[inner_start..close];
+    let colon = inner.find(':')?;
+    let default_start = inner_start + colon + 1 + usize::from(inner[colon + 1..].starts_with('-'));
+    let default = &raw[default_start..close];
+    if default.is_empty() || default.contains(['$', '{']) {
+        return None;
+    }
+    Some((
+        class_of(default, SecretClass::Default),
+        default_start,
+        close,
+    ))
+}
+
 /// `secret`'s class: a placeholder, else `otherwise` (a literal or a default).
 pub(super) fn class_of(secret: &str, otherwise: SecretClass) -> SecretClass {
     if is_placeholder(secret) {

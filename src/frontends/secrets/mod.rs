@@ -30,7 +30,7 @@ mod tests;
 pub use ci::from_ci_yaml;
 pub use compose::{from_compose_argv, from_compose_scalar};
 pub use env::from_env_entries;
-pub use found::classify_raw;
+pub use found::{classify_config, classify_raw};
 pub use shell::from_shell;
 
 pub use crate::frontends::dotenv::is_env_template;
