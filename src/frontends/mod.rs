@@ -20,6 +20,7 @@ pub mod makefile;
 pub mod manifests;
 pub mod markdown;
 pub mod migrations;
+pub mod powershell;
 pub mod secrets;
 pub mod shell;
 pub mod sql;
@@ -79,6 +80,7 @@ pub static FRONTENDS: &[&dyn Frontend] = &[
     &Terraform,
     &HelmTemplate,
     &HelmValues,
+    &PowerShell,
 ];
 
 /// The front-end that reads `kind`.
@@ -310,6 +312,20 @@ impl Frontend for HelmValues {
     fn extract(&self, facts: &mut FileFacts, options: &ExtractOptions) -> Option<Yaml> {
         let table = options.stateful.unwrap_or_else(|| StatefulTable::builtin());
         infra::helm::extract(facts, table);
+        None
+    }
+}
+
+struct PowerShell;
+impl Frontend for PowerShell {
+    fn name(&self) -> &'static str {
+        "powershell"
+    }
+    fn kinds(&self) -> &'static [FileKind] {
+        &[FileKind::PowerShell]
+    }
+    fn extract(&self, facts: &mut FileFacts, _: &ExtractOptions) -> Option<Yaml> {
+        powershell::extract(facts);
         None
     }
 }
