@@ -188,6 +188,7 @@ impl<'a> Lower<'a> {
             .map(|e| {
                 let mut c = e.walk();
                 e.named_children(&mut c)
+                    .map(unwrap)
                     .filter(|n| n.kind() == "script_block_expression")
                     .collect()
             })
