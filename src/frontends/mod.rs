@@ -16,6 +16,7 @@ pub mod crontab_feeds;
 pub mod dockerfile;
 pub mod dotenv;
 pub mod infra;
+pub mod justfile;
 pub mod makefile;
 pub mod manifests;
 pub mod markdown;
@@ -81,6 +82,7 @@ pub static FRONTENDS: &[&dyn Frontend] = &[
     &HelmTemplate,
     &HelmValues,
     &PowerShell,
+    &Justfile,
 ];
 
 /// The front-end that reads `kind`.
@@ -326,6 +328,20 @@ impl Frontend for PowerShell {
     }
     fn extract(&self, facts: &mut FileFacts, _: &ExtractOptions) -> Option<Yaml> {
         powershell::extract(facts);
+        None
+    }
+}
+
+struct Justfile;
+impl Frontend for Justfile {
+    fn name(&self) -> &'static str {
+        "justfile"
+    }
+    fn kinds(&self) -> &'static [FileKind] {
+        &[FileKind::Justfile]
+    }
+    fn extract(&self, facts: &mut FileFacts, _: &ExtractOptions) -> Option<Yaml> {
+        justfile::extract(facts);
         None
     }
 }

@@ -59,12 +59,21 @@ fn commands_words_and_spans() {
                 Remove-Item .\\data\\pg -Recurse -WhatIf\n";
     let f = facts(text);
     let got = commands(&f);
-    assert!(got.contains(&(2, "psql -c DROP DATABASE shop;".into())), "{got:?}");
-    assert!(got.contains(&(3, "docker volume rm shop_pgdata".into())), "{got:?}");
+    assert!(
+        got.contains(&(2, "psql -c DROP DATABASE shop;".into())),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&(3, "docker volume rm shop_pgdata".into())),
+        "{got:?}"
+    );
     assert!(got.contains(&(5, "cat ./reset.sql".into())), "{got:?}");
     assert!(got.contains(&(6, "rm -rf ./data/pg".into())), "{got:?}");
     // `-WhatIf` deletes nothing.
-    assert!(!got.iter().any(|(l, w)| *l == 7 && w.starts_with("rm")), "{got:?}");
+    assert!(
+        !got.iter().any(|(l, w)| *l == 7 && w.starts_with("rm")),
+        "{got:?}"
+    );
     let psql = f.shell.commands_named("psql").next().expect("psql");
     assert_eq!(psql.via, ["docker exec pg"]);
     assert_eq!(
@@ -73,7 +82,10 @@ fn commands_words_and_spans() {
         "the span ends at the string's closing quote"
     );
     let piped = f.shell.commands_named("psql").nth(1).expect("piped psql");
-    assert_eq!(piped.piped_from.as_ref().map(|p| p.argv.clone()), Some(vec!["cat".to_string(), "./reset.sql".to_string()]));
+    assert_eq!(
+        piped.piped_from.as_ref().map(|p| p.argv.clone()),
+        Some(vec!["cat".to_string(), "./reset.sql".to_string()])
+    );
 }
 
 #[test]
@@ -85,7 +97,9 @@ fn read_host_is_a_confirmation_guard() {
     let rm = f.shell.commands_named("docker").next().expect("docker");
     let guard = f.guard_at(rm.span);
     assert!(
-        guard.as_deref().is_some_and(|g| g.contains("interactive confirmation")),
+        guard
+            .as_deref()
+            .is_some_and(|g| g.contains("interactive confirmation")),
         "{guard:?}"
     );
     // Without the check, no guard.
@@ -100,10 +114,16 @@ fn out_file_is_a_redirect_and_native_errors_do_not_stop() {
                 docker exec pg pg_dump shop | Out-File -Encoding utf8 backup.sql\n\
                 docker compose down -v\n";
     let (out, _) = lower(text);
-    assert!(out.text.contains("pg_dump shop > backup.sql"), "{}", out.text);
+    assert!(
+        out.text.contains("pg_dump shop > backup.sql"),
+        "{}",
+        out.text
+    );
     // `Stop` alone does not stop on a failing native command: no `set -e`.
     assert!(!out.text.contains("set -e"), "{}", out.text);
-    let (out, _) = lower(&format!("{text}$PSNativeCommandUseErrorActionPreference = $true\n"));
+    let (out, _) = lower(&format!(
+        "{text}$PSNativeCommandUseErrorActionPreference = $true\n"
+    ));
     assert!(out.text.contains("set -e"), "{}", out.text);
 }
 
@@ -123,7 +143,10 @@ fn functions_strings_run_as_scripts_and_blocks() {
     assert!(got.contains(&(3, "docker volume rm a".into())), "{got:?}");
     assert!(got.contains(&(4, "docker volume rm b".into())), "{got:?}");
     assert!(got.contains(&(5, "docker volume rm c".into())), "{got:?}");
-    assert!(!got.iter().any(|(_, w)| w.contains("commented") || w.contains("assigned-only")));
+    assert!(
+        !got.iter()
+            .any(|(_, w)| w.contains("commented") || w.contains("assigned-only"))
+    );
     let dropdb = f.shell.commands_named("dropdb").next().expect("dropdb");
     assert_eq!(ShellFacts::enclosing_function(dropdb), Some("Reset-Db"));
 }
