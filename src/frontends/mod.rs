@@ -26,6 +26,7 @@ pub mod secrets;
 pub mod shell;
 pub mod sql;
 pub mod systemd;
+pub mod taskfile;
 
 use crate::classify::FileKind;
 use crate::knowledge::stateful::StatefulTable;
@@ -83,6 +84,7 @@ pub static FRONTENDS: &[&dyn Frontend] = &[
     &HelmValues,
     &PowerShell,
     &Justfile,
+    &Taskfile,
 ];
 
 /// The front-end that reads `kind`.
@@ -342,6 +344,20 @@ impl Frontend for Justfile {
     }
     fn extract(&self, facts: &mut FileFacts, _: &ExtractOptions) -> Option<Yaml> {
         justfile::extract(facts);
+        None
+    }
+}
+
+struct Taskfile;
+impl Frontend for Taskfile {
+    fn name(&self) -> &'static str {
+        "taskfile"
+    }
+    fn kinds(&self) -> &'static [FileKind] {
+        &[FileKind::Taskfile]
+    }
+    fn extract(&self, facts: &mut FileFacts, _: &ExtractOptions) -> Option<Yaml> {
+        taskfile::extract(facts);
         None
     }
 }
