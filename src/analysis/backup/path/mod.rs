@@ -534,13 +534,26 @@ impl<'a> Analysis<'a> {
                     &|o| matches!(o, ShellOrigin::WorkflowStep { job: j } | ShellOrigin::GitlabJob { job: j } if j == job),
                 ),
             ),
-            UnitKey::Target(target) => (
-                format!("the make target `{target}` of `{path}`"),
-                target.clone(),
-                first_source_span(
-                    &|o| matches!(o, ShellOrigin::MakeTarget { target: t } if t == target),
-                ),
-            ),
+            UnitKey::Target(target) => {
+                // Make targets, and the named tasks of other hosts (a just recipe, a go-task
+                // task, a package.json script).
+                let noun = match facts.kind {
+                    FileKind::Justfile => "the just recipe",
+                    FileKind::Taskfile => "the task",
+                    FileKind::PackageJson => "the script",
+                    FileKind::Makefile => "the make target",
+                    _ => "the command",
+                };
+                (
+                    format!("{noun} `{target}` of `{path}`"),
+                    target.clone(),
+                    first_source_span(&|o| match o {
+                        ShellOrigin::MakeTarget { target: t }
+                        | ShellOrigin::Task { name: t, .. } => t == target,
+                        _ => false,
+                    }),
+                )
+            }
             UnitKey::Runbook => (
                 format!("the runbook `{path}`"),
                 file_name,
