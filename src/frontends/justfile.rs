@@ -22,6 +22,8 @@ const MAX_VALUE_LEN: usize = 64 * 1024;
 /// One recipe as read.
 struct Recipe {
     name: String,
+    /// Recipes it depends on (they run before it).
+    deps: Vec<String>,
     confirm: bool,
     /// Body lines: (host offset of the line's text after its indentation, that text).
     lines: Vec<(usize, String)>,
@@ -73,6 +75,7 @@ pub fn extract(facts: &mut FileFacts) {
             let confirm = attributes.iter().any(|a| a == "confirm");
             attributes.clear();
             current = Some(Recipe {
+                deps: dependencies(trimmed),
                 name,
                 confirm,
                 lines: Vec::new(),
@@ -83,6 +86,14 @@ pub fn extract(facts: &mut FileFacts) {
         attributes.clear();
     }
     recipes.extend(current.take());
+    for recipe in &recipes {
+        if !recipe.deps.is_empty() {
+            facts
+                .shell
+                .task_deps
+                .push((recipe.name.clone(), recipe.deps.clone()));
+        }
+    }
     for recipe in recipes {
         read_recipe(facts, &recipe, &vars, posix);
     }
@@ -322,6 +333,26 @@ fn recipe_name(line: &str) -> Option<String> {
     Some(name.to_string())
 }
 
+/// The recipes a header depends on: `reset: stop (backup "x")` → `stop`, `backup` (those
+/// after `&&` run after the recipe and are left out).
+fn dependencies(header: &str) -> Vec<String> {
+    let Some((_, rest)) = header.split_once(':') else {
+        return Vec::new();
+    };
+    let before = rest.split("&&").next().unwrap_or("");
+    let before = before.split(" #").next().unwrap_or(before);
+    before
+        .split_whitespace()
+        .map(|w| w.trim_start_matches('('))
+        .filter(|w| {
+            !w.is_empty()
+                && w.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        })
+        .map(str::to_string)
+        .collect()
+}
+
 /// `["bash", "-uc"]`, `["sh", "-c"]` are POSIX; `["pwsh", …]`, `["python3", …]` are not.
 fn shell_is_posix(value: &str) -> bool {
     let first = value
@@ -468,5 +499,9 @@ mod tests {
             ["confirm", "private"]
         );
         assert_eq!(shell_name("env_var('DB_NAME')"), "DB_NAME");
+        assert_eq!(
+            dependencies("reset: stop (backup \"x\") && up"),
+            ["stop", "backup"]
+        );
     }
 }

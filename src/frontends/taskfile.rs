@@ -76,6 +76,12 @@ pub fn extract(facts: &mut FileFacts) {
         }
     }
     for (name, task) in &read {
+        if !task.deps.is_empty() {
+            facts
+                .shell
+                .task_deps
+                .push((name.clone(), task.deps.clone()));
+        }
         let span = task.node.span;
         let prompted = if task.prompt {
             Some(name)

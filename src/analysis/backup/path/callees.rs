@@ -319,6 +319,25 @@ impl<'a> Analysis<'a> {
     }
 }
 
+impl Analysis<'_> {
+    /// Whether the named task `name` of the same file (a just recipe, a go-task task) backs up.
+    pub(super) fn task_backs_up(&self, file: usize, name: &str, depth: usize) -> Option<Found> {
+        let facts = &self.files[file];
+        for (i, c) in facts.shell.commands.iter().enumerate() {
+            let Some(source) = facts.shell.sources.get(self.root_source(file, c.source)) else {
+                continue;
+            };
+            if !matches!(&source.origin, ShellOrigin::Task { name: t, .. } if t == name) {
+                continue;
+            }
+            if let Some(found) = self.backs_up(At { file, command: i }, depth + 1) {
+                return Some(found);
+            }
+        }
+        None
+    }
+}
+
 /// The prerequisites of a make target, from its rule lines (`reset: backup stop`); variables
 /// and pattern rules are not expanded.
 pub(super) fn prerequisites(makefile: &str, target: &str) -> Vec<String> {

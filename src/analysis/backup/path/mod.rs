@@ -878,6 +878,43 @@ impl<'a> Analysis<'a> {
         {
             return Some(cover);
         }
+        // In a just recipe or a go-task task: its dependencies ran first (and theirs).
+        if let UnitKey::Target(target) = &unit.key
+            && matches!(
+                self.files[at.file].kind,
+                FileKind::Justfile | FileKind::Taskfile
+            )
+        {
+            let deps = &self.files[at.file].shell.task_deps;
+            let of = |name: &str| -> Vec<String> {
+                deps.iter()
+                    .find(|(t, _)| t == name)
+                    .map(|(_, d)| d.clone())
+                    .unwrap_or_default()
+            };
+            let mut seen: Vec<String> = Vec::new();
+            let mut queue = of(target);
+            queue.reverse();
+            while let Some(dep) = queue.pop() {
+                if seen.contains(&dep) || seen.len() > 32 {
+                    continue;
+                }
+                let mut more = of(&dep);
+                more.reverse();
+                queue.extend(more);
+                seen.push(dep.clone());
+                let found = self
+                    .task_backs_up(at.file, &dep, depth + 1)
+                    .or_else(|| name_says_backup(&dep).then(|| (String::new(), None)));
+                if found.is_some() {
+                    return Some(Cover {
+                        at,
+                        label: format!("the `{dep}` dependency"),
+                    });
+                }
+            }
+            return None;
+        }
         // In a make target: prerequisites run before the recipe, and theirs before them.
         if let UnitKey::Target(target) = &unit.key {
             let text = &self.files[at.file].file.text;
