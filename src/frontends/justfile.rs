@@ -162,10 +162,7 @@ fn read_recipe(
         let mut script = String::new();
         let mut map = OffsetMap::default();
         let mut first_line = true;
-        loop {
-            let Some((at, line)) = recipe.lines.get(i) else {
-                break;
-            };
+        while let Some((at, line)) = recipe.lines.get(i) {
             i += 1;
             let (mut at, mut line) = (*at, line.as_str());
             if first_line {

@@ -74,9 +74,7 @@ fn read_host_is_a_confirmation_guard() {
     let rm = f.shell.commands_named("docker").next().expect("docker");
     let guard = f.guard_at(rm.span);
     assert!(
-        guard
-            .as_deref()
-            .is_some_and(|g| g.contains("interactive confirmation")),
+        guard.is_some_and(|g| g.contains("interactive confirmation")),
         "{guard:?}"
     );
     // Without the check, no guard.
