@@ -50,6 +50,12 @@ pub enum FileKind {
     HelmTemplate,
     /// Helm values (`values.yaml`, `values-prod.yaml`, `prod-values.yaml`).
     HelmValues,
+    /// A PowerShell script or module (`.ps1`, `.psm1`).
+    PowerShell,
+    /// A `Justfile` (just's recipes: shell by default).
+    Justfile,
+    /// A go-task `Taskfile.yml`.
+    Taskfile,
 }
 
 /// A migration framework whose files are recognised by their path (its documented layout), so
@@ -192,6 +198,9 @@ impl FileKind {
             FileKind::Terraform => "terraform",
             FileKind::HelmTemplate => "helm-template",
             FileKind::HelmValues => "helm-values",
+            FileKind::PowerShell => "powershell",
+            FileKind::Justfile => "justfile",
+            FileKind::Taskfile => "taskfile",
         }
     }
 
@@ -270,6 +279,8 @@ pub fn classify_name(path: &str) -> NameClass {
     }
     match ext {
         "sh" | "bash" | "zsh" | "ksh" | "dash" => NameClass::Kind(FileKind::Shell),
+        "ps1" | "psm1" => NameClass::Kind(FileKind::PowerShell),
+        "just" => NameClass::Kind(FileKind::Justfile),
         "sql" => NameClass::Kind(FileKind::Sql),
         "md" | "markdown" => NameClass::Kind(FileKind::Markdown),
         "mk" | "mak" => NameClass::Kind(FileKind::Makefile),
@@ -314,6 +325,10 @@ fn is_app_config(stem: &str, ext: &str, parent: &str) -> bool {
 fn by_exact_name(lower: &str, _parent: &str) -> Option<FileKind> {
     match lower {
         "makefile" | "gnumakefile" => Some(FileKind::Makefile),
+        "justfile" | ".justfile" => Some(FileKind::Justfile),
+        "taskfile.yml" | "taskfile.yaml" | "taskfile.dist.yml" | "taskfile.dist.yaml" => {
+            Some(FileKind::Taskfile)
+        }
         "crontab" => Some(FileKind::Crontab),
         "dockerfile" | "containerfile" => Some(FileKind::Dockerfile),
         "package.json" => Some(FileKind::PackageJson),

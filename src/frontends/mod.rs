@@ -16,14 +16,17 @@ pub mod crontab_feeds;
 pub mod dockerfile;
 pub mod dotenv;
 pub mod infra;
+pub mod justfile;
 pub mod makefile;
 pub mod manifests;
 pub mod markdown;
 pub mod migrations;
+pub mod powershell;
 pub mod secrets;
 pub mod shell;
 pub mod sql;
 pub mod systemd;
+pub mod taskfile;
 
 use crate::classify::FileKind;
 use crate::knowledge::stateful::StatefulTable;
@@ -79,6 +82,9 @@ pub static FRONTENDS: &[&dyn Frontend] = &[
     &Terraform,
     &HelmTemplate,
     &HelmValues,
+    &PowerShell,
+    &Justfile,
+    &Taskfile,
 ];
 
 /// The front-end that reads `kind`.
@@ -310,6 +316,48 @@ impl Frontend for HelmValues {
     fn extract(&self, facts: &mut FileFacts, options: &ExtractOptions) -> Option<Yaml> {
         let table = options.stateful.unwrap_or_else(|| StatefulTable::builtin());
         infra::helm::extract(facts, table);
+        None
+    }
+}
+
+struct PowerShell;
+impl Frontend for PowerShell {
+    fn name(&self) -> &'static str {
+        "powershell"
+    }
+    fn kinds(&self) -> &'static [FileKind] {
+        &[FileKind::PowerShell]
+    }
+    fn extract(&self, facts: &mut FileFacts, _: &ExtractOptions) -> Option<Yaml> {
+        powershell::extract(facts);
+        None
+    }
+}
+
+struct Justfile;
+impl Frontend for Justfile {
+    fn name(&self) -> &'static str {
+        "justfile"
+    }
+    fn kinds(&self) -> &'static [FileKind] {
+        &[FileKind::Justfile]
+    }
+    fn extract(&self, facts: &mut FileFacts, _: &ExtractOptions) -> Option<Yaml> {
+        justfile::extract(facts);
+        None
+    }
+}
+
+struct Taskfile;
+impl Frontend for Taskfile {
+    fn name(&self) -> &'static str {
+        "taskfile"
+    }
+    fn kinds(&self) -> &'static [FileKind] {
+        &[FileKind::Taskfile]
+    }
+    fn extract(&self, facts: &mut FileFacts, _: &ExtractOptions) -> Option<Yaml> {
+        taskfile::extract(facts);
         None
     }
 }

@@ -365,6 +365,10 @@ pub struct ShellFacts {
     /// Files of the repository that this file runs at a known moment (the script a Dockerfile's
     /// `ENTRYPOINT` starts, a file copied into `/docker-entrypoint-initdb.d`).
     pub entry_files: Vec<EntryFile>,
+    /// Named tasks of the file (a just recipe, a go-task task) and the tasks that run before
+    /// each of them (just dependencies, go-task `deps:`), in order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub task_deps: Vec<(String, Vec<String>)>,
     /// Nesting too deep or other trouble, as messages with a host offset.
     #[serde(skip)]
     pub problems: Vec<(usize, String)>,

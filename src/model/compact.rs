@@ -63,6 +63,7 @@ impl FileFacts {
             regions: shell_regions,
             runs,
             entry_files,
+            task_deps,
             problems,
         } = shell;
         let super::schema::SqlFacts {
@@ -90,6 +91,7 @@ impl FileFacts {
             && shell_regions.is_empty()
             && runs.is_empty()
             && entry_files.is_empty()
+            && task_deps.is_empty()
             && problems.is_empty()
             && statements.is_empty()
             && cli_drops.is_empty()

@@ -32,6 +32,8 @@ pub enum Grammar {
     Dockerfile,
     /// HCL (Terraform and OpenTofu configurations).
     Hcl,
+    /// PowerShell scripts and modules (`.ps1`, `.psm1`).
+    PowerShell,
 }
 
 impl Grammar {
@@ -48,6 +50,7 @@ impl Grammar {
         Grammar::Python,
         Grammar::Dockerfile,
         Grammar::Hcl,
+        Grammar::PowerShell,
     ];
 
     fn language(self) -> Language {
@@ -63,6 +66,7 @@ impl Grammar {
             Grammar::Python => tree_sitter_python::LANGUAGE.into(),
             Grammar::Dockerfile => tree_sitter_containerfile::LANGUAGE.into(),
             Grammar::Hcl => tree_sitter_hcl::LANGUAGE.into(),
+            Grammar::PowerShell => tree_sitter_powershell::LANGUAGE.into(),
         }
     }
 

@@ -195,7 +195,8 @@ impl<'a> Analysis<'a> {
             }
             parts.join("/")
         };
-        let is_script = |i: &usize| self.files[*i].kind == FileKind::Shell;
+        let is_script =
+            |i: &usize| matches!(self.files[*i].kind, FileKind::Shell | FileKind::PowerShell);
         // Where the call runs, as far as `cd` in the caller tells; then the caller's directory
         // and the repository root.
         let mut dirs: Vec<String> = Vec::new();
@@ -312,6 +313,25 @@ impl<'a> Analysis<'a> {
                 ) {
                     return Some(found);
                 }
+            }
+        }
+        None
+    }
+}
+
+impl Analysis<'_> {
+    /// Whether the named task `name` of the same file (a just recipe, a go-task task) backs up.
+    pub(super) fn task_backs_up(&self, file: usize, name: &str, depth: usize) -> Option<Found> {
+        let facts = &self.files[file];
+        for (i, c) in facts.shell.commands.iter().enumerate() {
+            let Some(source) = facts.shell.sources.get(self.root_source(file, c.source)) else {
+                continue;
+            };
+            if !matches!(&source.origin, ShellOrigin::Task { name: t, .. } if t == name) {
+                continue;
+            }
+            if let Some(found) = self.backs_up(At { file, command: i }, depth + 1) {
+                return Some(found);
             }
         }
         None

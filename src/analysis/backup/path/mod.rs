@@ -534,13 +534,26 @@ impl<'a> Analysis<'a> {
                     &|o| matches!(o, ShellOrigin::WorkflowStep { job: j } | ShellOrigin::GitlabJob { job: j } if j == job),
                 ),
             ),
-            UnitKey::Target(target) => (
-                format!("the make target `{target}` of `{path}`"),
-                target.clone(),
-                first_source_span(
-                    &|o| matches!(o, ShellOrigin::MakeTarget { target: t } if t == target),
-                ),
-            ),
+            UnitKey::Target(target) => {
+                // Make targets, and the named tasks of other hosts (a just recipe, a go-task
+                // task, a package.json script).
+                let noun = match facts.kind {
+                    FileKind::Justfile => "the just recipe",
+                    FileKind::Taskfile => "the task",
+                    FileKind::PackageJson => "the script",
+                    FileKind::Makefile => "the make target",
+                    _ => "the command",
+                };
+                (
+                    format!("{noun} `{target}` of `{path}`"),
+                    target.clone(),
+                    first_source_span(&|o| match o {
+                        ShellOrigin::MakeTarget { target: t }
+                        | ShellOrigin::Task { name: t, .. } => t == target,
+                        _ => false,
+                    }),
+                )
+            }
             UnitKey::Runbook => (
                 format!("the runbook `{path}`"),
                 file_name,
@@ -864,6 +877,43 @@ impl<'a> Analysis<'a> {
             && let Some(cover) = self.needed_jobs_back_up(at.file, job, depth, strict)
         {
             return Some(cover);
+        }
+        // In a just recipe or a go-task task: its dependencies ran first (and theirs).
+        if let UnitKey::Target(target) = &unit.key
+            && matches!(
+                self.files[at.file].kind,
+                FileKind::Justfile | FileKind::Taskfile
+            )
+        {
+            let deps = &self.files[at.file].shell.task_deps;
+            let of = |name: &str| -> Vec<String> {
+                deps.iter()
+                    .find(|(t, _)| t == name)
+                    .map(|(_, d)| d.clone())
+                    .unwrap_or_default()
+            };
+            let mut seen: Vec<String> = Vec::new();
+            let mut queue = of(target);
+            queue.reverse();
+            while let Some(dep) = queue.pop() {
+                if seen.contains(&dep) || seen.len() > 32 {
+                    continue;
+                }
+                let mut more = of(&dep);
+                more.reverse();
+                queue.extend(more);
+                seen.push(dep.clone());
+                let found = self
+                    .task_backs_up(at.file, &dep, depth + 1)
+                    .or_else(|| name_says_backup(&dep).then(|| (String::new(), None)));
+                if found.is_some() {
+                    return Some(Cover {
+                        at,
+                        label: format!("the `{dep}` dependency"),
+                    });
+                }
+            }
+            return None;
         }
         // In a make target: prerequisites run before the recipe, and theirs before them.
         if let UnitKey::Target(target) = &unit.key {
