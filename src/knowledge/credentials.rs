@@ -366,9 +366,19 @@ pub fn sql_passwords(text: &str) -> Vec<(usize, usize)> {
         }
         i
     };
+    // Only the two keywords can start a password: visit their occurrences (a substring search),
+    // not every `p` and `i` of the text.
+    let mut keywords: Vec<usize> = lower
+        .match_indices("password")
+        .chain(lower.match_indices("identified"))
+        .map(|(k, _)| k)
+        .collect();
+    keywords.sort_unstable();
     let mut from = 0;
-    while let Some(rel) = lower[from..].find(['p', 'i']) {
-        let k = from + rel;
+    for k in keywords {
+        if k < from {
+            continue;
+        }
         from = k + 1;
         let mut i = if word_at(k, "password") {
             let i = skip_ws(k + "password".len());

@@ -81,6 +81,7 @@ pub fn pieces(text: &str, dialect: SqlDialect) -> Pieces<'_> {
             in_versioned_comment: false,
         },
         ready: std::collections::VecDeque::new(),
+        stepped: Vec::new(),
         current: Vec::new(),
         body: Body::default(),
         done: false,
@@ -91,6 +92,8 @@ pub fn pieces(text: &str, dialect: SqlDialect) -> Pieces<'_> {
 pub struct Pieces<'a> {
     s: Splitter<'a>,
     ready: std::collections::VecDeque<Piece>,
+    /// What the last step of the splitter added (reused between steps).
+    stepped: Vec<Piece>,
     /// Tokens of the statement being read.
     current: Vec<Token>,
     body: Body,
@@ -102,9 +105,13 @@ impl Iterator for Pieces<'_> {
 
     fn next(&mut self) -> Option<Piece> {
         while self.ready.is_empty() && !self.done {
-            let mut out = Vec::new();
-            self.done = !self.s.step(&mut out, &mut self.current, &mut self.body);
-            self.ready.extend(out);
+            self.done = !self
+                .s
+                .step(&mut self.stepped, &mut self.current, &mut self.body);
+            // Most steps add a token to the current statement and no piece.
+            if !self.stepped.is_empty() {
+                self.ready.extend(self.stepped.drain(..));
+            }
         }
         self.ready.pop_front()
     }
