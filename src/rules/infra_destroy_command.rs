@@ -97,7 +97,7 @@ fn destroy(
             .as_deref()
             .map_or(String::new(), |s| format!(" `{s}`"));
         let message = format!(
-            "`{written}` deletes every resource of the stack{stack}, databases included; the scanner does not read the {} program to know what it holds",
+            "`{written}` deletes every resource of the stack{stack}, with any database it declares (the scanner does not read the `{}` program, so it cannot tell which)",
             call.program
         );
         (message, Level::Note, Vec::new())
