@@ -15,6 +15,7 @@ use serde::Deserialize;
 
 use crate::knowledge::framework::FrameworkTable;
 use crate::model::command::{Command, Word};
+use crate::source::Span;
 
 const TABLE: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -59,6 +60,8 @@ pub struct CloudDelete {
 pub struct KubeKind {
     pub kind: String,
     pub names: Vec<String>,
+    /// For a database custom resource: what deleting it does to the claims.
+    pub says: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -100,12 +103,20 @@ impl InfraCli {
     /// The Kubernetes kind a `kubectl` resource word names (`pvc`, `statefulsets.apps`), if it
     /// is one that can lose data.
     pub fn kube_kind(&self, word: &str) -> Option<&str> {
+        self.kube_kind_entry(word).map(|k| k.kind.as_str())
+    }
+
+    /// The table's entry for a resource word: the whole word (`clusters.postgresql.cnpg.io`),
+    /// else its name before the API group (`statefulsets.apps` → `statefulsets`).
+    pub fn kube_kind_entry(&self, word: &str) -> Option<&KubeKind> {
         let word = word.to_ascii_lowercase();
         let base = word.split('.').next().unwrap_or("");
-        self.kube_kind
-            .iter()
-            .find(|k| k.names.iter().any(|n| n == base))
-            .map(|k| k.kind.as_str())
+        let find = |w: &str| {
+            self.kube_kind
+                .iter()
+                .find(|k| k.names.iter().any(|n| n == w))
+        };
+        find(&word).or_else(|| find(base).filter(|k| k.says.is_none() || !word.contains('.')))
     }
 
     /// What the table says about a chart (`bitnami/mongodb`, `oci://…/mongodb`, `mongodb`),
@@ -346,18 +357,32 @@ pub fn cloud_delete(command: &Command) -> Option<CloudCall<'static>> {
     Some(CloudCall { entry, name })
 }
 
+/// One object (or every object of a kind) a `kubectl delete` names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KubeTarget {
+    /// `PersistentVolumeClaim`, `Namespace`, …
+    pub kind: String,
+    /// The name's value as far as known (`data-db-0`); `None` with `--all` or a selector.
+    pub name: Option<String>,
+    /// The word holding the name (`pvc/data-db-0` or `data-db-0`).
+    pub span: Option<Span>,
+    /// The name is not literal (`$PVC`, `$(kubectl get …)`).
+    pub expanded: bool,
+}
+
 /// What a `kubectl delete` names.
 #[derive(Clone, Debug, Default)]
 pub struct KubectlDelete {
     /// `kubectl` or `oc`.
     pub program: String,
-    /// (kind, name) for each named object whose kind can lose data (`PersistentVolumeClaim`,
-    /// `data-db-0`); the name is `None` with `--all` or a selector.
-    pub objects: Vec<(String, Option<String>)>,
+    /// Each object named whose kind can lose data; no name with `--all` or a selector.
+    pub objects: Vec<KubeTarget>,
     /// `-f`/`--filename` values.
     pub files: Vec<String>,
     pub selector: Option<String>,
     pub all: bool,
+    /// `-A`/`--all-namespaces`.
+    pub all_namespaces: bool,
     pub namespace: Option<String>,
     /// The command as a person reads it (`kubectl delete pvc`, `oc delete -f k8s/db.yaml`).
     pub written: String,
@@ -388,6 +413,7 @@ pub fn kubectl_delete(command: &Command) -> Option<KubectlDelete> {
         files: args.values(&["f", "filename"]),
         selector: args.value(&["l", "selector"]),
         all: args.has("all"),
+        all_namespaces: args.has("all-namespaces") || args.has("A"),
         namespace: args.value(&["n", "namespace"]),
         ..KubectlDelete::default()
     };
@@ -401,27 +427,43 @@ pub fn kubectl_delete(command: &Command) -> Option<KubectlDelete> {
         (None, None) => format!("{} delete", call.program),
     };
     let by_name = call.all || call.selector.is_some();
+    let target = |kind: &str, name: &str, word: &Word| KubeTarget {
+        kind: kind.to_string(),
+        name: Some(name.to_string()),
+        span: Some(word.span),
+        expanded: word.literal().is_none(),
+    };
+    let words = &args.positionals[1..];
     match rest.split_first() {
         // `kubectl delete pvc/data-0 sts/db`
         Some((first, _)) if first.contains('/') => {
-            for word in rest {
-                let Some((kind, name)) = word.split_once('/') else {
+            let mut shown = "";
+            for (text, word) in rest.iter().zip(words) {
+                let Some((kind, name)) = text.split_once('/') else {
                     continue;
                 };
-                if let Some(kind) = table.kube_kind(kind) {
-                    call.objects
-                        .push((kind.to_string(), Some(name.to_string())));
+                if let Some(known) = table.kube_kind(kind) {
+                    call.objects.push(target(known, name, word));
+                    if shown.is_empty() {
+                        shown = kind;
+                    }
                 }
             }
+            call.written = format!("{} delete {shown}", call.program);
         }
         // `kubectl delete pvc,pod NAME…`
         Some((types, names)) => {
             for kind in types.split(',').filter_map(|t| table.kube_kind(t)) {
                 if by_name {
-                    call.objects.push((kind.to_string(), None));
+                    call.objects.push(KubeTarget {
+                        kind: kind.to_string(),
+                        name: None,
+                        span: None,
+                        expanded: false,
+                    });
                 }
-                for name in names {
-                    call.objects.push((kind.to_string(), Some(name.clone())));
+                for (name, word) in names.iter().zip(words.iter().skip(1)) {
+                    call.objects.push(target(kind, name, word));
                 }
             }
         }
@@ -570,18 +612,16 @@ mod tests {
         let call = kubectl_delete(&first("kubectl -n shop delete pvc data-db-0 --wait=false"))
             .expect("call");
         assert_eq!(call.namespace.as_deref(), Some("shop"));
-        assert_eq!(
-            call.objects,
-            [(
-                "PersistentVolumeClaim".to_string(),
-                Some("data-db-0".to_string())
-            )]
-        );
+        assert_eq!(call.objects.len(), 1);
+        assert_eq!(call.objects[0].kind, "PersistentVolumeClaim");
+        assert_eq!(call.objects[0].name.as_deref(), Some("data-db-0"));
         let call = kubectl_delete(&first("oc delete pvc,pod --all")).expect("call");
-        assert_eq!(call.objects, [("PersistentVolumeClaim".to_string(), None)]);
-        let call =
-            kubectl_delete(&first("kubectl delete statefulsets.apps/db ns/shop")).expect("call");
+        assert_eq!(call.objects.len(), 1);
+        assert_eq!(call.objects[0].name, None);
+        let call = kubectl_delete(&first("kubectl delete pod/x statefulsets.apps/db ns/shop"))
+            .expect("call");
         assert_eq!(call.objects.len(), 2);
+        assert_eq!(call.written, "kubectl delete statefulsets.apps");
         let call = kubectl_delete(&first("kubectl delete -f k8s/db.yaml")).expect("call");
         assert_eq!(call.files, ["k8s/db.yaml"]);
         let call = kubectl_delete(&first("kubectl delete pod web-0 deployment/web")).expect("call");
@@ -589,6 +629,17 @@ mod tests {
         assert!(kubectl_delete(&first("kubectl delete pvc x --dry-run=client")).is_none());
         assert!(kubectl_delete(&first("kubectl get pvc")).is_none());
         assert!(kubectl_delete(&first("microk8s kubectl delete ns shop")).is_some());
+    }
+
+    #[test]
+    fn operator_resources() {
+        let t = InfraCli::builtin();
+        assert_eq!(t.kube_kind("pg"), Some("postgresql"));
+        assert!(t.kube_kind("clusters.postgresql.cnpg.io").is_some());
+        // A bare `cluster` is any operator's (Cluster API, CNPG, …): not matched.
+        assert!(t.kube_kind("cluster").is_none());
+        assert!(t.kube_kind("pg.example.com").is_none());
+        assert_eq!(t.kube_kind("statefulsets.apps"), Some("StatefulSet"));
     }
 
     #[test]

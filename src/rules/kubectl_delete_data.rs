@@ -3,7 +3,7 @@
 use crate::analysis::infra::{DbWorkload, database_workloads, files_named, same_namespace};
 use crate::analysis::repo::RepoFacts;
 use crate::analysis::runs::earlier_in_same_run;
-use crate::knowledge::infra_cli::{self, HelmCall, KubectlDelete};
+use crate::knowledge::infra_cli::{self, HelmCall, InfraCli, KubectlDelete};
 use crate::levels::{Context, Level};
 use crate::model::FileFacts;
 use crate::model::command::Command;
@@ -130,10 +130,24 @@ fn kubectl<'a>(
 ) -> Vec<Loss<'a>> {
     let ns = call.namespace.as_deref();
     let mut out = Vec::new();
-    for (kind, name) in &call.objects {
-        match name {
-            Some(name) => out.extend(named(dbs, kind, name, ns)),
-            None => out.extend(every(dbs, kind, ns, call.selector.as_deref())),
+    for target in &call.objects {
+        match (&target.name, target.span) {
+            // A name the shell builds (`$PVC`, `$(kubectl get pv …)`) is shown as written and
+            // matched against nothing.
+            (Some(_), Some(span)) if target.expanded => {
+                let text = file.masked(span);
+                let text = text.split_once('/').map_or(text.as_str(), |(_, n)| n);
+                let text = text.trim_matches(['"', '\'']);
+                out.extend(named(&[], &target.kind, text, ns));
+            }
+            (Some(name), _) => out.extend(named(dbs, &target.kind, name, ns)),
+            (None, _) => out.extend(every(
+                dbs,
+                &target.kind,
+                ns,
+                call.selector.as_deref(),
+                call.all_namespaces,
+            )),
         }
     }
     // `kubectl delete -f k8s/`: what the repository's manifests there declare.
@@ -153,9 +167,7 @@ fn named<'a>(dbs: &[DbWorkload<'a>], kind: &str, name: &str, ns: Option<&str>) -
     let db = |f: &dyn Fn(&DbWorkload) -> bool| dbs.iter().find(|d| f(d)).copied();
     match kind {
         "PersistentVolumeClaim" => Some(Loss::new(
-            format!(
-                "persistent volume claim `{name}` with its volume (under the usual `Delete` reclaim policy)"
-            ),
+            format!("persistent volume claim `{name}` with its volume"),
             db(&|(_, w)| same_namespace(ns, w.namespace.as_deref()) && w.holds_claim(name)),
         )),
         "PersistentVolume" => Some(Loss::new(
@@ -185,7 +197,14 @@ fn named<'a>(dbs: &[DbWorkload<'a>], kind: &str, name: &str, ns: Option<&str>) -
                 names_db: true,
             })
         }
-        _ => None,
+        _ => {
+            let entry = InfraCli::builtin()
+                .kube_kind
+                .iter()
+                .find(|k| k.kind == kind)?;
+            let says = entry.says.as_deref()?;
+            Some(Loss::new(format!("{kind} `{name}`: {says}"), None))
+        }
     }
 }
 
@@ -195,9 +214,15 @@ fn every<'a>(
     kind: &str,
     ns: Option<&str>,
     selector: Option<&str>,
+    all_namespaces: bool,
 ) -> Option<Loss<'a>> {
+    let ns = if all_namespaces { None } else { ns };
     let which = selector.map_or(String::new(), |s| format!(" labelled `{s}`"));
-    let place = ns.map_or(String::new(), |n| format!(" in namespace `{n}`"));
+    let place = match ns {
+        _ if all_namespaces => " in every namespace".to_string(),
+        Some(n) => format!(" in namespace `{n}`"),
+        None => String::new(),
+    };
     // A selector is not matched against labels; a workload declared in the namespace named is
     // a better answer than one declared in none.
     let any_db = |f: &dyn Fn(&DbWorkload) -> bool| {
@@ -238,7 +263,17 @@ fn every<'a>(
                 Some(set),
             ))
         }
-        _ => None,
+        _ => {
+            let entry = InfraCli::builtin()
+                .kube_kind
+                .iter()
+                .find(|k| k.kind == kind)?;
+            let says = entry.says.as_deref()?;
+            Some(Loss::new(
+                format!("every {kind}{which}{place}: {says}"),
+                None,
+            ))
+        }
     }
 }
 
@@ -291,7 +326,7 @@ fn helm<'a>(files: &'a [FileFacts], dbs: &[DbWorkload<'a>], releases: &[String])
             ));
             continue;
         }
-        if let Some(known) = infra_cli::InfraCli::builtin().helm_chart(&chart) {
+        if let Some(known) = InfraCli::builtin().helm_chart(&chart) {
             out.push(Loss::new(
                 format!(
                     "release `{release}` of chart `{chart}`: {}, and uninstalling deletes it",
