@@ -12,12 +12,22 @@ use crate::model::infra::Resource;
 use crate::model::store::kubernetes::Workload;
 
 /// A managed database declared in a Terraform file.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct ManagedDb<'a> {
     pub path: &'a str,
     pub resource: &'a Resource,
     /// How messages name it (`RDS instance`).
     pub what: &'a str,
+    /// The module calls it is reached through from the configuration acted on
+    /// (`module.rds.`), empty at the root.
+    pub via: String,
+}
+
+impl ManagedDb<'_> {
+    /// Its address as Terraform names it from the root (`module.rds.aws_db_instance.main`).
+    pub fn address(&self) -> String {
+        format!("{}{}", self.via, self.resource.address())
+    }
 }
 
 /// The directory part of a repo-relative path (`""` at the root).
@@ -42,6 +52,7 @@ pub fn managed_databases(files: &[FileFacts]) -> Vec<ManagedDb<'_>> {
                     path: &file.file.path,
                     resource,
                     what: &db.what,
+                    via: String::new(),
                 });
             }
         }
@@ -75,16 +86,17 @@ pub fn databases_in<'a>(
     if tf.is_empty() {
         return None;
     }
-    let mut dirs: Vec<String> = Vec::new();
-    let mut queue: Vec<(String, usize)> = tf
+    // (directory, the module calls leading to it), breadth first from the configuration.
+    let mut dirs: Vec<(String, String)> = Vec::new();
+    let mut queue: std::collections::VecDeque<(String, String, usize)> = tf
         .iter()
-        .map(|f| (dir_of(&f.file.path).to_string(), 0))
+        .map(|f| (dir_of(&f.file.path).to_string(), String::new(), 0))
         .collect();
-    while let Some((d, depth)) = queue.pop() {
-        if dirs.contains(&d) {
+    while let Some((d, via, depth)) = queue.pop_front() {
+        if dirs.iter().any(|(seen, _)| *seen == d) {
             continue;
         }
-        dirs.push(d.clone());
+        dirs.push((d.clone(), via.clone()));
         if depth >= MAX_MODULE_DEPTH {
             continue;
         }
@@ -94,17 +106,22 @@ pub fn databases_in<'a>(
         {
             for module in file.infra.resources.iter().filter(|r| r.block == "module") {
                 if module.kind.starts_with("./") || module.kind.starts_with("../") {
-                    queue.push((join_path(&d, &module.kind), depth + 1));
+                    let next = format!("{via}module.{}.", module.name);
+                    queue.push_back((join_path(&d, &module.kind), next, depth + 1));
                 }
             }
         }
     }
-    Some(
-        dbs.iter()
-            .filter(|db| dirs.iter().any(|d| dir_of(db.path) == d))
-            .copied()
-            .collect(),
-    )
+    let mut out = Vec::new();
+    for db in dbs {
+        if let Some((_, via)) = dirs.iter().find(|(d, _)| dir_of(db.path) == d) {
+            out.push(ManagedDb {
+                via: via.clone(),
+                ..db.clone()
+            });
+        }
+    }
+    Some(out)
 }
 
 /// The repository files a path written on a command line names (a file, or every file under a

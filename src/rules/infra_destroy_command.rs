@@ -1,9 +1,10 @@
 //! `infra-destroy-command`: see rules/infra-destroy-command.toml for what/why/fix.
 
-use crate::analysis::infra::{ManagedDb, databases_in, managed_databases};
+use crate::analysis::infra::{ManagedDb, databases_in, dir_of, managed_databases};
 use crate::analysis::paths::{cwd_candidates, join_path};
 use crate::analysis::repo::RepoFacts;
 use crate::analysis::runs::earlier_in_same_run;
+use crate::classify::FileKind;
 use crate::knowledge::infra_cli::{self, Action, StackCall};
 use crate::knowledge::managed_db::ManagedDbTable;
 use crate::levels::{Context, Level};
@@ -60,7 +61,11 @@ fn destroy(
         let Some((hit, resolved)) = terraform_databases(files, dbs, file, command, call) else {
             return;
         };
-        let mut named: Vec<String> = hit.iter().take(MAX_NAMED).map(describe).collect();
+        let mut named: Vec<String> = hit
+            .iter()
+            .take(MAX_NAMED)
+            .map(|(db, through)| describe(db, through.as_deref()))
+            .collect();
         if hit.is_empty() {
             // A `-target=` of a database type the repository does not declare.
             named = call
@@ -84,7 +89,7 @@ fn destroy(
             "may delete the repository's"
         };
         let message = format!("`{written}` {whose} {}", named.join(", and "));
-        let gone = hit.iter().any(|db| skips_final_snapshot(db));
+        let gone = hit.iter().any(|(db, _)| skips_final_snapshot(db));
         let level = if resolved && gone {
             Level::Error
         } else {
@@ -104,11 +109,11 @@ fn destroy(
     };
     let finding = cx.report_in(&file.file.path, command.span, message);
     finding.level(level).remote();
-    for db in hit.iter().take(MAX_NAMED) {
+    for (db, _) in hit.iter().take(MAX_NAMED) {
         finding.related(
             db.path,
             db.resource.span,
-            format!("`{}` declared here", db.resource.address()),
+            format!("`{}` declared here", db.address()),
         );
     }
     if let Some(guard) = confirmation(command, call) {
@@ -147,44 +152,53 @@ fn terraform_databases<'a>(
     file: &FileFacts,
     command: &Command,
     call: &StackCall,
-) -> Option<(Vec<ManagedDb<'a>>, bool)> {
+) -> Option<(Vec<Hit<'a>>, bool)> {
     let below = call.program == "terragrunt"
         && command
             .argv
             .iter()
             .any(|w| w.is("run-all") || w.is("--all"));
-    let mut scope: Option<Vec<ManagedDb>> = None;
+    let mut scope: Option<(Vec<ManagedDb>, String)> = None;
     for dir in cwd_candidates(file, command) {
         let dir = match &call.chdir {
             Some(chdir) => join_path(&dir, chdir),
             None => dir,
         };
         if let Some(found) = databases_in(files, dbs, &dir, below) {
-            scope = Some(found);
+            scope = Some((found, dir));
             break;
         }
     }
     let resolved = scope.is_some();
-    let mut hit: Vec<ManagedDb> = scope.unwrap_or_else(|| dbs.to_vec());
+    let (mut hit, root) = scope.unwrap_or_else(|| (dbs.to_vec(), String::new()));
     // `deletion_protection = true`: the provider refuses to delete it, the destroy fails there.
     hit.retain(|db| !protected(db));
     if call.targets.is_empty() {
+        let hit: Vec<Hit> = hit.into_iter().map(|db| (db, None)).collect();
         return (!hit.is_empty()).then_some((hit, resolved));
     }
-    // `-target=ADDR`: only the named resources (and what depends on them) go.
+    // `-target=ADDR`: the named resources and what depends on them go.
     let table = ManagedDbTable::builtin();
-    let targeted: Vec<ManagedDb> = hit
-        .iter()
-        .filter(|db| {
-            let address = db.resource.address();
-            call.targets.iter().any(|t| {
-                t == &address
-                    || t.starts_with(&format!("{address}["))
-                    || t.starts_with(&format!("{address}."))
-            })
-        })
-        .copied()
-        .collect();
+    let mut targeted: Vec<Hit> = Vec::new();
+    for db in hit {
+        let address = db.address();
+        let named = call.targets.iter().any(|t| {
+            // `-target=module.rds` takes every resource inside the module.
+            address.starts_with(&format!("{t}."))
+                || t == &address
+                || t.starts_with(&format!("{address}["))
+                || t.starts_with(&format!("{address}."))
+        });
+        if named {
+            targeted.push((db, None));
+        } else if let Some(t) = call
+            .targets
+            .iter()
+            .find(|t| depends_on(files, &db, &root, t))
+        {
+            targeted.push((db, Some(t.clone())));
+        }
+    }
     if targeted.is_empty() {
         // A target of a database type the repository does not declare (`aws_db_instance.x`).
         let named = call.targets.iter().any(|t| {
@@ -196,9 +210,50 @@ fn terraform_databases<'a>(
     Some((targeted, true))
 }
 
+/// A database the destroy deletes, with the `-target` it goes with when it is not named but
+/// depends on it.
+type Hit<'a> = (ManagedDb<'a>, Option<String>);
+
+/// Whether the database refers to `target` (`db_subnet_group_name =
+/// aws_db_subnet_group.main.name`, or the module call it sits in passes
+/// `module.network.private_subnets`): Terraform destroys the dependents of a target with it.
+fn depends_on(files: &[FileFacts], db: &ManagedDb, root: &str, target: &str) -> bool {
+    let refers = |file: &FileFacts, resource: &crate::model::infra::Resource| {
+        resource.settings.iter().any(|s| {
+            let text = file.file.slice(s.span);
+            text.match_indices(target).any(|(at, _)| {
+                let next = text[at + target.len()..].chars().next();
+                next.is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+            })
+        })
+    };
+    let own = files
+        .iter()
+        .find(|f| f.file.path == db.path)
+        .is_some_and(|f| refers(f, db.resource));
+    if own || db.via.is_empty() {
+        return own;
+    }
+    // The module call at the root that leads to it.
+    let first = db.via.split('.').nth(1).unwrap_or("");
+    files
+        .iter()
+        .filter(|f| f.kind == FileKind::Terraform && dir_of(&f.file.path) == root)
+        .any(|f| {
+            f.infra
+                .resources
+                .iter()
+                .filter(|r| r.block == "module" && r.name == first)
+                .any(|r| refers(f, r))
+        })
+}
+
 /// `aws_db_instance.main` (RDS instance) and what its settings say about the way back.
-fn describe(db: &ManagedDb) -> String {
-    let mut out = format!("`{}` ({})", db.resource.address(), db.what);
+fn describe(db: &ManagedDb, through: Option<&str>) -> String {
+    let mut out = match through {
+        Some(t) => format!("`{}` ({}, which depends on `{t}`)", db.address(), db.what),
+        None => format!("`{}` ({})", db.address(), db.what),
+    };
     if skips_final_snapshot(db) {
         out.push_str(", whose `skip_final_snapshot = true` leaves no final snapshot");
     }

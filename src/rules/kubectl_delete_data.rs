@@ -82,13 +82,13 @@ fn report(
         format!("`{written}` deletes {}", named.join("; and ")),
     );
     finding.remote();
-    let mut linked = 0;
+    let mut linked: Vec<(&str, crate::source::Span)> = Vec::new();
     for (path, w) in losses.iter().filter_map(|l| l.db) {
-        if linked == MAX_NAMED {
-            break;
-        }
-        linked += 1;
         finding.level(Level::Error);
+        if linked.len() == MAX_NAMED || linked.contains(&(path, w.name.span)) {
+            continue;
+        }
+        linked.push((path, w.name.span));
         finding.related(
             path,
             w.name.span,
