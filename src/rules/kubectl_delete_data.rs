@@ -130,7 +130,21 @@ fn kubectl<'a>(
 ) -> Vec<Loss<'a>> {
     let ns = call.namespace.as_deref();
     let mut out = Vec::new();
-    for target in &call.objects {
+    // The repository describes what it runs and nothing of it keeps data on a claim: deleting
+    // one of its namespaces loses none (a pull request's preview namespace).
+    let stateless = files.iter().any(|f| !f.infra.workloads.is_empty())
+        && !files.iter().any(|f| {
+            f.infra
+                .objects
+                .iter()
+                .any(|o| o.kind == "PersistentVolumeClaim")
+                || f.infra.workloads.iter().any(persistent)
+        });
+    for target in call
+        .objects
+        .iter()
+        .filter(|t| !(stateless && t.kind == "Namespace"))
+    {
         match (&target.name, target.span) {
             // A name the shell builds (`$PVC`, `$(kubectl get pv …)`) is shown as written and
             // matched against nothing.
