@@ -42,7 +42,7 @@ pub(super) fn check(_repo: &RepoFacts, files: &[FileFacts], cx: &mut Ctx) {
             } else if let Some(HelmCall::Uninstall { releases, .. }) = infra_cli::helm(command) {
                 (
                     format!("helm uninstall {}", releases.join(" ")),
-                    helm(files, &dbs, &releases),
+                    helm(files, file, &dbs, &releases),
                 )
             } else {
                 continue;
@@ -298,20 +298,15 @@ fn persistent(w: &crate::model::store::kubernetes::Workload) -> bool {
 
 /// `helm uninstall RELEASE…`: a release installed in the repository from a chart whose release
 /// owns the claim holding a database's data.
-fn helm<'a>(files: &'a [FileFacts], dbs: &[DbWorkload<'a>], releases: &[String]) -> Vec<Loss<'a>> {
+fn helm<'a>(
+    files: &'a [FileFacts],
+    file: &FileFacts,
+    dbs: &[DbWorkload<'a>],
+    releases: &[String],
+) -> Vec<Loss<'a>> {
     let mut out = Vec::new();
     for release in releases {
-        let installed = files.iter().find_map(|f| {
-            f.shell
-                .commands
-                .iter()
-                .find_map(|c| match infra_cli::helm(c) {
-                    Some(HelmCall::Install { release: r, chart }) if &r == release => {
-                        Some((f, c, chart))
-                    }
-                    _ => None,
-                })
-        });
+        let installed = installed_from(files, file, release);
         let Some((host, install, chart)) = installed else {
             continue;
         };
@@ -351,4 +346,31 @@ fn helm<'a>(files: &'a [FileFacts], dbs: &[DbWorkload<'a>], releases: &[String])
         }
     }
     out
+}
+
+/// Where `release` is installed from: the `helm install|upgrade` of that release in the same
+/// file, else the repository's when every one of them installs the same chart (many READMEs
+/// all call their release `my-release`).
+fn installed_from<'a>(
+    files: &'a [FileFacts],
+    file: &FileFacts,
+    release: &str,
+) -> Option<(&'a FileFacts, &'a Command, String)> {
+    let mut all = Vec::new();
+    for f in files {
+        for c in &f.shell.commands {
+            if let Some(HelmCall::Install { release: r, chart }) = infra_cli::helm(c)
+                && r == release
+            {
+                all.push((f, c, chart));
+            }
+        }
+    }
+    if let Some(own) = all.iter().find(|(f, _, _)| f.file.path == file.file.path) {
+        return Some(own.clone());
+    }
+    let first = all.first()?.clone();
+    all.iter()
+        .all(|(_, _, chart)| *chart == first.2)
+        .then_some(first)
 }
