@@ -279,6 +279,12 @@ fn protected(db: &ManagedDb) -> bool {
 /// The tool's own confirmation, when the command line does not switch it off.
 fn confirmation(command: &Command, call: &StackCall) -> Option<String> {
     let (flags, switch): (&[&str], &str) = match call.program.as_str() {
+        // `terragrunt run-all destroy` approves each module itself and asks once, unless told
+        // it runs unattended.
+        "terragrunt" if call.written.contains(" run") => (
+            &["--terragrunt-non-interactive", "--non-interactive"],
+            "--non-interactive",
+        ),
         "terraform" | "tofu" | "terragrunt" => {
             (&["-auto-approve", "--auto-approve"], "-auto-approve")
         }
@@ -293,6 +299,8 @@ fn confirmation(command: &Command, call: &StackCall) -> Option<String> {
         name == "TF_CLI_ARGS"
             || name == "TF_CLI_ARGS_destroy"
             || name == "PULUMI_SKIP_CONFIRMATIONS"
+            || name == "TERRAGRUNT_NON_INTERACTIVE"
+            || name == "TG_NON_INTERACTIVE"
     });
     (!approved).then(|| {
         format!(
