@@ -309,6 +309,7 @@ fn finding(rule: &'static str, level: Level, path: &str, span: Span, message: &s
         guard: None,
         suppressed: None,
         fingerprint: format!("{:016x}", span.start),
+        remote: false,
     }
 }
 

@@ -3,9 +3,11 @@
 //! backup paths of scripts. Reads the model (and front-end helpers); never syntax trees.
 
 pub mod backup;
+pub mod infra;
 pub mod migrations;
 pub mod operations;
 pub mod paths;
 pub mod repo;
+pub mod runs;
 pub mod stores;
 pub mod targets;

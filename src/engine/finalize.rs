@@ -23,7 +23,11 @@ pub(crate) fn finalize(findings: &mut Vec<Finding>, files: &[FileFacts], setup: 
         };
         // A rule sets the context itself when what the command acts on decides it (a teardown
         // of a test Compose project), not the file it is written in.
-        let own = file.context_at(finding.span);
+        let mut own = file.context_at(finding.span);
+        // A hosted runner is thrown away after the job; the cloud database it deleted is not.
+        if finding.remote && own == Context::EphemeralCi {
+            own = file.context;
+        }
         let acts_on = finding.context != Context::Production && finding.context != own;
         let context = if finding.context == Context::Production {
             own

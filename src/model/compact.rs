@@ -81,6 +81,7 @@ impl FileFacts {
             resources,
             workloads,
             helm,
+            objects,
         } = infra;
         regions.is_empty()
             && sources.is_empty()
@@ -106,6 +107,7 @@ impl FileFacts {
             && resources.is_empty()
             && workloads.is_empty()
             && helm.is_empty()
+            && objects.is_empty()
             && job_needs.is_empty()
             && notices.is_empty()
     }

@@ -18,6 +18,22 @@ pub struct InfraFacts {
     pub workloads: Vec<crate::model::store::kubernetes::Workload>,
     /// Helm values that turn a database chart's persistence or backups off.
     pub helm: Vec<HelmSetting>,
+    /// Every Kubernetes object of a manifest or Helm template (`kind:` and `metadata:`), in file
+    /// order: what a `kubectl delete -f` of the file deletes.
+    pub objects: Vec<KubeObject>,
+}
+
+/// A Kubernetes object declared in a manifest (`PersistentVolumeClaim`, `Namespace`, …).
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct KubeObject {
+    pub kind: String,
+    /// `metadata.name` as written (a Helm template's name may be blanked: empty).
+    pub name: String,
+    pub namespace: Option<String>,
+    /// Annotated `helm.sh/resource-policy: keep`: `helm uninstall` leaves it in place.
+    pub kept_by_helm: bool,
+    /// The `kind:` value.
+    pub span: Span,
 }
 
 /// A Helm values setting of a database chart that matters (`primary.persistence.enabled: false`).

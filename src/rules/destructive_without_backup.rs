@@ -22,6 +22,14 @@ const DESTRUCTIVE: &[(&str, &str)] = &[
     ("data-dir-delete", "deletes a database's data directory"),
     ("db-reset-command", "wipes the database"),
     (
+        "infra-destroy-command",
+        "deletes a managed database with the infrastructure",
+    ),
+    (
+        "kubectl-delete-data",
+        "deletes persistent volume claims with their data",
+    ),
+    (
         "schema-push-data-loss",
         "drops whatever the schema no longer lists",
     ),
@@ -52,6 +60,9 @@ struct Destructive {
     step: String,
     /// A related location (the migration holding the non-additive change).
     related: Option<(String, Span, String)>,
+    /// The step acts on remote infrastructure (a cloud database, a cluster): a hosted CI
+    /// runner being thrown away does not make it a note.
+    remote: bool,
 }
 
 pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding], cx: &mut Ctx) {
@@ -86,6 +97,7 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding],
             what: what.to_string(),
             step: shown(&files[file], f.span),
             related: None,
+            remote: f.remote,
         });
         if f.span.start < entry.span.start {
             entry.span = f.span;
@@ -171,6 +183,7 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding],
                 what,
                 step: shown(&files[at.file], command.span),
                 related,
+                remote: false,
             },
         );
     }
@@ -218,6 +231,9 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding],
         );
         if purpose.is_some() {
             finding.level(Level::Error);
+        }
+        if d.remote {
+            finding.remote();
         }
         if unit.entry.start != d.span.start {
             finding.related(

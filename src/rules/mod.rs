@@ -51,6 +51,8 @@ mod drop_database;
 mod drop_schema;
 mod drop_table;
 mod hardcoded_db_password;
+mod infra_destroy_command;
+mod kubectl_delete_data;
 mod no_backup_strategy;
 mod orm_auto_schema;
 mod rename_column;
@@ -103,6 +105,8 @@ rules! {
     "db-backups-disabled" => File(db_backups_disabled),
     "destructive-without-backup" => Post(destructive_without_backup),
     "no-backup-strategy" => Repo(no_backup_strategy),
+    "kubectl-delete-data" => Repo(kubectl_delete_data),
+    "infra-destroy-command" => Repo(infra_destroy_command),
     "unused-suppression" => Engine,
 }
 
@@ -217,6 +221,10 @@ pub struct Finding {
     pub suppressed: Option<String>,
     /// The scanner's own stable fingerprint (for baselines).
     pub fingerprint: String,
+    /// The command acts on something outside the machine it runs on (a cloud database, a
+    /// Kubernetes cluster): a CI job's hosted runner being thrown away changes nothing.
+    #[serde(skip)]
+    pub remote: bool,
 }
 
 impl Finding {
@@ -243,6 +251,12 @@ impl Finding {
     /// A guard (confirmation prompt, opt-in variable) that lowers the level one step.
     pub fn guard(&mut self, guard: impl Into<String>) -> &mut Self {
         self.guard = Some(guard.into());
+        self
+    }
+
+    /// The command acts on remote infrastructure: an ephemeral CI job does not make it a note.
+    pub fn remote(&mut self) -> &mut Self {
+        self.remote = true;
         self
     }
 
@@ -300,6 +314,7 @@ impl<'a> Ctx<'a> {
             guard: None,
             suppressed: None,
             fingerprint: String::new(),
+            remote: false,
         });
         let last = self.findings.len() - 1;
         &mut self.findings[last]

@@ -16,6 +16,7 @@ use crate::frontends::secrets::{record_literal, record_urls};
 use crate::knowledge::credentials::{is_password_var, looks_like_password_name};
 use crate::knowledge::stateful::StatefulTable;
 use crate::model::FileFacts;
+use crate::model::infra::KubeObject;
 use crate::model::secret::{Origin, SecretClass};
 use crate::model::store::kubernetes::{Container, Workload};
 use crate::model::store::{ImageRef, Mount, MountKind, Spanned};
@@ -85,6 +86,17 @@ pub fn extract(facts: &mut FileFacts, parsed: &Yaml, table: &StatefulTable) {
             continue;
         };
         let name = root.get("metadata").and_then(|m| m.get("name"));
+        facts.infra.objects.push(KubeObject {
+            kind: kind.to_string(),
+            name: name.and_then(Node::as_str).unwrap_or("").trim().to_string(),
+            namespace: namespace(root),
+            kept_by_helm: root
+                .get("metadata")
+                .and_then(|m| m.get("annotations"))
+                .and_then(|a| a.get_str("helm.sh/resource-policy"))
+                .is_some_and(|p| p.trim() == "keep"),
+            span: root.get("kind").map_or(root.span, |k| k.span),
+        });
         let object = format!(
             "{kind} `{}`",
             name.and_then(Node::as_str).unwrap_or("(unnamed)")
@@ -119,11 +131,15 @@ pub fn extract(facts: &mut FileFacts, parsed: &Yaml, table: &StatefulTable) {
         let mut workload = Workload {
             kind: kind.to_string(),
             name,
-            namespace: root
-                .get("metadata")
-                .and_then(|m| m.get_str("namespace"))
-                .map(str::to_string),
+            namespace: namespace(root),
             containers: Vec::new(),
+            deletes_claims: kind == "StatefulSet"
+                && root
+                    .get("spec")
+                    .and_then(|s| s.get("persistentVolumeClaimRetentionPolicy"))
+                    .and_then(|p| p.get_str("whenDeleted"))
+                    == Some("Delete"),
+            claim_templates: claims.clone(),
         };
         for c in pod
             .get("containers")
@@ -136,6 +152,27 @@ pub fn extract(facts: &mut FileFacts, parsed: &Yaml, table: &StatefulTable) {
         }
         facts.infra.workloads.push(workload);
     }
+}
+
+/// `metadata.namespace`, when written (not blanked by a template).
+fn namespace(root: &Node) -> Option<String> {
+    root.get("metadata")
+        .and_then(|m| m.get_str("namespace"))
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string)
+}
+
+/// The `claimName` of the pod's `persistentVolumeClaim` volume `name`, if it is one.
+fn claim_name(pod: &Node, name: &str) -> Option<String> {
+    pod.get("volumes")?
+        .as_sequence()?
+        .iter()
+        .filter(|v| v.get_str("name") == Some(name))
+        .find_map(|v| v.get("persistentVolumeClaim")?.get_str("claimName"))
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string)
 }
 
 fn container(c: &Node, pod: &Node, claims: &[String], table: &StatefulTable) -> Container {
@@ -162,6 +199,7 @@ fn container(c: &Node, pod: &Node, claims: &[String], table: &StatefulTable) -> 
     });
     let mut mounts = Vec::new();
     let mut backing = Vec::new();
+    let mut claim_names = Vec::new();
     for m in c
         .get("volumeMounts")
         .and_then(Node::as_sequence)
@@ -182,6 +220,7 @@ fn container(c: &Node, pod: &Node, claims: &[String], table: &StatefulTable) -> 
             source_raw: volume.to_string(),
         });
         backing.push(how);
+        claim_names.extend(claim_name(pod, volume));
     }
     Container {
         name: c.get("name").and_then(spanned).unwrap_or_default(),
@@ -189,6 +228,7 @@ fn container(c: &Node, pod: &Node, claims: &[String], table: &StatefulTable) -> 
         stateful,
         mounts,
         backing,
+        claims: claim_names,
     }
 }
 

@@ -19,6 +19,32 @@ pub struct Workload {
     /// `metadata.namespace`, when written.
     pub namespace: Option<String>,
     pub containers: Vec<Container>,
+    /// A StatefulSet's `volumeClaimTemplates` names: its pods' claims are `<template>-<name>-<n>`.
+    pub claim_templates: Vec<String>,
+    /// A StatefulSet whose `persistentVolumeClaimRetentionPolicy.whenDeleted` is `Delete`:
+    /// deleting the set deletes its claims (by default they stay).
+    pub deletes_claims: bool,
+}
+
+impl Workload {
+    /// Whether a persistent volume claim called `name` holds the data of one of its containers
+    /// that runs a stateful image: a `persistentVolumeClaim` volume mounted by it, or (for a
+    /// StatefulSet) a claim made from one of its templates (`data-postgres-0`).
+    pub fn holds_claim(&self, name: &str) -> bool {
+        self.containers
+            .iter()
+            .filter(|c| c.stateful.is_some())
+            .any(|c| c.claims.iter().any(|n| n == name))
+            || self.claim_templates.iter().any(|t| {
+                name.strip_prefix(&format!("{t}-{}-", self.name.value))
+                    .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+            })
+    }
+
+    /// The first container running a stateful image, if any.
+    pub fn database(&self) -> Option<&Container> {
+        self.containers.iter().find(|c| c.stateful.is_some())
+    }
 }
 
 /// One container of a workload's pod template.
@@ -32,6 +58,8 @@ pub struct Container {
     /// The names of the volumes the mounts come from, with how each is backed (`emptyDir`,
     /// `persistentVolumeClaim claim-name`), for messages; parallel to `mounts`.
     pub backing: Vec<String>,
+    /// The `claimName`s of the `persistentVolumeClaim` volumes it mounts.
+    pub claims: Vec<String>,
 }
 
 impl DataStore for Container {
