@@ -60,7 +60,13 @@ impl<'a> MigrationOrder<'a> {
             let indices: Vec<usize> = members.into_iter().map(|(_, i)| i).collect();
             let revisions: Vec<Option<&Revision>> = indices
                 .iter()
-                .map(|&i| files[i].sql.migration.as_ref().and_then(|m| m.revision.as_ref()))
+                .map(|&i| {
+                    files[i]
+                        .sql
+                        .migration
+                        .as_ref()
+                        .and_then(|m| m.revision.as_ref())
+                })
                 .collect();
             let ranks = chain_order(&revisions);
             let set: Vec<usize> = ranks.into_iter().map(|r| indices[r]).collect();
@@ -77,7 +83,11 @@ impl<'a> MigrationOrder<'a> {
     pub fn sets(&self) -> Vec<Vec<&'a str>> {
         self.sets
             .iter()
-            .map(|s| s.iter().map(|&i| self.files[i].file.path.as_str()).collect())
+            .map(|s| {
+                s.iter()
+                    .map(|&i| self.files[i].file.path.as_str())
+                    .collect()
+            })
             .collect()
     }
 
@@ -136,8 +146,10 @@ fn chain_order(revisions: &[Option<&Revision>]) -> Vec<usize> {
             waiting_on[r] += 1;
         }
     }
-    let mut ready: BinaryHeap<Reverse<usize>> =
-        (0..n).filter(|&r| waiting_on[r] == 0).map(Reverse).collect();
+    let mut ready: BinaryHeap<Reverse<usize>> = (0..n)
+        .filter(|&r| waiting_on[r] == 0)
+        .map(Reverse)
+        .collect();
     let mut placed = vec![false; n];
     let mut out = Vec::with_capacity(n);
     let mut next_unplaced = 0;

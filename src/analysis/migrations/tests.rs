@@ -81,7 +81,11 @@ fn a_long_chain_in_reverse_path_order_is_ordered() {
     let revs: Vec<Option<Revision>> = (0..n)
         .map(|i| {
             let parent = format!("r{}", i + 1);
-            let parents = if i + 1 < n { vec![parent.as_str()] } else { vec![] };
+            let parents = if i + 1 < n {
+                vec![parent.as_str()]
+            } else {
+                vec![]
+            };
             rev(&format!("r{i}"), &parents)
         })
         .collect();
@@ -93,12 +97,17 @@ fn facts(path: &str, text: &str) -> FileFacts {
     let NameClass::Kind(kind) = classify_name(path) else {
         panic!("{path} is not classified");
     };
-    FileFacts::extract(SourceFile::new(path, text.to_string()), kind, path_context(path))
+    FileFacts::extract(
+        SourceFile::new(path, text.to_string()),
+        kind,
+        path_context(path),
+    )
 }
 
 const ALEMBIC_ADD: &str = "from alembic import op\nimport sqlalchemy as sa\n\nrevision: str = 'f00d'\ndown_revision: Union[str, None] = None\n\n\ndef upgrade():\n    op.add_column('users', sa.Column('bio', sa.String(200)))\n";
 const ALEMBIC_ALTER: &str = "from alembic import op\nimport sqlalchemy as sa\n\nrevision = '0a0a'\ndown_revision = 'f00d'\n\n\ndef upgrade():\n    op.alter_column('users', 'bio', type_=sa.String(50))\n";
-const ALEMBIC_MERGE: &str = "revision = '1111'\ndown_revision = ('0a0a', 'beef')\n\n\ndef upgrade():\n    pass\n";
+const ALEMBIC_MERGE: &str =
+    "revision = '1111'\ndown_revision = ('0a0a', 'beef')\n\n\ndef upgrade():\n    pass\n";
 
 #[test]
 fn alembic_revisions_record_their_chain() {
@@ -150,12 +159,21 @@ fn django_dependencies_order_an_app_and_name_other_apps() {
     let files = vec![
         facts(
             "shop/migrations/0002_a.py",
-            &dep("migrations.swappable_dependency(settings.AUTH_USER_MODEL), ('shop', '0002_b'), ('Billing', '0004_x'), ('auth', '__first__')"),
+            &dep(
+                "migrations.swappable_dependency(settings.AUTH_USER_MODEL), ('shop', '0002_b'), ('Billing', '0004_x'), ('auth', '__first__')",
+            ),
         ),
-        facts("shop/migrations/0002_b.py", &dep("('shop', '0001_initial')")),
+        facts(
+            "shop/migrations/0002_b.py",
+            &dep("('shop', '0001_initial')"),
+        ),
         facts("shop/migrations/0001_initial.py", &dep("")),
     ];
-    let r = files[0].sql.migration.as_ref().and_then(|m| m.revision.clone());
+    let r = files[0]
+        .sql
+        .migration
+        .as_ref()
+        .and_then(|m| m.revision.clone());
     assert_eq!(r, rev("shop.0002_a", &["shop.0002_b", "billing.0004_x"]));
     let order = MigrationOrder::build(&files);
     assert_eq!(
