@@ -53,6 +53,20 @@ pub struct MigrationFile {
     pub down_sections: Vec<(usize, usize)>,
     /// Byte ranges of `Up` sections (goose/dbmate).
     pub up_sections: Vec<(usize, usize)>,
+    /// The file's place in its set's revision graph, when the framework names it (Alembic's
+    /// `revision`/`down_revision`, Django's own name and `dependencies`); `None` where the file
+    /// name's version prefix is the order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<Revision>,
+}
+
+/// A migration's name in its set and the names of the migrations it runs after: Alembic's
+/// `revision = "ab12"` with `down_revision = "cd34"` (a tuple for a merge, `None` for the first);
+/// Django's `app.0002_x` with its `dependencies` (`app.0001_initial`, other apps' too).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Revision {
+    pub id: String,
+    pub parents: Vec<String>,
 }
 
 impl MigrationFile {
@@ -63,6 +77,7 @@ impl MigrationFile {
             direction: Direction::Up,
             down_sections,
             up_sections: Vec::new(),
+            revision: None,
         }
     }
 

@@ -1,9 +1,10 @@
 //! `alter-column-type`: see rules/alter-column-type.toml for what/why/fix.
 //!
 //! A repository rule: when the file itself does not declare the column's old type, the earlier
-//! migrations of the same set are asked (`facts::sql::earlier_column_type`).
+//! migrations of the same set, in the order they run, are asked
+//! (`MigrationOrder::earlier_column_type`).
 
-use crate::analysis::migrations::earlier_column_type;
+use crate::analysis::migrations::MigrationOrder;
 use crate::analysis::repo::RepoFacts;
 use crate::model::FileFacts;
 use crate::model::schema::AlterAction;
@@ -14,6 +15,9 @@ use crate::model::types::TypeChange;
 use crate::rules::Ctx;
 
 pub(super) fn check(_repo: &RepoFacts, files: &[FileFacts], cx: &mut Ctx) {
+    // Built once, asked per type change: migration order per set (Alembic chains, Django
+    // dependencies, version prefixes).
+    let order = MigrationOrder::build(files);
     for file in files {
         let path = file.file.path.as_str();
         for stmt in file
@@ -37,7 +41,7 @@ pub(super) fn check(_repo: &RepoFacts, files: &[FileFacts], cx: &mut Ctx) {
                 };
                 let (from, declared_in) = match from {
                     Some(from) => (Some(from.as_str()), None),
-                    None => match earlier_column_type(files, path, &table.key, &column.key) {
+                    None => match order.earlier_column_type(path, &table.key, &column.key) {
                         Some((ty, in_file)) => (Some(ty), Some(in_file)),
                         None => (None, None),
                     },

@@ -3,7 +3,8 @@
 //! `op.alter_column(type_=…, existing_type=…, new_column_name=…)` and the same calls on a
 //! `with op.batch_alter_table('t') as batch_op:` variable become schema changes; `op.execute`
 //! (and any `.execute` of a string or `text("…")`) is SQL; `op.create_table`/`op.add_column`
-//! declare column types (`sa.String(50)` reads as `varchar(50)`).
+//! declare column types (`sa.String(50)` reads as `varchar(50)`). `revision`/`down_revision`
+//! place the file in its set's chain (the set is ordered by it, not by the hex file names).
 
 use tree_sitter::Node;
 
@@ -13,6 +14,7 @@ use super::types::{self, SQLALCHEMY, Written};
 use crate::classify::Framework;
 use crate::frontends::sql::Session;
 use crate::model::FileFacts;
+use crate::model::migration::Revision;
 use crate::model::schema::SqlName;
 use crate::model::types::TypeSpec;
 use crate::syntax::{Grammar, parse_tree};
@@ -32,6 +34,24 @@ pub fn extract(facts: &mut FileFacts) {
     };
     reader.visit(root, None, 0);
     session.finish(facts);
+    if let Some(m) = &mut facts.sql.migration {
+        m.revision = revision(root, &text);
+    }
+}
+
+/// `revision = "ab12"` and `down_revision = "cd34"` (`None` for the first revision, a tuple or
+/// list for a merge): the file's place in the revision chain.
+fn revision(root: Node, src: &str) -> Option<Revision> {
+    let id = py::string_value(py::assigned(root, src, "revision")?, src)?;
+    let parents = py::assigned(root, src, "down_revision")
+        .map(|down| {
+            py::elements(down)
+                .into_iter()
+                .filter_map(|p| py::string_value(p, src))
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(Revision { id, parents })
 }
 
 /// `with op.batch_alter_table('t') as batch_op:`: the variable and its table.

@@ -4,6 +4,7 @@
 //! and `RunSQL(sql)` become schema changes; `CreateModel` and `AddField` declare column types.
 //! `SeparateDatabaseAndState(state_operations=…)` never touches the database and is skipped.
 //! Tables are named the way Django names them: `<app>_<model>` (or the model's `db_table`).
+//! The file's own name (`<app>.<file stem>`) and its `dependencies` place it in its app's set.
 
 use tree_sitter::Node;
 
@@ -14,6 +15,7 @@ use super::types::{self, DJANGO, Written};
 use crate::classify::Framework;
 use crate::frontends::sql::Session;
 use crate::model::FileFacts;
+use crate::model::migration::Revision;
 use crate::model::schema::SqlName;
 use crate::model::types::TypeSpec;
 use crate::syntax::{Grammar, parse_tree};
@@ -28,6 +30,7 @@ pub fn extract(facts: &mut FileFacts) {
     let mut down = Vec::new();
     reverse_sections(root, &text, &mut down, 0);
     let app = app_label(&facts.file.path);
+    let reader_app = app.clone();
     let mut session = super::session(facts, Framework::Django, down);
     let mut reader = Reader {
         src: &text,
@@ -36,6 +39,41 @@ pub fn extract(facts: &mut FileFacts) {
     };
     reader.visit(root, 0);
     session.finish(facts);
+    let name = file_stem(&facts.file.path);
+    if let Some(m) = &mut facts.sql.migration
+        && !reader_app.is_empty()
+        && !name.is_empty()
+    {
+        m.revision = Some(Revision {
+            id: format!("{reader_app}.{name}"),
+            parents: dependencies(root, &text),
+        });
+    }
+}
+
+/// A migration's name: its file name without `.py`.
+fn file_stem(path: &str) -> String {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.strip_suffix(".py").unwrap_or(name).to_string()
+}
+
+/// `dependencies = [("shop", "0001_initial"), ("auth", "0012_x")]` as `shop.0001_initial`,
+/// `auth.0012_x`; `swappable_dependency(...)`, `__first__`/`__latest__` and computed entries
+/// name no file and are left out.
+fn dependencies(root: Node, src: &str) -> Vec<String> {
+    let Some(list) = py::assigned(root, src, "dependencies") else {
+        return Vec::new();
+    };
+    py::elements(list)
+        .into_iter()
+        .filter(|d| matches!(d.kind(), "tuple" | "list" | "parenthesized_expression"))
+        .filter_map(|d| match py::elements(d).as_slice() {
+            [app, name] => Some((py::string_value(*app, src)?, py::string_value(*name, src)?)),
+            _ => None,
+        })
+        .filter(|(_, name)| !name.starts_with("__"))
+        .map(|(app, name)| format!("{}.{name}", app.to_lowercase()))
+        .collect()
 }
 
 /// The app a migration belongs to: the folder holding its `migrations` folder.

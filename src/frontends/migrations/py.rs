@@ -170,3 +170,60 @@ pub fn sql_texts(arg: Node, src: &str, out: &mut Vec<Lit>, depth: usize) {
         _ => {}
     }
 }
+
+/// The value assigned to `name` at module level or in a class body (`revision = "ab12"`,
+/// `down_revision: Union[str, None] = None`, `dependencies = [...]` in `class Migration`); the
+/// last such assignment. Function bodies are not looked into.
+pub fn assigned<'t>(root: Node<'t>, src: &str, name: &str) -> Option<Node<'t>> {
+    let mut found = None;
+    let mut stack = vec![(root, 0usize)];
+    while let Some((node, depth)) = stack.pop() {
+        if depth > MAX_DEPTH || node.kind() == "function_definition" {
+            continue;
+        }
+        if node.kind() == "assignment" {
+            if let Some(left) = node.child_by_field_name("left")
+                && left.kind() == "identifier"
+                && text(left, src) == name
+                && let Some(right) = node.child_by_field_name("right")
+                && found.is_none_or(|f: Node| f.start_byte() < right.start_byte())
+            {
+                found = Some(right);
+            }
+            continue;
+        }
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            stack.push((child, depth + 1));
+        }
+    }
+    found
+}
+
+/// A plain string literal's value (no interpolation).
+pub fn string_value(node: Node, src: &str) -> Option<String> {
+    let lit = string_text(node, src)?;
+    (!lit.dynamic).then_some(lit.text)
+}
+
+/// The elements of a tuple or list literal (a parenthesized value is one element).
+pub fn elements(node: Node) -> Vec<Node> {
+    let mut node = node;
+    for _ in 0..MAX_DEPTH {
+        match node.kind() {
+            "parenthesized_expression" => match node.named_child(0) {
+                Some(inner) => node = inner,
+                None => return Vec::new(),
+            },
+            "tuple" | "list" => {
+                let mut cursor = node.walk();
+                return node
+                    .named_children(&mut cursor)
+                    .filter(|n| n.kind() != "comment")
+                    .collect();
+            }
+            _ => return vec![node],
+        }
+    }
+    Vec::new()
+}

@@ -110,6 +110,9 @@ fn render(f: &FileFacts) -> String {
             })
             .collect();
         let _ = writeln!(out, "down sections: {}", downs.join(", "));
+        if let Some(r) = &m.revision {
+            let _ = writeln!(out, "revision {} after [{}]", r.id, r.parents.join(", "));
+        }
     }
     out
 }

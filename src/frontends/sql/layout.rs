@@ -47,6 +47,7 @@ pub fn detect(path: &str, text: &str) -> Option<MigrationFile> {
         direction,
         down_sections: Vec::new(),
         up_sections: Vec::new(),
+        revision: None,
     };
     let head = &text[..crate::source::floor_char_boundary(text, 512)];
     if head
@@ -154,6 +155,7 @@ fn annotated_sections(text: &str) -> Option<MigrationFile> {
         direction: Direction::Up,
         down_sections: Vec::new(),
         up_sections: Vec::new(),
+        revision: None,
     };
     for (i, &(_, body_start, dir)) in marks.iter().enumerate() {
         let end = marks.get(i + 1).map_or(text.len(), |m| m.0);

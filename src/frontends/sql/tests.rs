@@ -2,7 +2,7 @@
 //! fills `embedded_sql`), spans on non-ASCII lines, scratch objects, migrations and dumps.
 
 use super::*;
-use crate::analysis::migrations::{earlier_column_type, pending_non_additive};
+use crate::analysis::migrations::{MigrationOrder, pending_non_additive};
 use crate::classify::FileKind;
 use crate::levels::path_context;
 use crate::model::injection::EmbeddedSql;
@@ -388,13 +388,18 @@ fn earlier_migrations_declare_old_types_down_sections_do_not() {
             "db/other/000001_users.up.sql",
             "CREATE TABLE users (title text);\n",
         ),
+        facts(
+            "db/migrations/000003_y.up.sql",
+            "ALTER TABLE users ALTER COLUMN title TYPE varchar(20);\n",
+        ),
     ];
+    let order = MigrationOrder::build(&files);
     assert_eq!(
-        earlier_column_type(&files, "db/migrations/000003_y.up.sql", "users", "title"),
+        order.earlier_column_type("db/migrations/000003_y.up.sql", "users", "title"),
         Some(("varchar(80)", "db/migrations/000002_x.up.sql"))
     );
     assert_eq!(
-        earlier_column_type(&files, "db/migrations/000002_x.up.sql", "users", "title"),
+        order.earlier_column_type("db/migrations/000002_x.up.sql", "users", "title"),
         Some(("varchar(200)", "db/migrations/000001_users.up.sql"))
     );
 }
