@@ -302,11 +302,17 @@ fn is_app_config(stem: &str, ext: &str, parent: &str) -> bool {
         "properties" => stem == "liquibase" || stem.starts_with("liquibase."),
         "yml" | "yaml" => (stem == "database" && last == "config") || stem == "ormconfig",
         // Django settings (`settings.py`, `settings_prod.py`, `local_settings.py`, `settings/*.py`).
+        // A migration named for settings (`0036_remove_order_settings.py`) is a migration.
         "py" => {
-            stem == "settings"
-                || stem.starts_with("settings_")
-                || stem.ends_with("_settings")
-                || (last == "settings" && stem != "__init__")
+            let migration = stem.starts_with(|c: char| c.is_ascii_digit())
+                || parent
+                    .split('/')
+                    .any(|part| part == "migrations" || part == "versions");
+            !migration
+                && (stem == "settings"
+                    || stem.starts_with("settings_")
+                    || stem.ends_with("_settings")
+                    || (last == "settings" && stem != "__init__"))
         }
         "js" | "cjs" | "mjs" | "ts" => matches!(
             stem,
@@ -481,10 +487,15 @@ mod tests {
             ("config.json", NameClass::Skip),
             ("ormconfig.json", NameClass::Kind(AppConfig)),
             ("mysite/settings.py", NameClass::Kind(AppConfig)),
+            ("mysite/local_settings.py", NameClass::Kind(AppConfig)),
             ("mysite/settings/production.py", NameClass::Kind(AppConfig)),
             ("knexfile.ts", NameClass::Kind(AppConfig)),
             ("src/data-source.ts", NameClass::Kind(AppConfig)),
             ("app/models.py", NameClass::Skip),
+            (
+                "shop/migrations/0036_remove_order_settings.py",
+                NameClass::Kind(Migration(Framework::Django)),
+            ),
             ("main.tofu", NameClass::Kind(Terraform)),
             (
                 "db/migrate/20240101000000_drop_fax.rb",
