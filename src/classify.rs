@@ -45,7 +45,7 @@ pub enum FileKind {
     /// `knexfile.js|ts`.
     AppConfig,
     /// JavaScript or TypeScript application code that may configure its ORM (`*.js|ts` under a
-    /// `src/` folder, or a root `server|app|index|main.js|ts`): read only when it contains one of
+    /// `src/` folder, or an entry point `server|app|index|main|db.js|ts` near the root): read only when it contains one of
     /// the bytes of `[code] needles` in `rules/orm-settings.toml` (`synchronize`, `.sync(`).
     AppCode,
     /// A Terraform or OpenTofu configuration (`.tf`, `.tofu`).
@@ -331,7 +331,8 @@ fn is_app_config(stem: &str, ext: &str, parent: &str) -> bool {
 }
 
 /// Application code that may set up its ORM: `*.js|ts` in a `src/` folder (not tests, type
-/// declarations, bundles or dependencies), or a root-level entry point (`server.js`, `main.ts`).
+/// declarations, bundles or dependencies), or an entry point or database module (`server.js`,
+/// `main.ts`, `db.js`) at most two folders down (`server.js`, `backend/api/index.js`).
 fn is_app_code(lower: &str, ext: &str, parent: &str) -> bool {
     if !matches!(ext, "js" | "mjs" | "cjs" | "ts" | "mts" | "cts")
         || lower.ends_with(".d.ts")
@@ -522,7 +523,9 @@ mod tests {
             ("server.js", NameClass::Kind(AppCode)),
             ("src/app.module.spec.ts", NameClass::Skip),
             ("src/types.d.ts", NameClass::Skip),
-            ("lib/server.js", NameClass::Skip),
+            ("project/server.js", NameClass::Kind(AppCode)),
+            ("lib/utils.js", NameClass::Skip),
+            ("a/b/c/server.js", NameClass::Skip),
             ("node_modules/x/src/index.js", NameClass::Skip),
             ("app/models.py", NameClass::Skip),
             ("main.tofu", NameClass::Kind(Terraform)),

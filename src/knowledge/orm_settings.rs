@@ -17,6 +17,7 @@ const TABLE: &str = include_str!(concat!(
 pub struct Code {
     pub needles: Vec<String>,
     pub typeorm_object_keys: Vec<String>,
+    pub typeorm_calls: Vec<String>,
     pub ephemeral_databases: Vec<String>,
     pub typeorm_options: Vec<String>,
     pub sync_methods: Vec<String>,

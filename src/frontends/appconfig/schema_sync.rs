@@ -66,6 +66,7 @@ pub fn extract(facts: &mut FileFacts) {
             if !pairs
                 .iter()
                 .any(|(k, _)| has(&table.typeorm_object_keys, k))
+                && !in_call(node, &src, &table.typeorm_calls)
             {
                 return;
             }
@@ -170,6 +171,25 @@ pub fn extract(facts: &mut FileFacts) {
             None => {}
         }
     }
+}
+
+/// Whether `node` is inside the arguments of a call (or `new`) to one of `calls`, a few levels up.
+fn in_call(node: Node, src: &str, calls: &[String]) -> bool {
+    let mut at = node.parent();
+    for _ in 0..8 {
+        let Some(n) = at else { return false };
+        if matches!(n.kind(), "call_expression" | "new_expression") {
+            let callee = n
+                .child_by_field_name("function")
+                .or_else(|| n.child_by_field_name("constructor"))
+                .map(|f| text(f, src))
+                .unwrap_or("");
+            let last = callee.rsplit('.').next().unwrap_or(callee);
+            return calls.iter().any(|c| c == last);
+        }
+        at = n.parent();
+    }
+    false
 }
 
 fn is_production_word(name: &str) -> bool {
