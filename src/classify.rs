@@ -353,7 +353,11 @@ fn is_app_code(lower: &str, ext: &str, parent: &str) -> bool {
     }
     let stem = lower.rsplit_once('.').map_or(lower, |(s, _)| s);
     dirs.contains(&"src")
-        || (dirs.is_empty() && matches!(stem, "server" | "app" | "index" | "main"))
+        || (dirs.len() <= 2
+            && matches!(
+                stem,
+                "server" | "app" | "index" | "main" | "db" | "database"
+            ))
 }
 
 fn by_exact_name(lower: &str, _parent: &str) -> Option<FileKind> {
