@@ -44,6 +44,10 @@ pub enum FileKind {
     /// `config/config.json`, TypeORM `ormconfig.json|yml|yaml`, Django `settings*.py`,
     /// `knexfile.js|ts`.
     AppConfig,
+    /// JavaScript or TypeScript application code that may configure its ORM (`*.js|ts` under a
+    /// `src/` folder, or an entry point `server|app|index|main|db.js|ts` near the root): read only when it contains one of
+    /// the bytes of `[code] needles` in `rules/orm-settings.toml` (`synchronize`, `.sync(`).
+    AppCode,
     /// A Terraform or OpenTofu configuration (`.tf`, `.tofu`).
     Terraform,
     /// YAML in a `templates/` folder: a Helm chart's templates (`{{ }}` blanked before reading).
@@ -195,6 +199,7 @@ impl FileKind {
             FileKind::Procfile => "procfile",
             FileKind::Platform => "platform",
             FileKind::AppConfig => "app-config",
+            FileKind::AppCode => "app-code",
             FileKind::Terraform => "terraform",
             FileKind::HelmTemplate => "helm-template",
             FileKind::HelmValues => "helm-values",
@@ -277,6 +282,9 @@ pub fn classify_name(path: &str) -> NameClass {
     if let Some(framework) = migration_framework(&lower, stem, ext, parent) {
         return NameClass::Kind(FileKind::Migration(framework));
     }
+    if is_app_code(&lower, ext, parent) {
+        return NameClass::Kind(FileKind::AppCode);
+    }
     match ext {
         "sh" | "bash" | "zsh" | "ksh" | "dash" => NameClass::Kind(FileKind::Shell),
         "ps1" | "psm1" => NameClass::Kind(FileKind::PowerShell),
@@ -326,6 +334,36 @@ fn is_app_config(stem: &str, ext: &str, parent: &str) -> bool {
         }
         _ => false,
     }
+}
+
+/// Application code that may set up its ORM: `*.js|ts` in a `src/` folder (not tests, type
+/// declarations, bundles or dependencies), or an entry point or database module (`server.js`,
+/// `main.ts`, `db.js`) at most two folders down (`server.js`, `backend/api/index.js`).
+fn is_app_code(lower: &str, ext: &str, parent: &str) -> bool {
+    if !matches!(ext, "js" | "mjs" | "cjs" | "ts" | "mts" | "cts")
+        || lower.ends_with(".d.ts")
+        || lower.ends_with(".min.js")
+        || lower.contains(".spec.")
+        || lower.contains(".test.")
+    {
+        return false;
+    }
+    let dirs: Vec<&str> = parent.split('/').filter(|d| !d.is_empty()).collect();
+    if dirs.iter().any(|d| {
+        matches!(
+            *d,
+            "node_modules" | "dist" | "build" | "out" | "vendor" | "coverage" | ".next"
+        )
+    }) {
+        return false;
+    }
+    let stem = lower.rsplit_once('.').map_or(lower, |(s, _)| s);
+    dirs.contains(&"src")
+        || (dirs.len() <= 2
+            && matches!(
+                stem,
+                "server" | "app" | "index" | "main" | "db" | "database"
+            ))
 }
 
 fn by_exact_name(lower: &str, _parent: &str) -> Option<FileKind> {
@@ -491,6 +529,15 @@ mod tests {
             ("mysite/settings/production.py", NameClass::Kind(AppConfig)),
             ("knexfile.ts", NameClass::Kind(AppConfig)),
             ("src/data-source.ts", NameClass::Kind(AppConfig)),
+            ("src/app.module.ts", NameClass::Kind(AppCode)),
+            ("api/src/db/index.js", NameClass::Kind(AppCode)),
+            ("server.js", NameClass::Kind(AppCode)),
+            ("src/app.module.spec.ts", NameClass::Skip),
+            ("src/types.d.ts", NameClass::Skip),
+            ("project/server.js", NameClass::Kind(AppCode)),
+            ("lib/utils.js", NameClass::Skip),
+            ("a/b/c/server.js", NameClass::Skip),
+            ("node_modules/x/src/index.js", NameClass::Skip),
             ("app/models.py", NameClass::Skip),
             (
                 "shop/migrations/0036_remove_order_settings.py",

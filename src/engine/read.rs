@@ -118,6 +118,13 @@ pub(crate) fn read_candidate(
     file.take(max.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(unreadable)?;
+    // Application code is read only for its ORM set-up: without the bytes that could write one,
+    // it is not a file we analyse (no decoding, no parse).
+    if candidate.class == NameClass::Kind(FileKind::AppCode)
+        && !crate::knowledge::orm_settings::orm_settings().code_may_hold(&bytes)
+    {
+        return Ok(None);
+    }
     // UTF-16 text is full of NUL bytes: its byte-order mark decides before the binary test. The
     // file is in memory whole, so a NUL anywhere (not only in the first 8 KiB, where git and
     // ripgrep stop looking) makes it binary: text tools would not treat it as text either.

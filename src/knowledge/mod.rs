@@ -13,6 +13,7 @@ pub mod docker;
 pub mod framework;
 pub mod infra_cli;
 pub mod managed_db;
+pub mod orm_settings;
 pub mod password_flags;
 pub mod stateful;
 pub mod wrappers;

@@ -20,12 +20,12 @@ use super::passwords::{self, Place, Value, mark, section_context};
 /// Nodes visited at most per file.
 const MAX_NODES: usize = 500_000;
 
-fn text<'s>(node: Node, src: &'s str) -> &'s str {
+pub(super) fn text<'s>(node: Node, src: &'s str) -> &'s str {
     src.get(node.byte_range()).unwrap_or("")
 }
 
 /// Every node under `root` in document order, without recursion.
-fn each<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>)) {
+pub(super) fn each<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>)) {
     let mut cursor = root.walk();
     let mut seen = 0usize;
     loop {
@@ -52,7 +52,7 @@ fn each<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>)) {
 }
 
 /// The span between a string literal's quotes, if it is a plain string (no interpolation).
-fn string_content(node: Node, src: &str) -> Option<Span> {
+pub(super) fn string_content(node: Node, src: &str) -> Option<Span> {
     match node.kind() {
         "string" => {
             let mut cursor = node.walk();
@@ -243,7 +243,7 @@ fn urls_under(
 }
 
 /// The key of a dictionary or object pair, unquoted.
-fn pair_key(pair: Node, src: &str) -> Option<String> {
+pub(super) fn pair_key(pair: Node, src: &str) -> Option<String> {
     let key = pair.child_by_field_name("key")?;
     match string_content(key, src) {
         Some(span) => src.get(span.start()..span.end()).map(str::to_string),
@@ -252,7 +252,7 @@ fn pair_key(pair: Node, src: &str) -> Option<String> {
 }
 
 /// The key of the nearest pair above `node` (the alias or environment it is under).
-fn enclosing_key(node: Node, src: &str, stop: usize) -> String {
+pub(super) fn enclosing_key(node: Node, src: &str, stop: usize) -> String {
     let mut at = node.parent();
     while let Some(n) = at {
         if n.start_byte() < stop {

@@ -8,7 +8,10 @@
 //! - TypeORM `ormconfig.json|yml|yaml`: one connection, a list of them (their `name` gives the
 //!   context), or named connections; `password` and `url`.
 
+use crate::knowledge::orm_settings::orm_settings;
 use crate::model::FileFacts;
+use crate::model::store::{EnvEntry, Spanned};
+use crate::source::OffsetMap;
 use crate::syntax::yaml::{self, Node, ScalarType};
 
 use super::passwords::{self, Place, Value, mark, section_context};
@@ -174,6 +177,7 @@ fn connection(facts: &mut FileFacts, node: &Node, section: &str, place: &Place) 
     } else {
         format!("{section}.")
     };
+    let mut schema_settings = Vec::new();
     for pair in node.as_mapping().unwrap_or_default() {
         let Some(key) = pair.key_str() else { continue };
         let Some(v) = value(&pair.value) else {
@@ -183,8 +187,24 @@ fn connection(facts: &mut FileFacts, node: &Node, section: &str, place: &Place) 
         match key {
             "password" => passwords::password(facts, &name, &v, user.as_deref(), place),
             "url" | "uri" => passwords::urls(facts, &name, &v, place),
+            _ if orm_settings().code.typeorm_options.iter().any(|o| o == key) => {
+                schema_settings.push((key.to_string(), v.text.to_string(), pair.value.span));
+            }
             _ => {}
         }
+    }
+    // `synchronize`/`dropSchema` for `orm-auto-schema`, in the section's context.
+    let context = section_context(section);
+    for (key, written, span) in schema_settings {
+        facts.settings.push(EnvEntry {
+            key: Spanned { value: key, span },
+            value: Some(Spanned {
+                value: written,
+                span,
+            }),
+            map: OffsetMap::default(),
+        });
+        mark(facts, span, context);
     }
     // The section's context covers what was found in it.
     let context = section_context(section);

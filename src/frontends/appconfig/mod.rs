@@ -15,6 +15,9 @@
 //!   Rails `config/database.yml` ([`rails`]), .NET `appsettings*.json`, Sequelize
 //!   `config/config.json` and TypeORM `ormconfig.*` ([`json`]), Django `settings*.py` and
 //!   `knexfile.*` ([`code`]).
+//! - ORM schema synchronisation written as JavaScript/TypeScript: TypeORM `synchronize` and
+//!   `dropSchema` in data sources and application code under `src/`, Sequelize `sync({force})`
+//!   ([`schema_sync`]), as settings for `orm-auto-schema`.
 //!
 //! Which settings hold a password is data (`[config-settings]` of `rules/credentials.toml`);
 //! recording one is [`passwords`].
@@ -24,6 +27,7 @@ mod flyway_toml;
 mod json;
 mod passwords;
 mod rails;
+mod schema_sync;
 
 use crate::classify::FileKind;
 use crate::frontends::{ExtractOptions, Frontend};
@@ -98,9 +102,13 @@ impl Frontend for AppConfig {
         "app-config"
     }
     fn kinds(&self) -> &'static [FileKind] {
-        &[FileKind::AppConfig]
+        &[FileKind::AppConfig, FileKind::AppCode]
     }
     fn extract(&self, facts: &mut FileFacts, _: &ExtractOptions) -> Option<yaml::Yaml> {
+        if facts.kind == FileKind::AppCode {
+            schema_sync::extract(facts);
+            return None;
+        }
         let text = facts.file.text.clone();
         let keys = config_settings();
         match format_of(&facts.file.path) {
@@ -142,7 +150,10 @@ impl Frontend for AppConfig {
             Format::TypeOrm => json::typeorm(facts),
             Format::Django => code::django(facts),
             Format::Knexfile => code::knexfile(facts),
-            Format::TypeOrmCode => code::typeorm_code(facts),
+            Format::TypeOrmCode => {
+                code::typeorm_code(facts);
+                schema_sync::extract(facts);
+            }
         }
         None
     }
