@@ -42,6 +42,10 @@ pub enum GenerateArg {
     CompletePowershell,
 }
 
+/// The most worker threads a scan starts: more never helps a scan that reads and parses files,
+/// and a typo (`-j 10000`) spent minutes starting threads.
+pub const MAX_THREADS: usize = 256;
+
 /// Find the ways a repository can lose its database's data.
 #[derive(Debug, Parser)]
 #[command(name = "dataloss-scan", version, about, max_term_width = 100)]
@@ -113,9 +117,9 @@ pub struct Args {
     #[arg(long, value_name = "ID")]
     pub explain: Option<String>,
 
-    /// Worker threads, at most 1024 [default: all cores; 0 means the same].
-    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(0..=1024))]
-    pub threads: Option<u16>,
+    /// Worker threads, capped at 256 [default: all cores; 0 means the same].
+    #[arg(short = 'j', long, value_name = "N")]
+    pub threads: Option<usize>,
 
     /// When to use colour.
     #[arg(long, value_enum, default_value = "auto")]

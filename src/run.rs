@@ -124,7 +124,7 @@ pub fn run(args: Args) -> Result<Output, String> {
         ignore: args.ignore.clone(),
         exclude: args.exclude.clone(),
         no_ignore: args.no_ignore,
-        threads: args.threads.map_or(0, usize::from),
+        threads: args.threads.unwrap_or(0).min(crate::cli::MAX_THREADS),
         config: first_config,
         file_paths_from_cwd: true,
         progress: Some(progress.clone()),
@@ -199,6 +199,15 @@ pub fn run(args: Args) -> Result<Output, String> {
             ..ropts.clone()
         };
         stderr = report::human::render_notices(&outcome, &notice_opts).into_bytes();
+    }
+    if let Some(n) = args.threads.filter(|&n| n > crate::cli::MAX_THREADS)
+        && !args.quiet
+    {
+        let max = crate::cli::MAX_THREADS;
+        stderr.extend(
+            format!("dataloss-scan: warning: -j {n} is capped at {max} worker threads\n")
+                .into_bytes(),
+        );
     }
     if format == Format::Sarif
         && let Some(warning) = report::sarif::limit_warning(&outcome, &ropts)

@@ -30,6 +30,7 @@ const PINNED: &[&str] = &[
     "core.fsmonitor=false",
     "core.untrackedCache=false",
     "core.pager=cat",
+    "core.hooksPath=/dev/null",
     "diff.submodule=short",
     "submodule.recurse=false",
 ];
@@ -65,9 +66,10 @@ fn git(root: &Path, filters: &[String]) -> Command {
     for var in UNSET {
         cmd.env_remove(var);
     }
-    // Never prompt for credentials, never fetch lazily from a promisor remote, never write the
+    // No system-wide config; never prompt for credentials, never fetch lazily from a promisor remote, never write the
     // index (a refresh would take a lock in the scanned repository).
-    cmd.env("GIT_TERMINAL_PROMPT", "0")
+    cmd.env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_TERMINAL_PROMPT", "0")
         .env("GIT_NO_LAZY_FETCH", "1")
         .env("GIT_OPTIONAL_LOCKS", "0");
     cmd
