@@ -59,10 +59,24 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
             );
             continue;
         }
+        // A volume meant for the data but mounted next to it (`/var/lib/postgres/data`,
+        // `/var/lib/mysql-files`): say where it is and where the data really goes.
+        let misplaced = service
+            .mounts
+            .iter()
+            .filter(|m| matches!(m.kind, MountKind::Named | MountKind::Bind))
+            .find(|m| near_miss(&m.target, &dir))
+            .map(|m| {
+                format!(
+                    " (volume `{}` is mounted at `{}` instead, where the database writes nothing)",
+                    m.source, m.target
+                )
+            })
+            .unwrap_or_default();
         cx.report(
             own.name.span,
             format!(
-                "Service `{name}` ({image}) has no volume at its data directory `{dir}`{why}: its {} data lives in the container and is lost by `docker compose down`, an image update or a recreation.",
+                "Service `{name}` ({image}) has no volume at its data directory `{dir}`{why}{misplaced}: its {} data lives in the container and is lost by `docker compose down`, an image update or a recreation.",
                 stateful.family
             ),
         )
@@ -152,7 +166,27 @@ fn mount_point(dir: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use super::mount_point;
+    use super::{mount_point, near_miss};
+
+    #[test]
+    fn near_misses_of_a_data_directory() {
+        assert!(near_miss(
+            "/var/lib/postgres/data",
+            "/var/lib/postgresql/data"
+        ));
+        assert!(near_miss("/var/lib/mysql-files", "/var/lib/mysql"));
+        assert!(near_miss("/srv/data", "/data"));
+        assert!(!near_miss("/etc/mysql/conf.d", "/var/lib/mysql"));
+        assert!(!near_miss(
+            "/docker-entrypoint-initdb.d",
+            "/var/lib/postgresql/data"
+        ));
+        assert!(!near_miss(
+            "/var/lib/postgresql/data",
+            "/var/lib/postgresql/data"
+        ));
+        assert!(!near_miss("/backups", "/var/lib/postgresql/data"));
+    }
 
     #[test]
     fn postgres_18_is_mounted_at_its_parent() {
@@ -166,4 +200,26 @@ mod tests {
         );
         assert_eq!(mount_point("/data/db"), "/data/db");
     }
+}
+
+/// A mount target that looks meant for the data directory `dir` but is not it: the same last
+/// component under another parent, or a path sharing at least two leading components with it
+/// (`/var/lib/postgres/data` for `/var/lib/postgresql/data`, `/var/lib/mysql-files` for
+/// `/var/lib/mysql`). Configuration and init mounts (`/etc/mysql/conf.d`) are not.
+fn near_miss(target: &str, dir: &str) -> bool {
+    let parts = |p: &str| -> Vec<String> {
+        p.split('/')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let (t, d) = (parts(target), parts(dir));
+    if t.is_empty() || d.is_empty() || t == d {
+        return false;
+    }
+    let shared = t.iter().zip(&d).take_while(|(a, b)| a == b).count();
+    let init = t
+        .iter()
+        .any(|p| p.contains("initdb") || p == "conf.d" || p.ends_with(".sql"));
+    !init && (t.last() == d.last() || shared >= 2)
 }
