@@ -164,6 +164,28 @@ fn mount_point(dir: &str) -> &str {
     }
 }
 
+/// A mount target that looks meant for the data directory `dir` but is not it: the same last
+/// component under another parent, or a path sharing at least two leading components with it
+/// (`/var/lib/postgres/data` for `/var/lib/postgresql/data`, `/var/lib/mysql-files` for
+/// `/var/lib/mysql`). Configuration and init mounts (`/etc/mysql/conf.d`) are not.
+fn near_miss(target: &str, dir: &str) -> bool {
+    let parts = |p: &str| -> Vec<String> {
+        p.split('/')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let (t, d) = (parts(target), parts(dir));
+    if t.is_empty() || d.is_empty() || t == d {
+        return false;
+    }
+    let shared = t.iter().zip(&d).take_while(|(a, b)| a == b).count();
+    let init = t
+        .iter()
+        .any(|p| p.contains("initdb") || p == "conf.d" || p.ends_with(".sql"));
+    !init && (t.last() == d.last() || shared >= 2)
+}
+
 #[cfg(test)]
 mod tests {
     use super::{mount_point, near_miss};
@@ -200,26 +222,4 @@ mod tests {
         );
         assert_eq!(mount_point("/data/db"), "/data/db");
     }
-}
-
-/// A mount target that looks meant for the data directory `dir` but is not it: the same last
-/// component under another parent, or a path sharing at least two leading components with it
-/// (`/var/lib/postgres/data` for `/var/lib/postgresql/data`, `/var/lib/mysql-files` for
-/// `/var/lib/mysql`). Configuration and init mounts (`/etc/mysql/conf.d`) are not.
-fn near_miss(target: &str, dir: &str) -> bool {
-    let parts = |p: &str| -> Vec<String> {
-        p.split('/')
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect()
-    };
-    let (t, d) = (parts(target), parts(dir));
-    if t.is_empty() || d.is_empty() || t == d {
-        return false;
-    }
-    let shared = t.iter().zip(&d).take_while(|(a, b)| a == b).count();
-    let init = t
-        .iter()
-        .any(|p| p.contains("initdb") || p == "conf.d" || p.ends_with(".sql"));
-    !init && (t.last() == d.last() || shared >= 2)
 }
