@@ -11,6 +11,8 @@
 
 use tree_sitter::Node;
 
+use crate::syntax::{child_of_kind as child_of, first_error};
+
 use crate::model::FileFacts;
 use crate::model::command::{EntryFile, RunSpan, RunsWhen, ShellOrigin};
 use crate::notice::{Notice, NoticeKind};
@@ -381,25 +383,8 @@ fn copy_paths(text: &str, instruction: Node) -> Vec<String> {
     out
 }
 
-fn child_of<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
-    let mut cursor = node.walk();
-    node.named_children(&mut cursor).find(|c| c.kind() == kind)
-}
-
 fn node_text<'a>(text: &'a str, node: Node) -> &'a str {
     text.get(node.start_byte()..node.end_byte()).unwrap_or("")
-}
-
-fn first_error(node: Node) -> Option<Node> {
-    if node.is_error() || node.is_missing() {
-        return Some(node);
-    }
-    let mut cursor = node.walk();
-    let children: Vec<Node> = node.children(&mut cursor).collect();
-    children
-        .into_iter()
-        .filter(|c| c.has_error())
-        .find_map(first_error)
 }
 
 #[cfg(test)]

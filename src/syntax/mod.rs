@@ -11,7 +11,7 @@ pub mod yaml;
 
 use std::cell::RefCell;
 
-use tree_sitter::{Language, Parser, Tree};
+use tree_sitter::{Language, Node, Parser, Tree};
 
 /// A tree-sitter grammar the scanner loads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -81,6 +81,29 @@ impl Grammar {
 thread_local! {
     /// One parser per grammar per thread, made on first use and reset before each parse.
     static PARSERS: RefCell<Vec<Option<Parser>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The first named child of `node` of `kind`.
+pub fn child_of_kind<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
+    let mut cursor = node.walk();
+    node.named_children(&mut cursor).find(|c| c.kind() == kind)
+}
+
+/// The first error or missing node in `node`'s tree, in source order (iterative: no recursion
+/// over input depth), for the notice naming where a file could not be parsed.
+pub fn first_error(node: Node) -> Option<Node> {
+    let mut cursor = node.walk();
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        if n.is_error() || n.is_missing() {
+            return Some(n);
+        }
+        if n.has_error() {
+            let children: Vec<Node> = n.children(&mut cursor).collect();
+            stack.extend(children.into_iter().rev());
+        }
+    }
+    None
 }
 
 /// Parse `text` with `grammar`. `None` only if the grammar could not be loaded (a build problem).

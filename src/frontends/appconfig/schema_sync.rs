@@ -205,23 +205,8 @@ fn guard_side(node: Node, src: &str) -> Option<Side> {
     for _ in 0..MAX_CLIMB {
         let parent = child.parent()?;
         let (condition, taken) = match parent.kind() {
-            "if_statement" => {
-                let condition = parent.child_by_field_name("condition")?;
-                if parent
-                    .child_by_field_name("consequence")
-                    .is_some_and(|c| c.id() == child.id())
-                {
-                    (Some(condition), true)
-                } else if parent
-                    .child_by_field_name("alternative")
-                    .is_some_and(|c| c.id() == child.id())
-                {
-                    (Some(condition), false)
-                } else {
-                    (None, true)
-                }
-            }
-            "ternary_expression" => {
+            // `if (c) … else …` and `c ? … : …` name their parts alike.
+            "if_statement" | "ternary_expression" => {
                 let condition = parent.child_by_field_name("condition")?;
                 if parent
                     .child_by_field_name("consequence")

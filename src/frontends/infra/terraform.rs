@@ -19,7 +19,7 @@ use crate::model::infra::{Resource, Setting, SettingValue};
 use crate::model::secret::{Origin, SecretClass};
 use crate::notice::{Notice, NoticeKind};
 use crate::source::Span;
-use crate::syntax::{Grammar, parse_tree};
+use crate::syntax::{Grammar, child_of_kind, first_error, parse_tree};
 
 /// Nested blocks and objects deeper than this are not followed.
 const MAX_DEPTH: usize = 32;
@@ -32,7 +32,7 @@ pub fn extract(facts: &mut FileFacts) {
     };
     let root = tree.root_node();
     if root.has_error() {
-        let at = first_error(root).unwrap_or(0);
+        let at = first_error(root).map(|n| n.start_byte()).unwrap_or(0);
         let line = facts.file.position(at).line;
         facts.notices.push(
             Notice::file(
@@ -368,26 +368,6 @@ fn attribute<'t>(body: Node<'t>, text: &str, key: &str) -> Option<Node<'t>> {
 
 fn block_body(block: Node) -> Option<Node> {
     child_of_kind(block, "body")
-}
-
-fn child_of_kind<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
-    let mut cursor = node.walk();
-    node.named_children(&mut cursor).find(|c| c.kind() == kind)
-}
-
-fn first_error(node: Node) -> Option<usize> {
-    let mut cursor = node.walk();
-    let mut stack = vec![node];
-    while let Some(n) = stack.pop() {
-        if n.is_error() || n.is_missing() {
-            return Some(n.start_byte());
-        }
-        if n.has_error() {
-            let children: Vec<Node> = n.children(&mut cursor).collect();
-            stack.extend(children.into_iter().rev());
-        }
-    }
-    None
 }
 
 fn slice<'a>(text: &'a str, node: Node) -> &'a str {

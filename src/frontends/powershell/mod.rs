@@ -30,6 +30,8 @@ use std::collections::HashMap;
 
 use tree_sitter::Node;
 
+use crate::syntax::{child_of_kind as child_of, first_error};
+
 use crate::model::FileFacts;
 use crate::model::command::ShellOrigin;
 use crate::notice::{Notice, NoticeKind};
@@ -963,23 +965,6 @@ fn has_command(node: Node, depth: usize) -> bool {
     let mut cursor = node.walk();
     let children: Vec<Node> = node.named_children(&mut cursor).collect();
     children.into_iter().any(|c| has_command(c, depth + 1))
-}
-
-fn child_of<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
-    let mut cursor = node.walk();
-    node.named_children(&mut cursor).find(|c| c.kind() == kind)
-}
-
-fn first_error(node: Node) -> Option<Node> {
-    if node.is_error() || node.is_missing() {
-        return Some(node);
-    }
-    let mut cursor = node.walk();
-    let children: Vec<Node> = node.children(&mut cursor).collect();
-    children
-        .into_iter()
-        .filter(|c| c.has_error())
-        .find_map(first_error)
 }
 
 #[cfg(test)]
