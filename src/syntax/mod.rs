@@ -83,6 +83,17 @@ thread_local! {
     static PARSERS: RefCell<Vec<Option<Parser>>> = const { RefCell::new(Vec::new()) };
 }
 
+/// The grammar of a JavaScript-family file by its name: TypeScript for `.ts`/`.mts`/`.cts`
+/// (any case), JavaScript otherwise.
+pub fn javascript_grammar(path: &str) -> Grammar {
+    let path = path.to_ascii_lowercase();
+    if [".ts", ".mts", ".cts"].iter().any(|e| path.ends_with(e)) {
+        Grammar::TypeScript
+    } else {
+        Grammar::JavaScript
+    }
+}
+
 /// The first named child of `node` of `kind`.
 pub fn child_of_kind<'t>(node: Node<'t>, kind: &str) -> Option<Node<'t>> {
     let mut cursor = node.walk();

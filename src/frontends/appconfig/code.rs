@@ -325,11 +325,7 @@ pub fn django(facts: &mut FileFacts) {
 /// `knexfile.js|cjs|mjs|ts`.
 pub fn knexfile(facts: &mut FileFacts) {
     let src = facts.file.text.clone();
-    let grammar = if facts.file.path.ends_with(".ts") {
-        Grammar::TypeScript
-    } else {
-        Grammar::JavaScript
-    };
+    let grammar = crate::syntax::javascript_grammar(&facts.file.path);
     let Some(tree) = parse_tree(grammar, &src) else {
         return;
     };
@@ -377,11 +373,7 @@ pub fn knexfile(facts: &mut FileFacts) {
 /// an array of them) is a connection; its `password` and `url`, its `name` the context.
 pub fn typeorm_code(facts: &mut FileFacts) {
     let src = facts.file.text.clone();
-    let grammar = if facts.file.path.ends_with(".ts") {
-        Grammar::TypeScript
-    } else {
-        Grammar::JavaScript
-    };
+    let grammar = crate::syntax::javascript_grammar(&facts.file.path);
     let Some(tree) = parse_tree(grammar, &src) else {
         return;
     };

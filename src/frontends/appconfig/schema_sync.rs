@@ -19,7 +19,7 @@ use crate::levels::{Context, name_context, name_words};
 use crate::model::FileFacts;
 use crate::model::store::{EnvEntry, Spanned};
 use crate::source::{OffsetMap, Span};
-use crate::syntax::{Grammar, parse_tree};
+use crate::syntax::parse_tree;
 
 use super::code::{each, enclosing_key, pair_key, string_content, text};
 use super::passwords::{mark, section_context};
@@ -43,12 +43,7 @@ pub fn extract(facts: &mut FileFacts) {
         return;
     }
     let src = facts.file.text.clone();
-    let path = facts.file.path.to_ascii_lowercase();
-    let grammar = if [".ts", ".mts", ".cts"].iter().any(|e| path.ends_with(e)) {
-        Grammar::TypeScript
-    } else {
-        Grammar::JavaScript
-    };
+    let grammar = crate::syntax::javascript_grammar(&facts.file.path);
     let Some(tree) = parse_tree(grammar, &src) else {
         return;
     };

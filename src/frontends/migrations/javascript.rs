@@ -26,7 +26,7 @@ use crate::model::migration::MigrationFile;
 use crate::model::schema::{AlterAction, ObjectKind, SchemaOp, SqlName};
 use crate::model::types::TypeSpec;
 use crate::source::Span;
-use crate::syntax::{Grammar, parse_tree};
+use crate::syntax::parse_tree;
 
 /// Sequelize `DataTypes.X` in SQL; `%` takes the call's arguments (`STRING(50)`).
 const SEQUELIZE_TYPES: &[(&str, &str)] = &[
@@ -88,12 +88,7 @@ const KNEX_TYPES: &[(&str, &str)] = &[
 /// Read one JavaScript/TypeScript migration file into `facts`.
 pub fn extract(facts: &mut FileFacts) {
     let src = facts.file.text.clone();
-    let path = facts.file.path.to_ascii_lowercase();
-    let grammar = if path.ends_with(".ts") || path.ends_with(".mts") || path.ends_with(".cts") {
-        Grammar::TypeScript
-    } else {
-        Grammar::JavaScript
-    };
+    let grammar = crate::syntax::javascript_grammar(&facts.file.path);
     let Some(tree) = parse_tree(grammar, &src) else {
         return;
     };
