@@ -1,6 +1,7 @@
 #!/bin/sh
 # A short run of every fuzz target (SECONDS each, default 10), from the seeded corpus. Needs a
-# nightly toolchain and cargo-fuzz; without them it says so and exits 0. Not part of .ci/run.
+# nightly toolchain and cargo-fuzz; without them it says so and exits 0. `.ci/run` runs it for
+# 3 s per target, so CI fuzzes on machines that have both and skips with a message elsewhere.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 seconds=${1:-10}
