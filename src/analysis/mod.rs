@@ -4,6 +4,7 @@
 
 pub mod backup;
 pub mod infra;
+pub mod kube_delete;
 pub mod migrations;
 pub mod operations;
 pub mod paths;
