@@ -43,6 +43,20 @@ pub struct StackTool {
     pub value_flags: Vec<String>,
 }
 
+/// How a tool's own confirmation prompt is switched off.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Confirmation {
+    pub programs: Vec<String>,
+    /// Only for `terragrunt run-all …` / `run --all …`.
+    #[serde(default)]
+    pub run_all: bool,
+    /// The first is the one messages suggest.
+    pub flags: Vec<String>,
+    #[serde(default)]
+    pub env: Vec<String>,
+}
+
 /// A cloud CLI command that deletes a managed database.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -84,6 +98,7 @@ pub struct HelmChart {
 pub struct InfraCli {
     pub terraform: Programs,
     pub stack_tool: Vec<StackTool>,
+    pub confirmation: Vec<Confirmation>,
     pub cloud_delete: Vec<CloudDelete>,
     pub cloud_value_flags: BTreeMap<String, Vec<String>>,
     pub kubectl: Programs,
@@ -311,6 +326,32 @@ pub fn stack_call(command: &Command) -> Option<StackCall> {
         targets: args.values(&["target"]),
         stack: args.value(&["stack", "s"]),
     })
+}
+
+/// The flag that would switch off the tool's own confirmation prompt, when neither the command
+/// line nor its environment does (`terraform destroy` without `-auto-approve` asks first).
+pub fn unconfirmed(command: &Command, call: &StackCall) -> Option<&'static str> {
+    let run_all = call.written.contains(" run");
+    let entry = InfraCli::builtin()
+        .confirmation
+        .iter()
+        .find(|c| c.programs.contains(&call.program) && (!c.run_all || run_all))?;
+    let approved = command.argv.iter().any(|w| {
+        let text = w.display();
+        entry.flags.iter().any(|f| {
+            text == *f
+                || text
+                    .strip_prefix(f.as_str())
+                    .is_some_and(|rest| rest == "=true")
+        })
+    }) || command
+        .env
+        .iter()
+        .any(|(name, _)| entry.env.iter().any(|e| e == name));
+    if approved {
+        return None;
+    }
+    entry.flags.first().map(String::as_str)
 }
 
 /// A cloud CLI command that deletes a managed database.
@@ -585,6 +626,36 @@ mod tests {
         ] {
             let call = stack_call(&first(text));
             assert!(call.is_none_or(|c| c.action == Action::Create), "{text}");
+        }
+    }
+
+    #[test]
+    fn confirmations() {
+        for (text, asks) in [
+            ("terraform destroy", Some("-auto-approve")),
+            ("terraform destroy -auto-approve", None),
+            ("tofu destroy -auto-approve=true", None),
+            ("tofu destroy -auto-approve=false", Some("-auto-approve")),
+            ("TF_CLI_ARGS=-auto-approve terraform destroy", None),
+            (
+                "PULUMI_SKIP_CONFIRMATIONS=true terraform destroy",
+                Some("-auto-approve"),
+            ),
+            ("terragrunt run-all destroy", Some("--non-interactive")),
+            (
+                "terragrunt run-all destroy --terragrunt-non-interactive",
+                None,
+            ),
+            ("TG_NON_INTERACTIVE=1 terragrunt destroy", None),
+            ("pulumi destroy", Some("--yes")),
+            ("pulumi destroy --yes=true", None),
+            ("PULUMI_SKIP_CONFIRMATIONS=true pulumi destroy", None),
+            ("npx cdk destroy", Some("--force")),
+            ("cdk destroy -f", None),
+        ] {
+            let command = first(text);
+            let call = stack_call(&command).expect(text);
+            assert_eq!(unconfirmed(&command, &call), asks, "{text}");
         }
     }
 

@@ -116,7 +116,8 @@ fn destroy(
             format!("`{}` declared here", db.address()),
         );
     }
-    if let Some(guard) = confirmation(command, call) {
+    if let Some(flag) = infra_cli::unconfirmed(command, call) {
+        let guard = format!("`{}`'s own confirmation prompt (no `{flag}`)", call.program);
         finding.guard(guard);
     }
     // A stack deployed earlier in the same job or script is a throwaway one.
@@ -274,38 +275,4 @@ fn skips_final_snapshot(db: &ManagedDb) -> bool {
 
 fn protected(db: &ManagedDb) -> bool {
     literal_bool(db, "deletion_protection") == Some(true)
-}
-
-/// The tool's own confirmation, when the command line does not switch it off.
-fn confirmation(command: &Command, call: &StackCall) -> Option<String> {
-    let (flags, switch): (&[&str], &str) = match call.program.as_str() {
-        // `terragrunt run-all destroy` approves each module itself and asks once, unless told
-        // it runs unattended.
-        "terragrunt" if call.written.contains(" run") => (
-            &["--terragrunt-non-interactive", "--non-interactive"],
-            "--non-interactive",
-        ),
-        "terraform" | "tofu" | "terragrunt" => {
-            (&["-auto-approve", "--auto-approve"], "-auto-approve")
-        }
-        "pulumi" => (&["--yes", "-y", "--yes=true"], "--yes"),
-        "cdk" | "cdktf" => (&["--force", "-f", "--auto-approve"], "--force"),
-        _ => return None,
-    };
-    let approved = command.argv.iter().any(|w| {
-        let text = w.display();
-        flags.contains(&text.as_str()) || text.starts_with("-auto-approve=true")
-    }) || command.env.iter().any(|(name, _)| {
-        name == "TF_CLI_ARGS"
-            || name == "TF_CLI_ARGS_destroy"
-            || name == "PULUMI_SKIP_CONFIRMATIONS"
-            || name == "TERRAGRUNT_NON_INTERACTIVE"
-            || name == "TG_NON_INTERACTIVE"
-    });
-    (!approved).then(|| {
-        format!(
-            "`{}`'s own confirmation prompt (no `{switch}`)",
-            call.program
-        )
-    })
 }
