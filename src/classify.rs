@@ -148,7 +148,7 @@ fn migration_framework(lower: &str, stem: &str, ext: &str, parent: &str) -> Opti
         "py" if last == "migrations" && stem.starts_with(|c: char| c.is_ascii_digit()) => {
             Some(Framework::Django)
         }
-        "js" | "cjs" | "mjs" | "ts"
+        "js" | "cjs" | "mjs" | "ts" | "mts" | "cts"
             if (matches!(last, "migrations" | "migration")
                 || last.ends_with("_migrations")
                 || last.ends_with("-migrations"))
@@ -587,6 +587,10 @@ mod tests {
                 NameClass::Kind(Migration(Framework::JavaScript)),
             ),
             ("migrations/types.d.ts", NameClass::Skip),
+            (
+                "packages/backend/migration/1700000000000-drop.mts",
+                NameClass::Kind(Migration(Framework::JavaScript)),
+            ),
             (
                 "Data/Migrations/20240101_Drop.cs",
                 NameClass::Kind(Migration(Framework::EfCore)),

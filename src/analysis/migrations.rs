@@ -6,6 +6,7 @@
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
 
+use crate::classify::{FileKind, Framework};
 use crate::frontends::sql::layout;
 use crate::model::FileFacts;
 use crate::model::migration::Revision;
@@ -26,10 +27,12 @@ pub fn pending_non_additive(files: &[FileFacts]) -> Vec<(&str, &SchemaChange)> {
 /// The migration sets of a repository in the order they run: built once per scan
 /// ([`MigrationOrder::build`]), then asked per statement.
 ///
-/// A set is the files of one folder (`order_key`'s set). Within it, files run in path order
+/// A set is the files of one folder (`order_key`'s set), or every Django migration of the
+/// repository (Django orders all apps as one graph). Within it, files run in path order
 /// (version prefixes: Rails, Laravel, Flyway, golang-migrate…) except where the framework names
-/// the order: Alembic's `down_revision` chain and Django's `dependencies` put a file after the
-/// files it names. The order is a topological order of that graph, ties broken by path order;
+/// the order: Alembic's `down_revision` chain (merges: a tuple) and `depends_on` (a revision or
+/// a `branch_labels` name) and Django's `dependencies` (across apps) put a file after the files
+/// it names. The order is a topological order of that graph, ties broken by path order;
 /// names outside the set are ignored, and a cycle is broken at its earliest file by path (never
 /// a loop).
 pub struct MigrationOrder<'a> {
@@ -47,7 +50,14 @@ impl<'a> MigrationOrder<'a> {
         for (i, f) in files.iter().enumerate() {
             if f.sql.migration.is_some() {
                 let key = layout::order_key(&f.file.path);
-                by_set.entry(key.0.clone()).or_default().push((key, i));
+                // Django runs every app's migrations as one graph (`dependencies` name other
+                // apps' migrations): one set for the repository, apps in path order.
+                let set = if f.kind == FileKind::Migration(Framework::Django) {
+                    DJANGO_SET.to_string()
+                } else {
+                    key.0.clone()
+                };
+                by_set.entry(set).or_default().push((key, i));
             }
         }
         let mut order = MigrationOrder {
@@ -116,6 +126,9 @@ impl<'a> MigrationOrder<'a> {
 
 type OrderKey = (String, Vec<u64>, String);
 
+/// The set of a repository's Django migrations (no folder is named this).
+const DJANGO_SET: &str = "\0django";
+
 /// The run order of one set given in path order (`revisions[r]` is the revision facts of the
 /// file of path rank `r`): the ranks, earliest first. Kahn's algorithm over the edges parent →
 /// child for parents named in the set, always taking the ready file earliest in path order;
@@ -127,6 +140,14 @@ fn chain_order(revisions: &[Option<&Revision>]) -> Vec<usize> {
         if let Some(rev) = rev {
             // Two files claiming one name: the first by path is the one parents resolve to.
             rank_of.entry(rev.id.as_str()).or_insert(r);
+        }
+    }
+    // A branch label names its revision when no revision id is spelled the same.
+    for (r, rev) in revisions.iter().enumerate() {
+        if let Some(rev) = rev {
+            for label in &rev.labels {
+                rank_of.entry(label.as_str()).or_insert(r);
+            }
         }
     }
     let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];

@@ -62,11 +62,16 @@ pub struct MigrationFile {
 
 /// A migration's name in its set and the names of the migrations it runs after: Alembic's
 /// `revision = "ab12"` with `down_revision = "cd34"` (a tuple for a merge, `None` for the first);
-/// Django's `app.0002_x` with its `dependencies` (`app.0001_initial`, other apps' too).
+/// Alembic's `depends_on` are parents too; Django's `app.0002_x` with its `dependencies`
+/// (`app.0001_initial`, other apps' too).
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Revision {
     pub id: String,
     pub parents: Vec<String>,
+    /// Other names parents may use for this file: Alembic's `branch_labels` (a `depends_on`
+    /// may name a branch by its label).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<String>,
 }
 
 impl MigrationFile {

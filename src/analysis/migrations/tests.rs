@@ -12,6 +12,7 @@ fn rev(id: &str, parents: &[&str]) -> Option<Revision> {
     Some(Revision {
         id: id.to_string(),
         parents: parents.iter().map(|p| p.to_string()).collect(),
+        labels: Vec::new(),
     })
 }
 
@@ -183,5 +184,78 @@ fn django_dependencies_order_an_app_and_name_other_apps() {
             "shop/migrations/0002_b.py",
             "shop/migrations/0002_a.py",
         ]]
+    );
+}
+
+#[test]
+fn depends_on_may_name_a_branch_label() {
+    // `x` depends on the branch labelled `billing` (file 2), which sorts after it by path.
+    let mut labelled = rev("b1", &[]);
+    if let Some(r) = &mut labelled {
+        r.labels = vec!["billing".to_string()];
+    }
+    let revs = [rev("x", &["billing"]), rev("y", &[]), labelled];
+    assert_eq!(order(&revs), vec![1, 2, 0]);
+}
+
+#[test]
+fn a_revision_id_wins_over_a_label_spelled_the_same() {
+    let mut labelled = rev("c", &[]);
+    if let Some(r) = &mut labelled {
+        r.labels = vec!["a".to_string()];
+    }
+    // `b` names `a`: the file whose id is `a` (rank 2), not the one labelled `a` (rank 0).
+    let revs = [labelled, rev("b", &["a"]), rev("a", &[])];
+    assert_eq!(order(&revs), vec![0, 2, 1]);
+}
+
+#[test]
+fn alembic_depends_on_and_branch_labels_are_read() {
+    let text = "revision = 'a1'\ndown_revision = ('m1', 'm2')\nbranch_labels = ('reports',)\ndepends_on = ['billing', 'c3']\n\n\ndef upgrade():\n    pass\n";
+    let f = facts("migrations/versions/a1_x.py", text);
+    let r = f.sql.migration.and_then(|m| m.revision);
+    let mut want = rev("a1", &["m1", "m2", "billing", "c3"]);
+    if let Some(w) = &mut want {
+        w.labels = vec!["reports".to_string()];
+    }
+    assert_eq!(r, want);
+}
+
+#[test]
+fn django_apps_form_one_set_ordered_across_apps() {
+    let migration = |deps: &str, ops: &str| {
+        format!(
+            "from django.db import migrations, models\n\n\nclass Migration(migrations.Migration):\n    dependencies = [{deps}]\n    operations = [{ops}]\n"
+        )
+    };
+    let files = vec![
+        facts(
+            "accounts/migrations/0001_initial.py",
+            &migration("('zoo', '0001_initial')", ""),
+        ),
+        facts(
+            "zoo/migrations/0001_initial.py",
+            &migration(
+                "",
+                "migrations.CreateModel(name='Animal', fields=[('name', models.CharField(max_length=20))])",
+            ),
+        ),
+        facts(
+            "zoo/migrations/0002_more.py",
+            &migration("('zoo', '0001_initial')", ""),
+        ),
+    ];
+    let order = MigrationOrder::build(&files);
+    assert_eq!(
+        order.sets(),
+        vec![vec![
+            "zoo/migrations/0001_initial.py",
+            "accounts/migrations/0001_initial.py",
+            "zoo/migrations/0002_more.py",
+        ]]
+    );
+    assert_eq!(
+        order.earlier_column_type("accounts/migrations/0001_initial.py", "zoo_animal", "name"),
+        Some(("varchar(20)", "zoo/migrations/0001_initial.py"))
     );
 }

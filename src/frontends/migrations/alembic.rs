@@ -40,18 +40,28 @@ pub fn extract(facts: &mut FileFacts) {
 }
 
 /// `revision = "ab12"` and `down_revision = "cd34"` (`None` for the first revision, a tuple or
-/// list for a merge): the file's place in the revision chain.
+/// list for a merge), plus `depends_on` (revisions or branch labels of another branch that must
+/// run first) and `branch_labels` (names of this revision for a `depends_on`): the file's place
+/// in the revision graph.
 fn revision(root: Node, src: &str) -> Option<Revision> {
     let id = py::string_value(py::assigned(root, src, "revision")?, src)?;
-    let parents = py::assigned(root, src, "down_revision")
-        .map(|down| {
-            py::elements(down)
-                .into_iter()
-                .filter_map(|p| py::string_value(p, src))
-                .collect()
-        })
-        .unwrap_or_default();
-    Some(Revision { id, parents })
+    let names = |variable: &str| -> Vec<String> {
+        py::assigned(root, src, variable)
+            .map(|value| {
+                py::elements(value)
+                    .into_iter()
+                    .filter_map(|p| py::string_value(p, src))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut parents = names("down_revision");
+    parents.extend(names("depends_on"));
+    Some(Revision {
+        id,
+        parents,
+        labels: names("branch_labels"),
+    })
 }
 
 /// `with op.batch_alter_table('t') as batch_op:`: the variable and its table.

@@ -47,6 +47,7 @@ pub fn extract(facts: &mut FileFacts) {
         m.revision = Some(Revision {
             id: format!("{reader_app}.{name}"),
             parents: dependencies(root, &text),
+            labels: Vec::new(),
         });
     }
 }

@@ -2,7 +2,9 @@
 //! the way up, `Down` on rollback. `migrationBuilder.DropTable/DropColumn/RenameColumn/
 //! RenameTable/AlterColumn<T>/DropSchema` become schema changes, `CreateTable` and `AddColumn<T>`
 //! declare tables and column types (so a later `AlterColumn` is judged against them), and
-//! `Sql("…")` is SQL at its place in the file. Arguments are read by name (`table: "Users"`) or
+//! `Sql("…")` is SQL at its place in the file (also `Sql(sql)` with `sql` a string local of the
+//! method or a string field). `DeleteData`/`UpdateData` name their rows by key (seed data):
+//! bounded changes, not reported. Arguments are read by name (`table: "Users"`) or
 //! by position, as EF's method signatures order them.
 
 use std::collections::HashMap;
@@ -69,15 +71,87 @@ pub fn extract(facts: &mut FileFacts) {
         false
     });
     let mut session = super::session(facts, Framework::EfCore, down);
+    let strings = string_bindings(tree.root_node(), &src);
     for body in bodies {
         walk(body, |node| {
             if node.kind() == "invocation_expression" {
-                return !call(node, &src, &mut session);
+                return !call(node, &src, &strings, &mut session);
             }
             true
         });
     }
     session.finish(facts);
+}
+
+/// A string held in a local (`var sql = @"…";`) or a field (`const string Sql = "…";`).
+struct Binding<'t> {
+    name: String,
+    at: usize,
+    /// The method body holding a local; `None` for a field (seen by every method).
+    scope: Option<(usize, usize)>,
+    value: Node<'t>,
+}
+
+/// Every variable or field of the file initialised with a string literal.
+fn string_bindings<'t>(root: Node<'t>, src: &str) -> Vec<Binding<'t>> {
+    let mut out = Vec::new();
+    walk(root, |node| {
+        if node.kind() != "variable_declarator" {
+            return true;
+        }
+        let Some(name) = node.child_by_field_name("name") else {
+            return true;
+        };
+        let value = lit::children(node)
+            .into_iter()
+            .rfind(|c| *c != name && string(*c, src).is_some());
+        if let Some(value) = value {
+            let mut scope = None;
+            let mut up = node.parent();
+            while let Some(p) = up {
+                if matches!(
+                    p.kind(),
+                    "block" | "method_declaration" | "constructor_declaration"
+                ) {
+                    scope = Some((p.start_byte(), p.end_byte()));
+                    break;
+                }
+                if p.kind() == "field_declaration" {
+                    break;
+                }
+                up = p.parent();
+            }
+            out.push(Binding {
+                name: text(name, src).to_string(),
+                at: node.start_byte(),
+                scope,
+                value,
+            });
+        }
+        true
+    });
+    out
+}
+
+/// The string an identifier argument names: the nearest earlier local of that name in the
+/// same method, else a field of that name.
+fn resolve<'t>(bindings: &[Binding<'t>], arg: Node, src: &str) -> Option<Node<'t>> {
+    if arg.kind() != "identifier" {
+        return None;
+    }
+    let (name, at) = (text(arg, src), arg.start_byte());
+    let local = bindings
+        .iter()
+        .filter(|b| b.name == name && b.at < at)
+        .filter(|b| b.scope.is_some_and(|(s, e)| s <= at && at < e))
+        .max_by_key(|b| b.at);
+    local
+        .or_else(|| {
+            bindings
+                .iter()
+                .find(|b| b.name == name && b.scope.is_none())
+        })
+        .map(|b| b.value)
 }
 
 /// An invocation's method name, its generic argument and its arguments (positional, named).
@@ -285,7 +359,7 @@ fn types(call: &Call, src: &str, old: bool) -> Option<TypeSpec> {
 
 /// Read one `migrationBuilder.X(…)` call; true when it was a migration call (its arguments are
 /// not visited again).
-fn call(node: Node, src: &str, session: &mut Session) -> bool {
+fn call(node: Node, src: &str, strings: &[Binding], session: &mut Session) -> bool {
     let Some(call) = Call::read(node, src) else {
         return false;
     };
@@ -414,10 +488,37 @@ fn call(node: Node, src: &str, session: &mut Session) -> bool {
             }
         }
         "Sql" => {
-            let Some(lit) = call.string("sql", 0, src) else {
+            let lit = call.string("sql", 0, src).or_else(|| {
+                let value = resolve(strings, call.arg("sql", 0)?, src)?;
+                string(value, src)
+            });
+            let Some(lit) = lit else {
                 return false;
             };
             session.sql(&lit.text, &lit.map);
+        }
+        // Seed rows by key (`keyColumn: "Id", keyValue: 3`): the rows the model's `HasData`
+        // named, never the whole table; kept as bounded changes (not reported).
+        "DeleteData" | "UpdateData" => {
+            let Some(table) = call.name("table", 0, src) else {
+                return false;
+            };
+            let keyed = ["keyColumn", "keyColumns", "keyValue", "keyValues"]
+                .iter()
+                .any(|k| call.named.contains_key(*k))
+                || call.positional.len() >= 3;
+            let op = if call.method == "DeleteData" {
+                SchemaOp::Delete {
+                    table,
+                    bounded: keyed,
+                }
+            } else {
+                SchemaOp::Update {
+                    table,
+                    bounded: keyed,
+                }
+            };
+            session.push(op, at, at, &shown);
         }
         _ => return false,
     }

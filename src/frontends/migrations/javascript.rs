@@ -18,6 +18,7 @@
 
 use tree_sitter::Node;
 
+use super::js_flow;
 use super::lit::{Lit, children, lookup, sized, span, text, walk, written};
 use crate::classify::Framework;
 use crate::frontends::sql::Session;
@@ -104,6 +105,8 @@ pub fn extract(facts: &mut FileFacts) {
         }
         true
     });
+    // Helpers only `down` calls (`this.postgresDownQueryRunner(queryRunner)`) roll back too.
+    down.extend(js_flow::rollback_helpers(root, &src));
     // A chain `a.dropTable('x').dropTable('y')` is visited outside-in; read it in file order.
     calls.sort_by_key(|c| anchor(*c));
     let migration = MigrationFile::framework(Framework::JavaScript, down);
@@ -111,6 +114,7 @@ pub fn extract(facts: &mut FileFacts) {
         src: &src,
         session: Session::new(migration, flavour(&src), &facts.file.path, &src),
         builders: Vec::new(),
+        bindings: js_flow::string_bindings(root, &src, |v| string(v, &src).is_some()),
     };
     for node in calls {
         reader.call(node);
@@ -175,10 +179,12 @@ struct Builder {
     table: SqlName,
 }
 
-struct Reader<'s> {
+struct Reader<'s, 't> {
     src: &'s str,
     session: Session,
     builders: Vec<Builder>,
+    /// `const sql = `…`` in the file, for `queryRunner.query(sql)`.
+    bindings: Vec<js_flow::Binding<'t>>,
 }
 
 /// A string argument: quotes, template literal (substitutions read as `${…}` placeholders) or a
@@ -334,7 +340,7 @@ fn root_identifier<'s>(mut node: Node, src: &'s str) -> Option<&'s str> {
     }
 }
 
-impl Reader<'_> {
+impl<'t> Reader<'_, 't> {
     fn push(&mut self, op: SchemaOp, at: Span, shown: &str) {
         self.session.push(op, at, at, shown);
     }
@@ -384,7 +390,12 @@ impl Reader<'_> {
         let arg = |i: usize| args.get(i).copied();
         match method {
             "query" | "raw" => {
-                if let Some(lit) = arg(0).and_then(|a| string(a, src)) {
+                let sql = arg(0).and_then(|a| {
+                    string(a, src).or_else(|| {
+                        js_flow::resolve(&self.bindings, a, src).and_then(|v| string(v, src))
+                    })
+                });
+                if let Some(lit) = sql {
                     self.session.sql(&lit.text, &lit.map);
                 }
             }

@@ -18,6 +18,7 @@ mod ecto;
 mod ef_core;
 mod emit;
 mod javascript;
+mod js_flow;
 mod laravel;
 mod liquibase;
 mod lit;

@@ -254,7 +254,40 @@ fn mark_rebuilds(statements: &mut [SchemaChange], state: &State) {
                 })
             })
         };
-        if !names.is_empty() && names.iter().all(|n| rebuilt(&n.key)) {
+        // The rename-out form (TypeORM's SQLite rebuild): `ALTER TABLE old RENAME TO tmp;
+        // CREATE TABLE old …; INSERT INTO old SELECT … FROM tmp; DROP TABLE tmp`.
+        let renamed_out = |tmp: &str| {
+            renames.iter().any(|(old, to, renamed)| {
+                to == tmp
+                    && *renamed < at
+                    && copies_of.get(tmp).is_some_and(|back| {
+                        back.iter()
+                            .any(|(into, copied)| into == old && *renamed < *copied && *copied < at)
+                    })
+            })
+        };
+        if !names.is_empty() && names.iter().all(|n| rebuilt(&n.key) || renamed_out(&n.key)) {
+            stmt.replaced = true;
+        }
+    }
+    // That form's rename: the rows come back under the old name before the statement after it.
+    for stmt in statements.iter_mut() {
+        let SchemaOp::AlterTable { table, actions } = &stmt.kind else {
+            continue;
+        };
+        let at = stmt.span.start();
+        let copied_back = |to: &SqlName| {
+            copies_of.get(to.key.as_str()).is_some_and(|back| {
+                back.iter()
+                    .any(|(into, copied)| *into == table.key && *copied > at)
+            })
+        };
+        let all_copied_back = !actions.is_empty()
+            && actions.iter().all(|a| match a {
+                AlterAction::RenameTable { to, .. } => copied_back(to),
+                _ => false,
+            });
+        if all_copied_back {
             stmt.replaced = true;
         }
     }

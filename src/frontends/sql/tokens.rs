@@ -152,8 +152,15 @@ pub fn update_assignments(
             }
             j += 1;
         }
+        // `new = old`, also cast on the way: `old::uuid`, `CAST(old AS uuid)`.
         let copied = match cur.name(value_start) {
-            Some((from, end)) if end == j => Some(from.key),
+            Some((from, end)) if end == j || (cur.punct(end, b':') && cur.punct(end + 1, b':')) => {
+                Some(from.key)
+            }
+            _ if cur.kw(value_start, "cast") && cur.punct(value_start + 1, b'(') => cur
+                .name(value_start + 2)
+                .filter(|(_, end)| cur.kw(*end, "as"))
+                .map(|(from, _)| from.key),
             _ => None,
         };
         out.push((column.key, copied));
