@@ -142,6 +142,7 @@ pub fn path_context(path: &str) -> Context {
         matches!(
             *t,
             "local"
+                | "localhost"
                 | "dev"
                 | "develop"
                 | "development"
@@ -334,6 +335,9 @@ mod tests {
             ("docker-compose.override.yml", Local),
             ("docker-compose.dev.yml", Local),
             ("compose.local.yaml", Local),
+            ("backend/docker-compose.localhost.yml", Local),
+            ("backend/.env.localhost", Local),
+            ("docker-compose.production.yml", Production),
             ("scripts/reset-local-db.sh", Local),
             ("scripts/dev_reset.sh", Local),
             ("examples/demo/stop.sh", Local),

@@ -32,7 +32,30 @@ pub fn extract_github(facts: &mut FileFacts) -> yaml::Yaml {
             .and_then(|d| d.get("run"))
             .and_then(|r| r.get_str("working-directory"))
             .map(str::to_string);
-        for pair in jobs.as_mapping().unwrap_or_default() {
+        let job_pairs = jobs.as_mapping().unwrap_or_default();
+        // The workflow's own `env:` reaches every job: when each of them runs on a GitHub-hosted
+        // runner, it lives and dies with them (ephemeral CI, like the jobs).
+        if !job_pairs.is_empty()
+            && job_pairs
+                .iter()
+                .all(|p| !self_hosted(p.value.get("runs-on")))
+        {
+            let env = doc
+                .root
+                .as_ref()
+                .and_then(Node::as_mapping)
+                .unwrap_or_default()
+                .iter()
+                .find(|p| p.key_str() == Some("env"));
+            if let Some(env) = env {
+                facts.regions.push(Region {
+                    span: env.key.span.cover(env.value.span),
+                    context: Some(Context::EphemeralCi),
+                    guard: None,
+                });
+            }
+        }
+        for pair in job_pairs {
             let job_name = pair.key_str().unwrap_or_default().to_string();
             let job = &pair.value;
             // `needs: build` or `needs: [build, backup]`.

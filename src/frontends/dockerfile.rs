@@ -327,19 +327,64 @@ fn exec_form(facts: &mut FileFacts, text: &str, array: Node) {
     }
 }
 
-/// Offsets of a decoded JSON string's value into the host: exact when the string has no escapes,
-/// else every character at the string's start.
+/// Offsets of a decoded JSON string's value into the host: character by character, an escape
+/// (`\"`, `\\`, `\n`, `\u00e9`) mapped to its backslash. When the decoding cannot be retraced
+/// (a surrogate pair), every character maps to the string's start.
 fn string_map(text: &str, span: Span, value: &str) -> OffsetMap {
     let raw = text.get(span.start()..span.end()).unwrap_or("");
     if raw == value {
-        OffsetMap::verbatim(span.start(), value.len())
-    } else {
+        return OffsetMap::verbatim(span.start(), value.len());
+    }
+    retrace_json(raw, span.start(), value).unwrap_or_else(|| {
         let mut map = OffsetMap::default();
         for (k, c) in value.char_indices() {
             map.push(k, span.start(), c.len_utf8());
         }
         map
+    })
+}
+
+/// The map of a JSON string's decoded `value` onto its `raw` text at `host`, or `None` when the
+/// escapes do not decode to `value`.
+fn retrace_json(raw: &str, host: usize, value: &str) -> Option<OffsetMap> {
+    let mut map = OffsetMap::default();
+    // The current run of verbatim characters: (decoded start, raw start, length).
+    let mut run: Option<(usize, usize, usize)> = None;
+    let mut decoded = 0;
+    let mut chars = raw.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c != '\\' {
+            let len = c.len_utf8();
+            run = match run {
+                Some((d, r, l)) if d + l == decoded && r + l == i => Some((d, r, l + len)),
+                Some((d, r, l)) => {
+                    map.push(d, host + r, l);
+                    Some((decoded, i, len))
+                }
+                None => Some((decoded, i, len)),
+            };
+            decoded += len;
+            continue;
+        }
+        if let Some((d, r, l)) = run.take() {
+            map.push(d, host + r, l);
+        }
+        let (_, e) = chars.next()?;
+        let len = if e == 'u' {
+            let hex: String = (0..4)
+                .filter_map(|_| chars.next().map(|(_, h)| h))
+                .collect();
+            char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?.len_utf8()
+        } else {
+            1
+        };
+        map.push(decoded, host + i, 0);
+        decoded += len;
     }
+    if let Some((d, r, l)) = run {
+        map.push(d, host + r, l);
+    }
+    (decoded == value.len()).then_some(map)
 }
 
 /// The decoded strings of a JSON array with the spans of their contents (inside the quotes).
@@ -482,6 +527,33 @@ mod tests {
             .find(|c| c.argv.iter().any(|w| w.is("reset")))
             .map(|c| f.shell.runs_when(c.span));
         assert_eq!(reset, Some(RunsWhen::Unknown));
+    }
+
+    #[test]
+    fn exec_form_escapes_keep_spans() {
+        // Escaped quotes later in the script must not move the commands before them.
+        let f = facts(concat!(
+            "FROM node:20\n",
+            "CMD [\"sh\", \"-c\", \"export A=1 && prisma migrate deploy --schema=s.prisma && ",
+            "exec run \\\"cd web && next start\\\" \\u00e9 \\\"tsx w.ts\\\"\"]\n",
+        ));
+        let slice = |word: &str| {
+            f.shell
+                .commands
+                .iter()
+                .find(|c| c.argv.iter().any(|w| w.is(word)))
+                .map(|c| f.file.slice(c.span).to_string())
+        };
+        assert_eq!(
+            slice("migrate").as_deref(),
+            Some("prisma migrate deploy --schema=s.prisma")
+        );
+        let run = slice("run").unwrap_or_default();
+        assert!(run.starts_with("run \\\"cd web"), "{run}");
+        let map = string_map("\"a\\u00e9b\"", Span::new(1, 9), "a\u{e9}b");
+        assert_eq!(map.to_host(0), 1);
+        assert_eq!(map.to_host(1), 2);
+        assert_eq!(map.to_host(3), 8);
     }
 
     #[test]

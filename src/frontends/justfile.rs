@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 
 use crate::frontends::manifests::package_json::script_name_context;
-use crate::model::command::{Dir, ShellOrigin};
+use crate::model::command::{Assignment, Dir, ShellOrigin, Word};
 use crate::model::{FileFacts, Region};
 use crate::source::{OffsetMap, Span};
 
@@ -67,6 +67,22 @@ pub fn extract(facts: &mut FileFacts) {
                 // `set shell := ["bash", "-uc"]`: which program runs the lines.
                 posix = shell_is_posix(&value);
             } else if let Some(literal) = string_literal(&value) {
+                // `export COMPOSE_FILE := "docker-compose.local.yml"`: every recipe's
+                // `docker compose` acts on that file, as after `export COMPOSE_FILE=…` in a script.
+                if name.starts_with("COMPOSE_") && trimmed.starts_with("export ") {
+                    let start = at + (line.len() - line.trim_start().len());
+                    facts.shell.assignments.push(Assignment {
+                        name: name.clone(),
+                        name_span: Span::new(start, start + trimmed.len()),
+                        value: Word::literal_word(
+                            Span::new(start, start + trimmed.len()),
+                            &literal,
+                        ),
+                        exported: true,
+                        source: 0,
+                        scopes: Vec::new(),
+                    });
+                }
                 vars.insert(name, literal);
             }
             continue;

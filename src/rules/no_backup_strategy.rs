@@ -27,6 +27,16 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], cx: &mut Ctx) {
             continue;
         };
         for service in &compose.services {
+            // The application's own image started as its backup job (`command: ["zammad-backup"]`,
+            // `command: /usr/local/bin/backup.sh`): a sidecar, whatever the image.
+            let program = service
+                .argv()
+                .first()
+                .map(|p| p.rsplit('/').next().unwrap_or(p));
+            if service.stateful.is_none() && program.is_some_and(backup::name_says_backup) {
+                sidecars.push(Vec::new());
+                continue;
+            }
             let Some(image) = &service.image else {
                 continue;
             };

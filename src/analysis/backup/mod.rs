@@ -101,7 +101,7 @@ pub fn classify(
             return step(StepKind::Backup { family: None });
         }
     }
-    if let Some(kind) = backup_kind(&program, &words, command) {
+    if let Some(kind) = backup_kind(&program, &words, command, host) {
         if dump_discarded(&program, &words, command) {
             return None;
         }
@@ -180,7 +180,7 @@ fn seq(words: &[&str], want: &[&str]) -> bool {
     positional.windows(want.len()).any(|win| win == want)
 }
 
-fn backup_kind(program: &str, words: &[&str], command: &Command) -> Option<StepKind> {
+fn backup_kind(program: &str, words: &[&str], command: &Command, host: &str) -> Option<StepKind> {
     let fam = |f: &str| {
         Some(StepKind::Backup {
             family: Some(f.to_string()),
@@ -270,12 +270,43 @@ fn backup_kind(program: &str, words: &[&str], command: &Command) -> Option<StepK
         }
         "doctl" => (words.contains(&"snapshot") || words.contains(&"snapshots")).then_or_none(any),
         "tar" | "cp" | "rsync" => copy_of_data(program, words, command),
-        "docker" | "podman" if words.first() == Some(&"cp") => {
-            words.iter().skip(1).any(|w| data_like(w)).then_some(())?;
-            any
-        }
+        "docker" | "podman" if words.first() == Some(&"cp") => docker_cp_out(words, command, host),
         _ => None,
     }
+}
+
+/// `docker cp CONTAINER:SRC DEST` copies out of a container: a backup when the source is a
+/// database's data (`db:/var/lib/postgresql/data`) or the destination, as written, is a backup
+/// folder (`"$ctr:$dir/." "$BACKUP_FOLDER/pgdata"`). A copy into a container (`docker cp
+/// dump.sql db:/tmp/`, the first step of a restore) backs nothing up, whatever the container is
+/// called.
+fn docker_cp_out(words: &[&str], command: &Command, host: &str) -> Option<StepKind> {
+    let positional = |words: &mut dyn Iterator<Item = &str>| -> Option<(String, String)> {
+        let mut p = words.filter(|w| !w.starts_with('-') && !w.contains(['<', '>']));
+        Some((p.next()?.to_string(), p.next()?.to_string()))
+    };
+    let (source, dest) = positional(&mut words.iter().skip(1).copied())?;
+    let in_container = |w: &str| {
+        let w = w.trim_matches(['"', '\'']);
+        !w.starts_with(['/', '.', '~']) && w.split_once(':').is_some_and(|(c, _)| !c.is_empty())
+    };
+    if !in_container(&source) || in_container(&dest) {
+        return None;
+    }
+    let path = source.split_once(':').map_or("", |(_, p)| p);
+    // The destination as written: `"$BACKUP_FOLDER/x"` says backup even when the variable was
+    // substituted by a function's `$1`.
+    let written = host
+        .get(command.span.start()..command.span.end())
+        .unwrap_or("");
+    let mut raw = written
+        .split_whitespace()
+        .skip_while(|w| *w != "cp")
+        .skip(1);
+    let written_dest = positional(&mut raw).map(|(_, d)| d).unwrap_or_default();
+    let says_backup = |w: &str| w.to_ascii_lowercase().contains("backup");
+    (data_like(&source) || data_like(path) || says_backup(&dest) || says_backup(&written_dest))
+        .then_some(StepKind::Backup { family: None })
 }
 
 /// `cond.then_or_none(value)`: `value` when the condition holds, keeping the table above flat.

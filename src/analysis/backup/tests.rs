@@ -45,6 +45,8 @@ fn backup_steps() {
         "rsync -a ./db-data/ backup:/srv/",
         "bash -c 'pg_dump shop > x.sql'",
         "kubectl exec -n db pg-0 -- pg_dump shop",
+        "docker cp db:/var/lib/postgresql/data ./snap",
+        "docker cp -q \"$CONTAINER_ID:$DATA_DIR/.\" \"$BACKUP_FOLDER/$SERVICE/\"",
     ] {
         let kinds = steps(text);
         assert!(kinds.iter().any(is_backup), "{text}: {kinds:?}");
@@ -59,6 +61,9 @@ fn backup_steps() {
         "cp config.example config",
         "pg_dump --version",
         "echo pg_dump",
+        "docker cp ./backups/backup.dump app-postgres:/backup.dump",
+        "docker cp schema.sql db:/tmp/schema.sql",
+        "docker cp app:/srv/logs ./logs",
     ] {
         let kinds = steps(text);
         assert!(

@@ -48,6 +48,38 @@ impl<'a> Walker<'a> {
                         );
                     }
                 }
+                // `'DROP DATABASE IF EXISTS '"$DB"`: each part mapped as it would be alone, so a
+                // statement starting in a quoted part is reported there, not at the word's start.
+                "concatenation" => {
+                    let display = word.display();
+                    let mut text = String::new();
+                    let mut map = OffsetMap::default();
+                    let mut cursor = node.walk();
+                    for part in node.children(&mut cursor) {
+                        let (t, m) = self.word_text(Some(part), &self.word(part));
+                        if t.is_empty() {
+                            continue;
+                        }
+                        if matches!(part.kind(), "simple_expansion" | "expansion") {
+                            // Its value stands for the whole expansion: first byte at `$`, the
+                            // rest at its last byte, so a statement ending in it ends there too.
+                            let at = self.host(part);
+                            map.push(text.len(), at.start(), 0);
+                            if t.len() > 1 && at.len() > 1 {
+                                map.push(text.len() + 1, at.end() - 1, 0);
+                            }
+                        } else {
+                            for (ts, hs, len) in m.segments() {
+                                map.push(text.len() + ts, hs, len);
+                            }
+                        }
+                        text.push_str(&t);
+                    }
+                    if text == display {
+                        map.push(text.len(), self.host(node).end(), 0);
+                        return (text, map);
+                    }
+                }
                 _ => {}
             }
         }
