@@ -10,5 +10,6 @@ pub mod operations;
 pub mod paths;
 pub mod repo;
 pub mod runs;
+pub mod sourced;
 pub mod stores;
 pub mod targets;

@@ -313,6 +313,9 @@ fn scan_root(path: &Path, setup: &Resolved) -> Result<ScanOutcome, Error> {
         ));
     }
 
+    // `. ./_lib.sh`: the variables a sourced script sets reach the commands after the line.
+    crate::analysis::sourced::import_sourced_variables(&mut files);
+
     // Compose names a project at the root after the root directory.
     let root_name = std::fs::canonicalize(&root)
         .ok()

@@ -11,6 +11,16 @@ fn commands(text: &str) -> Vec<Command> {
     facts.commands
 }
 
+fn facts(text: &str) -> ShellFacts {
+    let mut facts = ShellFacts::default();
+    facts.add_source(
+        text,
+        &OffsetMap::verbatim(0, text.len()),
+        ShellOrigin::Script,
+    );
+    facts
+}
+
 fn by_program<'c>(cmds: &'c [Command], program: &str) -> &'c Command {
     cmds.iter()
         .find(|c| c.program_name().as_deref() == Some(program))
@@ -67,4 +77,31 @@ fn pipeline_feeders() {
     assert!(feeder(1).heredoc, "{:?}", feeder(1));
     assert_eq!(feeder(2).argv, ["echo", "TRUNCATE t"]);
     assert!(by_program(&cmds, "gunzip").piped_from.is_none());
+}
+
+#[test]
+fn process_substitution_and_su_feed_a_client() {
+    let text = "sudo su postgres -c \"psql < <(echo 'DROP DATABASE app;')\"\n\
+printf 'DROP TABLE t;\\n' | mysql\n\
+psql <<< \"DROP TABLE h\"\n\
+psql < <(printf 'TRUNCATE x;')\n\
+psql < dump.sql\n";
+    let f = facts(text);
+    let sql: Vec<(&str, &str)> = f
+        .embedded_sql
+        .iter()
+        .map(|e| (e.client.as_str(), e.text.trim()))
+        .collect();
+    assert_eq!(
+        sql,
+        [
+            ("psql", "DROP DATABASE app;"),
+            ("mysql", "DROP TABLE t;\\n"),
+            ("psql", "DROP TABLE h"),
+            ("psql", "TRUNCATE x;"),
+        ]
+    );
+    let at = f.embedded_sql[0].map.to_host(0);
+    assert_eq!(&text[at..at + 4], "DROP");
+    assert_eq!(f.commands_named("echo").count(), 1);
 }

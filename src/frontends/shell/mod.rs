@@ -670,10 +670,13 @@ impl<'a> Walker<'a> {
 }
 
 /// Whether an expansion stands for the directory of the running script: `$(dirname "$0")`,
-/// `$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)`, `${0%/*}`.
+/// `$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)`, `${0%/*}`, `${BASH_SOURCE%/*}`.
 pub fn is_script_dir(expansion: &str) -> bool {
     expansion.contains("dirname") && (expansion.contains("$0") || expansion.contains("BASH_SOURCE"))
-        || expansion == "${0%/*}"
+        || matches!(
+            expansion,
+            "${0%/*}" | "${BASH_SOURCE%/*}" | "${BASH_SOURCE[0]%/*}"
+        )
 }
 
 /// Whether the text between two words of a command holds an unescaped newline: bash ends the
