@@ -105,3 +105,60 @@ psql < dump.sql\n";
     assert_eq!(&text[at..at + 4], "DROP");
     assert_eq!(f.commands_named("echo").count(), 1);
 }
+
+#[test]
+fn loops_over_known_lists_run_per_value() {
+    let text = "DIRS=(data/postgres/pgdata data/uploads)\n\
+for d in \"${DIRS[@]}\"; do rm -rf \"$d\"/*; echo done; done\n\
+for d in data/pg data/redis; do rm -rf \"$d\"; done\n\
+for f in $(ls); do rm -rf \"$f\"; done\n";
+    let cmds = commands(text);
+    let rms: Vec<Vec<String>> = cmds
+        .iter()
+        .filter(|c| c.program().as_deref() == Some("rm"))
+        .map(|c| c.argv.iter().map(Word::display).collect())
+        .collect();
+    assert_eq!(
+        rms,
+        [
+            vec!["rm", "-rf", "data/postgres/pgdata/*"],
+            vec!["rm", "-rf", "data/uploads/*"],
+            vec!["rm", "-rf", "data/pg"],
+            vec!["rm", "-rf", "data/redis"],
+            vec!["rm", "-rf", "$f"],
+        ]
+    );
+    // A command the same in every round is recorded once.
+    assert_eq!(
+        cmds.iter()
+            .filter(|c| c.program().as_deref() == Some("echo"))
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn functions_called_with_known_arguments_run_with_them() {
+    let text = "DIRS=(data/postgres/pgdata data/uploads)\n\
+wipe() { rm -rf \"$1\"/*; }\n\
+for d in \"${DIRS[@]}\"; do wipe \"$d\"; done\n\
+wipe \"$UNKNOWN\"\n";
+    let f = facts(text);
+    let rms: Vec<String> = f
+        .commands
+        .iter()
+        .filter(|c| c.program().as_deref() == Some("rm"))
+        .map(|c| c.argv[2].display())
+        .collect();
+    assert_eq!(rms, ["$1/*", "data/postgres/pgdata/*", "data/uploads/*"]);
+    let rm = f
+        .commands
+        .iter()
+        .find(|c| {
+            c.argv
+                .get(2)
+                .is_some_and(|w| w.display() == "data/uploads/*")
+        })
+        .expect("rm in the second round");
+    assert_eq!(&text[rm.span.start()..rm.span.end()], "rm -rf \"$1\"/*");
+}
