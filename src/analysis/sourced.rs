@@ -22,6 +22,9 @@ const MAX_IMPORTED_LEN: usize = 4096;
 /// Known variable values a file leaves behind, by name.
 type Vars = BTreeMap<String, Vec<Piece>>;
 
+/// A word to replace: (command index, word index, its new pieces).
+type Change = (usize, usize, Vec<Piece>);
+
 /// Put the values of variables set in sourced files into the commands that use them after the
 /// `source` line, where the file itself leaves them unknown.
 pub fn import_sourced_variables(files: &mut [FileFacts]) {
@@ -47,7 +50,7 @@ pub fn import_sourced_variables(files: &mut [FileFacts]) {
         return;
     }
     let mut memo: HashMap<usize, Vars> = HashMap::new();
-    let mut updates: Vec<(usize, Vec<(usize, usize, Vec<Piece>)>)> = Vec::new();
+    let mut updates: Vec<(usize, Vec<Change>)> = Vec::new();
     for (i, list) in sources.iter().enumerate() {
         if list.is_empty() {
             continue;
@@ -183,10 +186,7 @@ fn plain_variable(expansion: &str) -> Option<&str> {
 
 /// (command, word, new pieces) for every word of `shell` that expands a variable the sourced
 /// files set, when the file itself assigns it nowhere before the command.
-fn substitutions(
-    shell: &ShellFacts,
-    imported: &[(usize, Vars)],
-) -> Vec<(usize, usize, Vec<Piece>)> {
+fn substitutions(shell: &ShellFacts, imported: &[(usize, Vars)]) -> Vec<Change> {
     let mut out = Vec::new();
     for (c, command) in shell.commands.iter().enumerate() {
         let start = command.span.start();
@@ -230,7 +230,7 @@ fn substitutions(
 
 /// Put the new pieces in place. A command name that is now several words
 /// (`COMPOSE="docker compose"`) is split the way the shell splits an unquoted expansion.
-fn apply(shell: &mut ShellFacts, changes: Vec<(usize, usize, Vec<Piece>)>) {
+fn apply(shell: &mut ShellFacts, changes: Vec<Change>) {
     // Back to front, so that splitting a word does not move the ones still to change.
     for (c, w, pieces) in changes.into_iter().rev() {
         let Some(command) = shell.commands.get_mut(c) else {
