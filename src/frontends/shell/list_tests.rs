@@ -162,3 +162,19 @@ wipe \"$UNKNOWN\"\n";
         .expect("rm in the second round");
     assert_eq!(&text[rm.span.start()..rm.span.end()], "rm -rf \"$1\"/*");
 }
+
+#[test]
+fn nested_loops_stay_within_the_rewalk_budget() {
+    // Six nested loops over eight values would be 262144 walks of the innermost body.
+    let mut text = String::new();
+    for k in 0..6 {
+        text.push_str(&format!("for v{k} in a b c d e f g h; do\n"));
+    }
+    text.push_str("rm -rf \"$v0/$v1/$v2/$v3/$v4/$v5\"\n");
+    for _ in 0..6 {
+        text.push_str("done\n");
+    }
+    let cmds = commands(&text);
+    assert!(!cmds.is_empty());
+    assert!(cmds.len() <= 1 + 64, "{} commands", cmds.len());
+}

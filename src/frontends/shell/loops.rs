@@ -8,8 +8,9 @@ use super::*;
 /// A loop over more values than this is walked once, with its variable unknown.
 const MAX_LOOP_VALUES: usize = 8;
 
-/// Calls of functions walked again with their arguments, per shell source.
-const MAX_CALL_WALKS: usize = 32;
+/// Second walks (loop rounds after the first, calls of functions) per shell source: past this,
+/// the first walk stands (nested loops would otherwise multiply).
+const MAX_REWALKS: usize = 64;
 
 /// Positional parameters bound at a call (`$1` … `$9`).
 const MAX_POSITIONAL: usize = 9;
@@ -41,7 +42,7 @@ impl<'a> Walker<'a> {
             self.st.vars.insert(name.clone(), value);
             if k == 0 {
                 self.with_scope(Scope::Loop, |w| w.statement_list(body, depth));
-            } else {
+            } else if self.take_rewalk() {
                 self.again(|w| w.with_scope(Scope::Loop, |w| w.statement_list(body, depth)));
             }
         }
@@ -91,10 +92,9 @@ impl<'a> Walker<'a> {
         if args.iter().all(Option::is_none) || !uses_positional(body) {
             return;
         }
-        if self.calls_walked >= MAX_CALL_WALKS {
+        if !self.take_rewalk() {
             return;
         }
-        self.calls_walked += 1;
         let mut state = self.st.clone();
         for k in 1..=MAX_POSITIONAL {
             state.vars.remove(&k.to_string());
@@ -116,6 +116,17 @@ impl<'a> Walker<'a> {
                 .add_nested(body, &map, ShellOrigin::Nested, state, depth + 8);
             w.st.next_id = after.next_id;
         });
+    }
+
+    /// Count one second walk against the source's budget; false once it is spent.
+    fn take_rewalk(&mut self) -> bool {
+        let done = self.st.rewalks.get();
+        if done >= MAX_REWALKS {
+            // Silent: the first walk of every body is there, as before loops were followed.
+            return false;
+        }
+        self.st.rewalks.set(done + 1);
+        true
     }
 
     /// Run `walk` into scratch facts, then keep the commands it found that differ from those

@@ -100,7 +100,6 @@ impl ShellFacts {
             out: self,
             limits: Limits::default(),
             bodies: HashMap::new(),
-            calls_walked: 0,
         };
         walker.statement_list(tree.root_node(), depth);
         walker.report_limits();
@@ -131,6 +130,9 @@ struct State {
     pending_heredocs: VecDeque<StdinText>,
     /// Bytes of known values copied into words so far (see [`MAX_EXPANSION_BYTES`]).
     expanded: Cell<usize>,
+    /// Second walks of loop bodies and called functions so far, shared by every nested walk of
+    /// one source (see `loops`): nested loops must not multiply without bound.
+    rewalks: std::rc::Rc<Cell<usize>>,
 }
 
 struct Walker<'a> {
@@ -143,8 +145,6 @@ struct Walker<'a> {
     /// Function bodies of this source by name (byte ranges in `text`), for calls with known
     /// arguments.
     bodies: HashMap<String, (usize, usize)>,
-    /// Calls walked again so far (see `loops`).
-    calls_walked: usize,
 }
 
 /// Programs that take SQL (or a database shell language) on stdin or in an argument.
