@@ -199,6 +199,12 @@ impl OffsetMap {
             .map(|&(t, h, l)| (t as usize, h as usize, l as usize))
     }
 
+    /// How many bytes of the text were copied verbatim from the host (0 when the text is a
+    /// variable's value, known but written elsewhere: every offset then stands for the word).
+    pub fn verbatim_len(&self) -> usize {
+        self.segments.iter().map(|s| s.2 as usize).sum()
+    }
+
     pub fn to_host(&self, offset: usize) -> usize {
         let offset = to_u32(offset);
         let idx = match self.segments.binary_search_by_key(&offset, |s| s.0) {

@@ -3,6 +3,7 @@
 //! backup paths of scripts. Reads the model (and front-end helpers); never syntax trees.
 
 pub mod backup;
+pub mod callers;
 pub mod infra;
 pub mod kube_delete;
 pub mod migrations;
@@ -10,5 +11,6 @@ pub mod operations;
 pub mod paths;
 pub mod repo;
 pub mod runs;
+pub mod sourced;
 pub mod stores;
 pub mod targets;

@@ -313,6 +313,11 @@ fn scan_root(path: &Path, setup: &Resolved) -> Result<ScanOutcome, Error> {
         ));
     }
 
+    // `. ./_lib.sh`: the variables a sourced script sets reach the commands after the line.
+    crate::analysis::sourced::import_sourced_variables(&mut files);
+    // A script only test runs call (or only a database's first start runs) is part of that setup.
+    crate::analysis::callers::inherit_caller_contexts(&mut files, &setup.backup_catalog);
+
     // Compose names a project at the root after the root directory.
     let root_name = std::fs::canonicalize(&root)
         .ok()

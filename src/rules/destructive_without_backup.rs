@@ -56,7 +56,7 @@ struct Destructive {
     span: Span,
     /// What the step loses.
     what: String,
-    /// The step as written (`dropdb shop`, `DROP TABLE users`).
+    /// The step as a message quotes it (`` `dropdb shop` ``, `` `DROP TABLE users` ``).
     step: String,
     /// A related location (the migration holding the non-additive change).
     related: Option<(String, Span, String)>,
@@ -95,14 +95,14 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding],
             at,
             span: f.span,
             what: what.to_string(),
-            step: shown(&files[file], f.span),
+            step: step_label(&files[file], f.span, command),
             related: None,
             remote: f.remote,
         });
         if f.span.start < entry.span.start {
             entry.span = f.span;
             entry.what = what.to_string();
-            entry.step = shown(&files[file], f.span);
+            entry.step = step_label(&files[file], f.span, command);
         }
     }
     let migration = backup::pending_non_additive(files).map(|(file, span)| {
@@ -181,7 +181,7 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding],
                 at,
                 span: command.span,
                 what,
-                step: shown(&files[at.file], command.span),
+                step: format!("`{}`", shown(&files[at.file], command.span)),
                 related,
                 remote: false,
             },
@@ -227,7 +227,7 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding],
         let finding = cx.report_in(
             &file.file.path,
             d.span,
-            format!("`{}` {}, and {before}{kind}: {advice}", d.step, d.what),
+            format!("{} {}, and {before}{kind}: {advice}", d.step, d.what),
         );
         if purpose.is_some() {
             finding.level(Level::Error);
@@ -246,6 +246,24 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding],
             finding.related(path, *span, message.clone());
         }
     }
+}
+
+/// How a message quotes the step a finding reports: its text, or for SQL held in a variable
+/// (`mysql -e "$SQL"`), the statement and the command that runs it.
+fn step_label(file: &FileFacts, span: Span, command: usize) -> String {
+    let statement = file
+        .sql
+        .statements
+        .iter()
+        .find(|s| s.clause_span == span && s.embedded().is_some());
+    if let (Some(written), Some(command)) = (
+        statement.and_then(|s| s.written.as_deref()),
+        file.shell.commands.get(command),
+    ) {
+        let written = written.trim_end_matches(';').trim_end();
+        return format!("`{written}` (run by `{}`)", shown(file, command.span));
+    }
+    format!("`{}`", shown(file, span))
 }
 
 /// The step as a reader sees it: its first line, shortened.

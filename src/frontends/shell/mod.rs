@@ -21,6 +21,7 @@
 mod calls;
 mod flow;
 mod limits;
+mod loops;
 mod redirects;
 mod sql;
 mod words;
@@ -98,6 +99,7 @@ impl ShellFacts {
             st: state,
             out: self,
             limits: Limits::default(),
+            bodies: HashMap::new(),
         };
         walker.statement_list(tree.root_node(), depth);
         walker.report_limits();
@@ -128,6 +130,9 @@ struct State {
     pending_heredocs: VecDeque<StdinText>,
     /// Bytes of known values copied into words so far (see [`MAX_EXPANSION_BYTES`]).
     expanded: Cell<usize>,
+    /// Second walks of loop bodies and called functions so far, shared by every nested walk of
+    /// one source (see `loops`): nested loops must not multiply without bound.
+    rewalks: std::rc::Rc<Cell<usize>>,
 }
 
 struct Walker<'a> {
@@ -137,6 +142,9 @@ struct Walker<'a> {
     st: State,
     out: &'a mut ShellFacts,
     limits: Limits,
+    /// Function bodies of this source by name (byte ranges in `text`), for calls with known
+    /// arguments.
+    bodies: HashMap<String, (usize, usize)>,
 }
 
 /// Programs that take SQL (or a database shell language) on stdin or in an argument.
@@ -251,6 +259,8 @@ impl<'a> Walker<'a> {
                     source: self.source,
                 });
                 if let Some(body) = node.child_by_field_name("body") {
+                    self.bodies
+                        .insert(name.clone(), (body.start_byte(), body.end_byte()));
                     let before = self.out.commands.len();
                     let saved_cwd = self.st.cwd.clone();
                     self.with_scope(Scope::Function(name.clone()), |w| {
@@ -277,17 +287,7 @@ impl<'a> Walker<'a> {
                     }
                 }
             }
-            "for_statement" | "c_style_for_statement" => {
-                // `for v in $(docker volume ls -q)`: the list's substitutions run.
-                let mut cursor = node.walk();
-                let heads: Vec<Node> = node.children_by_field_name("value", &mut cursor).collect();
-                for head in heads {
-                    self.substitutions(head, depth);
-                }
-                if let Some(body) = node.child_by_field_name("body") {
-                    self.with_scope(Scope::Loop, |w| w.statement_list(body, depth));
-                }
-            }
+            "for_statement" | "c_style_for_statement" => self.for_loop(node, depth),
             "case_statement" => self.case_statement(node, depth),
             "list" => self.and_or_list(node, depth),
             "pipeline" => {
@@ -545,6 +545,7 @@ impl<'a> Walker<'a> {
                 };
                 self.after_command(&command, &raws);
                 self.out.commands.push(command);
+                self.call_function(self.out.commands.len() - 1, depth);
             }
         }
     }
@@ -670,10 +671,13 @@ impl<'a> Walker<'a> {
 }
 
 /// Whether an expansion stands for the directory of the running script: `$(dirname "$0")`,
-/// `$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)`, `${0%/*}`.
+/// `$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)`, `${0%/*}`, `${BASH_SOURCE%/*}`.
 pub fn is_script_dir(expansion: &str) -> bool {
     expansion.contains("dirname") && (expansion.contains("$0") || expansion.contains("BASH_SOURCE"))
-        || expansion == "${0%/*}"
+        || matches!(
+            expansion,
+            "${0%/*}" | "${BASH_SOURCE%/*}" | "${BASH_SOURCE[0]%/*}"
+        )
 }
 
 /// Whether the text between two words of a command holds an unescaped newline: bash ends the

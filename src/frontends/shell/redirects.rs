@@ -80,6 +80,10 @@ impl<'a> Walker<'a> {
         for redirect in node.children_by_field_name("redirect", &mut c3) {
             if redirect.kind() == "file_redirect" {
                 files.extend(self.redirect(redirect));
+                // `psql < <(echo 'DROP …')`: the substitution runs, and what it prints is stdin.
+                if let Some(text) = self.substituted_stdin(redirect, depth) {
+                    stdin = stdin.or(Some(text));
+                }
             }
         }
         let before = self.out.commands.len();
@@ -142,6 +146,24 @@ impl<'a> Walker<'a> {
             .map(|d| self.word(d).display())
             .unwrap_or_default();
         Some(Redirect { fd, op, target })
+    }
+
+    /// `< <(echo '…')`: walk the process substitution (its commands run) and return the known
+    /// text it prints, which becomes the reading command's stdin.
+    fn substituted_stdin(&mut self, redirect: Node, depth: usize) -> Option<StdinText> {
+        let mut cursor = redirect.walk();
+        let is_input = redirect.children(&mut cursor).any(|c| c.kind() == "<");
+        let source = redirect
+            .child_by_field_name("destination")
+            .filter(|d| d.kind() == "process_substitution")?;
+        if !is_input || !self.node_text(source).starts_with("<(") {
+            return None;
+        }
+        let saved = self.st.payload.take();
+        self.statement(source, depth + 1);
+        let printed = self.st.payload.take();
+        self.st.payload = saved;
+        printed
     }
 
     /// The text of a here-string (`<<< 'SQL'`).

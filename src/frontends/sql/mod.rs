@@ -105,6 +105,9 @@ struct Unit<'a> {
     map: &'a OffsetMap,
     migration: Option<&'a MigrationFile>,
     origin: ChangeOrigin,
+    /// The text is not written at its host span (a variable's value, `psql -c "$SQL"`): every
+    /// statement is reported on the whole word, and names itself in `written`.
+    expanded: bool,
 }
 
 /// Extract the statements of a `.sql` file.
@@ -135,6 +138,7 @@ pub fn extract_file(facts: &mut FileFacts) {
         map: &map,
         migration: migration.as_ref(),
         origin: ChangeOrigin::Sql,
+        expanded: false,
     };
     analyse(&unit, &mut state, &mut facts.sql.statements);
     mark_rebuilds(&mut facts.sql.statements, &state);
@@ -182,6 +186,7 @@ pub fn extract_embedded(facts: &mut FileFacts) {
             map: &embedded.map,
             migration: None,
             origin: ChangeOrigin::Embedded { index: i },
+            expanded: embedded.map.verbatim_len() == 0 && !embedded.text.is_empty(),
         };
         analyse(&unit, &mut state, &mut statements);
     }
@@ -528,19 +533,37 @@ fn analyse(unit: &Unit, state: &mut State, out: &mut Vec<SchemaChange>) {
                 _ => ChangeDirection::NotMigration,
             };
             let clause = Span::new(reading.clause.0, reading.clause.1);
+            let (span, clause_span, written) = if unit.expanded {
+                let whole = unit.map.span_to_host(Span::new(0, unit.orig.len()));
+                let shown = unit.orig.get(clause.start()..clause.end()).unwrap_or("");
+                (whole, whole, Some(one_line(shown)))
+            } else {
+                (host_stmt, unit.map.span_to_host(clause), None)
+            };
             out.push(SchemaChange {
                 kind: remap(kind, unit.map),
-                span: host_stmt,
-                clause_span: unit.map.span_to_host(clause),
+                span,
+                clause_span,
                 parsed: parsed_ok.is_some(),
                 scratch,
                 direction,
                 in_do_block: in_do,
                 replaced: false,
                 origin: unit.origin.clone(),
-                written: None,
+                written,
             });
         }
+    }
+}
+
+/// A clause as a message shows it: whitespace runs made one space, long text shortened.
+fn one_line(text: &str) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() > 60 {
+        let cut: String = flat.chars().take(57).collect();
+        format!("{cut}…")
+    } else {
+        flat
     }
 }
 

@@ -104,6 +104,7 @@ impl Session {
             origin: ChangeOrigin::Framework {
                 name: self.framework.clone(),
             },
+            expanded: false,
         };
         analyse(&unit, &mut self.state, &mut self.changes);
     }

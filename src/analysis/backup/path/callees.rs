@@ -42,6 +42,45 @@ impl<'a> Analysis<'a> {
             .unwrap_or_default()
     }
 
+    /// Every script of the repository that other files call, with the context of each call:
+    /// the caller's own (a file under `tests/`), or the one its unit's name gives (a make
+    /// target `test`, a CI job `e2e`). Calls from documentation are not counted: a runbook
+    /// that names a script says nothing about where it runs.
+    pub fn script_call_contexts(&self) -> BTreeMap<usize, Vec<Context>> {
+        let mut out: BTreeMap<usize, Vec<Context>> = BTreeMap::new();
+        for (at, step) in self.all_steps() {
+            let StepKind::Call(Callee::Script { path, .. }) = &step.kind else {
+                continue;
+            };
+            let facts = &self.files[at.file];
+            let Some(command) = self.command(at) else {
+                continue;
+            };
+            let own = facts.context_at(command.span);
+            let in_docs = facts
+                .shell
+                .sources
+                .get(self.root_source(at.file, command.source))
+                .is_some_and(|s| s.origin == ShellOrigin::MarkdownFence);
+            if in_docs || own == Context::Docs {
+                continue;
+            }
+            let Some(target) = self.resolve_script(at.file, path, &command.cwd) else {
+                continue;
+            };
+            if target == at.file {
+                continue;
+            }
+            let context = match (own, self.name_context(at)) {
+                (Context::Test, _) | (_, Context::Test) => Context::Test,
+                (Context::Local, _) | (_, Context::Local) => Context::Local,
+                _ => Context::Production,
+            };
+            out.entry(target).or_default().push(context);
+        }
+        out
+    }
+
     /// Calls of function `name` (defined in `source`) in the file, outside its own body.
     pub(super) fn calls_of(&self, file: usize, source: usize, name: &str) -> Vec<At> {
         let facts = &self.files[file];
