@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use crate::config::StatefulImage;
-use crate::model::store::Stateful;
+use crate::model::store::{Mount, MountKind, Stateful};
 use crate::syntax::interp::with_defaults;
 
 const TABLE: &str = include_str!(concat!(
@@ -29,6 +29,10 @@ pub struct ImageEntry {
     pub data_dirs: Vec<String>,
     pub data_dir_env: Option<String>,
     pub data_dir_arg: Option<String>,
+    /// The image's Dockerfile `VOLUME` paths (an anonymous volume is created at each one no
+    /// mount targets exactly).
+    #[serde(default)]
+    pub volumes: Vec<String>,
     #[serde(default)]
     pub from_major: Vec<FromMajor>,
     #[serde(default)]
@@ -50,6 +54,8 @@ pub struct ImageEntry {
 pub struct FromMajor {
     pub major: u32,
     pub data_dirs: Vec<String>,
+    /// The `VOLUME` paths from this major version on, when they changed.
+    pub volumes: Option<Vec<String>>,
 }
 
 /// When an image keeps data.
@@ -173,6 +179,37 @@ impl ImageEntry {
         dirs
     }
 
+    /// The image's `VOLUME` paths for an image major version (`None`: unknown tag, every
+    /// layout's volumes count).
+    pub fn volumes_for(&self, major: Option<u32>) -> Vec<String> {
+        let versioned = self
+            .from_major
+            .iter()
+            .filter(|f| f.volumes.is_some() && major.is_some_and(|m| m >= f.major))
+            .max_by_key(|f| f.major);
+        if let (Some(v), Some(m)) = (versioned, major) {
+            return v
+                .volumes
+                .iter()
+                .flatten()
+                .map(|d| d.replace("{major}", &m.to_string()))
+                .collect();
+        }
+        let mut volumes = self.volumes.clone();
+        if major.is_none() {
+            for f in &self.from_major {
+                for d in f.volumes.iter().flatten() {
+                    let latest = LATEST_MAJOR.max(f.major);
+                    let d = d.replace("{major}", &latest.to_string());
+                    if !volumes.contains(&d) {
+                        volumes.push(d);
+                    }
+                }
+            }
+        }
+        volumes
+    }
+
     /// What a container of this image keeps, and where, given its image's major version, its
     /// command line (`argv`: entrypoint then command words) and its environment (`env`: a
     /// variable's value as written; a `${VAR:-default}` counts with its default). `None` when
@@ -230,6 +267,16 @@ impl ImageEntry {
                 data_dirs = from_args;
             }
         }
+        let image_volumes = self
+            .volumes_for(major)
+            .into_iter()
+            .map(|target| Mount {
+                kind: MountKind::Anonymous,
+                target,
+                implied: true,
+                ..Mount::default()
+            })
+            .collect();
         Some(Stateful {
             family: self.family.clone(),
             data_dirs,
@@ -237,6 +284,7 @@ impl ImageEntry {
             ports: self.ports.clone(),
             password_env: self.password_env.clone(),
             persistence,
+            image_volumes,
         })
     }
 
@@ -433,6 +481,19 @@ mod tests {
             ["/var/lib/postgresql/18/docker"]
         );
         assert_eq!(pg.data_dirs_for(None).len(), 2);
+        assert_eq!(pg.volumes_for(Some(17)), ["/var/lib/postgresql/data"]);
+        assert_eq!(pg.volumes_for(Some(18)), ["/var/lib/postgresql"]);
+        assert_eq!(
+            pg.volumes_for(None),
+            ["/var/lib/postgresql/data", "/var/lib/postgresql"]
+        );
+        let st = pg.stateful(Some(16), &[], &|_| None).expect("pg");
+        assert!(st.image_volumes.iter().all(|m| m.implied));
+        // Images not known to be built FROM the official one declare no VOLUME here.
+        let supabase = StatefulTable::builtin()
+            .lookup("supabase/postgres")
+            .expect("supabase");
+        assert!(supabase.volumes_for(Some(15)).is_empty());
     }
 
     #[test]
