@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use crate::config::StatefulImage;
-use crate::model::store::{Mount, MountKind, Stateful};
+use crate::model::store::{Mount, MountKind, Stateful, StoreKind};
 use crate::syntax::interp::with_defaults;
 
 const TABLE: &str = include_str!(concat!(
@@ -24,6 +24,28 @@ const TABLE: &str = include_str!(concat!(
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ImageEntry {
     pub family: String,
+    /// A database server (default) or an application embedding its database.
+    #[serde(default)]
+    pub kind: StoreKind,
+    /// An application's name for messages (`Grafana`).
+    pub label: Option<String>,
+    /// What an application keeps in its data directory (`its dashboards, users and alert rules`).
+    pub keeps: Option<String>,
+    /// The embedded database it keeps them in (`SQLite`).
+    pub embedded_db: Option<String>,
+    /// A variable that points the application at an external database server instead
+    /// (`GF_DATABASE_TYPE`), and the beginnings of its values that still mean the embedded one
+    /// (`sqlite`); any other value (or any value, when none is listed) means external.
+    pub external_db_env: Option<String>,
+    #[serde(default)]
+    pub embedded_values: Vec<String>,
+    /// What the data directory still keeps when the database is external (Gitea's
+    /// repositories); without it, an application on an external database keeps nothing there.
+    pub external_db_keeps: Option<String>,
+    /// Variables whose presence means the data directory keeps nothing even then (n8n's
+    /// `N8N_ENCRYPTION_KEY`: the key is no longer only in its `config` file).
+    #[serde(default)]
+    pub external_db_unless_env: Vec<String>,
     pub images: Vec<String>,
     #[serde(default)]
     pub data_dirs: Vec<String>,
@@ -224,6 +246,32 @@ impl ImageEntry {
             // `command: mongosh --eval 'rs.initiate(…)'`: the image is used for its client.
             return None;
         }
+        let mut keeps = self.keeps.clone();
+        let mut embedded_db = self.embedded_db.clone();
+        // `GF_DATABASE_TYPE=mysql`: the application's database is another service.
+        if let Some(var) = &self.external_db_env
+            && let Some(value) = env(var).and_then(|v| with_defaults(&v))
+        {
+            let value = value.trim().to_ascii_lowercase();
+            let embedded = value.is_empty()
+                || self
+                    .embedded_values
+                    .iter()
+                    .any(|e| value.starts_with(&e.to_ascii_lowercase()));
+            if !embedded {
+                let unless = self
+                    .external_db_unless_env
+                    .iter()
+                    .any(|v| env(v).is_some_and(|x| !x.trim().is_empty()));
+                match &self.external_db_keeps {
+                    Some(rest) if !unless => {
+                        keeps = Some(rest.clone());
+                        embedded_db = None;
+                    }
+                    _ => return None,
+                }
+            }
+        }
         let persistence = match self.persistence {
             Persistence::Always => None,
             Persistence::Flags => Some(self.persistence_reason(argv, env)?),
@@ -284,6 +332,10 @@ impl ImageEntry {
             ports: self.ports.clone(),
             password_env: self.password_env.clone(),
             persistence,
+            kind: self.kind,
+            label: self.label.clone(),
+            keeps,
+            embedded: embedded_db,
             image_volumes,
         })
     }

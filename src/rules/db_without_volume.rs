@@ -56,8 +56,9 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
             cx.report(
                 span,
                 format!(
-                    "Service `{name}` ({image}) keeps its {} data on a tmpfs at `{}`{why}: it lives in memory and is lost at every restart.",
-                    stateful.family, tmpfs.target
+                    "Service `{name}` ({image}) keeps {} on a tmpfs at `{}`{why}: it lives in memory and is lost at every restart.",
+                    stateful.data(),
+                    tmpfs.target
                 ),
             );
             continue;
@@ -83,8 +84,10 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
             .find(|m| near_miss(&m.target, &dir) || named_for(&m.target, &stateful.family))
             .map(|m| {
                 format!(
-                    " (volume `{}` is mounted at `{}` instead, where the database writes nothing)",
-                    m.source, m.target
+                    " (volume `{}` is mounted at `{}` instead, where {} writes nothing)",
+                    m.source,
+                    m.target,
+                    stateful.label.as_deref().unwrap_or("the database")
                 )
             })
             .unwrap_or_default();
@@ -96,13 +99,24 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
             ),
             None => "lives in the container and is lost by `docker compose down`, an image update or a recreation".to_string(),
         };
-        cx.report(
-            own.name.span,
-            format!(
+        let message = match (&stateful.label, &stateful.keeps) {
+            // An application in its own words: what it keeps there, and in what.
+            (Some(label), Some(keeps)) if !stateful.is_database() => {
+                let db = stateful
+                    .embedded
+                    .as_ref()
+                    .map(|db| format!(" ({db})"))
+                    .unwrap_or_default();
+                format!(
+                    "Service `{name}` ({image}) has no volume at its data directory{why}{misplaced}: {label} keeps {keeps} in `{dir}`{db}, which {lands}."
+                )
+            }
+            _ => format!(
                 "Service `{name}` ({image}) has no volume at its data directory `{dir}`{why}{misplaced}: its {} data {lands}.",
                 stateful.family
             ),
-        )
+        };
+        cx.report(own.name.span, message)
         .help(format!(
             "Mount a named volume there (`{name}-data:{}` under the service's `volumes:`) and declare `{name}-data:` under the top-level `volumes:`",
             mount_point(&dir)
@@ -144,8 +158,10 @@ fn shadowed(service: &Service, why: &str) -> Option<String> {
         format!(", inside the image's VOLUME `{}`", volume.target)
     };
     Some(format!(
-        "keeps its {} data in `{dir}`{declared}{why}: it lands in an anonymous volume at `{}`, deleted by `down -v`/`rm -v` and orphaned by `docker compose down`, not in {what} mounted at `{}`.",
-        stateful.family, volume.target, written.target
+        "keeps {} in `{dir}`{declared}{why}: it lands in an anonymous volume at `{}`, deleted by `down -v`/`rm -v` and orphaned by `docker compose down`, not in {what} mounted at `{}`.",
+        stateful.data(),
+        volume.target,
+        written.target
     ))
 }
 
@@ -172,21 +188,21 @@ fn kubernetes(file: &FileFacts, cx: &mut Ctx) {
                 .as_ref()
                 .map(|p| format!(" (persistence is on: {p})"))
                 .unwrap_or_default();
-            let family = &stateful.family;
+            let data = stateful.data();
             let at_dir = stateful.data_dirs.iter().find_map(|d| c.mount_at(d));
             let message = match at_dir {
                 Some(m) if m.kind == MountKind::Tmpfs => format!(
-                    "{who} keeps its {family} data on {} at `{}`{why}: it lives in memory and is lost at every restart.",
+                    "{who} keeps {data} on {} at `{}`{why}: it lives in memory and is lost at every restart.",
                     c.backing_of(m),
                     m.target
                 ),
                 Some(m) => format!(
-                    "{who} keeps its {family} data on {} at `{}`{why}: an emptyDir is deleted with the pod, so the data is lost whenever the pod is rescheduled, evicted or updated.",
+                    "{who} keeps {data} on {} at `{}`{why}: an emptyDir is deleted with the pod, so the data is lost whenever the pod is rescheduled, evicted or updated.",
                     c.backing_of(m),
                     m.target
                 ),
                 None => format!(
-                    "{who} has no persistent volume at its data directory `{dir}`{why}: its {family} data lives in the container and is lost whenever the pod is deleted, rescheduled or updated."
+                    "{who} has no persistent volume at its data directory `{dir}`{why}, where it keeps {data}: the directory lives in the container and is lost whenever the pod is deleted, rescheduled or updated."
                 ),
             };
             cx.report(c.image.span, message).help(format!(

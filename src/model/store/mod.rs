@@ -134,9 +134,49 @@ pub struct Stateful {
     pub password_env: Vec<String>,
     /// Why the service counts as stateful when that depends on its command line (Redis `--appendonly yes`).
     pub persistence: Option<String>,
+    /// A database server, or an application keeping user data in an embedded database or files.
+    pub kind: StoreKind,
+    /// An application's name, for messages (`Grafana`).
+    pub label: Option<String>,
+    /// What an application keeps in its data directory, for messages (`its dashboards, users
+    /// and alert rules`).
+    pub keeps: Option<String>,
+    /// The embedded database it keeps them in (`SQLite`), unless it uses an external one.
+    pub embedded: Option<String>,
     /// The image's Dockerfile `VOLUME` paths, as implied anonymous mounts
     /// ([`Mount::implied`]); a front-end whose runtime creates no anonymous volumes ignores them.
     pub image_volumes: Vec<Mount>,
+}
+
+impl Stateful {
+    /// The data, for messages: `its postgres data`, `its dashboards and users (SQLite)`.
+    pub fn data(&self) -> String {
+        match (&self.kind, &self.keeps) {
+            (StoreKind::Application, Some(keeps)) => match &self.embedded {
+                Some(db) => format!("{keeps} ({db})"),
+                None => keeps.clone(),
+            },
+            _ => format!("its {} data", self.family),
+        }
+    }
+
+    /// A database server (not an application that embeds its database): only those listen on a
+    /// database port or take database passwords.
+    pub fn is_database(&self) -> bool {
+        self.kind == StoreKind::Database
+    }
+}
+
+/// What kind of stateful store an image is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StoreKind {
+    /// A database server (postgres, redis, …).
+    #[default]
+    Database,
+    /// An application keeping user data in an embedded database (SQLite, H2) or files
+    /// (Grafana, Gitea, Nextcloud, …).
+    Application,
 }
 
 /// A volume, bind mount or tmpfs mounted into a store's container.
