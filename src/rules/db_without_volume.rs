@@ -134,20 +134,13 @@ fn shadowed(service: &Service, why: &str) -> Option<String> {
         m.implied.then_some((d, m))
     })?;
     let kept = |m: &&Mount| matches!(m.kind, MountKind::Named | MountKind::Bind);
-    let written = service
-        .explicit_mount_at(dir)
-        .filter(kept)
-        .or_else(|| {
-            service
-                .mounts
-                .iter()
-                .filter(kept)
-                .find(|m| {
-                    path_within(&m.target, &volume.target)
-                        || near_miss(&m.target, dir)
-                        || named_for(&m.target, &stateful.family)
-                })
-        })?;
+    let written = service.explicit_mount_at(dir).filter(kept).or_else(|| {
+        service.mounts.iter().filter(kept).find(|m| {
+            path_within(&m.target, &volume.target)
+                || near_miss(&m.target, dir)
+                || named_for(&m.target, &stateful.family)
+        })
+    })?;
     let what = match written.kind {
         MountKind::Bind => format!("bind mount `{}`", written.source),
         _ => format!("volume `{}`", written.source),
@@ -273,7 +266,9 @@ fn named_for(target: &str, family: &str) -> bool {
     !family.is_empty()
         && last.starts_with(family)
         && !last.contains('.')
-        && !target.split('/').any(|p| p == "etc" || p == "conf" || p == "config")
+        && !target
+            .split('/')
+            .any(|p| p == "etc" || p == "conf" || p == "config")
 }
 
 #[cfg(test)]
