@@ -463,6 +463,11 @@ impl RepoFacts {
                 if data.iter().any(|d: &DataLocation| d.target == mount.target) {
                     continue;
                 }
+                // An unknown tag counts every layout's data directory; the image's implied
+                // VOLUMEs are one anonymous volume per container, named once.
+                if mount.implied && !data.is_empty() {
+                    continue;
+                }
                 let (mpath, mspan) = file_with(&|m: &ComposeFile| {
                     m.service(&service.name.value)?
                         .mounts
