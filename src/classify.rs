@@ -296,6 +296,10 @@ pub fn classify_name(path: &str) -> NameClass {
         "cron" | "crontab" => NameClass::Kind(FileKind::Crontab),
         "timer" | "service" => NameClass::Kind(FileKind::Systemd),
         "tf" | "tofu" => NameClass::Kind(FileKind::Terraform),
+        // The variable files Terraform loads by itself (others are named with `-var-file`).
+        "tfvars" if stem == "terraform" || stem.ends_with(".auto") => {
+            NameClass::Kind(FileKind::Terraform)
+        }
         "yml" | "yaml" => NameClass::Kind(yaml_kind(path, stem, parent)),
         _ => NameClass::Skip,
     }
@@ -512,6 +516,9 @@ mod tests {
             ("config/messages.properties", NameClass::Skip),
             ("logo.png", NameClass::Skip),
             ("infra/rds.tf", NameClass::Kind(Terraform)),
+            ("infra/terraform.tfvars", NameClass::Kind(Terraform)),
+            ("infra/prod.auto.tfvars", NameClass::Kind(Terraform)),
+            ("infra/prod.tfvars", NameClass::Skip),
             ("config/database.yml", NameClass::Kind(AppConfig)),
             ("db/database.yml", NameClass::Kind(Yaml)),
             (

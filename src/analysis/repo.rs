@@ -56,6 +56,20 @@ pub struct RepoFacts {
     /// Used to judge a service as deployed ([`RepoFacts::merged_service`]), not listed in
     /// `projects` (their services are already there).
     pub named_together: Vec<ComposeProject>,
+    /// Terraform variables' literal values per folder (a module): `(directory, name)` → the
+    /// value and where it is set (a `terraform.tfvars`/`*.auto.tfvars` assignment over the
+    /// `variable` block's default).
+    pub terraform_vars: BTreeMap<(String, String), TerraformVar>,
+}
+
+/// A Terraform variable's value in a module, and where it comes from.
+#[derive(Clone, Debug, Default)]
+pub struct TerraformVar {
+    pub value: crate::model::infra::SettingValue,
+    pub path: String,
+    pub span: Span,
+    /// Set by a variable file, not the variable's default.
+    pub from_tfvars: bool,
 }
 
 /// A Compose project: one or more files merged, with its name and stateful services.
@@ -166,6 +180,54 @@ impl RepoFacts {
         }
     }
 
+    /// Terraform variables' defaults, then the variable files Terraform loads by itself over
+    /// them (`*.auto.tfvars` after `terraform.tfvars`, in name order, as Terraform does).
+    fn add_terraform_vars(&mut self, files: &[FileFacts]) {
+        let mut tfvars: Vec<&FileFacts> = files
+            .iter()
+            .filter(|f| !f.infra.tfvars.is_empty())
+            .collect();
+        let order = |f: &FileFacts| {
+            (
+                file_name(&f.file.path) != "terraform.tfvars",
+                f.file.path.clone(),
+            )
+        };
+        tfvars.sort_by_key(|f| order(f));
+        for f in files {
+            for v in &f.infra.variables {
+                self.terraform_vars.insert(
+                    (dir_of(&f.file.path).to_string(), v.name.clone()),
+                    TerraformVar {
+                        value: v.value.clone(),
+                        path: f.file.path.clone(),
+                        span: v.span,
+                        from_tfvars: false,
+                    },
+                );
+            }
+        }
+        for f in tfvars {
+            for v in &f.infra.tfvars {
+                self.terraform_vars.insert(
+                    (dir_of(&f.file.path).to_string(), v.name.clone()),
+                    TerraformVar {
+                        value: v.value.clone(),
+                        path: f.file.path.clone(),
+                        span: v.span,
+                        from_tfvars: true,
+                    },
+                );
+            }
+        }
+    }
+
+    /// The literal value variable `name` has in the module of the file at `path`, if known.
+    pub fn terraform_var(&self, path: &str, name: &str) -> Option<&TerraformVar> {
+        self.terraform_vars
+            .get(&(dir_of(path).to_string(), name.to_string()))
+    }
+
     pub fn build(files: &[FileFacts]) -> RepoFacts {
         Self::build_with_root(files, None)
     }
@@ -197,6 +259,7 @@ impl RepoFacts {
                 .collect();
             repo.dotenv.insert(dir_of(&f.file.path).to_string(), vars);
         }
+        repo.add_terraform_vars(files);
         let compose: Vec<&FileFacts> = files.iter().filter(|f| f.compose.is_some()).collect();
         repo.add_password_refs(files, &is_password_var);
         let by_path: BTreeMap<&str, &FileFacts> =
@@ -398,6 +461,11 @@ impl RepoFacts {
                     continue;
                 };
                 if data.iter().any(|d: &DataLocation| d.target == mount.target) {
+                    continue;
+                }
+                // An unknown tag counts every layout's data directory; the image's implied
+                // VOLUMEs are one anonymous volume per container, named once.
+                if mount.implied && !data.is_empty() {
                     continue;
                 }
                 let (mpath, mspan) = file_with(&|m: &ComposeFile| {

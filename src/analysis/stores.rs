@@ -5,14 +5,18 @@
 use std::collections::BTreeMap;
 
 use crate::knowledge::stateful::{ImageEntry, StatefulTable};
-use crate::model::store::Service;
+use crate::model::store::{Service, StoreKind};
 use crate::source::Span;
 use crate::syntax::interp::interpolate;
 
 /// The stateful-images entry of a service's image, whether or not its data is persisted (a Redis
 /// cache is still a database server that listens on a port).
+/// Applications that embed their database (Grafana, Gitea, …) are not database servers: their
+/// port is meant to be reached and they take no database password.
 pub fn database_entry(service: &Service) -> Option<&'static ImageEntry> {
-    StatefulTable::builtin().lookup(&service.image_ref.as_ref()?.path())
+    StatefulTable::builtin()
+        .lookup(&service.image_ref.as_ref()?.path())
+        .filter(|e| e.kind == StoreKind::Database)
 }
 
 /// Authentication switched off on a database service: what says so, and where.

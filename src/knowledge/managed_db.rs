@@ -96,8 +96,17 @@ pub struct Risk<'a> {
     pub says: &'a str,
 }
 
-/// The settings of `resource` that lose data, for every rule.
+/// The settings of `resource` that lose data, for every rule (literals only).
 pub fn risks(resource: &Resource) -> Vec<Risk<'_>> {
+    risks_with(resource, &|_| None)
+}
+
+/// Like [`risks`], with a setting that is a variable (`var.skip_final_snapshot`) judged by the
+/// value `resolve` gives its name (its default, or a `.tfvars` assignment).
+pub fn risks_with<'a>(
+    resource: &'a Resource,
+    resolve: &dyn Fn(&str) -> Option<SettingValue>,
+) -> Vec<Risk<'a>> {
     let table = ManagedDbTable::builtin();
     let has = |a: &str| resource.setting(a).is_some();
     let Some(db) = table.database_of(&resource.block, &resource.kind, &has) else {
@@ -111,7 +120,11 @@ pub fn risks(resource: &Resource) -> Vec<Risk<'_>> {
         let Some(setting) = resource.setting(&rule.attribute) else {
             continue;
         };
-        if loses_data(rule, &setting.value) {
+        let resolved = match (&setting.value, &setting.var_ref) {
+            (SettingValue::Expr, Some(var)) => resolve(var),
+            _ => None,
+        };
+        if loses_data(rule, resolved.as_ref().unwrap_or(&setting.value)) {
             out.push(Risk {
                 rule: &rule.rule,
                 setting,
@@ -176,6 +189,7 @@ mod tests {
                 path: path.into(),
                 value,
                 span: Span::new(0, 1),
+                var_ref: None,
             }],
         };
         let r = resource("skip_final_snapshot", SettingValue::Bool(true));

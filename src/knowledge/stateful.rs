@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use crate::config::StatefulImage;
-use crate::model::store::Stateful;
+use crate::model::store::{Mount, MountKind, Stateful, StoreKind};
 use crate::syntax::interp::with_defaults;
 
 const TABLE: &str = include_str!(concat!(
@@ -24,11 +24,37 @@ const TABLE: &str = include_str!(concat!(
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ImageEntry {
     pub family: String,
+    /// A database server (default) or an application embedding its database.
+    #[serde(default)]
+    pub kind: StoreKind,
+    /// An application's name for messages (`Grafana`).
+    pub label: Option<String>,
+    /// What an application keeps in its data directory (`its dashboards, users and alert rules`).
+    pub keeps: Option<String>,
+    /// The embedded database it keeps them in (`SQLite`).
+    pub embedded_db: Option<String>,
+    /// A variable that points the application at an external database server instead
+    /// (`GF_DATABASE_TYPE`), and the beginnings of its values that still mean the embedded one
+    /// (`sqlite`); any other value (or any value, when none is listed) means external.
+    pub external_db_env: Option<String>,
+    #[serde(default)]
+    pub embedded_values: Vec<String>,
+    /// What the data directory still keeps when the database is external (Gitea's
+    /// repositories); without it, an application on an external database keeps nothing there.
+    pub external_db_keeps: Option<String>,
+    /// Variables whose presence means the data directory keeps nothing even then (n8n's
+    /// `N8N_ENCRYPTION_KEY`: the key is no longer only in its `config` file).
+    #[serde(default)]
+    pub external_db_unless_env: Vec<String>,
     pub images: Vec<String>,
     #[serde(default)]
     pub data_dirs: Vec<String>,
     pub data_dir_env: Option<String>,
     pub data_dir_arg: Option<String>,
+    /// The image's Dockerfile `VOLUME` paths (an anonymous volume is created at each one no
+    /// mount targets exactly).
+    #[serde(default)]
+    pub volumes: Vec<String>,
     #[serde(default)]
     pub from_major: Vec<FromMajor>,
     #[serde(default)]
@@ -50,6 +76,8 @@ pub struct ImageEntry {
 pub struct FromMajor {
     pub major: u32,
     pub data_dirs: Vec<String>,
+    /// The `VOLUME` paths from this major version on, when they changed.
+    pub volumes: Option<Vec<String>>,
 }
 
 /// When an image keeps data.
@@ -173,6 +201,37 @@ impl ImageEntry {
         dirs
     }
 
+    /// The image's `VOLUME` paths for an image major version (`None`: unknown tag, every
+    /// layout's volumes count).
+    pub fn volumes_for(&self, major: Option<u32>) -> Vec<String> {
+        let versioned = self
+            .from_major
+            .iter()
+            .filter(|f| f.volumes.is_some() && major.is_some_and(|m| m >= f.major))
+            .max_by_key(|f| f.major);
+        if let (Some(v), Some(m)) = (versioned, major) {
+            return v
+                .volumes
+                .iter()
+                .flatten()
+                .map(|d| d.replace("{major}", &m.to_string()))
+                .collect();
+        }
+        let mut volumes = self.volumes.clone();
+        if major.is_none() {
+            for f in &self.from_major {
+                for d in f.volumes.iter().flatten() {
+                    let latest = LATEST_MAJOR.max(f.major);
+                    let d = d.replace("{major}", &latest.to_string());
+                    if !volumes.contains(&d) {
+                        volumes.push(d);
+                    }
+                }
+            }
+        }
+        volumes
+    }
+
     /// What a container of this image keeps, and where, given its image's major version, its
     /// command line (`argv`: entrypoint then command words) and its environment (`env`: a
     /// variable's value as written; a `${VAR:-default}` counts with its default). `None` when
@@ -186,6 +245,32 @@ impl ImageEntry {
         if runs_a_client(argv) {
             // `command: mongosh --eval 'rs.initiate(…)'`: the image is used for its client.
             return None;
+        }
+        let mut keeps = self.keeps.clone();
+        let mut embedded_db = self.embedded_db.clone();
+        // `GF_DATABASE_TYPE=mysql`: the application's database is another service.
+        if let Some(var) = &self.external_db_env
+            && let Some(value) = env(var).and_then(|v| with_defaults(&v))
+        {
+            let value = value.trim().to_ascii_lowercase();
+            let embedded = value.is_empty()
+                || self
+                    .embedded_values
+                    .iter()
+                    .any(|e| value.starts_with(&e.to_ascii_lowercase()));
+            if !embedded {
+                let unless = self
+                    .external_db_unless_env
+                    .iter()
+                    .any(|v| env(v).is_some_and(|x| !x.trim().is_empty()));
+                match &self.external_db_keeps {
+                    Some(rest) if !unless => {
+                        keeps = Some(rest.clone());
+                        embedded_db = None;
+                    }
+                    _ => return None,
+                }
+            }
         }
         let persistence = match self.persistence {
             Persistence::Always => None,
@@ -230,6 +315,16 @@ impl ImageEntry {
                 data_dirs = from_args;
             }
         }
+        let image_volumes = self
+            .volumes_for(major)
+            .into_iter()
+            .map(|target| Mount {
+                kind: MountKind::Anonymous,
+                target,
+                implied: true,
+                ..Mount::default()
+            })
+            .collect();
         Some(Stateful {
             family: self.family.clone(),
             data_dirs,
@@ -237,6 +332,11 @@ impl ImageEntry {
             ports: self.ports.clone(),
             password_env: self.password_env.clone(),
             persistence,
+            kind: self.kind,
+            label: self.label.clone(),
+            keeps,
+            embedded: embedded_db,
+            image_volumes,
         })
     }
 
@@ -433,6 +533,19 @@ mod tests {
             ["/var/lib/postgresql/18/docker"]
         );
         assert_eq!(pg.data_dirs_for(None).len(), 2);
+        assert_eq!(pg.volumes_for(Some(17)), ["/var/lib/postgresql/data"]);
+        assert_eq!(pg.volumes_for(Some(18)), ["/var/lib/postgresql"]);
+        assert_eq!(
+            pg.volumes_for(None),
+            ["/var/lib/postgresql/data", "/var/lib/postgresql"]
+        );
+        let st = pg.stateful(Some(16), &[], &|_| None).expect("pg");
+        assert!(st.image_volumes.iter().all(|m| m.implied));
+        // Images not known to be built FROM the official one declare no VOLUME here.
+        let supabase = StatefulTable::builtin()
+            .lookup("supabase/postgres")
+            .expect("supabase");
+        assert!(supabase.volumes_for(Some(15)).is_empty());
     }
 
     #[test]

@@ -82,6 +82,8 @@ impl FileFacts {
             workloads,
             helm,
             objects,
+            variables,
+            tfvars,
         } = infra;
         regions.is_empty()
             && sources.is_empty()
@@ -108,6 +110,8 @@ impl FileFacts {
             && workloads.is_empty()
             && helm.is_empty()
             && objects.is_empty()
+            && variables.is_empty()
+            && tfvars.is_empty()
             && job_needs.is_empty()
             && notices.is_empty()
     }

@@ -21,6 +21,21 @@ pub struct InfraFacts {
     /// Every Kubernetes object of a manifest or Helm template (`kind:` and `metadata:`), in file
     /// order: what a `kubectl delete -f` of the file deletes.
     pub objects: Vec<KubeObject>,
+    /// Terraform `variable` blocks with a literal, non-secret `default`.
+    pub variables: Vec<TfValue>,
+    /// Assignments of a variable file Terraform loads by itself (`terraform.tfvars`,
+    /// `*.auto.tfvars`), non-secret literals only.
+    pub tfvars: Vec<TfValue>,
+}
+
+/// A Terraform variable's literal value: a `variable` block's `default`, or a `.tfvars`
+/// assignment.
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
+pub struct TfValue {
+    pub name: String,
+    pub value: SettingValue,
+    /// The `default = …` attribute, or the assignment.
+    pub span: Span,
 }
 
 /// A Kubernetes object declared in a manifest (`PersistentVolumeClaim`, `Namespace`, …).
@@ -90,6 +105,8 @@ pub struct Setting {
     pub value: SettingValue,
     /// The whole attribute (`skip_final_snapshot = true`).
     pub span: Span,
+    /// The variable the value is, when it is just one (`var.skip_final_snapshot`).
+    pub var_ref: Option<String>,
 }
 
 impl Setting {

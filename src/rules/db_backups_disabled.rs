@@ -7,8 +7,8 @@ use crate::rules::db_deletion_protection_off::report_risks;
 
 const ID: &str = "db-backups-disabled";
 
-pub(super) fn check(file: &FileFacts, _: &RepoFacts, cx: &mut Ctx) {
-    report_risks(file, ID, cx);
+pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
+    report_risks(file, repo, ID, cx);
     for h in file.infra.helm.iter().filter(|h| h.what == "backup") {
         cx.report(
             h.span,

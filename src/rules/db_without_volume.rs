@@ -2,7 +2,7 @@
 
 use crate::analysis::repo::RepoFacts;
 use crate::model::FileFacts;
-use crate::model::store::{DataStore, MountKind};
+use crate::model::store::{DataStore, Mount, MountKind, Service, path_within};
 use crate::rules::Ctx;
 
 pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
@@ -33,7 +33,10 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
             .iter()
             .filter_map(|d| service.mount_at(d))
             .collect();
-        if mounts.iter().any(|m| m.kind == MountKind::Anonymous) {
+        if mounts
+            .iter()
+            .any(|m| m.kind == MountKind::Anonymous && !m.implied)
+        {
             continue; // db-anonymous-volume's case
         }
         let dir = stateful.data_dirs.first().cloned().unwrap_or_default();
@@ -53,10 +56,23 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
             cx.report(
                 span,
                 format!(
-                    "Service `{name}` ({image}) keeps its {} data on a tmpfs at `{}`{why}: it lives in memory and is lost at every restart.",
-                    stateful.family, tmpfs.target
+                    "Service `{name}` ({image}) keeps {} on a tmpfs at `{}`{why}: it lives in memory and is lost at every restart.",
+                    stateful.data(),
+                    tmpfs.target
                 ),
             );
+            continue;
+        }
+        // A volume written for the data that the image's own `VOLUME` shadows (`mongo:/data`
+        // with VOLUME /data/db; postgres 18 at `/var/lib/postgresql/data` inside VOLUME
+        // /var/lib/postgresql): the data lands in the anonymous volume Docker creates there.
+        if let Some(message) = shadowed(service, &why) {
+            cx.report(own.name.span, format!("Service `{name}` ({image}) {message}"))
+                .help(format!(
+                    "Mount the named volume at `{}` itself (`{name}-data:{}`), where the image's VOLUME is, so the data is in it",
+                    mount_point(&dir),
+                    mount_point(&dir)
+                ));
             continue;
         }
         // A volume meant for the data but mounted next to it (`/var/lib/postgres/data`,
@@ -65,26 +81,81 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
             .mounts
             .iter()
             .filter(|m| matches!(m.kind, MountKind::Named | MountKind::Bind))
-            .find(|m| near_miss(&m.target, &dir))
+            .find(|m| near_miss(&m.target, &dir) || named_for(&m.target, &stateful.family))
             .map(|m| {
                 format!(
-                    " (volume `{}` is mounted at `{}` instead, where the database writes nothing)",
-                    m.source, m.target
+                    " (volume `{}` is mounted at `{}` instead, where {} writes nothing)",
+                    m.source,
+                    m.target,
+                    stateful.label.as_deref().unwrap_or("the database")
                 )
             })
             .unwrap_or_default();
-        cx.report(
-            own.name.span,
-            format!(
-                "Service `{name}` ({image}) has no volume at its data directory `{dir}`{why}{misplaced}: its {} data lives in the container and is lost by `docker compose down`, an image update or a recreation.",
+        // With no mount at all, the image's own VOLUME (if it declares one) is where it lands.
+        let lands = match service.mount_at(&dir).filter(|m| m.implied) {
+            Some(v) => format!(
+                "lands in the anonymous volume Docker creates for the image's VOLUME `{}`, deleted by `down -v`/`rm -v` and orphaned by `docker compose down`",
+                v.target
+            ),
+            None => "lives in the container and is lost by `docker compose down`, an image update or a recreation".to_string(),
+        };
+        let message = match (&stateful.label, &stateful.keeps) {
+            // An application in its own words: what it keeps there, and in what.
+            (Some(label), Some(keeps)) if !stateful.is_database() => {
+                let db = stateful
+                    .embedded
+                    .as_ref()
+                    .map(|db| format!(" ({db})"))
+                    .unwrap_or_default();
+                format!(
+                    "Service `{name}` ({image}) has no volume at its data directory{why}{misplaced}: {label} keeps {keeps} in `{dir}`{db}, which {lands}."
+                )
+            }
+            _ => format!(
+                "Service `{name}` ({image}) has no volume at its data directory `{dir}`{why}{misplaced}: its {} data {lands}.",
                 stateful.family
             ),
-        )
+        };
+        cx.report(own.name.span, message)
         .help(format!(
             "Mount a named volume there (`{name}-data:{}` under the service's `volumes:`) and declare `{name}-data:` under the top-level `volumes:`",
             mount_point(&dir)
         ));
     }
+}
+
+/// The rest of the message when a data directory lands in an anonymous volume the image's
+/// `VOLUME` implies while a volume or bind mount written for the data sits at a parent of it or
+/// next to it: where the data really is, and where it is not.
+fn shadowed(service: &Service, why: &str) -> Option<String> {
+    let stateful = service.stateful.as_ref()?;
+    let (dir, volume) = stateful.data_dirs.iter().find_map(|d| {
+        let m = service.mount_at(d)?;
+        m.implied.then_some((d, m))
+    })?;
+    let kept = |m: &&Mount| matches!(m.kind, MountKind::Named | MountKind::Bind);
+    let written = service.explicit_mount_at(dir).filter(kept).or_else(|| {
+        service.mounts.iter().filter(kept).find(|m| {
+            path_within(&m.target, &volume.target)
+                || near_miss(&m.target, dir)
+                || named_for(&m.target, &stateful.family)
+        })
+    })?;
+    let what = match written.kind {
+        MountKind::Bind => format!("bind mount `{}`", written.source),
+        _ => format!("volume `{}`", written.source),
+    };
+    let declared = if volume.target.trim_end_matches('/') == dir.trim_end_matches('/') {
+        ", which the image declares as a VOLUME".to_string()
+    } else {
+        format!(", inside the image's VOLUME `{}`", volume.target)
+    };
+    Some(format!(
+        "keeps {} in `{dir}`{declared}{why}: it lands in an anonymous volume at `{}`, deleted by `down -v`/`rm -v` and orphaned by `docker compose down`, not in {what} mounted at `{}`.",
+        stateful.data(),
+        volume.target,
+        written.target
+    ))
 }
 
 /// Containers of Kubernetes workloads running a stateful image with no persistent volume at its
@@ -110,21 +181,21 @@ fn kubernetes(file: &FileFacts, cx: &mut Ctx) {
                 .as_ref()
                 .map(|p| format!(" (persistence is on: {p})"))
                 .unwrap_or_default();
-            let family = &stateful.family;
+            let data = stateful.data();
             let at_dir = stateful.data_dirs.iter().find_map(|d| c.mount_at(d));
             let message = match at_dir {
                 Some(m) if m.kind == MountKind::Tmpfs => format!(
-                    "{who} keeps its {family} data on {} at `{}`{why}: it lives in memory and is lost at every restart.",
+                    "{who} keeps {data} on {} at `{}`{why}: it lives in memory and is lost at every restart.",
                     c.backing_of(m),
                     m.target
                 ),
                 Some(m) => format!(
-                    "{who} keeps its {family} data on {} at `{}`{why}: an emptyDir is deleted with the pod, so the data is lost whenever the pod is rescheduled, evicted or updated.",
+                    "{who} keeps {data} on {} at `{}`{why}: an emptyDir is deleted with the pod, so the data is lost whenever the pod is rescheduled, evicted or updated.",
                     c.backing_of(m),
                     m.target
                 ),
                 None => format!(
-                    "{who} has no persistent volume at its data directory `{dir}`{why}: its {family} data lives in the container and is lost whenever the pod is deleted, rescheduled or updated."
+                    "{who} has no persistent volume at its data directory `{dir}`{why}, where it keeps {data}: the directory lives in the container and is lost whenever the pod is deleted, rescheduled or updated."
                 ),
             };
             cx.report(c.image.span, message).help(format!(
@@ -186,9 +257,32 @@ fn near_miss(target: &str, dir: &str) -> bool {
     !init && (t.last() == d.last() || shared >= 2)
 }
 
+/// A mount target named for the database (`/var/lib/redis`, `/var/lib/mongodb`): meant for its
+/// data, wherever the image really keeps it. Configuration paths (`/usr/local/etc/redis`,
+/// `redis.conf`) are not.
+fn named_for(target: &str, family: &str) -> bool {
+    let target = target.trim_end_matches('/');
+    let last = target.rsplit('/').next().unwrap_or(target);
+    !family.is_empty()
+        && last.starts_with(family)
+        && !last.contains('.')
+        && !target
+            .split('/')
+            .any(|p| p == "etc" || p == "conf" || p == "config")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{mount_point, near_miss};
+    use super::{mount_point, named_for, near_miss};
+
+    #[test]
+    fn mounts_named_for_the_database() {
+        assert!(named_for("/var/lib/redis", "redis"));
+        assert!(named_for("/var/lib/mongodb/", "mongo"));
+        assert!(!named_for("/usr/local/etc/redis", "redis"));
+        assert!(!named_for("/usr/local/etc/redis/redis.conf", "redis"));
+        assert!(!named_for("/backups", "redis"));
+    }
 
     #[test]
     fn near_misses_of_a_data_directory() {

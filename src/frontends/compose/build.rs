@@ -131,6 +131,7 @@ fn service_of(name: Spanned, node: &Node) -> Service {
                         read_only: false,
                         span: item.span,
                         source_raw: String::new(),
+                        implied: false,
                     });
                 }
             }

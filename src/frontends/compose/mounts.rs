@@ -30,6 +30,7 @@ pub(super) fn mount_of(item: &Node) -> Option<Mount> {
         read_only,
         span: first_pair_span(item),
         source_raw,
+        implied: false,
     })
 }
 
@@ -100,5 +101,6 @@ pub(super) fn short_mount(s: &str, span: Span) -> Option<Mount> {
         read_only: mode.split(',').any(|m| m == "ro"),
         span,
         source_raw: source_raw.to_string(),
+        implied: false,
     })
 }

@@ -34,5 +34,11 @@ pub(super) fn stateful_of(service: &Service, table: &StatefulTable) -> Option<St
             .and_then(|e| e.value.as_ref())
             .map(|v| v.value.clone())
     };
-    entry.stateful(image.major(), &service.argv(), &env)
+    let mut stateful = entry.stateful(image.major(), &service.argv(), &env)?;
+    // The image's `VOLUME`s are anonymous volumes Docker creates at run time: point at `image:`.
+    let at = service.image.as_ref().map_or(service.name.span, |i| i.span);
+    for v in &mut stateful.image_volumes {
+        v.span = at;
+    }
+    Some(stateful)
 }

@@ -196,6 +196,11 @@ fn container(c: &Node, pod: &Node, claims: &[String], table: &StatefulTable) -> 
         table
             .lookup(&r.path())?
             .stateful(r.major(), &argv_refs, &env)
+            .map(|mut s| {
+                // Kubernetes creates no anonymous volumes for an image's `VOLUME`s.
+                s.image_volumes.clear();
+                s
+            })
     });
     let mut mounts = Vec::new();
     let mut backing = Vec::new();
@@ -218,6 +223,7 @@ fn container(c: &Node, pod: &Node, claims: &[String], table: &StatefulTable) -> 
             read_only: m.get("readOnly").and_then(Node::as_bool) == Some(true),
             span: m.span,
             source_raw: volume.to_string(),
+            implied: false,
         });
         backing.push(how);
         claim_names.extend(claim_name(pod, volume));

@@ -15,7 +15,7 @@ use crate::frontends::secrets::record_literal;
 use crate::knowledge::credentials::is_password_var;
 use crate::knowledge::managed_db::ManagedDbTable;
 use crate::model::FileFacts;
-use crate::model::infra::{Resource, Setting, SettingValue};
+use crate::model::infra::{Resource, Setting, SettingValue, TfValue};
 use crate::model::secret::{Origin, SecretClass};
 use crate::notice::{Notice, NoticeKind};
 use crate::source::Span;
@@ -46,8 +46,13 @@ pub fn extract(facts: &mut FileFacts) {
     let Some(body) = child_of_kind(root, "body") else {
         return;
     };
+    let tfvars = facts.file.path.ends_with(".tfvars");
     let mut cursor = body.walk();
     for block in body.named_children(&mut cursor) {
+        if tfvars && block.kind() == "attribute" {
+            tfvars_assignment(facts, &text, block);
+            continue;
+        }
         if block.kind() != "block" {
             continue;
         }
@@ -192,9 +197,65 @@ fn literal_span(text: &str, attribute: Span) -> Option<Span> {
     (close > open + 1).then(|| Span::new(attribute.start() + open + 1, attribute.start() + close))
 }
 
+/// Whether a variable's literal may be kept as a value: not when it is named like a secret.
+fn keepable(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    !(is_password_var(name)
+        || [
+            "PASSWORD",
+            "SECRET",
+            "TOKEN",
+            "KEY",
+            "PASS",
+            "PWD",
+            "CREDENTIAL",
+            "AUTH",
+        ]
+        .iter()
+        .any(|w| upper.contains(w)))
+}
+
+/// `skip_final_snapshot = true` in `terraform.tfvars`: the value every `var.skip_final_snapshot`
+/// of the folder's configuration gets.
+fn tfvars_assignment(facts: &mut FileFacts, text: &str, attribute: Node) {
+    let (Some(key), Some(value)) = (
+        child_of_kind(attribute, "identifier"),
+        child_of_kind(attribute, "expression"),
+    ) else {
+        return;
+    };
+    let name = slice(text, key).to_string();
+    if !keepable(&name) {
+        return;
+    }
+    let value = literal_value(value, text);
+    if value == SettingValue::Expr {
+        return;
+    }
+    facts.infra.tfvars.push(TfValue {
+        name,
+        value,
+        span: Span::new(attribute.start_byte(), attribute.end_byte()),
+    });
+}
+
 /// `variable "db_password" { default = "…" }`: a literal default of a variable named like a
-/// database password is what runs whenever nobody sets it.
+/// database password is what runs whenever nobody sets it. Other literal defaults are kept as
+/// values (`variable "skip_final_snapshot" { default = true }`) for the settings that use them.
 fn variable_default(facts: &mut FileFacts, text: &str, block: Node, name: &str) {
+    if keepable(name)
+        && let Some(default) = block_body(block).and_then(|b| attribute_node(b, text, "default"))
+        && let Some(expr) = child_of_kind(default, "expression")
+    {
+        let value = literal_value(expr, text);
+        if value != SettingValue::Expr {
+            facts.infra.variables.push(TfValue {
+                name: name.to_string(),
+                value,
+                span: Span::new(default.start_byte(), default.end_byte()),
+            });
+        }
+    }
     let looks_like_db_password = is_password_var(name)
         || ManagedDbTable::builtin()
             .database
@@ -270,6 +331,7 @@ fn collect_value(
             path: path.to_string(),
             value: SettingValue::Expr,
             span,
+            var_ref: None,
         });
         if depth > MAX_DEPTH {
             return;
@@ -297,7 +359,18 @@ fn collect_value(
         path: path.to_string(),
         value: literal_value(value, text),
         span,
+        var_ref: var_ref(value, text),
     });
+}
+
+/// `var.name` as a whole expression: the variable's name.
+fn var_ref(expr: Node, text: &str) -> Option<String> {
+    let name = slice(text, expr).trim().strip_prefix("var.")?;
+    let ok = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    ok.then(|| name.to_string())
 }
 
 /// The object an expression is, if it is one (`{ enabled = false }`).
@@ -358,12 +431,16 @@ fn string_lit_text(lit: Node, text: &str) -> String {
 
 /// An attribute's value expression in a body, by key.
 fn attribute<'t>(body: Node<'t>, text: &str, key: &str) -> Option<Node<'t>> {
+    child_of_kind(attribute_node(body, text, key)?, "expression")
+}
+
+/// The whole `key = …` attribute of a body.
+fn attribute_node<'t>(body: Node<'t>, text: &str, key: &str) -> Option<Node<'t>> {
     let mut cursor = body.walk();
-    let found = body.named_children(&mut cursor).find(|item| {
+    body.named_children(&mut cursor).find(|item| {
         item.kind() == "attribute"
             && child_of_kind(*item, "identifier").is_some_and(|k| slice(text, k) == key)
-    })?;
-    child_of_kind(found, "expression")
+    })
 }
 
 fn block_body(block: Node) -> Option<Node> {

@@ -118,4 +118,8 @@ impl DataStore for Service {
     fn host_network(&self) -> bool {
         self.host_network
     }
+
+    fn image_volumes(&self) -> &[Mount] {
+        self.stateful.as_ref().map_or(&[], |s| &s.image_volumes)
+    }
 }

@@ -55,12 +55,35 @@ pub trait DataStore {
         self.stateful().map(|s| s.family.as_str())
     }
 
-    /// The mount whose target holds (or is) `dir`, preferring the deepest.
+    /// The anonymous volumes the image's Dockerfile `VOLUME`s imply ([`Stateful::image_volumes`]):
+    /// a container engine creates one at each such path that no mount targets exactly. Compose
+    /// answers them; Kubernetes has no anonymous volumes (the default, none).
+    fn image_volumes(&self) -> &[Mount] {
+        &[]
+    }
+
+    /// The mount whose target holds (or is) `dir`, preferring the deepest, the image's implied
+    /// anonymous volumes included: a volume mounted at a parent of a `VOLUME` path does not hold
+    /// what is written below it (`mongo:/data` with the image's `VOLUME /data/db`).
     fn mount_at(&self, dir: &str) -> Option<&Mount> {
+        let explicit = self.mounts();
+        let implied = self
+            .image_volumes()
+            .iter()
+            .filter(|v| !explicit.iter().any(|m| same_path(&m.target, &v.target)));
+        explicit
+            .iter()
+            .chain(implied)
+            .filter(|m| path_within(dir, &m.target))
+            .max_by_key(|m| m.target.trim_end_matches('/').len())
+    }
+
+    /// The deepest mount written for the store (not implied by the image) whose target holds `dir`.
+    fn explicit_mount_at(&self, dir: &str) -> Option<&Mount> {
         self.mounts()
             .iter()
             .filter(|m| path_within(dir, &m.target))
-            .max_by_key(|m| m.target.len())
+            .max_by_key(|m| m.target.trim_end_matches('/').len())
     }
 
     /// Whether the store's data is persisted: a named volume or a bind mount at one of its data
@@ -79,6 +102,11 @@ pub trait DataStore {
     fn persistent(&self) -> bool {
         self.data_mount().is_some()
     }
+}
+
+/// The same container path, trailing slashes aside.
+fn same_path(a: &str, b: &str) -> bool {
+    a.trim_end_matches('/') == b.trim_end_matches('/')
 }
 
 /// `dir` is `root` or inside it.
@@ -106,6 +134,49 @@ pub struct Stateful {
     pub password_env: Vec<String>,
     /// Why the service counts as stateful when that depends on its command line (Redis `--appendonly yes`).
     pub persistence: Option<String>,
+    /// A database server, or an application keeping user data in an embedded database or files.
+    pub kind: StoreKind,
+    /// An application's name, for messages (`Grafana`).
+    pub label: Option<String>,
+    /// What an application keeps in its data directory, for messages (`its dashboards, users
+    /// and alert rules`).
+    pub keeps: Option<String>,
+    /// The embedded database it keeps them in (`SQLite`), unless it uses an external one.
+    pub embedded: Option<String>,
+    /// The image's Dockerfile `VOLUME` paths, as implied anonymous mounts
+    /// ([`Mount::implied`]); a front-end whose runtime creates no anonymous volumes ignores them.
+    pub image_volumes: Vec<Mount>,
+}
+
+impl Stateful {
+    /// The data, for messages: `its postgres data`, `its dashboards and users (SQLite)`.
+    pub fn data(&self) -> String {
+        match (&self.kind, &self.keeps) {
+            (StoreKind::Application, Some(keeps)) => match &self.embedded {
+                Some(db) => format!("{keeps} ({db})"),
+                None => keeps.clone(),
+            },
+            _ => format!("its {} data", self.family),
+        }
+    }
+
+    /// A database server (not an application that embeds its database): only those listen on a
+    /// database port or take database passwords.
+    pub fn is_database(&self) -> bool {
+        self.kind == StoreKind::Database
+    }
+}
+
+/// What kind of stateful store an image is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StoreKind {
+    /// A database server (postgres, redis, …).
+    #[default]
+    Database,
+    /// An application keeping user data in an embedded database (SQLite, H2) or files
+    /// (Grafana, Gitea, Nextcloud, …).
+    Application,
 }
 
 /// A volume, bind mount or tmpfs mounted into a store's container.
@@ -120,6 +191,9 @@ pub struct Mount {
     pub span: Span,
     /// The source as written (may hold `${VAR}`), for named volumes and binds.
     pub source_raw: String,
+    /// Not written by the user: an anonymous volume the image's `VOLUME` creates (its span is
+    /// the store's `image:`).
+    pub implied: bool,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
