@@ -14,3 +14,4 @@ pub mod runs;
 pub mod sourced;
 pub mod stores;
 pub mod targets;
+pub mod tf_destroy;

@@ -1,28 +1,26 @@
 //! `infra-destroy-command`: see rules/infra-destroy-command.toml for what/why/fix.
 
-use crate::analysis::infra::{ManagedDb, databases_in, dir_of, managed_databases};
-use crate::analysis::paths::{cwd_candidates, join_path};
+use crate::analysis::infra::{ManagedDb, managed_databases};
 use crate::analysis::repo::RepoFacts;
 use crate::analysis::runs::earlier_in_same_run;
-use crate::classify::FileKind;
+use crate::analysis::tf_destroy::{skips_final_snapshot, terraform_databases};
 use crate::knowledge::infra_cli::{self, Action, StackCall};
 use crate::knowledge::managed_db::ManagedDbTable;
 use crate::levels::{Context, Level};
 use crate::model::FileFacts;
 use crate::model::command::Command;
-use crate::model::infra::SettingValue;
 use crate::rules::Ctx;
 
 /// How many databases a message names; the rest are counted.
 const MAX_NAMED: usize = 4;
 
-pub(super) fn check(_repo: &RepoFacts, files: &[FileFacts], cx: &mut Ctx) {
+pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], cx: &mut Ctx) {
     let dbs = managed_databases(files);
     for file in files.iter().filter(|f| f.kind.may_hold_shell()) {
         for (i, command) in file.shell.commands.iter().enumerate() {
             if let Some(call) = infra_cli::stack_call(command) {
                 if call.action == Action::Destroy {
-                    destroy(files, &dbs, file, i, command, &call, cx);
+                    destroy(repo, files, &dbs, file, i, command, &call, cx);
                 }
             } else if let Some(call) = infra_cli::cloud_delete(command) {
                 let name = call
@@ -47,7 +45,9 @@ pub(super) fn check(_repo: &RepoFacts, files: &[FileFacts], cx: &mut Ctx) {
 
 /// A `terraform destroy`, `pulumi destroy`, … : reported when what it tears down holds a
 /// database (or may: a stack tool's program is not read).
+#[allow(clippy::too_many_arguments)]
 fn destroy(
+    repo: &RepoFacts,
     files: &[FileFacts],
     dbs: &[ManagedDb],
     file: &FileFacts,
@@ -58,13 +58,14 @@ fn destroy(
 ) {
     let written = &call.written;
     let (message, level, hit) = if call.terraform {
-        let Some((hit, resolved)) = terraform_databases(files, dbs, file, command, call) else {
+        let Some((hit, resolved)) = terraform_databases(repo, files, dbs, file, command, call)
+        else {
             return;
         };
         let mut named: Vec<String> = hit
             .iter()
             .take(MAX_NAMED)
-            .map(|(db, through)| describe(db, through.as_deref()))
+            .map(|(db, through)| describe(repo, db, through.as_deref()))
             .collect();
         if hit.is_empty() {
             // A `-target=` of a database type the repository does not declare.
@@ -89,7 +90,7 @@ fn destroy(
             "may delete the repository's"
         };
         let message = format!("`{written}` {whose} {}", named.join(", and "));
-        let gone = hit.iter().any(|(db, _)| skips_final_snapshot(db));
+        let gone = hit.iter().any(|(db, _)| skips_final_snapshot(repo, db));
         let level = if resolved && gone {
             Level::Error
         } else {
@@ -144,135 +145,21 @@ fn destroy(
     }
 }
 
-/// The databases a Terraform destroy deletes, and whether they were resolved from the
-/// command's own directory or target (else: any the repository declares). `None` when it
-/// deletes none.
-fn terraform_databases<'a>(
-    files: &'a [FileFacts],
-    dbs: &[ManagedDb<'a>],
-    file: &FileFacts,
-    command: &Command,
-    call: &StackCall,
-) -> Option<(Vec<Hit<'a>>, bool)> {
-    let below = call.program == "terragrunt"
-        && command
-            .argv
-            .iter()
-            .any(|w| w.is("run-all") || w.is("--all"));
-    let mut scope: Option<(Vec<ManagedDb>, String)> = None;
-    for dir in cwd_candidates(file, command) {
-        let dir = match &call.chdir {
-            Some(chdir) => join_path(&dir, chdir),
-            None => dir,
-        };
-        if let Some(found) = databases_in(files, dbs, &dir, below) {
-            scope = Some((found, dir));
-            break;
-        }
-    }
-    let resolved = scope.is_some();
-    let (mut hit, root) = scope.unwrap_or_else(|| (dbs.to_vec(), String::new()));
-    // `deletion_protection = true`: the provider refuses to delete it, the destroy fails there.
-    hit.retain(|db| !protected(db));
-    if call.targets.is_empty() {
-        let hit: Vec<Hit> = hit.into_iter().map(|db| (db, None)).collect();
-        return (!hit.is_empty()).then_some((hit, resolved));
-    }
-    // `-target=ADDR`: the named resources and what depends on them go.
-    let table = ManagedDbTable::builtin();
-    let mut targeted: Vec<Hit> = Vec::new();
-    for db in hit {
-        let address = db.address();
-        let named = call.targets.iter().any(|t| {
-            // `-target=module.rds` takes every resource inside the module.
-            address.starts_with(&format!("{t}."))
-                || t == &address
-                || t.starts_with(&format!("{address}["))
-                || t.starts_with(&format!("{address}."))
-        });
-        if named {
-            targeted.push((db, None));
-        } else if let Some(t) = call
-            .targets
-            .iter()
-            .find(|t| depends_on(files, &db, &root, t))
-        {
-            targeted.push((db, Some(t.clone())));
-        }
-    }
-    if targeted.is_empty() {
-        // A target of a database type the repository does not declare (`aws_db_instance.x`).
-        let named = call.targets.iter().any(|t| {
-            let kind = t.split('.').next().unwrap_or("");
-            table.database("resource", kind).is_some()
-        });
-        return named.then_some((Vec::new(), true));
-    }
-    Some((targeted, true))
-}
-
-/// A database the destroy deletes, with the `-target` it goes with when it is not named but
-/// depends on it.
-type Hit<'a> = (ManagedDb<'a>, Option<String>);
-
-/// Whether the database refers to `target` (`db_subnet_group_name =
-/// aws_db_subnet_group.main.name`, or the module call it sits in passes
-/// `module.network.private_subnets`): Terraform destroys the dependents of a target with it.
-fn depends_on(files: &[FileFacts], db: &ManagedDb, root: &str, target: &str) -> bool {
-    let refers = |file: &FileFacts, resource: &crate::model::infra::Resource| {
-        resource.settings.iter().any(|s| {
-            let text = file.file.slice(s.span);
-            text.match_indices(target).any(|(at, _)| {
-                let next = text[at + target.len()..].chars().next();
-                next.is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
-            })
-        })
-    };
-    let own = files
-        .iter()
-        .find(|f| f.file.path == db.path)
-        .is_some_and(|f| refers(f, db.resource));
-    if own || db.via.is_empty() {
-        return own;
-    }
-    // The module call at the root that leads to it.
-    let first = db.via.split('.').nth(1).unwrap_or("");
-    files
-        .iter()
-        .filter(|f| f.kind == FileKind::Terraform && dir_of(&f.file.path) == root)
-        .any(|f| {
-            f.infra
-                .resources
-                .iter()
-                .filter(|r| r.block == "module" && r.name == first)
-                .any(|r| refers(f, r))
-        })
-}
-
 /// `aws_db_instance.main` (RDS instance) and what its settings say about the way back.
-fn describe(db: &ManagedDb, through: Option<&str>) -> String {
+fn describe(repo: &RepoFacts, db: &ManagedDb, through: Option<&str>) -> String {
     let mut out = match through {
         Some(t) => format!("`{}` ({}, which depends on `{t}`)", db.address(), db.what),
         None => format!("`{}` ({})", db.address(), db.what),
     };
-    if skips_final_snapshot(db) {
-        out.push_str(", whose `skip_final_snapshot = true` leaves no final snapshot");
+    if skips_final_snapshot(repo, db) {
+        let written = db
+            .resource
+            .setting("skip_final_snapshot")
+            .and_then(|s| s.var_ref.as_deref())
+            .map_or("`skip_final_snapshot = true`".to_string(), |v| {
+                format!("`skip_final_snapshot = var.{v}` (`true`)")
+            });
+        out.push_str(&format!(", whose {written} leaves no final snapshot"));
     }
     out
-}
-
-fn literal_bool(db: &ManagedDb, path: &str) -> Option<bool> {
-    match &db.resource.setting(path)?.value {
-        SettingValue::Bool(b) => Some(*b),
-        SettingValue::Str(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
-fn skips_final_snapshot(db: &ManagedDb) -> bool {
-    literal_bool(db, "skip_final_snapshot") == Some(true)
-}
-
-fn protected(db: &ManagedDb) -> bool {
-    literal_bool(db, "deletion_protection") == Some(true)
 }
