@@ -3,6 +3,8 @@
 //! (`-c`, `-e`, a heredoc). Paths as written; the caller resolves them against the repository.
 
 use super::*;
+use crate::model::FileFacts;
+use crate::model::schema::{ObjectKind, SchemaOp};
 
 /// Clients that read SQL from a file, standard input or their own include commands.
 const SQL_CLIENTS: &[&str] = &["psql", "mysql", "mariadb", "sqlite3"];
@@ -95,4 +97,49 @@ fn include_of(line: &str) -> Option<String> {
     let file = rest.trim_end_matches(';').trim();
     let file = file.trim_matches(|c| c == '"' || c == '\'');
     (!file.is_empty() && !file.contains(char::is_whitespace)).then(|| file.to_string())
+}
+
+/// [`classify`] with the repository at hand: a client's "load" (`psql -f reset.sql`, `mysql
+/// shop < drop.sql`) of SQL files of the repository that are not dumps (no dump header) runs a
+/// script of statements, not a restore; a drop of the database when the files drop one.
+pub fn classify_in(
+    files: &[FileFacts],
+    by_path: &std::collections::BTreeMap<&str, usize>,
+    host: &FileFacts,
+    command: &Command,
+    functions: &[String],
+    catalog: &Catalog,
+) -> Option<Step> {
+    let step = classify(command, &host.file.text, functions, catalog)?;
+    if step.kind != StepKind::Load {
+        return Some(step);
+    }
+    let runs = sql_files_run(command);
+    let scripts: Option<Vec<&FileFacts>> = runs
+        .iter()
+        .map(|(written, _)| {
+            let paths = crate::analysis::targets::host_paths_of_text(host, command, written);
+            let i = paths.iter().find_map(|p| by_path.get(p.as_str()))?;
+            Some(&files[*i]).filter(|f| !f.sql.dump)
+        })
+        .collect();
+    match scripts {
+        Some(scripts) if !scripts.is_empty() => {
+            let drops = scripts.iter().flat_map(|f| &f.sql.statements).any(|s| {
+                !s.scratch
+                    && matches!(
+                        &s.kind,
+                        SchemaOp::Drop {
+                            object: ObjectKind::Database | ObjectKind::Schema,
+                            ..
+                        }
+                    )
+            });
+            drops.then_some(Step {
+                kind: StepKind::Drop,
+                label: step.label,
+            })
+        }
+        _ => Some(step),
+    }
 }
