@@ -164,6 +164,35 @@ pub fn host_paths(file: &FileFacts, command: &Command, word: &Word) -> Vec<Strin
         .collect()
 }
 
+/// [`host_paths`] for a path known only as text (a redirection's file, a `\\i` line): a leading
+/// expansion (`$(dirname "$0")/`, `$SCRIPT_DIR/`, `$PWD/`) is read as one, the rest as literal.
+pub fn host_paths_of_text(file: &FileFacts, command: &Command, text: &str) -> Vec<String> {
+    let pieces = match text.strip_prefix('$') {
+        Some(rest) => {
+            // The expansion ends before `/`: after the `)` of `$(…)/`, else at the first `/`
+            // (offsets in `text`, one past the `$`).
+            let end = if rest.starts_with('(') {
+                rest.find(")/").map(|i| i + 2)
+            } else {
+                rest.find('/').map(|i| i + 1)
+            };
+            match end {
+                Some(end) if text.is_char_boundary(end) => vec![
+                    Piece::Expansion(text[..end].to_string()),
+                    Piece::Lit(text[end..].to_string()),
+                ],
+                _ => return Vec::new(),
+            }
+        }
+        None => vec![Piece::Lit(text.to_string())],
+    };
+    let word = Word {
+        span: command.span,
+        pieces,
+    };
+    host_paths(file, command, &word)
+}
+
 /// Stands for the script's own directory in [`path_text`]'s result.
 const SCRIPT_DIR_MARK: &str = "\0script-dir/";
 

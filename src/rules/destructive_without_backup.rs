@@ -4,14 +4,19 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::analysis::backup;
 use crate::analysis::backup::DataService;
+use crate::analysis::backup::SqlFileVia;
 use crate::analysis::backup::StepKind;
 use crate::analysis::backup::dump_example;
 use crate::analysis::backup::dump_tool_of;
 use crate::analysis::backup::path::Analysis;
 use crate::analysis::backup::path::At;
+use crate::analysis::operations::{INITDB_DIR, entry_moments};
 use crate::analysis::repo::RepoFacts;
+use crate::analysis::targets::host_paths_of_text;
 use crate::levels::{Context, Level};
 use crate::model::FileFacts;
+use crate::model::command::{Command, Dir, RunsWhen};
+use crate::model::migration::Direction;
 use crate::rules::{Ctx, Finding};
 use crate::source::Span;
 
@@ -63,6 +68,9 @@ struct Destructive {
     /// The step acts on remote infrastructure (a cloud database, a cluster): a hosted CI
     /// runner being thrown away does not make it a note.
     remote: bool,
+    /// The step runs on every start, release or deploy (a container's start command, a release
+    /// phase), as its host says.
+    every_run: bool,
 }
 
 pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding], cx: &mut Ctx) {
@@ -98,6 +106,7 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding],
             step: step_label(&files[file], f.span, command),
             related: None,
             remote: f.remote,
+            every_run: false,
         });
         if f.span.start < entry.span.start {
             entry.span = f.span;
@@ -184,9 +193,11 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding],
                 step: format!("`{}`", shown(&files[at.file], command.span)),
                 related,
                 remote: false,
+                every_run: false,
             },
         );
     }
+    sql_files_run(files, findings, &analysis, &intended, &mut steps);
     let services = backup::data_services(repo, files);
     for d in steps.values() {
         // A make target `test`, a CI job `e2e`, a function `reset_dev_db`: like the test and
@@ -229,7 +240,7 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding],
             d.span,
             format!("{} {}, and {before}{kind}: {advice}", d.step, d.what),
         );
-        if purpose.is_some() {
+        if purpose.is_some() || d.every_run {
             finding.level(Level::Error);
         }
         if d.remote {
@@ -266,6 +277,149 @@ fn step_label(file: &FileFacts, span: Span, command: usize) -> String {
     format!("`{}`", shown(file, span))
 }
 
+/// Commands that run a SQL file of the repository (`psql -f reset.sql`, `mysql shop <
+/// reset.sql`, `\\i reset.sql`) perform its destructive statements: the first one the sql pack
+/// reported in that file (at warning or above, not suppressed, outside down sections) becomes
+/// the command's step. Quiet for a file that runs only on an empty data directory
+/// (`/docker-entrypoint-initdb.d`) and for a load into a database the unit just created.
+fn sql_files_run(
+    files: &[FileFacts],
+    findings: &[Finding],
+    analysis: &Analysis,
+    intended: &BTreeSet<At>,
+    steps: &mut BTreeMap<At, Destructive>,
+) {
+    let mut by_file: BTreeMap<usize, Vec<&Finding>> = BTreeMap::new();
+    for f in findings {
+        if f.level < Level::Warning
+            || f.suppressed.is_some()
+            || !SQL_STATEMENT_RULES.contains(&f.rule)
+        {
+            continue;
+        }
+        if let Some(file) = analysis.file_index(&f.path) {
+            by_file.entry(file).or_default().push(f);
+        }
+    }
+    if by_file.is_empty() {
+        return;
+    }
+    let moments = entry_moments(files);
+    for (i, host) in files.iter().enumerate() {
+        for (c, command) in host.shell.commands.iter().enumerate() {
+            let at = At {
+                file: i,
+                command: c,
+            };
+            if steps.contains_key(&at) || intended.contains(&at) {
+                continue;
+            }
+            let runs = backup::sql_files_run(command);
+            if runs.is_empty()
+                || analysis.in_compose_command(at)
+                || host.context_at(command.span) != Context::Production
+                || analysis.on_scratch_database(at)
+            {
+                continue;
+            }
+            let Some((written, via, file, finding)) = runs.iter().find_map(|(written, via)| {
+                host_paths_of_text(host, &on_host(host, c, *via), written)
+                    .iter()
+                    .filter(|p| !p.contains(INITDB_DIR))
+                    .filter_map(|p| analysis.file_index(p))
+                    .filter(|&f| !matches!(moments.get(&f), Some((RunsWhen::FirstInit, _, _))))
+                    .find_map(|f| {
+                        first_statement(&files[f], by_file.get(&f)?).map(|x| (written, *via, f, x))
+                    })
+            }) else {
+                continue;
+            };
+            let Some(&(_, what)) = DESTRUCTIVE.iter().find(|(id, _)| *id == finding.rule) else {
+                continue;
+            };
+            let sql = &files[file];
+            let line = sql.file.line_index.line_of(finding.span.start()) + 1;
+            let own = host.shell.runs_when(command.span);
+            let every_run = own.every_time()
+                || own == RunsWhen::Unknown
+                    && moments
+                        .get(&i)
+                        .is_some_and(|(when, _, _)| when.every_time());
+            steps.insert(
+                at,
+                Destructive {
+                    at,
+                    span: command.span,
+                    what: format!(
+                        "runs `{}` ({}:{line}), which {what}",
+                        shown(sql, finding.span),
+                        sql.file.path
+                    ),
+                    step: format!("`{}`", shown_with_file(host, command.span, written, via)),
+                    related: Some((
+                        sql.file.path.clone(),
+                        finding.span,
+                        "the statement it runs".to_string(),
+                    )),
+                    remote: false,
+                    every_run,
+                },
+            );
+        }
+    }
+}
+
+/// The command as far as resolving a file it reads on the host goes: `docker exec -i db psql <
+/// f.sql` runs psql in the container (its directory unknown) but the shell opens `f.sql` where
+/// the script is, the directory of the script's commands before it.
+fn on_host(host: &FileFacts, c: usize, via: SqlFileVia) -> std::borrow::Cow<'_, Command> {
+    let command = &host.shell.commands[c];
+    let host_side = matches!(via, SqlFileVia::Stdin | SqlFileVia::Pipe);
+    if !host_side || command.cwd != Dir::Unknown || command.via.is_empty() {
+        return std::borrow::Cow::Borrowed(command);
+    }
+    let cwd = host.shell.commands[..c]
+        .iter()
+        .rev()
+        .find(|e| e.source == command.source && e.via.is_empty())
+        .map_or(Dir::Invocation, |e| e.cwd.clone());
+    let mut local = command.clone();
+    local.cwd = cwd;
+    std::borrow::Cow::Owned(local)
+}
+
+/// The sql pack's rules whose findings sit on a statement of a SQL file.
+const SQL_STATEMENT_RULES: &[&str] = &[
+    "drop-database",
+    "drop-schema",
+    "drop-table",
+    "truncate-table",
+    "unbounded-delete",
+    "unbounded-update",
+    "drop-column",
+    "rename-column",
+    "rename-table",
+    "alter-column-type",
+];
+
+/// The first of a SQL file's reported statements that runs up (not in a down section).
+fn first_statement<'f>(file: &FileFacts, reported: &[&'f Finding]) -> Option<&'f Finding> {
+    let down = |start: usize| {
+        file.sql.migration.as_ref().is_some_and(|m| {
+            m.direction == Direction::Down
+                && m.up_sections.iter().all(|&(s, e)| start < s || start >= e)
+                || m.down_sections
+                    .iter()
+                    .any(|&(s, e)| start >= s && start < e)
+        })
+    };
+    reported
+        .iter()
+        .copied()
+        .filter(|f| !down(f.span.start()))
+        .min_by_key(|f| f.span.start())
+}
+
 /// The step as a reader sees it: its first line, shortened.
 fn shown(file: &FileFacts, span: Span) -> String {
     let text = file.masked(span);
@@ -276,6 +430,21 @@ fn shown(file: &FileFacts, span: Span) -> String {
         format!("{cut}…")
     } else {
         line.to_string()
+    }
+}
+
+/// [`shown`], with the file when the command's own span leaves it out (a redirection, the
+/// `cat` feeding the pipe).
+fn shown_with_file(file: &FileFacts, span: Span, written: &str, via: SqlFileVia) -> String {
+    let step = shown(file, span);
+    if step.contains(written) {
+        return step;
+    }
+    match via {
+        SqlFileVia::Stdin => format!("{step} < {written}"),
+        SqlFileVia::Pipe => format!("cat {written} | {step}"),
+        SqlFileVia::Include => format!("{step} … \\i {written}"),
+        SqlFileVia::Argument => format!("{step} ({written})"),
     }
 }
 

@@ -13,11 +13,13 @@ mod database;
 mod host_text;
 pub mod path;
 mod services;
+mod sql_files;
 mod words;
 
 pub use database::*;
 pub use host_text::*;
 pub use services::*;
+pub use sql_files::*;
 pub use words::*;
 
 use crate::knowledge::backup::Catalog;

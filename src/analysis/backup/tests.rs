@@ -288,3 +288,51 @@ fn migrations_restores_calls() {
     assert_eq!(k("docker compose pull"), Some(StepKind::Deploy));
     assert_eq!(k("git pull --ff-only"), Some(StepKind::Deploy));
 }
+
+fn files_run(text: &str) -> Vec<Vec<(String, SqlFileVia)>> {
+    let mut facts = ShellFacts::default();
+    facts.add_source(
+        text,
+        &OffsetMap::verbatim(0, text.len()),
+        ShellOrigin::Script,
+    );
+    facts.commands.iter().map(sql_files_run).collect()
+}
+
+#[test]
+fn sql_files_a_client_runs() {
+    use SqlFileVia::*;
+    let one = |f: &str, via| vec![(f.to_string(), via)];
+    let cases: Vec<(&str, Vec<(String, SqlFileVia)>)> = vec![
+        ("psql -f reset.sql", one("reset.sql", Argument)),
+        (
+            "psql \"$DATABASE_URL\" --file=db/reset.sql",
+            one("db/reset.sql", Argument),
+        ),
+        ("mysql shop < reset.sql", one("reset.sql", Stdin)),
+        ("docker exec -i db psql -U app < f.sql", one("f.sql", Stdin)),
+        (
+            "sqlite3 app.db \".read wipe.sql\"",
+            one("wipe.sql", Include),
+        ),
+        (
+            "psql <<'SQL'\nBEGIN;\n\\ir purge.sql\nCOMMIT;\nSQL\n",
+            one("purge.sql", Include),
+        ),
+        (
+            "mysql -e 'source reset.sql' shop",
+            one("reset.sql", Include),
+        ),
+        // mysql's `-f` is `--force`, not a file.
+        ("mysql -f shop", vec![]),
+        ("pg_dump -f out.sql shop", vec![]),
+    ];
+    for (text, want) in cases {
+        assert_eq!(files_run(text).concat(), want, "{text}");
+    }
+    let piped = files_run("cat a.sql b.sql | psql shop");
+    assert_eq!(
+        piped.last().cloned().unwrap_or_default(),
+        vec![("a.sql".to_string(), Pipe), ("b.sql".to_string(), Pipe)]
+    );
+}

@@ -22,7 +22,7 @@ use callees::prerequisites;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
-use crate::analysis::backup::{Callee, Step, StepKind, classify, name_says_backup};
+use crate::analysis::backup::{Callee, Step, StepKind, classify, classify_in, name_says_backup};
 use crate::classify::FileKind;
 use crate::knowledge::backup::Catalog;
 use crate::levels::Context;
@@ -233,7 +233,7 @@ type ScriptCall = (usize, Option<String>);
 
 impl<'a> Analysis<'a> {
     pub fn new(files: &'a [FileFacts], catalog: &'a Catalog) -> Self {
-        let by_path = files
+        let by_path: BTreeMap<&str, usize> = files
             .iter()
             .enumerate()
             .map(|(i, f)| (f.file.path.as_str(), i))
@@ -246,7 +246,7 @@ impl<'a> Analysis<'a> {
                 f.shell
                     .commands
                     .iter()
-                    .map(|c| classify(c, &f.file.text, &functions, catalog))
+                    .map(|c| classify_in(files, &by_path, f, c, &functions, catalog))
                     .collect()
             })
             .collect();
