@@ -23,6 +23,18 @@ pub struct InfraFacts {
     pub objects: Vec<KubeObject>,
 }
 
+impl crate::model::cold::Empty for InfraFacts {
+    fn empty() -> &'static Self {
+        static EMPTY: InfraFacts = InfraFacts {
+            resources: Vec::new(),
+            workloads: Vec::new(),
+            helm: Vec::new(),
+            objects: Vec::new(),
+        };
+        &EMPTY
+    }
+}
+
 /// A Kubernetes object declared in a manifest (`PersistentVolumeClaim`, `Namespace`, …).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct KubeObject {

@@ -113,10 +113,10 @@ const ALEMBIC_MERGE: &str =
 #[test]
 fn alembic_revisions_record_their_chain() {
     let f = facts("migrations/versions/1111_merge.py", ALEMBIC_MERGE);
-    let r = f.sql.migration.and_then(|m| m.revision);
+    let r = f.sql.migration.clone().and_then(|m| m.revision);
     assert_eq!(r, rev("1111", &["0a0a", "beef"]));
     let f = facts("migrations/versions/f00d_add.py", ALEMBIC_ADD);
-    let r = f.sql.migration.and_then(|m| m.revision);
+    let r = f.sql.migration.clone().and_then(|m| m.revision);
     assert_eq!(r, rev("f00d", &[]));
 }
 

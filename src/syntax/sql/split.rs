@@ -134,6 +134,14 @@ pub fn tokenize(text: &str, dialect: SqlDialect) -> Vec<Token> {
     out
 }
 
+/// The tokens of the statement just read, in a vector of their own size; `current` keeps its
+/// capacity for the next statement (no growth series per statement).
+fn take_tokens(current: &mut Vec<Token>) -> Vec<Token> {
+    let tokens = current.clone();
+    current.clear();
+    tokens
+}
+
 struct Splitter<'a> {
     src: &'a str,
     bytes: &'a [u8],
@@ -204,7 +212,7 @@ impl Splitter<'_> {
             if current.is_empty() {
                 return true;
             }
-            let tokens = std::mem::take(current);
+            let tokens = take_tokens(current);
             let copy_from_stdin = is_copy_from_stdin(self.src, &tokens);
             out.push(Piece {
                 kind: PieceKind::Statement,
@@ -246,7 +254,7 @@ impl Splitter<'_> {
                     kind: PieceKind::Statement,
                     start: first,
                     end: last,
-                    tokens: std::mem::take(current),
+                    tokens: take_tokens(current),
                 });
             }
             out.push(Piece {
@@ -276,7 +284,7 @@ impl Splitter<'_> {
                 kind: PieceKind::Statement,
                 start: first.start,
                 end: last.end,
-                tokens: std::mem::take(current),
+                tokens: take_tokens(current),
             });
         }
         false
