@@ -153,6 +153,13 @@ struct Splitter<'a> {
 }
 
 impl Splitter<'_> {
+    /// Whether the delimiter starts at the current position (its first byte decides most cases).
+    fn at_delimiter(&self) -> bool {
+        let delimiter = self.delimiter.as_bytes();
+        self.bytes.get(self.pos) == delimiter.first()
+            && self.bytes[self.pos..].starts_with(delimiter)
+    }
+
     /// One step of the statement loop: adds zero or more pieces to `out`; `false` at the end.
     fn step(&mut self, out: &mut Vec<Piece>, current: &mut Vec<Token>, body: &mut Body) -> bool {
         self.skip_trivia();
@@ -191,10 +198,8 @@ impl Splitter<'_> {
             self.pos = end;
             return true;
         }
-        if self.src[self.pos..].starts_with(self.delimiter.as_str())
-            && self.delimiter == ";"
-            && body.holds_semicolon(self.src, current)
-        {
+        let at_delimiter = self.at_delimiter();
+        if at_delimiter && self.delimiter == ";" && body.holds_semicolon(self.src, current) {
             // A `;` inside a body the client keeps together (`BEGIN ATOMIC … END`, a
             // rule's `( … ; … )`, a SQLite trigger's `BEGIN … END`).
             current.push(Token {
@@ -205,7 +210,7 @@ impl Splitter<'_> {
             self.pos += 1;
             return true;
         }
-        if self.src[self.pos..].starts_with(self.delimiter.as_str()) {
+        if at_delimiter {
             *body = Body::default();
             let end = self.pos + self.delimiter.len();
             self.pos = end;
