@@ -267,17 +267,15 @@ impl LineIndex {
         let bytes = text.as_bytes();
         let mut starts = vec![0u32];
         let mut i = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                b'\n' => starts.push(to_u32(i + 1)),
-                b'\r' if bytes.get(i + 1) == Some(&b'\n') => {
-                    starts.push(to_u32(i + 2));
-                    i += 1;
-                }
-                b'\r' => starts.push(to_u32(i + 1)),
-                _ => {}
-            }
-            i += 1;
+        // Line ends by memchr: `\n`, `\r\n` and a lone `\r` each end a line.
+        while let Some(k) = memchr::memchr2(b'\n', b'\r', &bytes[i..]) {
+            let at = i + k;
+            i = if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
+                at + 2
+            } else {
+                at + 1
+            };
+            starts.push(to_u32(i));
         }
         LineIndex { starts }
     }

@@ -376,13 +376,13 @@ impl RepoFacts {
                     files
                         .iter()
                         .find(|x| x.file.path == p)
-                        .map(|x| x.compose_fragment.as_ref().unwrap_or(&empty))
+                        .map(|x| x.compose_fragment.as_deref().unwrap_or(&empty))
                 };
                 let models: Vec<(&str, &ComposeFile)> = paths
                     .iter()
                     .filter_map(|p| {
                         let model = match by_path.get(p.as_str()) {
-                            Some(x) => x.compose.as_ref(),
+                            Some(x) => x.compose.as_deref(),
                             None => fragment(p),
                         }?;
                         Some((p.as_str(), model))
@@ -399,7 +399,7 @@ impl RepoFacts {
     fn project(&self, dir: &str, files: &[&FileFacts], explicit: Option<&str>) -> ComposeProject {
         let models: Vec<(&str, &ComposeFile)> = files
             .iter()
-            .filter_map(|f| Some((f.file.path.as_str(), f.compose.as_ref()?)))
+            .filter_map(|f| Some((f.file.path.as_str(), f.compose.as_deref()?)))
             .collect();
         self.project_of(dir, &models, explicit)
     }

@@ -296,6 +296,8 @@ fn scan_root(path: &Path, setup: &Resolved) -> Result<ScanOutcome, Error> {
             result
         })
         .unzip();
+    // The walk's list is not read again: give it back before the cross-file passes.
+    drop(candidates);
     notices.extend(file_notices.into_iter().flatten());
     let mut files: Vec<FileFacts> = facts.into_iter().flatten().collect();
     for facts in &mut files {

@@ -31,8 +31,7 @@ pub mod taskfile;
 use crate::classify::FileKind;
 use crate::knowledge::stateful::StatefulTable;
 use crate::levels::Context;
-use crate::model::command::{ShellFacts, ShellOrigin};
-use crate::model::schema::SqlFacts;
+use crate::model::command::ShellOrigin;
 use crate::model::secret::Origin;
 use crate::model::{FileFacts, Region};
 use crate::notice::{Notice, NoticeKind};
@@ -375,8 +374,8 @@ pub fn extract(
         kind,
         context,
         regions: Vec::new(),
-        shell: ShellFacts::default(),
-        sql: SqlFacts::default(),
+        shell: Default::default(),
+        sql: Default::default(),
         compose: None,
         compose_fragment: None,
         secrets: Vec::new(),
@@ -391,7 +390,9 @@ pub fn extract(
     let yaml = frontend_for(kind).and_then(|f| f.extract(&mut facts, options));
     // Cron lines fed to `crontab -` by any shell source become scheduled commands.
     crontab_feeds::extract_crontab_feeds(&mut facts);
-    facts.regions.append(&mut facts.shell.regions);
+    if !facts.shell.regions.is_empty() {
+        facts.regions.append(&mut facts.shell.regions);
+    }
     remote_in_ephemeral_ci(&mut facts);
     // SQL handed to database clients by any shell source goes to the sql layer.
     sql::extract_embedded(&mut facts);

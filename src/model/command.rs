@@ -374,6 +374,24 @@ pub struct ShellFacts {
     pub problems: Vec<(usize, String)>,
 }
 
+impl crate::model::cold::Empty for ShellFacts {
+    fn empty() -> &'static Self {
+        static EMPTY: ShellFacts = ShellFacts {
+            sources: Vec::new(),
+            commands: Vec::new(),
+            functions: Vec::new(),
+            assignments: Vec::new(),
+            embedded_sql: Vec::new(),
+            regions: Vec::new(),
+            runs: Vec::new(),
+            entry_files: Vec::new(),
+            task_deps: Vec::new(),
+            problems: Vec::new(),
+        };
+        &EMPTY
+    }
+}
+
 /// When a command runs, as far as its host tells.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 #[serde(tag = "when", rename_all = "kebab-case")]

@@ -31,6 +31,11 @@ impl FileFacts {
             *text = String::new();
             *line_index = LineIndex::new("");
         }
+        // Fact groups left empty give their allocation back: a file without shell, SQL or
+        // infrastructure facts costs one word for each.
+        self.shell.release_if_empty();
+        self.sql.release_if_empty();
+        self.infra.release_if_empty();
     }
 
     /// No fact that a rule reads, quotes or points into. Every field is named (no `..`), so a new
@@ -65,7 +70,7 @@ impl FileFacts {
             entry_files,
             task_deps,
             problems,
-        } = shell;
+        } = &**shell;
         let super::schema::SqlFacts {
             dialect: _,
             dialect_setting: _,
@@ -76,7 +81,7 @@ impl FileFacts {
             cli_drops,
             unparsed,
             problems: sql_problems,
-        } = sql;
+        } = &**sql;
         let super::infra::InfraFacts {
             resources,
             workloads,
@@ -84,7 +89,7 @@ impl FileFacts {
             objects,
             variables,
             tfvars,
-        } = infra;
+        } = &**infra;
         regions.is_empty()
             && sources.is_empty()
             && commands.is_empty()

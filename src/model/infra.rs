@@ -38,6 +38,18 @@ pub struct TfValue {
     pub span: Span,
 }
 
+impl crate::model::cold::Empty for InfraFacts {
+    fn empty() -> &'static Self {
+        static EMPTY: InfraFacts = InfraFacts {
+            resources: Vec::new(),
+            workloads: Vec::new(),
+            helm: Vec::new(),
+            objects: Vec::new(),
+        };
+        &EMPTY
+    }
+}
+
 /// A Kubernetes object declared in a manifest (`PersistentVolumeClaim`, `Namespace`, …).
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize)]
 pub struct KubeObject {

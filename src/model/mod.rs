@@ -11,6 +11,7 @@
 //! - [`infra`]: Terraform resources and module calls with their settings;
 //! - [`injection`]: text of one language inside another, with its offset map.
 
+pub mod cold;
 pub mod command;
 mod compact;
 pub mod infra;
@@ -45,12 +46,12 @@ pub struct FileFacts {
     /// The file's context, by its path.
     pub context: Context,
     pub regions: Vec<Region>,
-    pub shell: command::ShellFacts,
-    pub sql: schema::SqlFacts,
-    pub compose: Option<store::ComposeFile>,
+    pub shell: cold::Cold<command::ShellFacts>,
+    pub sql: cold::Cold<schema::SqlFacts>,
+    pub compose: Option<Box<store::ComposeFile>>,
     /// Other YAML holding Compose keys (a `prod.yml` with only `volumes:`): its Compose reading,
     /// for a command that names it with `-f` next to Compose files. `None` when it holds none.
-    pub compose_fragment: Option<store::ComposeFile>,
+    pub compose_fragment: Option<Box<store::ComposeFile>>,
     /// Spans of secret values (passwords) found in the file: masked in every output.
     pub secrets: Vec<Span>,
     /// Database credentials written in the file (values never kept; spans are in `secrets`).
@@ -61,7 +62,7 @@ pub struct FileFacts {
     /// `application*.properties`/`.yml`, `hibernate.properties`), YAML flattened to dotted keys.
     pub settings: Vec<store::EnvEntry>,
     /// Infrastructure as code: Terraform resources and their settings.
-    pub infra: infra::InfraFacts,
+    pub infra: cold::Cold<infra::InfraFacts>,
     /// A GitHub Actions workflow's `needs:` per job (the jobs that ran to success first).
     pub job_needs: std::collections::BTreeMap<String, Vec<String>>,
     pub notices: Vec<Notice>,

@@ -302,6 +302,23 @@ pub struct SqlFacts {
     pub problems: Vec<(usize, String)>,
 }
 
+impl crate::model::cold::Empty for SqlFacts {
+    fn empty() -> &'static Self {
+        static EMPTY: SqlFacts = SqlFacts {
+            dialect: SqlDialect::Postgres,
+            dialect_setting: None,
+            dump: false,
+            migration: None,
+            statements: Vec::new(),
+            column_types: Vec::new(),
+            cli_drops: Vec::new(),
+            unparsed: Vec::new(),
+            problems: Vec::new(),
+        };
+        &EMPTY
+    }
+}
+
 impl SqlFacts {
     /// Whether the file is an up-migration (or has an up section). Every up-migration in the
     /// repository counts as pending: the scanner cannot see which ones a database has applied.

@@ -113,10 +113,10 @@ const ALEMBIC_MERGE: &str =
 #[test]
 fn alembic_revisions_record_their_chain() {
     let f = facts("migrations/versions/1111_merge.py", ALEMBIC_MERGE);
-    let r = f.sql.migration.and_then(|m| m.revision);
+    let r = f.sql.migration.clone().and_then(|m| m.revision);
     assert_eq!(r, rev("1111", &["0a0a", "beef"]));
     let f = facts("migrations/versions/f00d_add.py", ALEMBIC_ADD);
-    let r = f.sql.migration.and_then(|m| m.revision);
+    let r = f.sql.migration.clone().and_then(|m| m.revision);
     assert_eq!(r, rev("f00d", &[]));
 }
 
@@ -213,7 +213,7 @@ fn a_revision_id_wins_over_a_label_spelled_the_same() {
 fn alembic_depends_on_and_branch_labels_are_read() {
     let text = "revision = 'a1'\ndown_revision = ('m1', 'm2')\nbranch_labels = ('reports',)\ndepends_on = ['billing', 'c3']\n\n\ndef upgrade():\n    pass\n";
     let f = facts("migrations/versions/a1_x.py", text);
-    let r = f.sql.migration.and_then(|m| m.revision);
+    let r = f.sql.migration.clone().and_then(|m| m.revision);
     let mut want = rev("a1", &["m1", "m2", "billing", "c3"]);
     if let Some(w) = &mut want {
         w.labels = vec!["reports".to_string()];

@@ -78,7 +78,7 @@ pub fn extract_file(facts: &mut FileFacts) -> Option<yaml::Yaml> {
         }
         let fragment = model_of_parsed(&parsed);
         if fragment != ComposeFile::default() {
-            facts.compose_fragment = Some(fragment);
+            facts.compose_fragment = Some(Box::new(fragment));
         }
         return Some(parsed);
     }
@@ -108,7 +108,7 @@ pub fn extract_file(facts: &mut FileFacts) -> Option<yaml::Yaml> {
             .add_source(&script, &map, ShellOrigin::ComposeCommand { service });
     }
     credentials(facts, &parsed, &model);
-    facts.compose = Some(model);
+    facts.compose = Some(Box::new(model));
     None
 }
 

@@ -17,7 +17,7 @@ fn model(text: &str) -> (FileFacts, ComposeFile) {
         FileKind::Compose,
         Context::Production,
     );
-    let model = facts.compose.clone().expect("compose model");
+    let model = *facts.compose.clone().expect("compose model");
     (facts, model)
 }
 

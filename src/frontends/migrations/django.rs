@@ -28,7 +28,10 @@ pub fn extract(facts: &mut FileFacts) {
     };
     let root = tree.root_node();
     let mut down = Vec::new();
-    reverse_sections(root, &text, &mut down, 0);
+    // A reverse section is an argument of a call named `RunSQL`: no such name, no walk.
+    if text.contains("RunSQL") {
+        reverse_sections(root, &text, &mut down, 0);
+    }
     let app = app_label(&facts.file.path);
     let reader_app = app.clone();
     let mut session = super::session(facts, Framework::Django, down);

@@ -327,7 +327,9 @@ fn mark_copied_columns(statements: &mut [SchemaChange], state: &State) {
 
 /// Whether the text starts like a pg_dump or mysqldump/mariadb-dump file.
 fn is_dump(text: &str) -> bool {
-    let head: String = text.chars().take(2048).collect();
+    // The first 2048 characters, without copying them.
+    let end = text.char_indices().nth(2048).map_or(text.len(), |(i, _)| i);
+    let head = &text[..end];
     [
         "-- PostgreSQL database dump",
         "-- PostgreSQL database cluster dump",

@@ -229,7 +229,7 @@ fn embedded_sql_with_placeholders_maps_to_the_host() {
         client: "psql".into(),
         command: 0,
     }];
-    f.sql = SqlFacts::default();
+    f.sql = SqlFacts::default().into();
     extract_embedded(&mut f);
     let drop = &f.sql.statements[0];
     let SchemaOp::Drop { object, names, .. } = &drop.kind else {
@@ -288,7 +288,7 @@ fn non_sql_clients_are_not_read_as_sql() {
         client: "mongosh".into(),
         command: 0,
     }];
-    f.sql = SqlFacts::default();
+    f.sql = SqlFacts::default().into();
     extract_embedded(&mut f);
     assert!(f.sql.statements.is_empty());
 }

@@ -54,6 +54,11 @@ pub fn insert_select(tokens: &[Token], sub: &str, orig: &str) -> Option<(String,
         orig,
         dialect: SqlDialect::Postgres,
     };
+    // Most statements (a dump's or a seed file's `INSERT … VALUES`) hold no `SELECT` at all:
+    // nothing to read, and no name to copy out.
+    if !tokens.iter().any(|t| t.is_kw(sub, "select")) {
+        return None;
+    }
     let start = if cur.kw(0, "insert") && cur.kw(1, "into") {
         2
     } else if cur.kw(0, "create") {

@@ -101,9 +101,10 @@ pub fn substitute_placeholders(text: &str) -> String {
         }
     };
     while i < b.len() {
-        if b[i] != b'$' {
-            i += 1;
-            continue;
+        // Jump to the next `$` (most texts hold none, or a few).
+        match memchr::memchr(b'$', &b[i..]) {
+            Some(k) => i += k,
+            None => break,
         }
         let next = b.get(i + 1).copied();
         match next {

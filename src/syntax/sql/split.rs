@@ -134,6 +134,14 @@ pub fn tokenize(text: &str, dialect: SqlDialect) -> Vec<Token> {
     out
 }
 
+/// The tokens of the statement just read, in a vector of their own size; `current` keeps its
+/// capacity for the next statement (no growth series per statement).
+fn take_tokens(current: &mut Vec<Token>) -> Vec<Token> {
+    let tokens = current.clone();
+    current.clear();
+    tokens
+}
+
 struct Splitter<'a> {
     src: &'a str,
     bytes: &'a [u8],
@@ -145,6 +153,13 @@ struct Splitter<'a> {
 }
 
 impl Splitter<'_> {
+    /// Whether the delimiter starts at the current position (its first byte decides most cases).
+    fn at_delimiter(&self) -> bool {
+        let delimiter = self.delimiter.as_bytes();
+        self.bytes.get(self.pos) == delimiter.first()
+            && self.bytes[self.pos..].starts_with(delimiter)
+    }
+
     /// One step of the statement loop: adds zero or more pieces to `out`; `false` at the end.
     fn step(&mut self, out: &mut Vec<Piece>, current: &mut Vec<Token>, body: &mut Body) -> bool {
         self.skip_trivia();
@@ -183,10 +198,8 @@ impl Splitter<'_> {
             self.pos = end;
             return true;
         }
-        if self.src[self.pos..].starts_with(self.delimiter.as_str())
-            && self.delimiter == ";"
-            && body.holds_semicolon(self.src, current)
-        {
+        let at_delimiter = self.at_delimiter();
+        if at_delimiter && self.delimiter == ";" && body.holds_semicolon(self.src, current) {
             // A `;` inside a body the client keeps together (`BEGIN ATOMIC … END`, a
             // rule's `( … ; … )`, a SQLite trigger's `BEGIN … END`).
             current.push(Token {
@@ -197,14 +210,14 @@ impl Splitter<'_> {
             self.pos += 1;
             return true;
         }
-        if self.src[self.pos..].starts_with(self.delimiter.as_str()) {
+        if at_delimiter {
             *body = Body::default();
             let end = self.pos + self.delimiter.len();
             self.pos = end;
             if current.is_empty() {
                 return true;
             }
-            let tokens = std::mem::take(current);
+            let tokens = take_tokens(current);
             let copy_from_stdin = is_copy_from_stdin(self.src, &tokens);
             out.push(Piece {
                 kind: PieceKind::Statement,
@@ -246,7 +259,7 @@ impl Splitter<'_> {
                     kind: PieceKind::Statement,
                     start: first,
                     end: last,
-                    tokens: std::mem::take(current),
+                    tokens: take_tokens(current),
                 });
             }
             out.push(Piece {
@@ -276,7 +289,7 @@ impl Splitter<'_> {
                 kind: PieceKind::Statement,
                 start: first.start,
                 end: last.end,
-                tokens: std::mem::take(current),
+                tokens: take_tokens(current),
             });
         }
         false
