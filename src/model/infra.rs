@@ -45,6 +45,8 @@ impl crate::model::cold::Empty for InfraFacts {
             workloads: Vec::new(),
             helm: Vec::new(),
             objects: Vec::new(),
+            variables: Vec::new(),
+            tfvars: Vec::new(),
         };
         &EMPTY
     }
