@@ -51,6 +51,7 @@ impl FileFacts {
             settings,
             infra,
             job_needs,
+            base_image: _,
             notices,
             region_cache: _,
         } = self;

@@ -62,6 +62,9 @@ pub struct FileFacts {
     pub settings: Vec<store::EnvEntry>,
     /// Infrastructure as code: Terraform resources and their settings.
     pub infra: infra::InfraFacts,
+    /// A Dockerfile's final stage's base image (`mysql:5.7`; `ARG` defaults substituted, a
+    /// stage built `FROM` an earlier stage followed to that stage's image).
+    pub base_image: Option<String>,
     /// A GitHub Actions workflow's `needs:` per job (the jobs that ran to success first).
     pub job_needs: std::collections::BTreeMap<String, Vec<String>>,
     pub notices: Vec<Notice>,
