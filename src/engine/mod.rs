@@ -336,6 +336,7 @@ fn scan_root(path: &Path, setup: &Resolved) -> Result<ScanOutcome, Error> {
         });
     }
     repo.backup_catalog = setup.backup_catalog.clone();
+    repo.fresh_database_sql = crate::analysis::backup::sql_files_on_fresh_database(&files);
     repo.framework = setup.framework.clone();
 
     // Every rule runs (post rules read the others' findings); selection filters the output.

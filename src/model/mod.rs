@@ -73,6 +73,22 @@ pub struct FileFacts {
 }
 
 impl FileFacts {
+    /// The statement is MySQL/MariaDB SQL: handed to the `mysql`/`mariadb` client, or in a
+    /// `.sql` file read as MySQL.
+    pub fn statement_is_mysql(&self, stmt: &schema::SchemaChange) -> bool {
+        match &stmt.origin {
+            schema::ChangeOrigin::Embedded { index } => self
+                .shell
+                .embedded_sql
+                .get(*index)
+                .is_some_and(|e| matches!(e.client.as_str(), "mysql" | "mariadb")),
+            schema::ChangeOrigin::Sql => {
+                self.sql.dialect == crate::syntax::sql::SqlDialect::MySql
+            }
+            schema::ChangeOrigin::Framework { .. } => false,
+        }
+    }
+
     /// The file's text with every secret value replaced by `*` (byte length kept, so spans hold).
     pub fn redacted_text(&self) -> String {
         if self.secrets.is_empty() {

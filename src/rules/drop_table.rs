@@ -11,6 +11,10 @@ use crate::rules::Ctx;
 pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
     // `DROP TABLE x_mv` of what an earlier migration created as a (materialized) view: no rows.
     let views = repo.views_dropped_as_tables.get(&file.file.path);
+    // `createdb app; psql app -f schema.sql` everywhere the file runs: an empty database.
+    if repo.fresh_database_sql.contains(&file.file.path) {
+        return;
+    }
     for stmt in file.sql.statements.iter().filter(|s| s.acts_on_data()) {
         let SchemaOp::Drop {
             object: ObjectKind::Table,

@@ -10,12 +10,14 @@
 //! redirections and pipes); it never sees parser node kinds, and it reports nothing itself.
 
 mod database;
+mod fresh;
 mod host_text;
 pub mod path;
 mod services;
 mod words;
 
 pub use database::*;
+pub use fresh::*;
 pub use host_text::*;
 pub use services::*;
 pub use words::*;
