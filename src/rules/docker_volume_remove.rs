@@ -347,11 +347,19 @@ fn compose_rm(
         }
         _ => String::new(),
     };
+    let keeper = if lost
+        .iter()
+        .all(|(_, s, _)| crate::knowledge::stateful::is_database_family(&s.family))
+    {
+        "database"
+    } else {
+        "service"
+    };
     let finding = cx.report_in(
         &file.file.path,
         call.command.span,
         format!(
-            "`{program} rm -v` deletes {}, where the service keeps its data{purpose}",
+            "`{program} rm -v` deletes {}, where the {keeper} keeps its data{purpose}",
             what.join(" and ")
         ),
     );
