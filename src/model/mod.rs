@@ -82,9 +82,7 @@ impl FileFacts {
                 .embedded_sql
                 .get(*index)
                 .is_some_and(|e| matches!(e.client.as_str(), "mysql" | "mariadb")),
-            schema::ChangeOrigin::Sql => {
-                self.sql.dialect == crate::syntax::sql::SqlDialect::MySql
-            }
+            schema::ChangeOrigin::Sql => self.sql.dialect == crate::syntax::sql::SqlDialect::MySql,
             schema::ChangeOrigin::Framework { .. } => false,
         }
     }

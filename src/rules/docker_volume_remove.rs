@@ -267,11 +267,8 @@ fn compose_rm(
         .map(|w| w.literal())
         .collect::<Option<_>>()
         .unwrap_or_else(|| vec!["$".to_string()]);
-    let Some(project) = project.filter(|p| {
-        named
-            .iter()
-            .all(|n| p.model.service(n).is_some())
-    }) else {
+    let Some(project) = project.filter(|p| named.iter().all(|n| p.model.service(n).is_some()))
+    else {
         cx.report_in(
             &file.file.path,
             call.command.span,
@@ -378,14 +375,19 @@ fn compose_rm(
             None => finding.related(
                 &s.path,
                 s.span,
-                format!("service `{}` mounts no volume at its data directory", s.service),
+                format!(
+                    "service `{}` mounts no volume at its data directory",
+                    s.service
+                ),
             ),
         };
     }
 }
 
 /// Words of a script name that say it resets what it names (`reset_redis.sh`, `flush-cache`).
-const RESET_WORDS: &[&str] = &["reset", "clean", "clear", "flush", "wipe", "purge", "recreate"];
+const RESET_WORDS: &[&str] = &[
+    "reset", "clean", "clear", "flush", "wipe", "purge", "recreate",
+];
 
 /// The script's file name says it resets `service` (`reset_redis.sh`, `redis-flush.sh`).
 fn resets_by_name(path: &str, service: &str) -> bool {
@@ -393,7 +395,9 @@ fn resets_by_name(path: &str, service: &str) -> bool {
     let words = crate::levels::name_words(name);
     let service = crate::levels::name_words(service);
     !service.is_empty()
-        && words.windows(service.len()).any(|w| w == service.as_slice())
+        && words
+            .windows(service.len())
+            .any(|w| w == service.as_slice())
         && words.iter().any(|w| RESET_WORDS.contains(&w.as_str()))
 }
 
