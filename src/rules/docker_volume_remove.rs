@@ -186,11 +186,10 @@ fn volume_rm(
 }
 
 /// A volume name written as a placeholder: one Docker would refuse (`<volume_name>`, `<卷名>`,
-/// `{volume}`: a volume name is `[a-zA-Z0-9][a-zA-Z0-9_.-]+`), or the all-capitals spelling
-/// runbooks use for a value to fill in (`VOLUME_NAME`).
+/// `{volume}`: a volume name is made of `[a-zA-Z0-9_.-]`, starting with a letter or digit), or
+/// the all-capitals spelling runbooks use for a value to fill in (`VOLUME_NAME`).
 fn placeholder(name: &str) -> bool {
-    let valid = name.len() >= 2
-        && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+    let valid = name.starts_with(|c: char| c.is_ascii_alphanumeric())
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
