@@ -4,7 +4,7 @@
 //! declared for a column (the `from` of a later type change).
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
 
 use crate::classify::{FileKind, Framework};
 use crate::frontends::sql::layout;
@@ -99,6 +99,41 @@ impl<'a> MigrationOrder<'a> {
                     .collect()
             })
             .collect()
+    }
+
+    /// Names each migration drops with `DROP TABLE` that an earlier migration of its set created
+    /// as a view (a materialized view holds no rows of its own): path → name keys. The last
+    /// creation before the drop decides (a view replaced by a table is a table again).
+    pub fn views_dropped_as_tables(&self) -> BTreeMap<String, BTreeSet<String>> {
+        use crate::model::schema::{ObjectKind, SchemaOp};
+        let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for set in &self.sets {
+            let mut kinds: HashMap<String, ObjectKind> = HashMap::new();
+            for &i in set {
+                let Some(f) = self.files.get(i) else { continue };
+                for stmt in &f.sql.statements {
+                    let SchemaOp::Drop {
+                        object: ObjectKind::Table,
+                        names,
+                        ..
+                    } = &stmt.kind
+                    else {
+                        continue;
+                    };
+                    for n in names {
+                        if kinds.get(&n.key) == Some(&ObjectKind::View) {
+                            out.entry(f.file.path.clone())
+                                .or_default()
+                                .insert(n.key.clone());
+                        }
+                    }
+                }
+                for (key, kind) in f.sql.created_objects() {
+                    kinds.insert(key, kind);
+                }
+            }
+        }
+        out
     }
 
     /// The type an earlier migration of the same set declared for `table.column` (the last one

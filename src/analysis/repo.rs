@@ -60,6 +60,13 @@ pub struct RepoFacts {
     /// value and where it is set (a `terraform.tfvars`/`*.auto.tfvars` assignment over the
     /// `variable` block's default).
     pub terraform_vars: BTreeMap<(String, String), TerraformVar>,
+    /// Per migration file, the names it drops as tables that an earlier migration of its set
+    /// created as views ([`crate::analysis::migrations::MigrationOrder::views_dropped_as_tables`]).
+    pub views_dropped_as_tables: BTreeMap<String, std::collections::BTreeSet<String>>,
+    /// SQL files that every script running them loads into a database it created just before
+    /// (`crate::analysis::backup::sql_files_on_fresh_database`, filled in by the scan): their
+    /// drops act on an empty database.
+    pub fresh_database_sql: std::collections::BTreeSet<String>,
 }
 
 /// A Terraform variable's value in a module, and where it comes from.
@@ -325,6 +332,8 @@ impl RepoFacts {
             repo.projects.push(repo.project(&dir, &facts, None));
         }
         repo.named_together = repo.named_together_projects(files, &by_path);
+        repo.views_dropped_as_tables =
+            crate::analysis::migrations::MigrationOrder::build(files).views_dropped_as_tables();
         repo
     }
 

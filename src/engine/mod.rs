@@ -319,6 +319,12 @@ fn scan_root(path: &Path, setup: &Resolved) -> Result<ScanOutcome, Error> {
     crate::analysis::sourced::import_sourced_variables(&mut files);
     // A script only test runs call (or only a database's first start runs) is part of that setup.
     crate::analysis::callers::inherit_caller_contexts(&mut files, &setup.backup_catalog);
+    // Compose services built from the repository's Dockerfiles run their base images.
+    let table = setup
+        .stateful
+        .as_ref()
+        .unwrap_or_else(|| crate::knowledge::stateful::StatefulTable::builtin());
+    crate::frontends::compose::resolve_builds(&mut files, table);
 
     // Compose names a project at the root after the root directory.
     let root_name = std::fs::canonicalize(&root)
@@ -332,6 +338,7 @@ fn scan_root(path: &Path, setup: &Resolved) -> Result<ScanOutcome, Error> {
         });
     }
     repo.backup_catalog = setup.backup_catalog.clone();
+    repo.fresh_database_sql = crate::analysis::backup::sql_files_on_fresh_database(&files);
     repo.framework = setup.framework.clone();
 
     // Every rule runs (post rules read the others' findings); selection filters the output.

@@ -46,6 +46,7 @@ pub fn extract(facts: &mut FileFacts) {
             .info(),
         );
     }
+    facts.base_image = base_image(&text, root);
     let mut posix_shell = true;
     // `COPY src… dest`: (image path it lands at, source as written, span of the instruction).
     let mut copies: Vec<(String, String, Span)> = Vec::new();
@@ -432,6 +433,92 @@ fn node_text<'a>(text: &'a str, node: Node) -> &'a str {
     text.get(node.start_byte()..node.end_byte()).unwrap_or("")
 }
 
+/// The image the final stage is built on: its `FROM` with the global `ARG` defaults substituted
+/// (`FROM ${BASE}` after `ARG BASE=mysql:5.7`), and a stage built `FROM` an earlier stage's
+/// alias followed to that stage's image. `None` for `scratch` or a value left unknown.
+fn base_image(text: &str, root: Node) -> Option<String> {
+    let mut args: Vec<(String, String)> = Vec::new();
+    // (alias, image) of each stage so far.
+    let mut stages: Vec<(Option<String>, Option<String>)> = Vec::new();
+    let mut cursor = root.walk();
+    for instruction in root.named_children(&mut cursor) {
+        match instruction.kind() {
+            // Only the `ARG`s before the first `FROM` are in scope for `FROM` lines.
+            "arg_instruction" if stages.is_empty() => {
+                let mut pairs = instruction.walk();
+                for pair in instruction.named_children(&mut pairs) {
+                    let name = pair.child_by_field_name("name").map(|n| node_text(text, n));
+                    let value = pair
+                        .child_by_field_name("default")
+                        .map(|n| node_text(text, n).trim_matches(['"', '\'']));
+                    if let (Some(name), Some(value)) = (name, value) {
+                        args.push((name.to_string(), value.to_string()));
+                    }
+                }
+            }
+            "from_instruction" => {
+                let image = child_of(instruction, "image_spec")
+                    .and_then(|spec| substitute_args(node_text(text, spec), &args));
+                let alias = instruction
+                    .child_by_field_name("as")
+                    .map(|a| node_text(text, a).to_ascii_lowercase());
+                // `FROM build AS final`: the stage named `build`, not an image.
+                let image = match image {
+                    Some(i) => match stages
+                        .iter()
+                        .rfind(|(a, _)| a.as_deref() == Some(i.to_ascii_lowercase().as_str()))
+                    {
+                        Some((_, earlier)) => earlier.clone(),
+                        None => Some(i),
+                    },
+                    None => None,
+                };
+                stages.push((alias, image));
+            }
+            _ => {}
+        }
+    }
+    let (_, image) = stages.pop()?;
+    image.filter(|i| i != "scratch")
+}
+
+/// `${NAME}`, `${NAME:-default}` and `$NAME` replaced by the `ARG` defaults; `None` when one is
+/// not known.
+fn substitute_args(spec: &str, args: &[(String, String)]) -> Option<String> {
+    let value = |name: &str| {
+        args.iter()
+            .rfind(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+    };
+    let mut out = String::new();
+    let mut rest = spec.trim();
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        if let Some(inner) = after.strip_prefix('{') {
+            let end = inner.find('}')?;
+            let body = &inner[..end];
+            let (name, default) = match body.split_once(":-").or_else(|| body.split_once('-')) {
+                Some((n, d)) => (n, Some(d)),
+                None => (body, None),
+            };
+            let v = value(name)
+                .filter(|v| !v.is_empty())
+                .or_else(|| default.map(str::to_string))?;
+            out.push_str(&v);
+            rest = &inner[end + 1..];
+        } else {
+            let len = after
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(after.len());
+            out.push_str(&value(&after[..len])?);
+            rest = &after[len..];
+        }
+    }
+    out.push_str(rest);
+    (!out.is_empty() && !out.contains('$')).then_some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -460,6 +547,28 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn base_image_of_the_final_stage() {
+        let base = |text: &str| facts(text).base_image;
+        assert_eq!(base("FROM mysql:5.7\n").as_deref(), Some("mysql:5.7"));
+        assert_eq!(
+            base("FROM node:20 AS build\nRUN make\nFROM postgres:16-alpine\nCOPY --from=build /a /b\n")
+                .as_deref(),
+            Some("postgres:16-alpine")
+        );
+        assert_eq!(
+            base("ARG BASE=mysql:8.0\nFROM ${BASE}\n").as_deref(),
+            Some("mysql:8.0")
+        );
+        assert_eq!(
+            base("ARG TAG\nFROM --platform=linux/amd64 postgres:${TAG:-15} AS db\nFROM db\n")
+                .as_deref(),
+            Some("postgres:15")
+        );
+        assert_eq!(base("FROM golang:1.22 AS b\nFROM scratch\n"), None);
+        assert_eq!(base("ARG IMAGE\nFROM $IMAGE\n"), None);
     }
 
     #[test]

@@ -384,6 +384,7 @@ pub fn extract(
         settings: Vec::new(),
         infra: Default::default(),
         job_needs: Default::default(),
+        base_image: None,
         notices: Vec::new(),
         region_cache: Default::default(),
     };

@@ -68,6 +68,28 @@ pub struct ImageEntry {
     pub persistence_env: Vec<String>,
     #[serde(default)]
     pub password_env: Vec<String>,
+    #[serde(default)]
+    pub role: Role,
+}
+
+/// What a stateful image is to an application: its database of record, or a cache or queue
+/// whose reset is routine (the data comes back from the database, or was in flight).
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    #[default]
+    Database,
+    Cache,
+    Queue,
+}
+
+/// Whether a family is a database (every shipped entry of it says so, or none is known).
+pub fn is_database_family(family: &str) -> bool {
+    StatefulTable::builtin()
+        .entries
+        .iter()
+        .filter(|e| e.family == family)
+        .all(|e| e.role == Role::Database)
 }
 
 /// Data directories from an image major version on (`{major}` is replaced by the version).

@@ -14,6 +14,9 @@ impl FileFacts {
     /// rule reports on them. Declared column types outlive extraction only in migrations. A file left with no fact any rule or cross-file analysis reads
     /// cannot be quoted by a finding, so its text goes too (its path, kind and context stay).
     pub fn compact(&mut self) {
+        if self.sql.migration.is_some() {
+            self.sql.created = self.sql.created_objects();
+        }
         self.sql
             .statements
             .retain(|s| !matches!(s.kind, SchemaOp::Create { .. }));
@@ -56,6 +59,7 @@ impl FileFacts {
             settings,
             infra,
             job_needs,
+            base_image: _,
             notices,
             region_cache: _,
         } = self;
@@ -78,6 +82,7 @@ impl FileFacts {
             migration: _,
             statements,
             column_types: _,
+            created: _,
             cli_drops,
             unparsed,
             problems: sql_problems,

@@ -63,6 +63,9 @@ pub struct FileFacts {
     pub settings: Vec<store::EnvEntry>,
     /// Infrastructure as code: Terraform resources and their settings.
     pub infra: cold::Cold<infra::InfraFacts>,
+    /// A Dockerfile's final stage's base image (`mysql:5.7`; `ARG` defaults substituted, a
+    /// stage built `FROM` an earlier stage followed to that stage's image).
+    pub base_image: Option<String>,
     /// A GitHub Actions workflow's `needs:` per job (the jobs that ran to success first).
     pub job_needs: std::collections::BTreeMap<String, Vec<String>>,
     pub notices: Vec<Notice>,
@@ -71,6 +74,20 @@ pub struct FileFacts {
 }
 
 impl FileFacts {
+    /// The statement is MySQL/MariaDB SQL: handed to the `mysql`/`mariadb` client, or in a
+    /// `.sql` file read as MySQL.
+    pub fn statement_is_mysql(&self, stmt: &schema::SchemaChange) -> bool {
+        match &stmt.origin {
+            schema::ChangeOrigin::Embedded { index } => self
+                .shell
+                .embedded_sql
+                .get(*index)
+                .is_some_and(|e| matches!(e.client.as_str(), "mysql" | "mariadb")),
+            schema::ChangeOrigin::Sql => self.sql.dialect == crate::syntax::sql::SqlDialect::MySql,
+            schema::ChangeOrigin::Framework { .. } => false,
+        }
+    }
+
     /// The file's text with every secret value replaced by `*` (byte length kept, so spans hold).
     pub fn redacted_text(&self) -> String {
         if self.secrets.is_empty() {

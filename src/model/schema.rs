@@ -294,6 +294,9 @@ pub struct SqlFacts {
     pub statements: Vec<SchemaChange>,
     /// Column types the file declares, in order (`.sql` files).
     pub column_types: Vec<ColumnType>,
+    /// Tables and views a migration creates, in order (name key, kind): what the `CREATE`
+    /// statements said once they are released, for later migrations of the set.
+    pub created: Vec<(String, ObjectKind)>,
     pub cli_drops: Vec<CliDrop>,
     /// Statements sqlparser could not read (their start in the host file).
     pub unparsed: Vec<Span>,
@@ -311,6 +314,7 @@ impl crate::model::cold::Empty for SqlFacts {
             migration: None,
             statements: Vec::new(),
             column_types: Vec::new(),
+            created: Vec::new(),
             cli_drops: Vec::new(),
             unparsed: Vec::new(),
             problems: Vec::new(),
@@ -326,6 +330,28 @@ impl SqlFacts {
         self.migration.as_ref().is_some_and(|m| {
             m.direction == crate::model::migration::Direction::Up || !m.up_sections.is_empty()
         })
+    }
+
+    /// Tables and views the file creates, in order (from its `CREATE` statements, or what
+    /// [`SqlFacts::created`] kept of them).
+    pub fn created_objects(&self) -> Vec<(String, ObjectKind)> {
+        let from_statements: Vec<(String, ObjectKind)> = self
+            .statements
+            .iter()
+            .filter_map(|s| match &s.kind {
+                SchemaOp::Create {
+                    object: object @ (ObjectKind::Table | ObjectKind::View),
+                    name,
+                    temporary: false,
+                } => Some((name.key.clone(), *object)),
+                _ => None,
+            })
+            .collect();
+        if from_statements.is_empty() {
+            self.created.clone()
+        } else {
+            from_statements
+        }
     }
 
     /// Non-additive statements of the file's up-migration parts (for the backup pack).

@@ -56,6 +56,11 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], cx: &mut Ctx) {
                     lost.push((name, service, data));
                 }
             }
+            // No database and no volume at all (a web server and a cache): `-v` has nothing
+            // persistent to remove.
+            if lost.is_empty() && project.as_ref().is_some_and(nothing_to_delete) {
+                continue;
+            }
             if lost.is_empty()
                 && let Some(kept) = project.as_ref().and_then(|p| data_kept(&p.services))
             {
@@ -117,6 +122,18 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], cx: &mut Ctx) {
             }
         }
     }
+}
+
+/// The project has no stateful service and neither declares nor mounts a named or anonymous
+/// volume: `down -v` removes nothing that `down` would not.
+fn nothing_to_delete(project: &crate::analysis::repo::ComposeProject) -> bool {
+    project.services.is_empty()
+        && project.model.volumes.is_empty()
+        && project.model.services.iter().all(|s| {
+            s.mounts
+                .iter()
+                .all(|m| !matches!(m.kind, MountKind::Named | MountKind::Anonymous))
+        })
 }
 
 /// Where each stateful service keeps its data, when all of it is out of `down -v`'s reach

@@ -31,7 +31,7 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
             continue;
         };
         for word in targets {
-            if holds_no_data(word) {
+            if holds_no_data(word) || created_here(file, command, word) {
                 continue;
             }
             if let Some((path, service, data)) = targets::host_paths(file, command, word)
@@ -66,6 +66,78 @@ pub(super) fn check(file: &FileFacts, repo: &RepoFacts, cx: &mut Ctx) {
             }
         }
     }
+}
+
+/// Programs that make a new, empty data directory, with the options naming it: a directory the
+/// same script made this way holds only what the script put there (a failed `pg_upgrade` into
+/// `$NEW` is cleaned up by removing `$NEW`).
+const CREATES_DATA_DIR: &[(&str, &[&str])] = &[
+    ("initdb", &["-D", "--pgdata"]),
+    ("pg_upgrade", &["-D", "--new-datadir"]),
+    ("mysqld", &["--datadir"]),
+    ("mysql_install_db", &["--datadir"]),
+    ("mariadb-install-db", &["--datadir"]),
+];
+
+/// `word` names a data directory that a command earlier in the same script created, where that
+/// command runs whenever the deletion does (its control structures enclose the deletion's; the
+/// condition of an `if` counts as its body: `if ! pg_upgrade … -D "$NEW"; then rm -rf "$NEW"`).
+fn created_here(file: &FileFacts, command: &Command, word: &Word) -> bool {
+    let target = word.display();
+    let target = target.trim_end_matches('/');
+    if target.is_empty() || target.contains('*') {
+        return false;
+    }
+    let outer = |c: &Command| -> Vec<crate::model::command::Scope> {
+        c.scopes
+            .iter()
+            .filter(|s| {
+                !matches!(
+                    s,
+                    crate::model::command::Scope::Condition { .. }
+                        | crate::model::command::Scope::Subshell
+                )
+            })
+            .cloned()
+            .collect()
+    };
+    let own = outer(command);
+    file.shell.commands.iter().any(|c| {
+        if c.span.start() >= command.span.start() || c.source != command.source {
+            return false;
+        }
+        let Some(program) = c.program() else {
+            return false;
+        };
+        let Some((_, options)) = CREATES_DATA_DIR.iter().find(|(p, _)| *p == program) else {
+            return false;
+        };
+        // `mysqld` makes a data directory only with `--initialize`.
+        if program == "mysqld" && !c.args().any(|w| w.display().starts_with("--initialize")) {
+            return false;
+        }
+        let args: Vec<&Word> = c.args().collect();
+        let named = args.iter().enumerate().any(|(i, w)| {
+            let text = w.display();
+            options.iter().any(|o| {
+                let value = if text == *o {
+                    args.get(i + 1).map(|n| n.display())
+                } else {
+                    text.strip_prefix(&format!("{o}="))
+                        .map(str::to_string)
+                        .or_else(|| {
+                            (o.len() == 2)
+                                .then(|| text.strip_prefix(o).filter(|v| !v.is_empty()))
+                                .flatten()
+                                .map(str::to_string)
+                        })
+                };
+                value.is_some_and(|v| v.trim_end_matches('/') == target)
+            })
+        });
+        let scopes = outer(c);
+        named && own.len() >= scopes.len() && own[..scopes.len()] == scopes[..]
+    })
 }
 
 /// A deleting command and the words naming what it deletes.

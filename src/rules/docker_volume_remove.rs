@@ -45,9 +45,18 @@ fn volume_rm(
     cx: &mut Ctx,
 ) {
     let program = call.command.argv[0].display();
-    let names: Vec<String> = call
+    let words: Vec<&Word> = call
         .args
         .positionals
+        .iter()
+        .copied()
+        .filter(|w| !w.literal().is_some_and(|l| placeholder(&l)))
+        .collect();
+    if words.is_empty() && !call.args.positionals.is_empty() {
+        // `docker volume rm <volume_name>` in a runbook: a name to fill in, not a volume.
+        return;
+    }
+    let names: Vec<String> = words
         .iter()
         .map(|w| format!("`{}`", written(file, w)))
         .collect();
@@ -66,7 +75,7 @@ fn volume_rm(
     }
     let mut hits = Vec::new();
     let mut renamed: Vec<String> = Vec::new();
-    for word in &call.args.positionals {
+    for word in words {
         // A name made only of expansions (`"$1"`, `$(docker volume ls -q)`) could be anything.
         let has_literal = word
             .pieces
@@ -176,6 +185,21 @@ fn volume_rm(
     }
 }
 
+/// A volume name written as a placeholder: one Docker would refuse (`<volume_name>`, `<卷名>`,
+/// `{volume}`: a volume name is made of `[a-zA-Z0-9_.-]`, starting with a letter or digit), or
+/// the all-capitals spelling runbooks use for a value to fill in (`VOLUME_NAME`).
+fn placeholder(name: &str) -> bool {
+    let valid = name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+    let capitals = name.chars().any(|c| c.is_ascii_uppercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    !valid || capitals
+}
+
 /// How many matched volumes a message names and links; the rest are counted.
 const MAX_NAMED: usize = 5;
 
@@ -216,7 +240,11 @@ fn written(file: &FileFacts, word: &Word) -> String {
     }
 }
 
-/// `docker compose rm -v`: an error when the project keeps a database in an anonymous volume.
+/// `docker compose rm -v`: removes the anonymous volumes of the services it names (all of them
+/// when it names none). An error when one of them is where a stateful service keeps its data
+/// (a declared anonymous volume, or the image's own volume when the service mounts nothing
+/// there); not reported when the project shows nothing those volumes could hold (stateless
+/// services, a Redis cache, data kept in named volumes or bind mounts, which `rm -v` leaves).
 fn compose_rm(
     repo: &RepoFacts,
     files: &[FileFacts],
@@ -231,45 +259,145 @@ fn compose_rm(
         format!("{program} compose")
     };
     let project = targets::compose_project(repo, files, file, call);
-    let anonymous: Vec<_> = project
+    let named: Vec<String> = call
+        .args
+        .positionals
         .iter()
-        .flat_map(|p| &p.services)
-        .flat_map(|s| s.data.iter().map(move |d| (s, d)))
-        .filter(|(_, d)| d.kind == MountKind::Anonymous)
-        .collect();
-    if anonymous.is_empty() {
+        .map(|w| w.literal())
+        .collect::<Option<_>>()
+        .unwrap_or_else(|| vec!["$".to_string()]);
+    let Some(project) = project.filter(|p| named.iter().all(|n| p.model.service(n).is_some()))
+    else {
         cx.report_in(
             &file.file.path,
             call.command.span,
             format!("`{program} rm -v` deletes the anonymous volumes of the removed containers, with any data they hold"),
         );
         return;
+    };
+    let removed = |service: &str| named.is_empty() || named.iter().any(|n| n == service);
+    let mut lost: Vec<(String, &StatefulService, Option<&DataLocation>)> = Vec::new();
+    for s in project.services.iter().filter(|s| removed(&s.service)) {
+        let declared: Vec<&DataLocation> = s
+            .data
+            .iter()
+            .filter(|d| d.kind == MountKind::Anonymous)
+            .collect();
+        for d in &declared {
+            lost.push((
+                format!(
+                    "the anonymous volume at `{}` of service `{}` ({})",
+                    d.target, s.service, s.image
+                ),
+                s,
+                Some(*d),
+            ));
+        }
+        // Nothing mounted at the data directory: the data is in the volume the image declares.
+        if s.data.is_empty() {
+            let dir = project
+                .model
+                .service(&s.service)
+                .and_then(|m| m.stateful.as_ref())
+                .and_then(|st| st.data_dirs.first())
+                .map_or(String::new(), |d| format!(" at `{d}`"));
+            lost.push((
+                format!(
+                    "the anonymous volume{dir} that the image of service `{}` ({}) creates",
+                    s.service, s.image
+                ),
+                s,
+                None,
+            ));
+        }
     }
-    let what: Vec<String> = anonymous
-        .iter()
-        .map(|(s, d)| {
+    if lost.is_empty() {
+        // Stateless services (or data in named volumes and bind mounts) lose nothing to `-v`
+        // unless they mount an anonymous volume of their own.
+        let own_anonymous = project
+            .model
+            .services
+            .iter()
+            .filter(|s| removed(&s.name.value))
+            .any(|s| s.mounts.iter().any(|m| m.kind == MountKind::Anonymous));
+        if own_anonymous {
+            cx.report_in(
+                &file.file.path,
+                call.command.span,
+                format!("`{program} rm -v` deletes the anonymous volumes of the removed containers, with any data they hold"),
+            );
+        }
+        return;
+    }
+    let what: Vec<String> = lost.iter().map(|(name, _, _)| name.clone()).collect();
+    // `reset_redis.sh` removing the cache it is named after: resetting it is the point.
+    let purpose = match lost.as_slice() {
+        [(_, only, _)]
+            if !crate::knowledge::stateful::is_database_family(&only.family)
+                && resets_by_name(&file.file.path, &only.service) =>
+        {
             format!(
-                "the anonymous volume at `{}` of service `{}` ({})",
-                d.target, s.service, s.image
+                " (reported as a note: the script is named for resetting service `{}`, which is not a database)",
+                only.service
             )
-        })
-        .collect();
+        }
+        _ => String::new(),
+    };
+    let keeper = if lost
+        .iter()
+        .all(|(_, s, _)| crate::knowledge::stateful::is_database_family(&s.family))
+    {
+        "database"
+    } else {
+        "service"
+    };
     let finding = cx.report_in(
         &file.file.path,
         call.command.span,
         format!(
-            "`{program} rm -v` deletes {}, where the database keeps its data",
+            "`{program} rm -v` deletes {}, where the {keeper} keeps its data{purpose}",
             what.join(" and ")
         ),
     );
-    finding.level(Level::Error);
-    for (s, d) in anonymous {
-        finding.related(
-            &d.path,
-            d.span,
-            format!("anonymous data volume of service `{}`", s.service),
-        );
+    finding.level(if purpose.is_empty() {
+        Level::Error
+    } else {
+        Level::Note
+    });
+    for (_, s, d) in &lost {
+        match d {
+            Some(d) => finding.related(
+                &d.path,
+                d.span,
+                format!("anonymous data volume of service `{}`", s.service),
+            ),
+            None => finding.related(
+                &s.path,
+                s.span,
+                format!(
+                    "service `{}` mounts no volume at its data directory",
+                    s.service
+                ),
+            ),
+        };
     }
+}
+
+/// Words of a script name that say it resets what it names (`reset_redis.sh`, `flush-cache`).
+const RESET_WORDS: &[&str] = &[
+    "reset", "clean", "clear", "flush", "wipe", "purge", "recreate",
+];
+
+/// The script's file name says it resets `service` (`reset_redis.sh`, `redis-flush.sh`).
+fn resets_by_name(path: &str, service: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let words = crate::levels::name_words(name);
+    let service = crate::levels::name_words(service);
+    !service.is_empty()
+        && words
+            .windows(service.len())
+            .any(|w| w == service.as_slice())
+        && words.iter().any(|w| RESET_WORDS.contains(&w.as_str()))
 }
 
 /// What the call removes, or `None` when it removes no volume.

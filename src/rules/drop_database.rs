@@ -7,6 +7,11 @@ use crate::model::schema::SchemaOp;
 use crate::model::schema::code;
 use crate::rules::Ctx;
 
+/// The databases a MySQL/MariaDB installation creates for anyone to play with, which hardening
+/// steps remove (`mysql_secure_installation`'s "Remove test database"): no data of the
+/// application's.
+const MYSQL_SAMPLE_DATABASES: &[&str] = &["test"];
+
 pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
     for stmt in file.sql.statements.iter().filter(|s| s.acts_on_data()) {
         let SchemaOp::Drop {
@@ -17,6 +22,13 @@ pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
         else {
             continue;
         };
+        let sample = |key: &str| MYSQL_SAMPLE_DATABASES.contains(&key);
+        if !names.is_empty()
+            && names.iter().all(|n| sample(&n.key))
+            && file.statement_is_mysql(stmt)
+        {
+            continue;
+        }
         let list = names
             .iter()
             .map(|n| code(&n.text))
@@ -34,6 +46,18 @@ pub(super) fn check(file: &FileFacts, _repo: &RepoFacts, cx: &mut Ctx) {
         );
     }
     for drop in file.sql.cli_drops.iter().filter(|d| !d.scratch) {
+        // `mysqladmin -f drop test`: the sample database, as above.
+        let mysql_tool = ["mysqladmin drop ", "mariadb-admin drop "]
+            .iter()
+            .any(|p| drop.shown.starts_with(p));
+        if mysql_tool
+            && drop
+                .target
+                .as_deref()
+                .is_some_and(|t| MYSQL_SAMPLE_DATABASES.contains(&t))
+        {
+            continue;
+        }
         let what = match (&drop.target, drop.shown.to_ascii_lowercase()) {
             (Some(target), _) => {
                 format!(

@@ -10,6 +10,7 @@
 //! redirections and pipes); it never sees parser node kinds, and it reports nothing itself.
 
 mod database;
+mod fresh;
 mod host_text;
 pub mod path;
 mod services;
@@ -17,6 +18,7 @@ mod sql_files;
 mod words;
 
 pub use database::*;
+pub use fresh::*;
 pub use host_text::*;
 pub use services::*;
 pub use sql_files::*;

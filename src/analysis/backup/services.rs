@@ -77,6 +77,20 @@ pub fn database_of<'s>(
     {
         return (Some(named), family);
     }
+    // `docker compose rm -sfv redis`: it acts on the services it names, and no other.
+    if let Some(call) = crate::knowledge::docker::docker(command)
+        && call.compose.is_some()
+        && (call.is(&["rm"]) || call.is(&["stop"]) || call.is(&["kill"]))
+        && !call.args.positionals.is_empty()
+    {
+        let named = services.iter().find(|d| {
+            call.args
+                .positionals
+                .iter()
+                .any(|w| w.literal().as_deref() == Some(d.name.as_str()))
+        });
+        return (named, family);
+    }
     // `docker exec shop-db-1 …`: Compose names containers `<project>-<service>-<n>`.
     if let Some(container) = container_of(command) {
         let named = services.iter().find(|d| {

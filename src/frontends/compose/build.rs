@@ -82,6 +82,29 @@ fn model_of(root: &Node) -> ComposeFile {
     model
 }
 
+/// The Dockerfile a `build:` value names, relative to the Compose file: `build: ./db` is
+/// `db/Dockerfile`; the long form's `dockerfile:` is inside its `context:` (default `.`). A
+/// remote context (a Git URL) or an interpolated path names no file of the repository.
+fn build_file_of(value: &Node) -> Option<String> {
+    let (context, dockerfile) = match value.as_str() {
+        Some(context) => (context.to_string(), "Dockerfile".to_string()),
+        None => {
+            let text = |key: &str| value.get(key).and_then(Node::as_str).map(str::to_string);
+            (
+                text("context").unwrap_or_else(|| ".".into()),
+                text("dockerfile").unwrap_or_else(|| "Dockerfile".into()),
+            )
+        }
+    };
+    let remote = context.contains("://") || context.starts_with("git@");
+    if remote || context.contains('$') || dockerfile.contains('$') || dockerfile.starts_with('/') {
+        return None;
+    }
+    Some(crate::model::command::normalize(&format!(
+        "{context}/{dockerfile}"
+    )))
+}
+
 /// One service's keys (unknown keys are skipped).
 fn service_of(name: Spanned, node: &Node) -> Service {
     let mut service = Service {
@@ -103,7 +126,10 @@ fn service_of(name: Spanned, node: &Node) -> Service {
                     .and_then(|i| with_defaults(&i.value))
                     .and_then(|i| ImageRef::parse(&i));
             }
-            "build" => service.build = !value.is_null(),
+            "build" => {
+                service.build = !value.is_null();
+                service.build_file = build_file_of(value);
+            }
             "environment" => service.environment = environment_of(value),
             "env_file" => service.env_files = env_files_of(value),
             "command" => {

@@ -33,11 +33,20 @@ pub fn merge_into(base: &mut ComposeFile, over: ComposeFile) {
 }
 
 fn merge_service(base: &mut Service, over: Service) {
+    // An override's `build:` whose Dockerfile was read brings that image with it.
+    if over.image.is_none() && over.built_from.is_some() {
+        base.image = None;
+        base.image_ref = over.image_ref.clone();
+    }
     if over.image.is_some() {
         base.image = over.image;
         base.image_ref = over.image_ref;
     }
     base.build |= over.build;
+    if over.build_file.is_some() {
+        base.build_file = over.build_file;
+        base.built_from = over.built_from;
+    }
     if over.command.is_some() {
         base.command = over.command;
         base.command_argv = over.command_argv;

@@ -26,7 +26,7 @@ mod stateful;
 mod tests;
 
 pub use merge::merge_into;
-pub use stateful::apply_table;
+pub use stateful::{apply_table, resolve_builds};
 
 use crate::classify::FileKind;
 use crate::frontends::compose::build::{

@@ -8,7 +8,7 @@
 
 use crate::knowledge::stateful::StatefulTable;
 use crate::model::FileFacts;
-use crate::model::store::{Service, Stateful};
+use crate::model::store::{ImageRef, Service, Stateful};
 
 #[cfg(doc)]
 use crate::knowledge::stateful::ImageEntry;
@@ -41,4 +41,45 @@ pub(super) fn stateful_of(service: &Service, table: &StatefulTable) -> Option<St
         v.span = at;
     }
     Some(stateful)
+}
+
+/// Services built from a Dockerfile of the repository (`build: ./db`, whose Dockerfile says
+/// `FROM mysql:5.7`) run that image: read as such, they are stateful by the same table. Runs
+/// once every file is read, since the Dockerfile is another file.
+pub fn resolve_builds(files: &mut [FileFacts], table: &StatefulTable) {
+    let bases: std::collections::BTreeMap<String, String> = files
+        .iter()
+        .filter_map(|f| Some((f.file.path.clone(), f.base_image.clone()?)))
+        .collect();
+    if bases.is_empty() {
+        return;
+    }
+    for facts in files.iter_mut() {
+        let dir = match facts.file.path.rsplit_once('/') {
+            Some((dir, _)) => dir.to_string(),
+            None => String::new(),
+        };
+        let Some(model) = facts.compose.as_mut() else {
+            continue;
+        };
+        for service in &mut model.services {
+            if service.image.is_some() {
+                continue;
+            }
+            let Some(file) = &service.build_file else {
+                continue;
+            };
+            let path = if dir.is_empty() {
+                file.clone()
+            } else {
+                crate::model::command::normalize(&format!("{dir}/{file}"))
+            };
+            let Some(image) = bases.get(&path) else {
+                continue;
+            };
+            service.image_ref = ImageRef::parse(image);
+            service.built_from = Some((path, image.clone()));
+            service.stateful = stateful_of(service, table);
+        }
+    }
 }

@@ -52,6 +52,12 @@ pub struct Service {
     pub image_ref: Option<ImageRef>,
     /// The service has a `build:` section.
     pub build: bool,
+    /// The Dockerfile `build:` names, relative to the Compose file's directory (`db/Dockerfile`
+    /// for `build: ./db`; the `dockerfile:` of a long form inside its `context:`).
+    pub build_file: Option<String>,
+    /// The repository path of that Dockerfile and its final stage's base image, once read
+    /// (the service then has `image_ref` from it).
+    pub built_from: Option<(String, String)>,
     pub mounts: Vec<Mount>,
     pub environment: Vec<EnvEntry>,
     /// `env_file:` paths, relative to the compose file's directory.
@@ -83,6 +89,9 @@ impl Service {
     pub fn image_display(&self) -> String {
         match &self.image {
             Some(i) => i.value.clone(),
+            None if let Some((path, image)) = &self.built_from => {
+                format!("{image}, built from {path}")
+            }
             None if self.build => "built locally".into(),
             None => "no image".into(),
         }
