@@ -1,7 +1,8 @@
 //! The migration set across files: which up-migrations are pending and non-additive (what a
 //! backup rule asks before a `migrate up`), the order each migration set runs in (version
 //! prefixes, Alembic's revision chain, Django's dependencies), and the type an earlier migration
-//! declared for a column (the `from` of a later type change).
+//! declared for a column (the `from` of a later type change), and the drop-if-exists before a
+//! table's first creation (it drops nothing).
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
@@ -197,6 +198,9 @@ fn chain_order(revisions: &[Option<&Revision>]) -> Vec<usize> {
     }
     out
 }
+
+mod recreate;
+pub use recreate::mark_first_creations;
 
 #[cfg(test)]
 mod tests;
