@@ -39,6 +39,12 @@ fn facts_of(framework: &str) -> String {
             .filter_map(|s| Some((line(s[0].as_u64()?), line(s[1].as_u64()?))))
             .collect();
         writeln!(out, "  down sections (lines): {down:?}").ok();
+        // Liquibase: the changelogs a master includes and the SQL files its changesets run.
+        for key in ["includes", "sql_files"] {
+            if let Some(refs) = sql["migration"][key].as_array() {
+                writeln!(out, "  {key}: {}", serde_json::Value::from(refs.clone())).ok();
+            }
+        }
         for stmt in sql["statements"].as_array().into_iter().flatten() {
             let mut kind = stmt["kind"].clone();
             strip_spans(&mut kind);

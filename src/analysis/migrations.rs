@@ -1,10 +1,11 @@
 //! The migration set across files: which up-migrations are pending and non-additive (what a
 //! backup rule asks before a `migrate up`), the order each migration set runs in (version
 //! prefixes, Alembic's revision chain, Django's dependencies), and the type an earlier migration
-//! declared for a column (the `from` of a later type change).
+//! declared for a column (the `from` of a later type change), the drop-if-exists before a
+//! table's first creation (it drops nothing), and the SQL files Liquibase changesets run.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap, HashSet};
 
 use crate::classify::{FileKind, Framework};
 use crate::frontends::sql::layout;
@@ -32,7 +33,8 @@ pub fn pending_non_additive(files: &[FileFacts]) -> Vec<(&str, &SchemaChange)> {
 /// (version prefixes: Rails, Laravel, Flyway, golang-migrate…) except where the framework names
 /// the order: Alembic's `down_revision` chain (merges: a tuple) and `depends_on` (a revision or
 /// a `branch_labels` name) and Django's `dependencies` (across apps) put a file after the files
-/// it names. The order is a topological order of that graph, ties broken by path order;
+/// it names. A Liquibase master changelog and the changelogs it includes form one set (after the
+/// folder sets), in include order. The order is a topological order of that graph, ties broken by path order;
 /// names outside the set are ignored, and a cycle is broken at its earliest file by path (never
 /// a loop).
 pub struct MigrationOrder<'a> {
@@ -46,9 +48,12 @@ pub struct MigrationOrder<'a> {
 impl<'a> MigrationOrder<'a> {
     /// Order every migration set of `files`: O(n log n) plus the revision edges.
     pub fn build(files: &'a [FileFacts]) -> Self {
+        // Liquibase masters name their changelogs' order (`include`, `includeAll`).
+        let liquibase = include::liquibase_sets(files);
+        let in_liquibase: HashSet<usize> = liquibase.iter().flatten().copied().collect();
         let mut by_set: BTreeMap<String, Vec<(OrderKey, usize)>> = BTreeMap::new();
         for (i, f) in files.iter().enumerate() {
-            if f.sql.migration.is_some() {
+            if f.sql.migration.is_some() && !in_liquibase.contains(&i) {
                 let key = layout::order_key(&f.file.path);
                 // Django runs every app's migrations as one graph (`dependencies` name other
                 // apps' migrations): one set for the repository, apps in path order.
@@ -80,6 +85,13 @@ impl<'a> MigrationOrder<'a> {
                 .collect();
             let ranks = chain_order(&revisions);
             let set: Vec<usize> = ranks.into_iter().map(|r| indices[r]).collect();
+            let n = order.sets.len();
+            for (pos, &i) in set.iter().enumerate() {
+                order.at.insert(files[i].file.path.as_str(), (n, pos));
+            }
+            order.sets.push(set);
+        }
+        for set in liquibase {
             let n = order.sets.len();
             for (pos, &i) in set.iter().enumerate() {
                 order.at.insert(files[i].file.path.as_str(), (n, pos));
@@ -232,6 +244,11 @@ fn chain_order(revisions: &[Option<&Revision>]) -> Vec<usize> {
     }
     out
 }
+
+mod include;
+mod recreate;
+pub use include::apply_sql_files;
+pub use recreate::mark_first_creations;
 
 #[cfg(test)]
 mod tests;

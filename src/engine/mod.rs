@@ -303,6 +303,10 @@ fn scan_root(path: &Path, setup: &Resolved) -> Result<ScanOutcome, Error> {
     for facts in &mut files {
         notices.append(&mut facts.notices);
     }
+    // Cross-file facts: SQL files Liquibase changesets run take the changeset's direction; a
+    // drop-if-exists before a table's first creation in its set drops nothing.
+    crate::analysis::migrations::apply_sql_files(&mut files);
+    crate::analysis::migrations::mark_first_creations(&mut files);
     if let Some(only) = &only
         && files.is_empty()
         && notices.is_empty()

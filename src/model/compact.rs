@@ -2,7 +2,7 @@
 //! files that matter, not the size of the repository (a monorepo of SQL dumps and seed files).
 
 use super::FileFacts;
-use super::schema::SchemaOp;
+use super::schema::{ObjectKind, SchemaOp};
 use crate::source::{LineIndex, SourceFile};
 
 /// The marker of an inline suppression: a file that holds one keeps its text for the audit.
@@ -17,9 +17,13 @@ impl FileFacts {
         if self.sql.migration.is_some() {
             self.sql.created = self.sql.created_objects();
         }
-        self.sql
-            .statements
-            .retain(|s| !matches!(s.kind, SchemaOp::Create { .. }));
+        // A migration keeps its table creations: the set's order tells which migration creates
+        // a table first (a drop-if-exists right before it drops nothing).
+        let migration = self.sql.migration.is_some();
+        self.sql.statements.retain(|s| match s.kind {
+            SchemaOp::Create { object, .. } => migration && object == ObjectKind::Table,
+            _ => true,
+        });
         self.sql.statements.shrink_to_fit();
         // Declared types are looked up across the migration set only (a later migration's type
         // change); a file outside it keeps none.

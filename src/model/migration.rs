@@ -58,6 +58,38 @@ pub struct MigrationFile {
     /// name's version prefix is the order.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<Revision>,
+    /// A Liquibase master changelog's `include`/`includeAll`, in document order: the order its
+    /// changelogs run in.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub includes: Vec<Include>,
+    /// The SQL files a Liquibase changelog's changesets run (`sqlFile`), with their direction.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sql_files: Vec<SqlFileRef>,
+}
+
+/// A Liquibase `include file="…"` (or `includeAll path="…"`: every changelog under a folder, in
+/// path order), as written.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Include {
+    pub path: String,
+    /// `includeAll`: a folder.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub all: bool,
+    /// `relativeToChangelogFile="true"`: relative to the including file's folder only (else the
+    /// classpath, tried as that folder first, then as the end of a path).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub relative: bool,
+}
+
+/// A Liquibase `sqlFile path="…"` in a changeset: the SQL file runs when the changeset does (up),
+/// or only on rollback when it sits in `<rollback>`.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct SqlFileRef {
+    pub path: String,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub relative: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub down: bool,
 }
 
 /// A migration's name in its set and the names of the migrations it runs after: Alembic's
@@ -83,6 +115,8 @@ impl MigrationFile {
             down_sections,
             up_sections: Vec::new(),
             revision: None,
+            includes: Vec::new(),
+            sql_files: Vec::new(),
         }
     }
 

@@ -192,7 +192,8 @@ pub struct SchemaChange {
     /// The dropped object is rebuilt by the same file: a dump's own drop-then-recreate of what it
     /// restores (`pg_dump --clean`, mysqldump's `DROP TABLE IF EXISTS` before each `CREATE
     /// TABLE`), or a table rebuild that copies the rows into a new table and renames it back
-    /// (the SQLite/Prisma way to change a column).
+    /// (the SQLite/Prisma way to change a column); or a `DROP TABLE IF EXISTS` right before the
+    /// first migration of its set to create the table creates it (nothing existed to drop).
     pub replaced: bool,
     /// Where it was read from.
     pub origin: ChangeOrigin,

@@ -7,6 +7,9 @@
 //! `columnName` or nested `column`s), `dropTable`, `renameColumn`, `renameTable`,
 //! `modifyDataType`, `delete`/`update` without `where`, and `<sql>` text (handed to the SQL
 //! front-end at its place in the file); `createTable` and `addColumn` declare tables and types.
+//! A master's `include`/`includeAll` (the order of the changelogs) and a changeset's `sqlFile`
+//! (the SQL file, read by the SQL front-end, runs in the changeset's direction) are recorded as
+//! written; the migration analysis resolves them across the repository's files.
 
 use quick_xml::events::Event;
 
@@ -14,6 +17,7 @@ use super::lit::Lit;
 use crate::classify::Framework;
 use crate::frontends::sql::Session;
 use crate::model::FileFacts;
+use crate::model::migration::{Include, SqlFileRef};
 use crate::model::schema::{AlterAction, ObjectKind, SchemaOp, SqlName};
 use crate::model::types::TypeSpec;
 use crate::source::Span;
@@ -115,6 +119,64 @@ pub fn extract(facts: &mut FileFacts) {
     let mut session = super::session(facts, Framework::Liquibase, down);
     read(&root, &src, &mut session, 0);
     session.finish(facts);
+    let (mut includes, mut sql_files) = (Vec::new(), Vec::new());
+    references(&root, false, &mut includes, &mut sql_files, 0);
+    if let Some(m) = facts.sql.migration.as_mut() {
+        m.includes = includes;
+        m.sql_files = sql_files;
+    }
+}
+
+/// The changelogs a master includes and the SQL files changesets run, in document order (the
+/// analysis resolves the paths against the repository's files).
+fn references(
+    change: &Change,
+    in_rollback: bool,
+    includes: &mut Vec<Include>,
+    sql_files: &mut Vec<SqlFileRef>,
+    depth: usize,
+) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    for c in &change.children {
+        let relative = c
+            .attr("relativeToChangelogFile")
+            .is_some_and(|v| v.text.trim().eq_ignore_ascii_case("true"));
+        let (key, all) = match c.name.as_str() {
+            "include" => ("file", Some(false)),
+            "includeAll" => ("path", Some(true)),
+            "sqlFile" => ("path", None),
+            _ => {
+                references(
+                    c,
+                    in_rollback || c.name == "rollback",
+                    includes,
+                    sql_files,
+                    depth + 1,
+                );
+                continue;
+            }
+        };
+        let Some(path) = c.attr(key).map(|v| v.text.trim().to_string()) else {
+            continue;
+        };
+        if path.is_empty() {
+            continue;
+        }
+        match all {
+            Some(all) => includes.push(Include {
+                path,
+                all,
+                relative,
+            }),
+            None => sql_files.push(SqlFileRef {
+                path,
+                relative,
+                down: in_rollback,
+            }),
+        }
+    }
 }
 
 /// A changelog has a `databaseChangeLog` root (other XML/YAML under a `changelog` folder is not

@@ -48,6 +48,8 @@ pub fn detect(path: &str, text: &str) -> Option<MigrationFile> {
         down_sections: Vec::new(),
         up_sections: Vec::new(),
         revision: None,
+        includes: Vec::new(),
+        sql_files: Vec::new(),
     };
     let head = &text[..crate::source::floor_char_boundary(text, 512)];
     if head
@@ -156,6 +158,8 @@ fn annotated_sections(text: &str) -> Option<MigrationFile> {
         down_sections: Vec::new(),
         up_sections: Vec::new(),
         revision: None,
+        includes: Vec::new(),
+        sql_files: Vec::new(),
     };
     for (i, &(_, body_start, dir)) in marks.iter().enumerate() {
         let end = marks.get(i + 1).map_or(text.len(), |m| m.0);
