@@ -336,8 +336,12 @@ impl SqlFacts {
     /// Tables and views the file creates, in order (from its `CREATE` statements, or what
     /// [`SqlFacts::created`] kept of them).
     pub fn created_objects(&self) -> Vec<(String, ObjectKind)> {
-        let from_statements: Vec<(String, ObjectKind)> = self
-            .statements
+        // Once compaction has recorded them, the statements no longer hold every creation (a
+        // migration keeps its tables, not its views).
+        if !self.created.is_empty() {
+            return self.created.clone();
+        }
+        self.statements
             .iter()
             .filter_map(|s| match &s.kind {
                 SchemaOp::Create {
@@ -347,12 +351,7 @@ impl SqlFacts {
                 } => Some((name.key.clone(), *object)),
                 _ => None,
             })
-            .collect();
-        if from_statements.is_empty() {
-            self.created.clone()
-        } else {
-            from_statements
-        }
+            .collect()
     }
 
     /// Non-additive statements of the file's up-migration parts (for the backup pack).
