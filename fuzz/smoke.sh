@@ -5,6 +5,10 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 seconds=${1:-10}
+if [ "${DATALOSS_FUZZ_SMOKE:-1}" = 0 ]; then
+    echo "fuzz smoke run skipped: DATALOSS_FUZZ_SMOKE=0"
+    exit 0
+fi
 if ! cargo +nightly --version >/dev/null 2>&1; then
     echo "fuzz smoke run skipped: no nightly toolchain (rustup toolchain install nightly)"
     exit 0
