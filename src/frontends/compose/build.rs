@@ -120,11 +120,15 @@ fn service_of(name: Spanned, node: &Node) -> Service {
         match key {
             "image" => {
                 service.image = spanned_scalar(value);
-                service.image_ref = service
-                    .image
-                    .as_ref()
-                    .and_then(|i| with_defaults(&i.value))
-                    .and_then(|i| ImageRef::parse(&i));
+                service.image_ref =
+                    service
+                        .image
+                        .as_ref()
+                        .and_then(|i| match with_defaults(&i.value) {
+                            Some(image) => ImageRef::parse(&image),
+                            // `postgres:${PG_VERSION}`: the image is known, its version is not.
+                            None => ImageRef::parse_unknown_version(&i.value),
+                        });
             }
             "build" => {
                 service.build = !value.is_null();

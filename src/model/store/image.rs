@@ -54,6 +54,19 @@ impl ImageRef {
         })
     }
 
+    /// An image written with a variable in its tag or digest only (`postgres:${PG_VERSION}`,
+    /// before interpolation): the image is known, its version is not (no tag).
+    pub fn parse_unknown_version(raw: &str) -> Option<ImageRef> {
+        let raw = raw.trim();
+        let last_slash = raw.rfind('/').map_or(0, |i| i + 1);
+        let cut = last_slash + raw[last_slash..].find([':', '@'])?;
+        let (name, version) = raw.split_at(cut);
+        if name.contains('$') || !version.contains('$') {
+            return None;
+        }
+        ImageRef::parse(name)
+    }
+
     /// `namespace/name` (Docker Hub's `library/` left out), or `registry/namespace/name` for
     /// other registries: the key of the stateful-images table.
     pub fn path(&self) -> String {
@@ -101,6 +114,23 @@ impl ImageRef {
 #[cfg(test)]
 mod tests {
     use super::ImageRef;
+
+    #[test]
+    fn image_with_a_variable_version() {
+        let r = ImageRef::parse_unknown_version("postgres:${PG_VERSION}").expect("ref");
+        assert_eq!((r.path(), r.tag), ("postgres".to_string(), None));
+        let r =
+            ImageRef::parse_unknown_version("localhost:5000/n8nio/n8n:${V:?set V}").expect("ref");
+        assert_eq!(r.name, "n8n");
+        for raw in [
+            "${REGISTRY}/postgres:16",
+            "postgres:16",
+            "$IMAGE",
+            "postgres",
+        ] {
+            assert!(ImageRef::parse_unknown_version(raw).is_none(), "{raw}");
+        }
+    }
 
     #[test]
     fn image_references() {
