@@ -214,7 +214,7 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding],
         };
         let file = &files[d.at.file];
         let purpose = analysis.purpose(d.at).map(|p| {
-            let noun = unit.key.noun();
+            let noun = unit.key.noun(files[d.at.file].kind);
             if p.by_name {
                 format!("{} {} {noun}, by its name", article(p.kind), p.kind)
             } else if p.kind == "restore" {

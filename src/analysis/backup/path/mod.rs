@@ -54,12 +54,18 @@ pub enum UnitKey {
 }
 
 impl UnitKey {
-    /// What people call such a unit ("script", "CI job").
-    pub fn noun(&self) -> &'static str {
+    /// What people call such a unit ("script", "CI job", "make target"), in a file of `kind`.
+    pub fn noun(&self, kind: FileKind) -> &'static str {
         match self {
             UnitKey::Script => "script",
             UnitKey::Job(_) => "CI job",
-            UnitKey::Target(_) => "make target",
+            UnitKey::Target(_) => match kind {
+                FileKind::Makefile => "make target",
+                FileKind::Justfile => "just recipe",
+                FileKind::Taskfile => "task",
+                FileKind::PackageJson => "package.json script",
+                _ => "command",
+            },
             UnitKey::Runbook => "runbook",
             UnitKey::Source(_) => "scheduled job",
         }
@@ -537,15 +543,9 @@ impl<'a> Analysis<'a> {
             UnitKey::Target(target) => {
                 // Make targets, and the named tasks of other hosts (a just recipe, a go-task
                 // task, a package.json script).
-                let noun = match facts.kind {
-                    FileKind::Justfile => "the just recipe",
-                    FileKind::Taskfile => "the task",
-                    FileKind::PackageJson => "the script",
-                    FileKind::Makefile => "the make target",
-                    _ => "the command",
-                };
+                let noun = key.noun(facts.kind);
                 (
-                    format!("{noun} `{target}` of `{path}`"),
+                    format!("the {noun} `{target}` of `{path}`"),
                     target.clone(),
                     first_source_span(&|o| match o {
                         ShellOrigin::MakeTarget { target: t }
