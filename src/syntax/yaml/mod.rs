@@ -672,7 +672,8 @@ impl<'a> Builder<'a> {
 fn line_bounds(text: &str, at: usize) -> (usize, usize) {
     let mut at = crate::source::floor_char_boundary(text, at);
     if at > 0 && (at == text.len() || text.as_bytes()[at] == b'\n') {
-        at -= 1;
+        // The byte before may end a multi-byte character: step back to where it starts.
+        at = crate::source::floor_char_boundary(text, at - 1);
     }
     let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
@@ -982,6 +983,18 @@ enum Chomp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_that_ends_in_a_multibyte_character_is_blanked_whole() {
+        // Found by the whole_scan fuzz target: the grammar gives up at a line break right after
+        // a 3-byte character, and stepping back one byte landed inside it (a panic).
+        assert_eq!(line_bounds("a\u{FFFD}\nb", 4), (0, 4));
+        assert_eq!(line_bounds("\u{FFFD}", 3), (0, 3));
+        let text =
+            "  db:: legacy\u{FFFD}\u{FFFD}\u{FFFD}\nservices:\n  db:\n    image: mariadb:11\n";
+        let yaml = parse(text);
+        assert!(!yaml.documents.is_empty());
+    }
 
     fn root(text: &str) -> Node {
         let yaml = parse(text);
