@@ -201,28 +201,17 @@ impl RepoFacts {
             )
         };
         tfvars.sort_by_key(|f| order(f));
-        for f in files {
-            for v in &f.infra.variables {
+        let defaults = files.iter().map(|f| (f, &f.infra.variables, false));
+        let assigned = tfvars.into_iter().map(|f| (f, &f.infra.tfvars, true));
+        for (f, vars, from_tfvars) in defaults.chain(assigned) {
+            for v in vars {
                 self.terraform_vars.insert(
                     (dir_of(&f.file.path).to_string(), v.name.clone()),
                     TerraformVar {
                         value: v.value.clone(),
                         path: f.file.path.clone(),
                         span: v.span,
-                        from_tfvars: false,
-                    },
-                );
-            }
-        }
-        for f in tfvars {
-            for v in &f.infra.tfvars {
-                self.terraform_vars.insert(
-                    (dir_of(&f.file.path).to_string(), v.name.clone()),
-                    TerraformVar {
-                        value: v.value.clone(),
-                        path: f.file.path.clone(),
-                        span: v.span,
-                        from_tfvars: true,
+                        from_tfvars,
                     },
                 );
             }
