@@ -60,6 +60,62 @@ pub enum FileKind {
     Justfile,
     /// A go-task `Taskfile.yml`.
     Taskfile,
+    /// A standalone JavaScript/TypeScript, Python, Ruby or PHP program (a shebang, a root-level
+    /// `scripts/`, `script/` or `bin/` folder, or a command of the repository runs it): its SQL
+    /// string literals handed to a database client are read as SQL.
+    Program,
+}
+
+/// The language of a standalone program.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProgramLanguage {
+    JavaScript,
+    Python,
+    Ruby,
+    Php,
+}
+
+/// Root-level folders whose program files are programs without being named anywhere.
+pub const PROGRAM_FOLDERS: &[&str] = &["scripts", "script", "bin"];
+
+/// The language of a program file by its name's extension (`reset.ts` → JavaScript).
+pub fn program_language_of_name(name: &str) -> Option<ProgramLanguage> {
+    let (stem, ext) = name.rsplit_once('.')?;
+    if stem.is_empty() {
+        return None;
+    }
+    match ext.to_ascii_lowercase().as_str() {
+        "js" | "mjs" | "cjs" | "ts" | "mts" | "cts" => Some(ProgramLanguage::JavaScript),
+        "py" => Some(ProgramLanguage::Python),
+        "rb" => Some(ProgramLanguage::Ruby),
+        "php" => Some(ProgramLanguage::Php),
+        _ => None,
+    }
+}
+
+/// The language of a program whose shebang names `interpreter` (`node`, `python3.12`).
+pub fn program_language_of_interpreter(interpreter: &str) -> Option<ProgramLanguage> {
+    let base = interpreter.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.');
+    match base {
+        "node" | "nodejs" | "deno" | "bun" | "ts-node" | "tsx" => Some(ProgramLanguage::JavaScript),
+        "python" => Some(ProgramLanguage::Python),
+        "ruby" => Some(ProgramLanguage::Ruby),
+        "php" => Some(ProgramLanguage::Php),
+        _ => None,
+    }
+}
+
+/// The interpreter a shebang line (`#!/usr/bin/env -S node --flag`) names.
+pub fn shebang_interpreter(head: &[u8]) -> Option<&str> {
+    let first_line = head.split(|&b| b == b'\n').next()?;
+    let line = std::str::from_utf8(first_line).ok()?.trim_end_matches('\r');
+    let rest = line.strip_prefix("#!")?.trim();
+    let mut words = rest.split_whitespace();
+    let mut interpreter = words.next()?.rsplit('/').next()?;
+    if interpreter == "env" {
+        interpreter = words.find(|w| !w.starts_with('-') && !w.contains('='))?;
+    }
+    Some(interpreter)
 }
 
 /// A migration framework whose files are recognised by their path (its documented layout), so
@@ -206,6 +262,7 @@ impl FileKind {
             FileKind::PowerShell => "powershell",
             FileKind::Justfile => "justfile",
             FileKind::Taskfile => "taskfile",
+            FileKind::Program => "program",
         }
     }
 
@@ -218,6 +275,7 @@ impl FileKind {
                 | FileKind::Migration(_)
                 | FileKind::Terraform
                 | FileKind::HelmValues
+                | FileKind::Program
         )
     }
 }
@@ -226,8 +284,11 @@ impl FileKind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum NameClass {
     Kind(FileKind),
-    /// No extension: a script only if its first bytes are a shell shebang.
+    /// No extension: a script only if its first bytes are a shell shebang (or a program's).
     Sniff,
+    /// A program file (`.js`, `.py`, `.rb`, `.php`) outside the root-level program folders: read
+    /// only when a command of the repository runs it (decided after the other files are read).
+    Deferred,
     Skip,
 }
 
@@ -301,7 +362,29 @@ pub fn classify_name(path: &str) -> NameClass {
             NameClass::Kind(FileKind::Terraform)
         }
         "yml" | "yaml" => NameClass::Kind(yaml_kind(path, stem, parent)),
+        _ if program_language_of_name(&lower).is_some() => program_class(&lower, parent),
         _ => NameClass::Skip,
+    }
+}
+
+/// A program file: one in a root-level program folder is read; others wait until a command
+/// names them. Dependencies, build output and minified or declaration files never are.
+fn program_class(lower: &str, parent: &str) -> NameClass {
+    if lower.ends_with(".d.ts") || lower.ends_with(".min.js") {
+        return NameClass::Skip;
+    }
+    let mut dirs = parent.split('/').filter(|d| !d.is_empty());
+    if parent.split('/').any(|d| {
+        matches!(
+            d,
+            "node_modules" | "vendor" | "dist" | "build" | "out" | ".next" | "site-packages"
+        )
+    }) {
+        return NameClass::Skip;
+    }
+    match dirs.next() {
+        Some(top) if PROGRAM_FOLDERS.contains(&top) => NameClass::Kind(FileKind::Program),
+        _ => NameClass::Deferred,
     }
 }
 
@@ -424,21 +507,17 @@ fn parent_dir(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(p, _)| p)
 }
 
-/// Classify an extensionless file by its first bytes: a shell shebang makes it a script.
+/// Classify an extensionless file by its first bytes: a shell shebang makes it a script, a
+/// node/python/ruby/php one a program.
 pub fn classify_head(head: &[u8]) -> Option<FileKind> {
-    let first_line = head.split(|&b| b == b'\n').next()?;
-    let line = std::str::from_utf8(first_line).ok()?.trim_end_matches('\r');
-    let rest = line.strip_prefix("#!")?.trim();
-    let mut words = rest.split_whitespace();
-    let mut interpreter = words.next()?.rsplit('/').next()?;
-    if interpreter == "env" {
-        interpreter = words.find(|w| !w.starts_with('-') && !w.contains('='))?;
-    }
-    matches!(
+    let interpreter = shebang_interpreter(head)?;
+    if matches!(
         interpreter,
         "sh" | "bash" | "dash" | "zsh" | "ksh" | "ash" | "mksh"
-    )
-    .then_some(FileKind::Shell)
+    ) {
+        return Some(FileKind::Shell);
+    }
+    program_language_of_interpreter(interpreter).map(|_| FileKind::Program)
 }
 
 /// True when the bytes look binary: a NUL anywhere. git and ripgrep look only at the first
@@ -539,13 +618,22 @@ mod tests {
             ("src/app.module.ts", NameClass::Kind(AppCode)),
             ("api/src/db/index.js", NameClass::Kind(AppCode)),
             ("server.js", NameClass::Kind(AppCode)),
-            ("src/app.module.spec.ts", NameClass::Skip),
+            // A test module: read only if a command runs it.
+            ("src/app.module.spec.ts", NameClass::Deferred),
+            ("scripts/reset-db.ts", NameClass::Kind(Program)),
+            ("bin/wipe.py", NameClass::Kind(Program)),
+            ("script/clean.rb", NameClass::Kind(Program)),
+            ("app/scripts/reset.js", NameClass::Deferred),
+            ("tools/purge.php", NameClass::Deferred),
+            ("scripts/node_modules/x/index.js", NameClass::Skip),
+            ("scripts/types.d.ts", NameClass::Skip),
+            ("public/app.min.js", NameClass::Skip),
             ("src/types.d.ts", NameClass::Skip),
             ("project/server.js", NameClass::Kind(AppCode)),
-            ("lib/utils.js", NameClass::Skip),
-            ("a/b/c/server.js", NameClass::Skip),
+            ("lib/utils.js", NameClass::Deferred),
+            ("a/b/c/server.js", NameClass::Deferred),
             ("node_modules/x/src/index.js", NameClass::Skip),
-            ("app/models.py", NameClass::Skip),
+            ("app/models.py", NameClass::Deferred),
             (
                 "shop/migrations/0036_remove_order_settings.py",
                 NameClass::Kind(Migration(Framework::Django)),
@@ -559,7 +647,7 @@ mod tests {
                 "db/cache_migrate/20240101_x.rb",
                 NameClass::Kind(Migration(Framework::Rails)),
             ),
-            ("app/models/user.rb", NameClass::Skip),
+            ("app/models/user.rb", NameClass::Deferred),
             (
                 "database/migrations/2024_01_01_000000_drop.php",
                 NameClass::Kind(Migration(Framework::Laravel)),
@@ -576,7 +664,7 @@ mod tests {
                 "shop/migrations/0002_remove_fax.py",
                 NameClass::Kind(Migration(Framework::Django)),
             ),
-            ("shop/migrations/__init__.py", NameClass::Skip),
+            ("shop/migrations/__init__.py", NameClass::Deferred),
             (
                 "alembic/versions/abc123_drop.py",
                 NameClass::Kind(Migration(Framework::Alembic)),
@@ -641,7 +729,13 @@ mod tests {
             (b"#!/usr/bin/env bash\n", Some(FileKind::Shell)),
             (b"#!/usr/bin/env -S bash -e\n", Some(FileKind::Shell)),
             (b"#! /bin/zsh\r\n", Some(FileKind::Shell)),
-            (b"#!/usr/bin/env python3\n", None),
+            (b"#!/usr/bin/env python3\n", Some(FileKind::Program)),
+            (
+                b"#!/usr/bin/env -S node --no-warnings\n",
+                Some(FileKind::Program),
+            ),
+            (b"#!/usr/bin/ruby\n", Some(FileKind::Program)),
+            (b"#!/usr/bin/perl\n", None),
             (b"FROM postgres:16\n", None),
             (b"", None),
         ];

@@ -29,7 +29,12 @@ pub fn inherit_caller_contexts(files: &mut [FileFacts], catalog: &Catalog) {
             files[i].context = Context::Local;
         }
     }
-    let callable = |f: &FileFacts| matches!(f.kind, FileKind::Shell | FileKind::PowerShell);
+    let callable = |f: &FileFacts| {
+        matches!(
+            f.kind,
+            FileKind::Shell | FileKind::PowerShell | FileKind::Program
+        )
+    };
     if !files.iter().any(callable) {
         return;
     }

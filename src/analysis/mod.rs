@@ -9,6 +9,7 @@ pub mod kube_delete;
 pub mod migrations;
 pub mod operations;
 pub mod paths;
+pub mod programs;
 pub mod repo;
 pub mod runs;
 pub mod sourced;

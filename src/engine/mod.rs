@@ -202,7 +202,7 @@ pub(crate) fn candidates(path: &Path, setup: &Resolved) -> Result<Found, Error> 
         // shebang). A name the walk would skip (`notes.txt`) is sniffed too, never taken for a
         // script without one.
         let class = match crate::classify::classify_name(&full) {
-            NameClass::Skip => NameClass::Sniff,
+            NameClass::Skip | NameClass::Deferred => NameClass::Sniff,
             class => class,
         };
         candidates = vec![Candidate {
@@ -267,6 +267,45 @@ fn candidates_for_list(root: &Path, setup: &Resolved) -> Result<Found, Error> {
     })
 }
 
+/// Read the deferred program files that a command of the files read so far runs (`node
+/// tools/nuke.js` in `package.json`, a Procfile, a Dockerfile, a script), and put them in path
+/// order among the others.
+fn read_programs_run(
+    files: &mut Vec<FileFacts>,
+    deferred: Vec<Candidate>,
+    setup: &Resolved,
+    notices: &mut Vec<Notice>,
+) {
+    if deferred.is_empty() {
+        return;
+    }
+    let paths: Vec<&str> = deferred.iter().map(|c| c.rel.as_str()).collect();
+    let run = crate::analysis::programs::programs_run(files, &paths);
+    if run.is_empty() {
+        return;
+    }
+    let chosen: Vec<&Candidate> = deferred
+        .iter()
+        .filter(|c| run.contains(c.rel.as_str()))
+        .collect();
+    let (facts, file_notices): (Vec<Option<FileFacts>>, Vec<Vec<Notice>>) = chosen
+        .par_iter()
+        .map(|c| {
+            let mut result = analyse_file(c, setup);
+            if let Some(facts) = &mut result.0 {
+                facts.compact();
+            }
+            result
+        })
+        .unzip();
+    notices.extend(file_notices.into_iter().flatten());
+    for mut facts in facts.into_iter().flatten() {
+        notices.append(&mut facts.notices);
+        files.push(facts);
+    }
+    files.sort_by(|a, b| a.file.path.cmp(&b.file.path));
+}
+
 fn scan_root(path: &Path, setup: &Resolved) -> Result<ScanOutcome, Error> {
     let Found {
         root,
@@ -278,6 +317,10 @@ fn scan_root(path: &Path, setup: &Resolved) -> Result<ScanOutcome, Error> {
     } else {
         candidates_for_list(path, setup)?
     };
+    // Program files outside the program folders wait: only those a command runs are read.
+    let (deferred, candidates): (Vec<Candidate>, Vec<Candidate>) = candidates
+        .into_iter()
+        .partition(|c| c.class == NameClass::Deferred);
 
     // Read, classify and extract facts: one file per task, order kept. Facts and notices come
     // back in two vectors, so that the facts become the file list in place (no second copy of
@@ -300,6 +343,7 @@ fn scan_root(path: &Path, setup: &Resolved) -> Result<ScanOutcome, Error> {
     drop(candidates);
     notices.extend(file_notices.into_iter().flatten());
     let mut files: Vec<FileFacts> = facts.into_iter().flatten().collect();
+    read_programs_run(&mut files, deferred, setup, &mut notices);
     for facts in &mut files {
         notices.append(&mut facts.notices);
     }

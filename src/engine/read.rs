@@ -36,7 +36,10 @@ pub(crate) fn analyse_file(
     };
     let kind = match candidate.class {
         NameClass::Kind(kind) => kind,
-        _ => FileKind::Shell,
+        // Sniffed (read only because its shebang names a shell or a program's interpreter) or
+        // deferred (a program file a command runs).
+        NameClass::Sniff => classify_head(text.as_bytes()).unwrap_or(FileKind::Shell),
+        _ => FileKind::Program,
     };
     let in_config = setup.config_path(rel);
     let context = setup
@@ -103,7 +106,7 @@ pub(crate) fn read_candidate(
         // Only the first bytes decide; the rest is read only for scripts.
         let mut head = [0u8; 256];
         let n = read_up_to(&mut file, &mut head).map_err(unreadable)?;
-        if classify_head(&decoded_head(&head[..n])) != Some(FileKind::Shell) {
+        if classify_head(&decoded_head(&head[..n])).is_none() {
             return Ok(None);
         }
         bytes.extend_from_slice(&head[..n]);

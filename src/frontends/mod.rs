@@ -22,6 +22,7 @@ pub mod manifests;
 pub mod markdown;
 pub mod migrations;
 pub mod powershell;
+pub mod programs;
 pub mod secrets;
 pub mod shell;
 pub mod sql;
@@ -84,6 +85,7 @@ pub static FRONTENDS: &[&dyn Frontend] = &[
     &PowerShell,
     &Justfile,
     &Taskfile,
+    &Programs,
 ];
 
 /// The front-end that reads `kind`.
@@ -109,6 +111,21 @@ impl Frontend for Shell {
             &OffsetMap::verbatim(0, text.len()),
             ShellOrigin::Script,
         );
+        None
+    }
+}
+
+struct Programs;
+impl Frontend for Programs {
+    fn name(&self) -> &'static str {
+        "programs"
+    }
+    fn kinds(&self) -> &'static [FileKind] {
+        &[FileKind::Program]
+    }
+    fn extract(&self, facts: &mut FileFacts, options: &ExtractOptions) -> Option<Yaml> {
+        facts.sql.dialect_setting = options.sql_dialect;
+        programs::extract(facts);
         None
     }
 }

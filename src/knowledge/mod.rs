@@ -15,5 +15,6 @@ pub mod infra_cli;
 pub mod managed_db;
 pub mod orm_settings;
 pub mod password_flags;
+pub mod programs;
 pub mod stateful;
 pub mod wrappers;

@@ -11,8 +11,10 @@ use crate::analysis::backup::dump_tool_of;
 use crate::analysis::backup::path::Analysis;
 use crate::analysis::backup::path::At;
 use crate::analysis::operations::{INITDB_DIR, entry_moments};
+use crate::analysis::programs;
 use crate::analysis::repo::RepoFacts;
 use crate::analysis::targets::host_paths_of_text;
+use crate::classify::FileKind;
 use crate::levels::{Context, Level};
 use crate::model::FileFacts;
 use crate::model::command::{Command, Dir, RunsWhen};
@@ -305,6 +307,12 @@ fn sql_files_run(
         return;
     }
     let moments = entry_moments(files);
+    let programs = programs::PathIndex::new(
+        files
+            .iter()
+            .filter(|f| f.kind == FileKind::Program)
+            .map(|f| f.file.path.as_str()),
+    );
     for (i, host) in files.iter().enumerate() {
         for (c, command) in host.shell.commands.iter().enumerate() {
             let at = At {
@@ -315,23 +323,33 @@ fn sql_files_run(
                 continue;
             }
             let runs = backup::sql_files_run(command);
-            if runs.is_empty()
+            let program = programs::program_written(command);
+            if (runs.is_empty() && program.is_none())
                 || analysis.in_compose_command(at)
                 || host.context_at(command.span) != Context::Production
                 || analysis.on_scratch_database(at)
             {
                 continue;
             }
-            let Some((written, via, file, finding)) = runs.iter().find_map(|(written, via)| {
+            let from_sql_file = runs.iter().find_map(|(written, via)| {
                 host_paths_of_text(host, &on_host(host, c, *via), written)
                     .iter()
                     .filter(|p| !p.contains(INITDB_DIR))
                     .filter_map(|p| analysis.file_index(p))
                     .filter(|&f| !matches!(moments.get(&f), Some((RunsWhen::FirstInit, _, _))))
                     .find_map(|f| {
-                        first_statement(&files[f], by_file.get(&f)?).map(|x| (written, *via, f, x))
+                        first_statement(&files[f], by_file.get(&f)?)
+                            .map(|x| (f, x, shown_with_file(host, command.span, written, *via)))
                     })
-            }) else {
+            });
+            // `node tools/nuke.js`: a program whose SQL the sql pack reported.
+            let from_program = || {
+                let f = programs.resolve(host, command, program.as_deref()?)?;
+                let f = analysis.file_index(f)?;
+                first_statement(&files[f], by_file.get(&f)?)
+                    .map(|x| (f, x, shown(host, command.span)))
+            };
+            let Some((file, finding, step)) = from_sql_file.or_else(from_program) else {
                 continue;
             };
             let Some(&(_, what)) = DESTRUCTIVE.iter().find(|(id, _)| *id == finding.rule) else {
@@ -355,7 +373,7 @@ fn sql_files_run(
                         shown(sql, finding.span),
                         sql.file.path
                     ),
-                    step: format!("`{}`", shown_with_file(host, command.span, written, via)),
+                    step: format!("`{step}`"),
                     related: Some((
                         sql.file.path.clone(),
                         finding.span,
@@ -422,7 +440,11 @@ fn first_statement<'f>(file: &FileFacts, reported: &[&'f Finding]) -> Option<&'f
 
 /// The step as a reader sees it: its first line, shortened.
 fn shown(file: &FileFacts, span: Span) -> String {
-    let text = file.masked(span);
+    let mut text = file.masked(span);
+    // A Dockerfile's exec form (`CMD ["python3", "x.py"]`): the words, not the JSON between.
+    if file.kind == FileKind::Dockerfile && text.contains("\", \"") {
+        text = text.replace("\", \"", " ").trim_matches('"').to_string();
+    }
     let line = text.lines().next().unwrap_or("").trim();
     let line = line.trim_end_matches(['\\', ';']).trim_end();
     if line.chars().count() > 60 {

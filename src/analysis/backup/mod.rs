@@ -120,6 +120,16 @@ pub fn classify(
     if is_deploy(&program, &words) {
         return step(StepKind::Deploy);
     }
+    // `node tools/nuke.js`, `npx tsx scripts/reset.ts`: a call of a program of the repository.
+    if let Some(path) = crate::knowledge::programs::ProgramTable::builtin().program_run(
+        &argv,
+        crate::knowledge::framework::FrameworkTable::builtin(),
+    ) {
+        return step(StepKind::Call(Callee::Script {
+            path,
+            args: Vec::new(),
+        }));
+    }
     callee(first, &program, &words, functions).map(|c| Step {
         kind: StepKind::Call(c),
         label: first.clone(),

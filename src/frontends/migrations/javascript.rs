@@ -189,7 +189,7 @@ struct Reader<'s, 't> {
 
 /// A string argument: quotes, template literal (substitutions read as `${…}` placeholders) or a
 /// concatenation of those.
-fn string(node: Node, src: &str) -> Option<Lit> {
+pub(in crate::frontends) fn string(node: Node, src: &str) -> Option<Lit> {
     match node.kind() {
         "string" => {
             let (start, end) = (node.start_byte() + 1, node.end_byte().saturating_sub(1));

@@ -164,6 +164,10 @@ pub fn sql_text(arg: Node, src: &str) -> Option<Lit> {
     if let Some(lit) = string_text_with(arg, src, &resolve) {
         return Some(lit);
     }
+    // `$sql = "…"; $pdo->exec($sql);`: the string, where it was written.
+    if let Some(lit) = variable_value(arg, src) {
+        return Some(lit);
+    }
     if arg.kind() != "binary_expression" {
         return None;
     }
@@ -235,7 +239,11 @@ pub fn helper_name(node: Node, src: &str) -> Option<Lit> {
 fn assigned_before<'t>(var: Node<'t>, src: &str) -> Option<Node<'t>> {
     let name = text(var, src);
     let mut scope = var.parent()?;
-    while scope.kind() != "method_declaration" {
+    // A migration's method; a standalone program's function or the program itself.
+    while !matches!(
+        scope.kind(),
+        "method_declaration" | "function_definition" | "program"
+    ) {
         scope = scope.parent()?;
     }
     let mut found: Option<Node> = None;

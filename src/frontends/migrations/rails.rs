@@ -42,14 +42,14 @@ pub fn extract(facts: &mut FileFacts) {
 /// What a first pass finds: down sections and heredocs (a heredoc's body is not inside the call
 /// that names it; beginnings and bodies pair up in file order).
 #[derive(Default)]
-struct Layout<'t> {
+pub(in crate::frontends) struct Layout<'t> {
     down: Vec<(usize, usize)>,
     beginnings: Vec<usize>,
     bodies: Vec<Node<'t>>,
 }
 
 impl<'t> Layout<'t> {
-    fn scan(&mut self, node: Node<'t>, src: &str, depth: usize) {
+    pub(in crate::frontends) fn scan(&mut self, node: Node<'t>, src: &str, depth: usize) {
         if depth > MAX_DEPTH {
             return;
         }
@@ -411,31 +411,45 @@ impl<'a, 't> Reader<'a, 't> {
     /// The SQL text an `execute` argument holds: a string, a heredoc, `%{…}.squish`, or a local
     /// variable assigned one earlier in the same method.
     fn sql_text(&self, arg: Node<'t>, call: Node<'t>) -> Option<Lit> {
-        self.sql_text_at(arg, call, 0)
+        sql_text_in(&self.layout, self.src, arg, call, 0)
     }
+}
 
-    fn sql_text_at(&self, arg: Node<'t>, call: Node<'t>, depth: usize) -> Option<Lit> {
-        if depth > 4 {
-            return None;
+/// The SQL text an argument of `call` holds (see [`Reader::sql_text`]), heredocs found through
+/// `layout`.
+pub(in crate::frontends) fn sql_text_in<'t>(
+    layout: &Layout<'t>,
+    src: &'t str,
+    arg: Node<'t>,
+    call: Node<'t>,
+    depth: usize,
+) -> Option<Lit> {
+    if depth > 4 {
+        return None;
+    }
+    match arg.kind() {
+        "heredoc_beginning" => string_text(layout.heredoc(arg)?, src),
+        "call"
+            if field_text(arg, "method", src).is_some_and(|m| {
+                matches!(
+                    m,
+                    "squish" | "strip" | "strip_heredoc" | "freeze" | "dup" | "chomp"
+                )
+            }) =>
+        {
+            sql_text_in(
+                layout,
+                src,
+                arg.child_by_field_name("receiver")?,
+                call,
+                depth + 1,
+            )
         }
-        match arg.kind() {
-            "heredoc_beginning" => string_text(self.layout.heredoc(arg)?, self.src),
-            "call"
-                if field_text(arg, "method", self.src).is_some_and(|m| {
-                    matches!(
-                        m,
-                        "squish" | "strip" | "strip_heredoc" | "freeze" | "dup" | "chomp"
-                    )
-                }) =>
-            {
-                self.sql_text_at(arg.child_by_field_name("receiver")?, call, depth + 1)
-            }
-            "identifier" => {
-                let value = assigned_before(arg, call, self.src)?;
-                self.sql_text_at(value, call, depth + 1)
-            }
-            _ => string_text(arg, self.src),
+        "identifier" => {
+            let value = assigned_before(arg, call, src)?;
+            sql_text_in(layout, src, value, call, depth + 1)
         }
+        _ => string_text(arg, src),
     }
 }
 

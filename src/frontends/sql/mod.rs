@@ -152,6 +152,35 @@ pub fn extract_file(facts: &mut FileFacts) {
     report_unparsed(&mut facts.sql, &state);
 }
 
+/// Extract the statements of the SQL string literals a standalone program hands to its database
+/// client (`text` unescaped, `map` to the host file), read as one script in file order.
+pub fn extract_program(
+    facts: &mut FileFacts,
+    literals: &[(String, OffsetMap)],
+    dialect: SqlDialect,
+) {
+    let dialect = facts.sql.dialect_setting.unwrap_or(dialect);
+    let mut state = State::default();
+    let mut statements = Vec::new();
+    for (text, map) in literals {
+        let sub = substitute_placeholders(text);
+        let unit = Unit {
+            orig: text,
+            sub: &sub,
+            dialect,
+            map,
+            migration: None,
+            origin: ChangeOrigin::Sql,
+            expanded: false,
+        };
+        analyse(&unit, &mut state, &mut statements);
+    }
+    mark_rebuilds(&mut statements, &state);
+    facts.sql.statements.extend(statements);
+    facts.sql.dialect = dialect;
+    report_unparsed(&mut facts.sql, &state);
+}
+
 /// Clients whose scripts are not SQL (their drops are read from the command line instead).
 const NOT_SQL_CLIENTS: &[&str] = &["mongosh", "mongo", "redis-cli", "valkey-cli", "keydb-cli"];
 

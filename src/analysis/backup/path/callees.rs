@@ -234,8 +234,12 @@ impl<'a> Analysis<'a> {
             }
             parts.join("/")
         };
-        let is_script =
-            |i: &usize| matches!(self.files[*i].kind, FileKind::Shell | FileKind::PowerShell);
+        let is_script = |i: &usize| {
+            matches!(
+                self.files[*i].kind,
+                FileKind::Shell | FileKind::PowerShell | FileKind::Program
+            )
+        };
         // Where the call runs, as far as `cd` in the caller tells; then the caller's directory
         // and the repository root.
         let mut dirs: Vec<String> = Vec::new();

@@ -16,8 +16,10 @@
 //! backup, dump or snapshot.
 
 mod callees;
+mod unit;
 
 use callees::prerequisites;
+pub use unit::UnitKey;
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -41,35 +43,6 @@ const MAX_DEPTH: usize = 6;
 pub struct At {
     pub file: usize,
     pub command: usize,
-}
-
-/// Which sequence a command runs in.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum UnitKey {
-    Script,
-    Job(String),
-    Target(String),
-    Runbook,
-    Source(usize),
-}
-
-impl UnitKey {
-    /// What people call such a unit ("script", "CI job", "make target"), in a file of `kind`.
-    pub fn noun(&self, kind: FileKind) -> &'static str {
-        match self {
-            UnitKey::Script => "script",
-            UnitKey::Job(_) => "CI job",
-            UnitKey::Target(_) => match kind {
-                FileKind::Makefile => "make target",
-                FileKind::Justfile => "just recipe",
-                FileKind::Taskfile => "task",
-                FileKind::PackageJson => "package.json script",
-                _ => "command",
-            },
-            UnitKey::Runbook => "runbook",
-            UnitKey::Source(_) => "scheduled job",
-        }
-    }
 }
 
 /// What a unit is for, when it says so by its name or shows it by what it does.
@@ -527,11 +500,11 @@ impl<'a> Analysis<'a> {
         let (description, name, entry) = match &key {
             UnitKey::Script => {
                 let first_line = facts.file.text.find('\n').unwrap_or(facts.file.text.len());
-                (
-                    format!("the script `{path}`"),
-                    file_name,
-                    Span::new(0, first_line),
-                )
+                let description = match facts.kind {
+                    FileKind::Dockerfile => format!("the commands of `{path}`"),
+                    _ => format!("the script `{path}`"),
+                };
+                (description, file_name, Span::new(0, first_line))
             }
             UnitKey::Job(job) => (
                 format!("the CI job `{job}` of `{path}`"),
