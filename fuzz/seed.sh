@@ -54,6 +54,11 @@ find "$fixtures" -type f ! -name findings.snap | while read -r f; do
         Dockerfile*) seed dockerfile "" "$f" ;;
         *.ps1) seed powershell "" "$f" ;;
         *.tf) seed terraform "" "$f" ;;
+        *.js | *.mjs | *.cjs) seed programs 0 "$f" ;;
+        *.ts) seed programs 1 "$f" ;;
+        *.py) seed programs 2 "$f" ;;
+        *.rb) seed programs 3 "$f" ;;
+        *.php) seed programs 4 "$f" ;;
         *) continue ;;
         esac
         ;;
