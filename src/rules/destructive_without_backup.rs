@@ -116,13 +116,16 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding],
             entry.step = step_label(&files[file], f.span, command);
         }
     }
-    let migration = backup::pending_non_additive(files).map(|(file, span)| {
-        (
-            files[file].file.path.clone(),
-            span,
-            shown(&files[file], span),
-        )
-    });
+    // The pending non-additive change a migration command applies: (path, span, clause).
+    let migration_of = |command: &Command| {
+        backup::pending_non_additive(files, command).map(|(file, span)| {
+            (
+                files[file].file.path.clone(),
+                span,
+                shown(&files[file], span),
+            )
+        })
+    };
     // Drops of scratch databases, per file (few), looked up once rather than per step.
     let scratch_drops: Vec<Vec<Span>> = files
         .iter()
@@ -168,7 +171,7 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding],
             // Drop, create, migrate: the migrations build a fresh database; the drop before
             // them is the step that loses data.
             StepKind::Migration if analysis.dropped_before(at) => continue,
-            StepKind::Migration => match &migration {
+            StepKind::Migration => match &migration_of(command) {
                 Some((path, _, clause)) => {
                     format!(
                         "applies pending migrations that include a non-additive change (`{clause}` in `{path}`)"
@@ -178,10 +181,10 @@ pub(super) fn check(repo: &RepoFacts, files: &[FileFacts], findings: &[Finding],
             },
             _ => continue,
         };
-        let related = match (&step.kind, &migration) {
+        let related = match (&step.kind, migration_of(command)) {
             (StepKind::Migration, Some((path, span, _))) => Some((
-                path.clone(),
-                *span,
+                path,
+                span,
                 "non-additive change in a pending migration".to_string(),
             )),
             _ => None,

@@ -113,15 +113,33 @@ pub fn database_of<'s>(
     }
 }
 
-/// The first non-additive statement of the repository's pending up-migrations, as (file index,
-/// statement span); migrations of test fixtures do not count.
+/// The first non-additive statement of the repository's pending up-migrations that `command`
+/// applies, as (file index, statement span): a tool with its own layout (`prisma migrate
+/// deploy`, `flyway migrate`, `goose up`) applies only the files in that layout; migrations of
+/// test fixtures do not count.
 pub fn pending_non_additive(
     files: &[crate::model::FileFacts],
+    command: &Command,
 ) -> Option<(usize, crate::source::Span)> {
+    use crate::model::migration::Layout;
+    let words = inner_argv(command);
+    let at = crate::knowledge::framework::FrameworkTable::builtin().peel(&words);
+    let layout = match words.get(at).map(|w| basename(w)) {
+        Some("prisma") => Some(Layout::Prisma),
+        Some("flyway") => Some(Layout::Flyway),
+        Some("goose") => Some(Layout::Goose),
+        Some("dbmate") => Some(Layout::Dbmate),
+        Some("sqitch") => Some(Layout::Sqitch),
+        Some("migrate") => Some(Layout::GolangMigrate),
+        Some("drizzle-kit") => Some(Layout::Drizzle),
+        Some("liquibase") => Some(Layout::Liquibase),
+        _ => None,
+    };
     files.iter().enumerate().find_map(|(i, f)| {
         if f.kind != crate::classify::FileKind::Sql
             || f.context == crate::levels::Context::Test
             || !f.sql.is_pending_up_migration()
+            || layout.is_some_and(|l| f.sql.migration.as_ref().is_none_or(|m| m.layout != l))
         {
             return None;
         }
