@@ -444,6 +444,10 @@ fn is_app_code(lower: &str, ext: &str, parent: &str) -> bool {
     }) {
         return false;
     }
+    // `src/scripts/seed.ts`: a program (read when a command runs it), not the application.
+    if dirs.iter().any(|d| PROGRAM_FOLDERS.contains(d)) {
+        return false;
+    }
     let stem = lower.rsplit_once('.').map_or(lower, |(s, _)| s);
     dirs.contains(&"src")
         || (dirs.len() <= 2
@@ -624,6 +628,8 @@ mod tests {
             ("bin/wipe.py", NameClass::Kind(Program)),
             ("script/clean.rb", NameClass::Kind(Program)),
             ("app/scripts/reset.js", NameClass::Deferred),
+            ("src/scripts/seed.ts", NameClass::Deferred),
+            ("packages/api/src/bin/reset.ts", NameClass::Deferred),
             ("tools/purge.php", NameClass::Deferred),
             ("scripts/node_modules/x/index.js", NameClass::Skip),
             ("scripts/types.d.ts", NameClass::Skip),

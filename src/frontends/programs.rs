@@ -34,6 +34,9 @@ pub fn extract(facts: &mut FileFacts) {
     let Some(entry) = table.entry(language) else {
         return;
     };
+    if language == ProgramLanguage::JavaScript {
+        super::appconfig::program_schema_sync(facts);
+    }
     let src = facts.file.text.clone();
     // Most programs hold no client call at all: no parse for those.
     if !entry

@@ -97,6 +97,12 @@ fn format_of(path: &str) -> Format {
     }
 }
 
+/// The ORM schema-sync settings of a JavaScript/TypeScript program (`new DataSource({…,
+/// synchronize: true})` in a seed script), read as in application code.
+pub fn program_schema_sync(facts: &mut FileFacts) {
+    schema_sync::extract(facts);
+}
+
 impl Frontend for AppConfig {
     fn name(&self) -> &'static str {
         "app-config"
