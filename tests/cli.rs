@@ -933,3 +933,37 @@ fn special_files_and_outside_links_named_on_the_command_line_are_skipped_with_on
         );
     }
 }
+
+#[test]
+fn programs_are_read_only_when_run() {
+    // A program outside the program folders is read when a command runs it, in a scan and in
+    // `--debug-facts` alike; one nothing runs is never opened, whatever SQL it holds.
+    const DROP: &str =
+        "const { Client } = require('pg');\nnew Client().query('DROP TABLE accounts');\n";
+    let dir = repo(&[
+        (
+            "package.json",
+            r#"{"scripts": {"prune": "node tools/prune.js"}}"#,
+        ),
+        ("tools/prune.js", DROP),
+        ("lib/unused.js", DROP),
+        ("scripts/nuke.js", DROP),
+    ]);
+    let found: Vec<String> =
+        run_in(dir.path(), &["-f", "json", "--select", "drop-table"]).json()["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .map(|f| f["path"].as_str().unwrap_or("").to_string())
+            .collect();
+    assert_eq!(found, ["scripts/nuke.js", "tools/prune.js"]);
+    let facts = run_in(dir.path(), &["--debug-facts"]).json();
+    let programs: Vec<&str> = facts
+        .as_array()
+        .expect("facts")
+        .iter()
+        .filter(|f| f["kind"] == "program")
+        .filter_map(|f| f["path"].as_str())
+        .collect();
+    assert_eq!(programs, ["scripts/nuke.js", "tools/prune.js"]);
+}
