@@ -179,6 +179,14 @@ pub struct OffsetMap {
 }
 
 impl OffsetMap {
+    /// Every host offset `delta` bytes on (the host text was parsed from a shorter copy).
+    pub fn shift_host(&mut self, delta: usize) {
+        let delta = u32::try_from(delta).unwrap_or(u32::MAX);
+        for segment in &mut self.segments {
+            segment.1 = segment.1.saturating_add(delta);
+        }
+    }
+
     /// The text is a verbatim slice of the host starting at `host_start`.
     pub fn verbatim(host_start: usize, len: usize) -> Self {
         let mut map = OffsetMap::default();

@@ -55,11 +55,10 @@ pub fn extract_file(facts: &mut FileFacts) -> Option<yaml::Yaml> {
         yaml::parse(&facts.file.text)
     } else {
         // Other YAML may be an operator's release manifest: its CRDs are not parsed.
-        let kept = yaml::blank_documents_of_kind(
+        yaml::parse_skipping_kinds(
             &facts.file.text,
             crate::frontends::infra::kubernetes::SCHEMA_ONLY_KINDS,
-        );
-        yaml::parse(&kept)
+        )
     };
     let looks_like_compose = parsed
         .documents

@@ -48,7 +48,7 @@ pub fn is_manifest(parsed: &Yaml) -> bool {
 /// Read a Helm template: `{{ … }}` blanked, then read as a manifest.
 pub fn extract_template(facts: &mut FileFacts, table: &StatefulTable) {
     let blanked = blank_templates(&facts.file.text);
-    let parsed = yaml::parse(&yaml::blank_documents_of_kind(&blanked, SCHEMA_ONLY_KINDS));
+    let parsed = yaml::parse_skipping_kinds(&blanked, SCHEMA_ONLY_KINDS);
     let before = facts.infra.workloads.len();
     extract(facts, &parsed, table);
     // A name built by the template (`{{ include "app.fullname" . }}-db`) is shown as written.

@@ -24,7 +24,7 @@
 
 mod depth;
 mod documents;
-pub use documents::blank_documents_of_kind;
+pub use documents::parse_skipping_kinds;
 
 use std::collections::HashMap;
 
