@@ -106,15 +106,37 @@ pub fn load_config(path: &Path) -> Result<Config, String> {
     Config::load(path, &names)
 }
 
+/// The worker pool for `threads` (0: one per core), built on first use and kept: a caller that
+/// scans again (an editor integration, the fuzz targets) reuses it rather than starting threads
+/// per scan that rayon stops only asynchronously once the pool is dropped. `-j` is capped, so
+/// there are few.
+fn worker_pool(threads: usize) -> Result<std::sync::Arc<rayon::ThreadPool>, Error> {
+    use std::collections::BTreeMap;
+    use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+    static POOLS: OnceLock<Mutex<BTreeMap<usize, Arc<rayon::ThreadPool>>>> = OnceLock::new();
+    let mut pools = POOLS
+        .get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    if let Some(pool) = pools.get(&threads) {
+        return Ok(pool.clone());
+    }
+    let pool = Arc::new(
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .stack_size(WORKER_STACK_SIZE)
+            .build()
+            .map_err(|e| Error::Threads(e.to_string()))?,
+    );
+    pools.insert(threads, pool.clone());
+    Ok(pool)
+}
+
 /// Run a scan. Findings are sorted by (path, offset, rule); output built from it is deterministic.
 pub fn scan(opts: &ScanOptions) -> Result<ScanOutcome, Error> {
     let started = Instant::now();
     let setup = Resolved::new(opts)?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.threads)
-        .stack_size(WORKER_STACK_SIZE)
-        .build()
-        .map_err(|e| Error::Threads(e.to_string()))?;
+    let pool = worker_pool(opts.threads)?;
     let paths = if opts.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
