@@ -28,12 +28,19 @@ const MAX_DEPTH: usize = 4;
 
 /// Read a Helm values file.
 pub fn extract(facts: &mut FileFacts, table: &StatefulTable) {
-    let parsed = yaml::parse(&facts.file.text);
     let path = facts.file.path.clone();
     let mut dirs: Vec<&str> = path.split('/').collect();
     let file_name = dirs.pop().unwrap_or("");
     let folder = dirs.last().copied().unwrap_or("");
     let own_chart = chart_family(folder, table).map(|f| (folder.to_string(), f));
+    // The values of a chart that keeps no database, with no top-level key naming one: nothing
+    // here can be read (most charts' values files are long and documented; no parse for them).
+    if own_chart.is_none()
+        && !top_level_keys(&facts.file.text).any(|k| chart_family(k, table).is_some())
+    {
+        return;
+    }
+    let parsed = yaml::parse(&facts.file.text);
     for doc in &parsed.documents {
         let Some(root) = &doc.root else { continue };
         let mut roots: Vec<(String, String, &Node, String, bool)> = Vec::new();
@@ -61,6 +68,24 @@ pub fn extract(facts: &mut FileFacts, table: &StatefulTable) {
             read_chart(facts, table, &chart, &family, node, &prefix, defaults);
         }
     }
+}
+
+/// The keys of the lines that start at the first column (`postgresql:`), quotes removed: a
+/// superset of a block mapping's top-level keys. A file that is one flow mapping
+/// (`{postgresql: {…}}`) offers every word instead, so that no key is missed.
+fn top_level_keys(text: &str) -> impl Iterator<Item = &str> {
+    let flow = text.trim_start().starts_with(['{', '[']).then_some(text);
+    text.lines()
+        .filter(|l| !l.starts_with([' ', '\t', '#', '-']))
+        .filter_map(|l| {
+            l.split_once(':')
+                .map(|(k, _)| k.trim().trim_matches(['"', '\'']))
+        })
+        .chain(
+            flow.into_iter().flat_map(|t| {
+                t.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+            }),
+        )
 }
 
 /// The database family of a chart name (`postgresql` → postgres), if it keeps a database.
@@ -180,6 +205,29 @@ mod tests {
             FileKind::HelmValues,
             Context::Production,
         )
+    }
+
+    #[test]
+    fn top_level_keys_decide_whether_a_file_is_parsed() {
+        let keys: Vec<&str> = super::top_level_keys(
+            "# c\nimage: x\n\"postgresql\":\n  auth: {}\n- a: b\n  nested: 1\n",
+        )
+        .collect();
+        assert_eq!(keys, ["image", "postgresql"]);
+        // A flow mapping offers every word.
+        assert!(super::top_level_keys("{redis: {auth: {password: x}}}").any(|k| k == "redis"));
+        // Another chart's values with a database subchart further down are read; without one
+        // they are not (no facts, no parse).
+        let sub = facts(
+            "charts/app/values.yaml",
+            "replicas: 2\nservice:\n  port: 80\nmongodb:\n  auth:\n    rootPassword: m0ngo-root-pw\n",
+        );
+        assert_eq!(sub.credentials.len(), 1);
+        let none = facts(
+            "charts/app/values.yaml",
+            "replicas: 2\nservice:\n  postgresql: {auth: {password: not-a-chart}}\n",
+        );
+        assert!(none.credentials.is_empty() && none.infra.helm.is_empty());
     }
 
     #[test]

@@ -32,6 +32,19 @@ const TEMPLATED: &[&str] = &[
     "ReplicationController",
 ];
 
+/// Kinds whose documents give facts besides the workloads above: a `Pod`, credentials (`Secret`,
+/// `ConfigMap`) and what deleting loses (claims, volumes, namespaces). Every other object is
+/// recorded by kind and name only, and no rule reads those: a Helm template that names none of
+/// these kinds is not parsed.
+const OTHER_READ_KINDS: &[&str] = &[
+    "Pod",
+    "Secret",
+    "ConfigMap",
+    "PersistentVolumeClaim",
+    "PersistentVolume",
+    "Namespace",
+];
+
 /// Kinds that describe an API, not a workload, a volume or a credential: their documents are
 /// blanked before parsing (an operator's release manifest is megabytes of them).
 pub const SCHEMA_ONLY_KINDS: &[&str] = &["CustomResourceDefinition"];
@@ -47,6 +60,16 @@ pub fn is_manifest(parsed: &Yaml) -> bool {
 
 /// Read a Helm template: `{{ … }}` blanked, then read as a manifest.
 pub fn extract_template(facts: &mut FileFacts, table: &StatefulTable) {
+    // A `kind:` is a literal in a template (or `{{ ternary "StatefulSet" "Deployment" … }}`):
+    // without any read kind's name in the text, no document can be one.
+    let text = &facts.file.text;
+    if !TEMPLATED
+        .iter()
+        .chain(OTHER_READ_KINDS)
+        .any(|k| text.contains(k))
+    {
+        return;
+    }
     let blanked = blank_templates(&facts.file.text);
     let parsed = yaml::parse_skipping_kinds(&blanked, SCHEMA_ONLY_KINDS);
     let before = facts.infra.workloads.len();
@@ -511,6 +534,32 @@ mod tests {
             FileKind::Yaml,
             Context::Production,
         )
+    }
+
+    #[test]
+    fn templates_naming_no_read_kind_are_not_parsed() {
+        let table = StatefulTable::builtin();
+        let mut service = FileFacts::extract(
+            crate::source::SourceFile::new(
+                "chart/templates/service.yaml",
+                "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n",
+            ),
+            crate::classify::FileKind::HelmTemplate,
+            crate::levels::Context::Production,
+        );
+        extract_template(&mut service, table);
+        assert!(service.infra.objects.is_empty());
+        let mut claim = FileFacts::extract(
+            crate::source::SourceFile::new(
+                "chart/templates/pvc.yaml",
+                "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: data\n",
+            ),
+            crate::classify::FileKind::HelmTemplate,
+            crate::levels::Context::Production,
+        );
+        claim.infra.objects.clear();
+        extract_template(&mut claim, table);
+        assert_eq!(claim.infra.objects.len(), 1);
     }
 
     #[test]
