@@ -261,6 +261,9 @@ const THROWAWAY_WORDS: &[(&str, Context)] = &[
     ("local", Context::Local),
     ("localdev", Context::Local),
     ("demo", Context::Local),
+    ("example", Context::Local),
+    ("examples", Context::Local),
+    ("sample", Context::Local),
     ("sandbox", Context::Local),
     ("seed", Context::Local),
     ("seeds", Context::Local),
@@ -397,6 +400,8 @@ mod tests {
         assert_eq!(name_context("e2e-test"), Some(Context::Test));
         assert_eq!(name_context("integrationTests"), Some(Context::Test));
         assert_eq!(name_context("reset-dev-db"), Some(Context::Local));
+        assert_eq!(name_context("setup-example-db"), Some(Context::Local));
+        assert_eq!(name_context("load_sample_data"), Some(Context::Local));
         assert_eq!(name_context("seed"), Some(Context::Local));
         assert_eq!(name_context("test-and-deploy"), None);
         assert_eq!(name_context("deploy"), None);

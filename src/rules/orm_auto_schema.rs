@@ -38,7 +38,12 @@ pub(super) fn check(file: &FileFacts, _: &RepoFacts, cx: &mut Ctx) {
                     }
                     None => format!("{key}: {written}"),
                 };
-                format!("`{shown}` {what} ({orm}), every time the application starts")
+                let when = if file.kind == crate::classify::FileKind::Program {
+                    "every time this program runs"
+                } else {
+                    "every time the application starts"
+                };
+                format!("`{shown}` {what} ({orm}), {when}")
             }
         };
         // A YAML document of a test or dev profile is that context.
