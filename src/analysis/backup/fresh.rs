@@ -28,6 +28,10 @@ pub fn sql_files_on_fresh_database(files: &[FileFacts]) -> BTreeSet<String> {
             .rsplit_once('/')
             .map_or("", |(d, _)| d)
             .to_string();
+        // The databases the file's commands create, by command index: computed once per file
+        // that loads any SQL file (a script of 100 `psql -f` lines asked every earlier command
+        // again for each of them).
+        let mut created: Option<Vec<(usize, String)>> = None;
         for (at, command) in file.shell.commands.iter().enumerate() {
             let argv = inner_argv(command);
             let Some(program) = argv.first().map(|p| basename(p).to_string()) else {
@@ -49,11 +53,24 @@ pub fn sql_files_on_fresh_database(files: &[FileFacts]) -> BTreeSet<String> {
             let Some(path) = candidates.iter().find(|c| sql.contains(c.as_str())) else {
                 continue;
             };
-            let created_first = database_name(command).is_some_and(|db| {
-                crate::analysis::runs::earlier_in_same_run(file, at)
+            let made = created.get_or_insert_with(|| {
+                file.shell
+                    .commands
                     .iter()
-                    .any(|c| created_database(c).is_some_and(|made| made == db))
+                    .enumerate()
+                    .filter_map(|(i, c)| created_database(c).map(|n| (i, n)))
+                    .collect()
             });
+            let created_first = !made.is_empty()
+                && database_name(command).is_some_and(|db| {
+                    let earlier = crate::analysis::runs::earlier_in_same_run(file, at);
+                    made.iter().any(|(i, name)| {
+                        *name == db
+                            && earlier
+                                .iter()
+                                .any(|c| std::ptr::eq(*c, &file.shell.commands[*i]))
+                    })
+                });
             let entry = fresh.entry(path.clone()).or_insert(true);
             *entry &= created_first;
         }
