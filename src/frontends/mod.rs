@@ -421,6 +421,9 @@ pub fn extract(
     }
     secrets::from_shell(&mut facts);
     secrets::mask_sql_passwords(&mut facts);
+    if matches!(kind, FileKind::Program | FileKind::AppCode) {
+        secrets::mask_code_passwords(&mut facts);
+    }
     if !options.password_variables.is_empty() {
         secrets::apply_password_variables(&mut facts, options.password_variables, yaml.as_ref());
     }

@@ -39,12 +39,16 @@ pub fn extract(facts: &mut FileFacts) {
     }
     let src = facts.file.text.clone();
     // Most programs hold no client call at all: no parse for those.
-    if !entry
+    let calls_client = entry
         .methods
         .iter()
         .chain(&entry.tags)
-        .any(|m| src.contains(m.as_str()))
-    {
+        .any(|m| src.contains(m.as_str()));
+    let connects = table
+        .password_argument
+        .iter()
+        .any(|p| src.contains(p.call.as_str()));
+    if !calls_client && !connects {
         return;
     }
     let grammar = match language {
@@ -57,6 +61,9 @@ pub fn extract(facts: &mut FileFacts) {
         return;
     };
     let root = tree.root_node();
+    if connects {
+        mask_password_arguments(facts, root, &src, table);
+    }
     let mut literals: Vec<(String, OffsetMap)> = Vec::new();
     match language {
         ProgramLanguage::JavaScript => javascript_sql(root, &src, entry, &mut literals),
@@ -75,6 +82,67 @@ pub fn extract(facts: &mut FileFacts) {
         _ => SqlDialect::Postgres,
     };
     super::sql::extract_program(facts, &literals, dialect);
+}
+
+/// Mask the string literal a connection call takes its password in (`new Sequelize(db, user,
+/// 'secret')`, `new PDO($dsn, 'root', 'secret')`, `pymysql.connect('db', 'root', 'secret')`):
+/// keyed and URL passwords are masked for every program already, positional ones only here.
+fn mask_password_arguments(facts: &mut FileFacts, root: Node, src: &str, table: &ProgramTable) {
+    let mut spans = Vec::new();
+    lit::walk(root, |node| {
+        let (callee, args) = match node.kind() {
+            "call_expression" | "call" | "function_call_expression" => (
+                node.child_by_field_name("function"),
+                node.child_by_field_name("arguments"),
+            ),
+            "new_expression" => (
+                node.child_by_field_name("constructor"),
+                node.child_by_field_name("arguments"),
+            ),
+            "member_call_expression" | "scoped_call_expression" => (
+                node.child_by_field_name("name"),
+                node.child_by_field_name("arguments"),
+            ),
+            "object_creation_expression" => (
+                lit::children(node)
+                    .into_iter()
+                    .find(|c| matches!(c.kind(), "name" | "qualified_name")),
+                lit::children(node)
+                    .into_iter()
+                    .find(|c| c.kind() == "arguments"),
+            ),
+            _ => return true,
+        };
+        let (Some(callee), Some(args)) = (callee, args) else {
+            return true;
+        };
+        // The last name of `mysql.connector.connect`, `\PDO`, `Sequelize`.
+        let name = lit::text(callee, src)
+            .rsplit(['.', '\\', ':'])
+            .next()
+            .unwrap_or("");
+        let Some(at) = table.password_position(name) else {
+            return true;
+        };
+        let positional: Vec<Node> = lit::children(args)
+            .into_iter()
+            .filter(|a| !matches!(a.kind(), "keyword_argument" | "pair"))
+            .map(|a| match a.kind() {
+                // PHP wraps each argument.
+                "argument" => lit::children(a).into_iter().last().unwrap_or(a),
+                _ => a,
+            })
+            .collect();
+        if let Some(arg) = positional.get(at).filter(|a| a.kind().contains("string")) {
+            spans.push(lit::span(*arg));
+        }
+        true
+    });
+    for span in spans {
+        if !facts.secrets.contains(&span) {
+            facts.secrets.push(span);
+        }
+    }
 }
 
 fn listed(list: &[String], name: &str) -> bool {

@@ -32,12 +32,23 @@ pub struct DialectEntry {
     pub words: Vec<String>,
 }
 
+/// A `[[password-argument]]`: a connection call whose password is positional.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordArgument {
+    pub call: String,
+    /// 1-based.
+    pub position: usize,
+}
+
 /// The whole table.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProgramTable {
     pub dialect: Vec<DialectEntry>,
     pub language: Vec<LanguageEntry>,
+    #[serde(rename = "password-argument")]
+    pub password_argument: Vec<PasswordArgument>,
 }
 
 impl ProgramTable {
@@ -59,6 +70,15 @@ impl ProgramTable {
             ProgramLanguage::Php => "php",
         };
         self.language.iter().find(|l| l.name == name)
+    }
+
+    /// The 0-based argument of call `name` (`Sequelize`, `PDO`, `mysqli_connect`) that holds a
+    /// password, if it is a connection call.
+    pub fn password_position(&self, name: &str) -> Option<usize> {
+        self.password_argument
+            .iter()
+            .find(|p| p.call == name)
+            .and_then(|p| p.position.checked_sub(1))
     }
 
     /// The dialect a program's text speaks, by the client library it names: `mysql`, `sqlite`

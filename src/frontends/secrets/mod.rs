@@ -61,6 +61,100 @@ pub fn mask_sql_passwords(facts: &mut FileFacts) {
     }
 }
 
+/// Passwords a program's or application code's text writes down: connection URLs
+/// (`postgres://u:…@h/db`), libpq and ADO.NET/JDBC keyword strings (`password=…`), and string
+/// literals given to a key named like a password (`password: '…'`, `password='…'`,
+/// `'password' => '…'`, `PASSWORD = "…"`). Masked in every output; not reported (the code is
+/// not a configuration file the credential rules read).
+pub fn mask_code_passwords(facts: &mut FileFacts) {
+    let text = &facts.file.text;
+    let lower = text.to_ascii_lowercase();
+    if !["://", "pass", "pwd"].iter().any(|n| lower.contains(n)) {
+        return;
+    }
+    let mut spans: Vec<Span> = Vec::new();
+    for u in crate::knowledge::credentials::url_passwords(text) {
+        spans.push(Span::new(u.start, u.end));
+    }
+    for u in crate::knowledge::credentials::conninfo_passwords(text) {
+        spans.push(Span::new(u.start, u.end));
+    }
+    for u in crate::knowledge::connection_strings::keyword_passwords(
+        text,
+        &crate::knowledge::credentials::is_connection_scheme,
+    ) {
+        spans.push(Span::new(u.start, u.end));
+    }
+    spans.extend(keyed_literals(text, &lower));
+    for span in spans {
+        if !span.is_empty() && !facts.secrets.contains(&span) {
+            facts.secrets.push(span);
+        }
+    }
+}
+
+/// The contents of quoted literals assigned to a key named like a password: the key is a word
+/// holding `pass` or `pwd` (quoted or not), then `:`, `=`, `=>` or `:=`, then a quote.
+fn keyed_literals(text: &str, lower: &str) -> Vec<Span> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    for needle in ["pass", "pwd"] {
+        let mut from = 0;
+        while let Some(rel) = lower.get(from..).and_then(|l| l.find(needle)) {
+            let at = from + rel;
+            from = at + needle.len();
+            let word_char = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+            let mut end = at + needle.len();
+            while end < bytes.len() && word_char(bytes[end]) {
+                end += 1;
+            }
+            let mut start = at;
+            while start > 0 && word_char(bytes[start - 1]) {
+                start -= 1;
+            }
+            let Some(key) = text.get(start..end) else {
+                continue;
+            };
+            if !crate::knowledge::credentials::looks_like_password_name(&key.replace('-', "_")) {
+                continue;
+            }
+            // `'password' =>`: past the key's closing quote.
+            let mut i = end;
+            if matches!(bytes.get(i), Some(b'"' | b'\'')) {
+                i += 1;
+            }
+            while matches!(bytes.get(i), Some(b' ' | b'\t')) {
+                i += 1;
+            }
+            let op = match (bytes.get(i), bytes.get(i + 1)) {
+                (Some(b'='), Some(b'>')) | (Some(b':'), Some(b'=')) => 2,
+                (Some(b':' | b'='), _) => 1,
+                _ => continue,
+            };
+            i += op;
+            while matches!(bytes.get(i), Some(b' ' | b'\t')) {
+                i += 1;
+            }
+            let Some(&quote) = bytes.get(i).filter(|q| matches!(**q, b'"' | b'\'' | b'`')) else {
+                continue;
+            };
+            let open = i + 1;
+            let Some(close) = bytes[open..]
+                .iter()
+                .position(|&b| b == quote || b == b'\n')
+                .map(|p| open + p)
+                .filter(|&c| bytes[c] == quote)
+            else {
+                continue;
+            };
+            if close > open {
+                out.push(Span::new(open, close));
+            }
+        }
+    }
+    out
+}
+
 /// Credentials held by the extra password variables of the config file (`password-variables`),
 /// everywhere a built-in name is read: Compose `environment:`, `.env` files, CI `env:`/`variables:`,
 /// shell assignments, `${NAME:=…}` and `docker run -e`. Runs after [`FileFacts::extract`], so the
