@@ -104,16 +104,26 @@ const NAMES: &[&str] = &[
     "dataloss-scan.toml",
     "config/database.yml",
     "compose.yaml",
+    "scripts/reset.js",
+    "tools/purge.py",
+    "package.json",
 ];
 
-/// The planted files: the canary as a Compose `POSTGRES_PASSWORD` (map and list forms), and on
-/// destructive commands whose findings quote their line.
+/// The planted files: the canary as a Compose `POSTGRES_PASSWORD` (map and list forms), on
+/// destructive commands whose findings quote their line, and in a program's connection calls on
+/// the lines of its SQL findings.
 fn planted() -> Vec<(&'static str, String)> {
     vec![
         (
             "docker-compose.yml",
             format!(
                 "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: {CANARY}\n    ports:\n      - \"5432:5432\"\n  db2:\n    image: postgres:16\n    environment:\n      - POSTGRES_PASSWORD={CANARY}\n"
+            ),
+        ),
+        (
+            "scripts/nuke.js",
+            format!(
+                "const c = new Client({{ password: '{CANARY}' }}); c.query('DROP TABLE orders');\nconst s = new Sequelize('db', 'u', '{CANARY}'); s.query('DROP TABLE carts');\n"
             ),
         ),
         (
