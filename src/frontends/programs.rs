@@ -186,6 +186,8 @@ fn javascript_sql(
             return true;
         }
         for a in lit::children(args).into_iter().take(SQL_ARGS) {
+            // pg's and mysql's query configs: `client.query({ text: '…', values })`.
+            let a = sql_key_of(a, src).unwrap_or(a);
             let found = javascript::string(a, src).or_else(|| {
                 js_flow::resolve(&bindings, a, src).and_then(|v| javascript::string(v, src))
             });
@@ -195,6 +197,22 @@ fn javascript_sql(
         }
         true
     });
+}
+
+/// The value of the `text:` or `sql:` key of an object literal (a query config).
+fn sql_key_of<'t>(node: Node<'t>, src: &str) -> Option<Node<'t>> {
+    if node.kind() != "object" {
+        return None;
+    }
+    lit::children(node)
+        .into_iter()
+        .filter(|p| p.kind() == "pair")
+        .find(|p| {
+            p.child_by_field_name("key").is_some_and(|k| {
+                matches!(lit::text(k, src).trim_matches(['"', '\'']), "text" | "sql")
+            })
+        })
+        .and_then(|p| p.child_by_field_name("value"))
 }
 
 /// `cursor.execute("…")`, `conn.execute(text("…"))`, `cur.executescript(SQL)`.
