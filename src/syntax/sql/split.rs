@@ -79,6 +79,8 @@ pub fn pieces(text: &str, dialect: SqlDialect) -> Pieces<'_> {
             dialect,
             delimiter: ";".to_string(),
             in_versioned_comment: false,
+            skip_rows: true,
+            rows_end: 0,
         },
         ready: std::collections::VecDeque::new(),
         stepped: Vec::new(),
@@ -86,6 +88,15 @@ pub fn pieces(text: &str, dialect: SqlDialect) -> Pieces<'_> {
         body: Body::default(),
         done: false,
     }
+}
+
+/// The pieces of a script with every row token made (the reference the row skip is tested
+/// against).
+#[cfg(test)]
+pub fn pieces_without_row_skip(text: &str, dialect: SqlDialect) -> Pieces<'_> {
+    let mut p = pieces(text, dialect);
+    p.s.skip_rows = false;
+    p
 }
 
 /// Iterator over the pieces of a script (see [`pieces`]).
@@ -126,6 +137,8 @@ pub fn tokenize(text: &str, dialect: SqlDialect) -> Vec<Token> {
         dialect,
         delimiter: "\u{0}".to_string(),
         in_versioned_comment: false,
+        skip_rows: false,
+        rows_end: 0,
     };
     let mut out = Vec::new();
     while let Some(tok) = s.next_token() {
@@ -150,6 +163,10 @@ struct Splitter<'a> {
     delimiter: String,
     /// Inside a MySQL `/*!50001 … */` comment, whose text the server executes.
     in_versioned_comment: bool,
+    /// Move past the rows of `INSERT … VALUES` without making their tokens.
+    skip_rows: bool,
+    /// The end of the last row token skipped.
+    rows_end: usize,
 }
 
 impl Splitter<'_> {
@@ -275,11 +292,69 @@ impl Splitter<'_> {
             Some(tok) => {
                 body.see(self.src, current, tok, self.dialect);
                 current.push(tok);
+                if self.skip_rows && tok.is_kw(self.src, "values") && self.inserting(current) {
+                    self.skip_rows_bytes();
+                }
             }
             None => return self.finish(out, current),
         }
 
         true
+    }
+
+    /// The statement read so far is `INSERT … VALUES` (or MySQL's `REPLACE … VALUES`) with no
+    /// `SELECT` before the `VALUES`: its rows hold data, nothing a rule reads.
+    fn inserting(&self, current: &[Token]) -> bool {
+        current
+            .first()
+            .is_some_and(|t| t.is_kw(self.src, "insert") || t.is_kw(self.src, "replace"))
+            && !current.iter().any(|t| t.is_kw(self.src, "select"))
+    }
+
+    /// Move past the rows of `INSERT … VALUES` without making their tokens (a dump's rows are
+    /// most of its bytes). Bytes that only ever continue a word, a number or a list (`a-z0-9_`,
+    /// spaces, `(),.`) are stepped over one by one; anything else goes through the lexer as
+    /// ever (strings, quoted names, dollar quotes, comments, operators), so a `;` inside them
+    /// does not end the statement. Stops where only the statement loop may decide: the
+    /// delimiter, a backslash (a psql meta-command) or the end.
+    fn skip_rows_bytes(&mut self) {
+        let delimiter = self.delimiter.as_bytes().first().copied().unwrap_or(b';');
+        // A word-like delimiter (`DELIMITER GO`) is found at token starts only: no skipping.
+        if delimiter.is_ascii_alphanumeric() || delimiter == b'_' {
+            return;
+        }
+        let plain = |b: u8| {
+            b != delimiter
+                && (b.is_ascii_alphanumeric()
+                    || matches!(
+                        b,
+                        b'_' | b' ' | b'\t' | b'\n' | b'\r' | b'(' | b')' | b',' | b'.'
+                    ))
+        };
+        loop {
+            let run = self.pos;
+            while self.bytes.get(self.pos).is_some_and(|&b| plain(b)) {
+                self.pos += 1;
+            }
+            // Where the last token skipped ends (a statement the end of the text cuts off ends
+            // there, as it would at its last token).
+            let mut end = self.pos;
+            while end > run && self.bytes[end - 1].is_ascii_whitespace() {
+                end -= 1;
+            }
+            if end > run {
+                self.rows_end = end;
+            }
+            self.skip_trivia();
+            if self.pos >= self.bytes.len() || self.at_delimiter() || self.bytes[self.pos] == b'\\'
+            {
+                return;
+            }
+            match self.next_token() {
+                Some(tok) => self.rows_end = tok.end,
+                None => return,
+            }
+        }
     }
 
     /// The end of the text: what is left is a statement without its terminator.
@@ -288,7 +363,8 @@ impl Splitter<'_> {
             out.push(Piece {
                 kind: PieceKind::Statement,
                 start: first.start,
-                end: last.end,
+                // Rows skipped after the last token kept (an earlier statement's are before it).
+                end: last.end.max(self.rows_end),
                 tokens: take_tokens(current),
             });
         }
@@ -666,6 +742,46 @@ fn is_copy_from_stdin(src: &str, tokens: &[Token]) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    /// Every statement boundary is the same whether the rows of `INSERT … VALUES` are skipped
+    /// or lexed into tokens, for every SQL fixture (and the files under `$DLS_SQL_CORPUS`, when
+    /// set), in every dialect.
+    #[test]
+    fn row_skip_keeps_every_boundary() {
+        fn sql_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                return;
+            };
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    sql_files(&p, out);
+                } else if p.extension().is_some_and(|x| x == "sql") {
+                    out.push(p);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        sql_files(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
+            &mut files,
+        );
+        if let Some(extra) = std::env::var_os("DLS_SQL_CORPUS") {
+            sql_files(std::path::Path::new(&extra), &mut files);
+        }
+        assert!(files.len() > 50);
+        let shape = |p: Piece| (p.kind, p.start, p.end);
+        for path in &files {
+            let Ok(text) = std::fs::read_to_string(path) else {
+                continue;
+            };
+            for dialect in [SqlDialect::Postgres, SqlDialect::MySql, SqlDialect::Sqlite] {
+                let fast: Vec<_> = pieces(&text, dialect).map(shape).collect();
+                let slow: Vec<_> = pieces_without_row_skip(&text, dialect).map(shape).collect();
+                assert_eq!(fast, slow, "{} ({dialect:?})", path.display());
+            }
+        }
+    }
     use super::*;
 
     fn statements(text: &str) -> Vec<&str> {
