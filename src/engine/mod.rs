@@ -310,22 +310,32 @@ fn read_programs_run(
         .iter()
         .filter(|c| run.contains(c.rel.as_str()))
         .collect();
-    let (facts, file_notices): (Vec<Option<FileFacts>>, Vec<Vec<Notice>>) = chosen
-        .par_iter()
+    let (facts, file_notices) = extract_all(chosen.into_par_iter(), setup);
+    notices.extend(file_notices.into_iter().flatten());
+    files.extend(facts.into_iter().flatten());
+    files.sort_by(|a, b| a.file.path.cmp(&b.file.path));
+}
+
+/// Read, classify and extract facts: one file per task, order kept. Facts and notices come back
+/// in two vectors, so that the facts become the file list in place (no second copy of every
+/// file's facts while it is built).
+fn extract_all<'c>(
+    candidates: impl IndexedParallelIterator<Item = &'c Candidate>,
+    setup: &Resolved,
+) -> (Vec<Option<FileFacts>>, Vec<Vec<Notice>>) {
+    candidates
         .map(|c| {
             let mut result = analyse_file(c, setup);
+            // Release what no rule reads while the file is still hot in this worker's cache.
             if let Some(facts) = &mut result.0 {
                 facts.compact();
             }
+            if let Some(progress) = &setup.progress {
+                progress.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
             result
         })
-        .unzip();
-    notices.extend(file_notices.into_iter().flatten());
-    for mut facts in facts.into_iter().flatten() {
-        notices.append(&mut facts.notices);
-        files.push(facts);
-    }
-    files.sort_by(|a, b| a.file.path.cmp(&b.file.path));
+        .unzip()
 }
 
 fn scan_root(path: &Path, setup: &Resolved) -> Result<ScanOutcome, Error> {
@@ -344,23 +354,7 @@ fn scan_root(path: &Path, setup: &Resolved) -> Result<ScanOutcome, Error> {
         .into_iter()
         .partition(|c| c.class == NameClass::Deferred);
 
-    // Read, classify and extract facts: one file per task, order kept. Facts and notices come
-    // back in two vectors, so that the facts become the file list in place (no second copy of
-    // every file's facts while it is built).
-    let (facts, file_notices): (Vec<Option<FileFacts>>, Vec<Vec<Notice>>) = candidates
-        .par_iter()
-        .map(|c| {
-            let mut result = analyse_file(c, setup);
-            // Release what no rule reads while the file is still hot in this worker's cache.
-            if let Some(facts) = &mut result.0 {
-                facts.compact();
-            }
-            if let Some(progress) = &setup.progress {
-                progress.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            }
-            result
-        })
-        .unzip();
+    let (facts, file_notices) = extract_all(candidates.par_iter(), setup);
     // The walk's list is not read again: give it back before the cross-file passes.
     drop(candidates);
     notices.extend(file_notices.into_iter().flatten());
