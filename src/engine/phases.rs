@@ -19,7 +19,29 @@ pub(crate) fn run_rules(
     setup: &Resolved,
     notices: &mut Vec<Notice>,
 ) -> Vec<Finding> {
-    let per_file: Vec<(Vec<Finding>, Vec<Notice>)> = files
+    let (per_file, whole) = rayon::join(
+        || per_file_rules(files, repo, setup),
+        || whole_repository_rules(files, repo, setup),
+    );
+    let mut findings = Vec::new();
+    for (f, n) in per_file {
+        findings.extend(f);
+        notices.extend(n);
+    }
+    for (f, n) in whole {
+        findings.extend(f);
+        notices.extend(n);
+    }
+    findings
+}
+
+/// The per-file rules of every file, in file order.
+fn per_file_rules(
+    files: &[FileFacts],
+    repo: &RepoFacts,
+    setup: &Resolved,
+) -> Vec<(Vec<Finding>, Vec<Notice>)> {
+    files
         .par_iter()
         .map(|file| {
             let mut found = Vec::new();
@@ -43,21 +65,26 @@ pub(crate) fn run_rules(
             }
             (found, problems)
         })
-        .collect();
-    let mut findings = Vec::new();
-    for (f, n) in per_file {
-        findings.extend(f);
-        notices.extend(n);
-    }
-    for (i, rule) in RULES.iter().enumerate() {
-        let Check::Repo(check) = rule.check else {
-            continue;
-        };
-        findings.extend(run_whole(rule.id, setup.level_of(i), notices, |cx| {
-            check(repo, files, cx)
-        }));
-    }
-    findings
+        .collect()
+}
+
+/// The whole-repository rules: independent of each other and of the per-file rules, so they
+/// run in parallel with them; their findings are gathered in catalogue order.
+fn whole_repository_rules(
+    files: &[FileFacts],
+    repo: &RepoFacts,
+    setup: &Resolved,
+) -> Vec<(Vec<Finding>, Option<Notice>)> {
+    RULES
+        .par_iter()
+        .enumerate()
+        .filter_map(|(i, rule)| match rule.check {
+            Check::Repo(check) => Some(run_whole(rule.id, setup.level_of(i), |cx| {
+                check(repo, files, cx)
+            })),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Run one whole-repository check with its panic caught: a rule that fails says so in a
@@ -65,14 +92,13 @@ pub(crate) fn run_rules(
 fn run_whole(
     id: &'static str,
     level: Level,
-    notices: &mut Vec<Notice>,
     check: impl FnOnce(&mut Ctx),
-) -> Vec<Finding> {
+) -> (Vec<Finding>, Option<Notice>) {
     let mut cx = Ctx::new(id, level, "");
     match catch_unwind(AssertUnwindSafe(|| check(&mut cx))) {
-        Ok(()) => cx.into_findings(),
+        Ok(()) => (cx.into_findings(), None),
         Err(_) => {
-            notices.push(Notice {
+            let notice = Notice {
                 path: None,
                 line: None,
                 kind: NoticeKind::InternalError,
@@ -80,8 +106,8 @@ fn run_whole(
                 message: format!(
                     "internal error in rule `{id}`; its findings are missing (please report it)"
                 ),
-            });
-            Vec::new()
+            };
+            (Vec::new(), Some(notice))
         }
     }
 }
@@ -98,9 +124,11 @@ pub(crate) fn run_post_rules(
         let Check::Post(check) = rule.check else {
             continue;
         };
-        out.extend(run_whole(rule.id, setup.level_of(i), notices, |cx| {
+        let (found, problem) = run_whole(rule.id, setup.level_of(i), |cx| {
             check(repo, files, findings, cx)
-        }));
+        });
+        out.extend(found);
+        notices.extend(problem);
     }
     out
 }

@@ -368,10 +368,8 @@ pub fn sql_passwords(text: &str) -> Vec<(usize, usize)> {
     };
     // Only the two keywords can start a password: visit their occurrences (a substring search),
     // not every `p` and `i` of the text.
-    let mut keywords: Vec<usize> = lower
-        .match_indices("password")
-        .chain(lower.match_indices("identified"))
-        .map(|(k, _)| k)
+    let mut keywords: Vec<usize> = memchr::memmem::find_iter(bytes, b"password")
+        .chain(memchr::memmem::find_iter(bytes, b"identified"))
         .collect();
     keywords.sort_unstable();
     let mut from = 0;

@@ -126,10 +126,21 @@ fn flyway(name: &str) -> Option<Direction> {
 fn annotated_sections(text: &str) -> Option<MigrationFile> {
     let mut layout = None;
     let mut marks: Vec<(usize, usize, Direction)> = Vec::new(); // (line start, line end, dir)
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim();
-        let lower = trimmed.to_ascii_lowercase();
+    // Only lines that start with `--` can be annotations: visit the `--`s (a substring search),
+    // not every line.
+    let bytes = text.as_bytes();
+    let mut next_line = 0;
+    for k in memchr::memmem::find_iter(bytes, b"--") {
+        if k < next_line {
+            continue;
+        }
+        let line_start = memchr::memrchr(b'\n', &bytes[..k]).map_or(0, |i| i + 1);
+        let line_end = memchr::memchr(b'\n', &bytes[k..]).map_or(bytes.len(), |i| k + i + 1);
+        next_line = line_end;
+        if !text[line_start..k].trim().is_empty() {
+            continue;
+        }
+        let lower = text[k..line_end].trim().to_ascii_lowercase();
         let found = if let Some(rest) = lower.strip_prefix("-- +goose ") {
             match rest.trim() {
                 "up" => Some((Layout::Goose, Direction::Up)),
@@ -147,9 +158,8 @@ fn annotated_sections(text: &str) -> Option<MigrationFile> {
         };
         if let Some((l, d)) = found {
             layout = Some(l);
-            marks.push((offset, offset + line.len(), d));
+            marks.push((line_start, line_end, d));
         }
-        offset += line.len();
     }
     let layout = layout?;
     let mut file = MigrationFile {

@@ -112,12 +112,26 @@ struct Unit<'a> {
 
 /// Extract the statements of a `.sql` file.
 pub fn extract_file(facts: &mut FileFacts) {
+    extract_file_reading(facts, false);
+}
+
+/// [`extract_file`]; `every_file` splits even a file no rule could read a statement of (the
+/// tests compare the two).
+fn extract_file_reading(facts: &mut FileFacts, every_file: bool) {
+    let migration = layout::detect(&facts.file.path, &facts.file.text);
+    facts.sql.dump = is_dump(&facts.file.text);
+    // Outside a migration set only the statements that drop, empty, delete, update, alter or
+    // rename outlive extraction (`FileFacts::compact`): a file that never spells one of those
+    // verbs is not split at all (a schema or seed file of `CREATE TABLE` and `INSERT`).
+    if !every_file && migration.is_none() && !spells_a_lasting_verb(&facts.file.text) {
+        facts.sql.dialect = facts.sql.dialect_setting.unwrap_or_default();
+        return;
+    }
     let text = facts.file.text.clone();
     let dialect = facts
         .sql
         .dialect_setting
         .unwrap_or_else(|| detect_dialect(&facts.file.path, &text));
-    let migration = layout::detect(&facts.file.path, &text);
     if let Some(m) = &migration {
         for &(start, end) in &m.down_sections {
             facts.regions.push(Region {
@@ -143,7 +157,6 @@ pub fn extract_file(facts: &mut FileFacts) {
     analyse(&unit, &mut state, &mut facts.sql.statements);
     mark_rebuilds(&mut facts.sql.statements, &state);
     facts.sql.column_types = std::mem::take(&mut state.declared);
-    facts.sql.dump = is_dump(&text);
     if facts.sql.dump {
         mark_dump_replacements(&mut facts.sql.statements);
     }
@@ -356,9 +369,8 @@ fn mark_copied_columns(statements: &mut [SchemaChange], state: &State) {
 
 /// Whether the text starts like a pg_dump or mysqldump/mariadb-dump file.
 fn is_dump(text: &str) -> bool {
-    // The first 2048 characters, without copying them.
-    let end = text.char_indices().nth(2048).map_or(text.len(), |(i, _)| i);
-    let head = &text[..end];
+    // The first 2048 bytes, without copying them.
+    let head = &text[..crate::source::floor_char_boundary(text, 2048)];
     [
         "-- PostgreSQL database dump",
         "-- PostgreSQL database cluster dump",
@@ -431,10 +443,31 @@ fn mentions_alter(text: &str) -> bool {
         .any(|w| w.eq_ignore_ascii_case(b"alter"))
 }
 
+/// The verbs of the statements a rule reads outside a migration set (`WITH … DELETE` and a
+/// `\gexec` query's generated `DROP` spell theirs too).
+const LASTING_VERBS: &[&str] = &["drop", "truncate", "delete", "update", "alter", "rename"];
+
 /// Statements starting with these keywords are parsed; the rest are only tokenized.
 const PARSED_VERBS: &[&str] = &[
     "drop", "truncate", "delete", "update", "alter", "rename", "create",
 ];
+
+/// Whether `text` holds one of [`LASTING_VERBS`] as a word of its own, in any case: anywhere, in
+/// comments and strings too (an over-approximation of "has such a statement"). A word byte
+/// (letter, `_`, non-ASCII) before or after makes it part of a longer word, as the splitter
+/// reads it; a digit before does not (`/*!40000DROP`, MySQL's versioned comments).
+fn spells_a_lasting_verb(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    let bytes = lower.as_bytes();
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+    LASTING_VERBS.iter().any(|verb| {
+        memchr::memmem::find_iter(bytes, verb.as_bytes()).any(|i| {
+            let before = i.checked_sub(1).map(|j| bytes[j]);
+            !before.is_some_and(|b| word(b) && !b.is_ascii_digit())
+                && !bytes.get(i + verb.len()).copied().is_some_and(word)
+        })
+    })
+}
 
 /// Split, read and parse one unit of SQL, appending its statements.
 fn analyse(unit: &Unit, state: &mut State, out: &mut Vec<SchemaChange>) {

@@ -453,3 +453,82 @@ fn long_flag_with_equals_maps_the_sql_to_the_host() {
         ]
     );
 }
+
+#[test]
+fn lasting_verbs_are_found_as_words_in_any_case() {
+    for text in [
+        "DROP TABLE x;",
+        "drop table x;",
+        "  Truncate t;",
+        "with d as (delete from t returning *) select 1;",
+        "x;\nUPDATE t SET a = 1;",
+        "ALTER TABLE t ADD c int;",
+        "RENAME TABLE a TO b;",
+        "/*!40000DROP DATABASE x*/;",
+        "select 'drop';",
+    ] {
+        assert!(spells_a_lasting_verb(text), "{text}");
+    }
+    for text in [
+        "CREATE TABLE t (updated_at timestamp, deleted boolean, dropped int);",
+        "INSERT INTO t VALUES (1, 'updates'), (2, 'alteration');",
+        "CREATE TABLE droptable_log (id int);",
+        "SELECT x_drop, é_drop FROM t;",
+        "",
+    ] {
+        assert!(!spells_a_lasting_verb(text), "{text}");
+    }
+}
+
+/// A `.sql` file that is not split (no lasting verb, outside a migration set) keeps, once
+/// compacted, exactly the facts a split would have left: on every SQL fixture (and the files
+/// under `$DLS_SQL_CORPUS`, when set), each read at its path below `fixtures/`.
+#[test]
+fn files_not_split_lose_nothing_a_rule_reads() {
+    fn sql_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                sql_files(&p, out);
+            } else if p.extension().is_some_and(|x| x == "sql") {
+                out.push(p);
+            }
+        }
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut files = Vec::new();
+    sql_files(&root, &mut files);
+    let extra = std::env::var_os("DLS_SQL_CORPUS").map(std::path::PathBuf::from);
+    if let Some(extra) = &extra {
+        sql_files(extra, &mut files);
+    }
+    assert!(files.len() > 50);
+    let mut skipped = 0;
+    for path in &files {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let rel = [Some(&root), extra.as_ref()]
+            .into_iter()
+            .flatten()
+            .find_map(|r| path.strip_prefix(r).ok())
+            .map_or_else(|| path.display().to_string(), |p| p.display().to_string());
+        let read = |every_file: bool| {
+            let mut f = facts(&rel, "");
+            f.file = SourceFile::new(rel.as_str(), text.as_str());
+            extract_file_reading(&mut f, every_file);
+            f.compact();
+            format!(
+                "{:?}\n{:?}\n{:?}\n{:?}",
+                f.sql.statements, f.sql.column_types, f.sql.dump, f.sql.migration
+            )
+        };
+        let (fast, whole) = (read(false), read(true));
+        assert_eq!(fast, whole, "{rel}");
+        skipped += usize::from(!spells_a_lasting_verb(&text));
+    }
+    assert!(skipped > 5, "the fixtures hold files that are not split");
+}

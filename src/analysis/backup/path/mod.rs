@@ -19,6 +19,7 @@ mod callees;
 mod unit;
 
 use callees::prerequisites;
+use rayon::prelude::*;
 pub use unit::UnitKey;
 
 use std::cell::RefCell;
@@ -217,8 +218,9 @@ impl<'a> Analysis<'a> {
             .enumerate()
             .map(|(i, f)| (f.file.path.as_str(), i))
             .collect();
+        // Each command is classified on its own: in parallel, gathered in file order.
         let steps = files
-            .iter()
+            .par_iter()
             .map(|f| {
                 let functions: Vec<String> =
                     f.shell.functions.iter().map(|d| d.name.clone()).collect();
