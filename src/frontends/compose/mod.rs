@@ -54,10 +54,11 @@ pub fn extract_file(facts: &mut FileFacts) -> Option<yaml::Yaml> {
     let parsed = if by_name {
         yaml::parse(&facts.file.text)
     } else {
-        // Other YAML may be an operator's release manifest: its CRDs are not parsed.
+        // Other YAML may be Kubernetes objects: those of kinds no reader uses (an operator's
+        // release manifest's CRDs, RBAC, Services) are not parsed.
         yaml::parse_skipping_kinds(
             &facts.file.text,
-            crate::frontends::infra::kubernetes::SCHEMA_ONLY_KINDS,
+            &crate::frontends::infra::kubernetes::unread_kind,
         )
     };
     let looks_like_compose = parsed

@@ -45,9 +45,19 @@ const OTHER_READ_KINDS: &[&str] = &[
     "Namespace",
 ];
 
-/// Kinds that describe an API, not a workload, a volume or a credential: their documents are
-/// blanked before parsing (an operator's release manifest is megabytes of them).
-pub const SCHEMA_ONLY_KINDS: &[&str] = &["CustomResourceDefinition"];
+/// Whether no reader of Kubernetes objects uses a document of this `kind:`: not a workload or a
+/// kind read above, and not a kind `kubectl delete` can lose data through (`rules/
+/// infra-commands.toml`). Such documents (RBAC, Services, webhooks, and the megabytes of
+/// `CustomResourceDefinition`s of an operator's release manifest) are not parsed.
+pub fn unread_kind(kind: &str) -> bool {
+    !(TEMPLATED.contains(&kind)
+        || OTHER_READ_KINDS.contains(&kind)
+        || crate::knowledge::infra_cli::InfraCli::builtin()
+            .kube_kind
+            .iter()
+            // "Cluster (CloudNativePG)": the kind a manifest writes is its first word.
+            .any(|k| k.kind.split(' ').next() == Some(kind)))
+}
 
 /// Whether a parsed YAML file holds Kubernetes objects (`apiVersion:` and `kind:` at the top).
 pub fn is_manifest(parsed: &Yaml) -> bool {
@@ -58,20 +68,27 @@ pub fn is_manifest(parsed: &Yaml) -> bool {
         .any(|r| r.get_str("apiVersion").is_some() && r.get_str("kind").is_some())
 }
 
+/// Whether a top-level `kind:` line of `text` names a kind some reader uses, or one the template
+/// computes (`{{ … }}`).
+fn names_a_read_kind(text: &str) -> bool {
+    text.lines()
+        .filter_map(|l| l.strip_prefix("kind:"))
+        .any(|value| {
+            let value = value.split(" #").next().unwrap_or("").trim();
+            let value = value.trim_matches(['"', '\'']);
+            value.is_empty() || value.contains("{{") || !unread_kind(value)
+        })
+}
+
 /// Read a Helm template: `{{ … }}` blanked, then read as a manifest.
 pub fn extract_template(facts: &mut FileFacts, table: &StatefulTable) {
     // A `kind:` is a literal in a template (or `{{ ternary "StatefulSet" "Deployment" … }}`):
-    // without any read kind's name in the text, no document can be one.
-    let text = &facts.file.text;
-    if !TEMPLATED
-        .iter()
-        .chain(OTHER_READ_KINDS)
-        .any(|k| text.contains(k))
-    {
+    // a template whose every `kind:` names an unread kind holds nothing to read.
+    if !names_a_read_kind(&facts.file.text) {
         return;
     }
     let blanked = blank_templates(&facts.file.text);
-    let parsed = yaml::parse_skipping_kinds(&blanked, SCHEMA_ONLY_KINDS);
+    let parsed = yaml::parse_skipping_kinds(&blanked, &unread_kind);
     let before = facts.infra.workloads.len();
     extract(facts, &parsed, table);
     // A name built by the template (`{{ include "app.fullname" . }}-db`) is shown as written.
@@ -560,6 +577,30 @@ mod tests {
         claim.infra.objects.clear();
         extract_template(&mut claim, table);
         assert_eq!(claim.infra.objects.len(), 1);
+    }
+
+    #[test]
+    fn documents_of_unread_kinds_are_not_parsed() {
+        // RBAC, a Service and a CRD around a StatefulSet, a claim and an operator's `Cluster`:
+        // only the kinds some reader uses become objects, at their own offsets.
+        let text = "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nrules:\n  - apiGroups: ['']\n---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: db\n---\nkind: Service\nmetadata:\n  name: db\n---\nkind: PersistentVolumeClaim\nmetadata:\n  name: data\n---\napiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\n---\napiVersion: postgresql.cnpg.io/v1\nkind: Cluster\nmetadata:\n  name: pg\n";
+        let f = facts("k8s/all.yaml", text);
+        let kinds: Vec<&str> = f.infra.objects.iter().map(|o| o.kind.as_str()).collect();
+        assert_eq!(kinds, ["StatefulSet", "PersistentVolumeClaim", "Cluster"]);
+        let claim = &f.infra.objects[1];
+        assert_eq!(
+            &text[claim.span.start()..claim.span.end()],
+            "PersistentVolumeClaim"
+        );
+        assert!(unread_kind("ClusterRole") && unread_kind("CustomResourceDefinition"));
+        assert!(!unread_kind("Deployment") && !unread_kind("Secret") && !unread_kind("postgresql"));
+        // A template that computes its kind is read.
+        assert!(names_a_read_kind(
+            "kind: {{ ternary \"StatefulSet\" \"Deployment\" .x }}\n"
+        ));
+        assert!(!names_a_read_kind(
+            "kind: Service\nmetadata:\n  namespace: {{ .Release.Namespace }}\n"
+        ));
     }
 
     #[test]

@@ -7,10 +7,11 @@
 
 use super::{Node, Value, Yaml, parse};
 
-/// Parse `text` without its documents whose top-level `kind:` is one of `kinds`: as if they were
-/// blank, with every span, scalar map and problem offset in `text`'s coordinates.
-pub fn parse_skipping_kinds(text: &str, kinds: &[&str]) -> Yaml {
-    let skipped = skipped_ranges(text, kinds);
+/// Parse `text` without its documents whose top-level `kind:` is a literal name that `skip`
+/// accepts: as if they were blank, with every span, scalar map and problem offset in `text`'s
+/// coordinates. A document whose `kind:` is empty (a blanked template action) is kept.
+pub fn parse_skipping_kinds(text: &str, skip: &dyn Fn(&str) -> bool) -> Yaml {
+    let skipped = skipped_ranges(text, skip);
     if skipped.is_empty() {
         return parse(text);
     }
@@ -74,14 +75,15 @@ fn shift_node(node: &mut Node, delta: usize, depth: usize) {
     }
 }
 
-/// The byte ranges of the documents whose top-level `kind:` is one of `kinds` (without the
-/// separator line that ends them).
-fn skipped_ranges(text: &str, kinds: &[&str]) -> Vec<(usize, usize)> {
-    if !kinds.iter().any(|k| text.contains(k)) {
+/// The byte ranges of the documents whose top-level `kind:` is a name `skip` accepts (without
+/// the separator line that ends them).
+fn skipped_ranges(text: &str, skip: &dyn Fn(&str) -> bool) -> Vec<(usize, usize)> {
+    if memchr::memmem::find(text.as_bytes(), b"kind:").is_none() {
         return Vec::new();
     }
     let mut blank: Vec<(usize, usize)> = Vec::new();
     let mut doc_start = 0;
+    let skip_kind = skip;
     let mut skip = false;
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
@@ -96,7 +98,7 @@ fn skipped_ranges(text: &str, kinds: &[&str]) -> Vec<(usize, usize)> {
         } else if let Some(value) = bare.strip_prefix("kind:") {
             let value = value.split(" #").next().unwrap_or("").trim();
             let value = value.trim_matches(['"', '\'']);
-            skip = kinds.contains(&value);
+            skip = !value.is_empty() && skip_kind(value);
         }
         offset += line.len();
     }
@@ -116,7 +118,7 @@ mod tests {
     /// ends kept, so that every offset and line of the other documents is unchanged. Borrowed as is
     /// when no document is skipped (the common case costs one substring search per kind).
     fn blank_documents_of_kind<'a>(text: &'a str, kinds: &[&str]) -> Cow<'a, str> {
-        let blank = skipped_ranges(text, kinds);
+        let blank = skipped_ranges(text, &|k| kinds.contains(&k));
         if blank.is_empty() {
             return Cow::Borrowed(text);
         }
@@ -150,7 +152,7 @@ mod tests {
         ));
         // Parsed without them: the same tree, spans and all, as parsing the blanked text.
         assert_eq!(
-            parse_skipping_kinds(text, &["CustomResourceDefinition"]),
+            parse_skipping_kinds(text, &|k| k == "CustomResourceDefinition"),
             super::super::parse(&out)
         );
         // A `kind:` key nested in a document is not its kind.
@@ -159,5 +161,8 @@ mod tests {
             blank_documents_of_kind(nested, &["CustomResourceDefinition"]),
             nested
         );
+        // A kind a template writes (blanked to spaces) is never skipped.
+        let templated = "kind:                 \nmetadata:\n  name: x\n";
+        assert_eq!(blank_documents_of_kind(templated, &[""]), templated);
     }
 }

@@ -248,7 +248,7 @@ pub fn parse(text: &str) -> Yaml {
     // One bad line (a stray indentation) can make the grammar give up on the whole file. Blank
     // the line it gave up at (offsets stay) and try again, so the rest of the file is still
     // read. Not for files over the grammar's 32,768-line limit: no blanking helps there.
-    let mut work = text.to_string();
+    let mut work = std::borrow::Cow::Borrowed(text);
     let mut skipped = Vec::new();
     let small = text.bytes().filter(|&b| b == b'\n').count() < 32_768;
     while small && tree.root_node().kind() != "stream" && skipped.len() < MAX_SKIPPED_LINES {
@@ -259,7 +259,7 @@ pub fn parse(text: &str) -> Yaml {
         }
         // Every byte of the line becomes a space: UTF-8 stays valid and offsets do not move.
         let blank = " ".repeat(end - start);
-        work.replace_range(start..end, &blank);
+        work.to_mut().replace_range(start..end, &blank);
         skipped.push(start);
         match parse_tree(Grammar::Yaml, &work) {
             Some(t) => tree = t,
@@ -766,6 +766,20 @@ fn lines_with_offsets(text: &str) -> Vec<(usize, &str)> {
 /// folding (a line break becomes a space, `n` empty lines become `n` newlines), `''` in single
 /// quotes, escapes in double quotes.
 fn fold_flow(raw: &str, host: usize, quote: Quote) -> (String, OffsetMap) {
+    // Most scalars are one line with nothing to decode: the text itself, one segment.
+    let plain_line = !raw.contains('\n')
+        && !raw.ends_with('\r')
+        && match quote {
+            Quote::None => true,
+            Quote::Single => !raw.contains("''"),
+            Quote::Double => !raw.contains('\\'),
+        };
+    if plain_line {
+        if raw.is_empty() {
+            return (String::new(), OffsetMap::default());
+        }
+        return (raw.to_string(), OffsetMap::verbatim(host, raw.len()));
+    }
     let mut out = Out::default();
     let lines = lines_with_offsets(raw);
     let last = lines.len().saturating_sub(1);
