@@ -32,6 +32,10 @@ impl FileFacts {
         }
         self.sql.column_types.shrink_to_fit();
         if self.holds_nothing_to_quote() && !self.file.text.contains(SUPPRESSION_MARKER) {
+            // Regions give a context to the findings inside them: with nothing to find, none
+            // (a README's code blocks that run no command).
+            self.regions = Vec::new();
+            self.shell.sources = Vec::new();
             let SourceFile {
                 text, line_index, ..
             } = &mut self.file;
@@ -52,7 +56,8 @@ impl FileFacts {
             file: _,
             kind: _,
             context: _,
-            regions,
+            // Contexts of the findings in them, and nothing of their own to quote.
+            regions: _,
             shell,
             sql,
             compose,
@@ -68,7 +73,9 @@ impl FileFacts {
             region_cache: _,
         } = self;
         let super::command::ShellFacts {
-            sources,
+            // A unit of shell (a code block) is quoted through its commands, functions and
+            // assignments, not by itself.
+            sources: _,
             commands,
             functions,
             assignments,
@@ -95,13 +102,12 @@ impl FileFacts {
             resources,
             workloads,
             helm,
-            objects,
+            // Read by kind, name and namespace (what a deletion of the file loses), never quoted.
+            objects: _,
             variables,
             tfvars,
         } = &**infra;
-        regions.is_empty()
-            && sources.is_empty()
-            && commands.is_empty()
+        commands.is_empty()
             && functions.is_empty()
             && assignments.is_empty()
             && embedded_sql.is_empty()
@@ -121,12 +127,50 @@ impl FileFacts {
             && dotenv.is_empty()
             && settings.is_empty()
             && resources.is_empty()
-            && workloads.is_empty()
+            // A workload is quoted only where it runs a database (a missing volume, what a
+            // deletion loses).
+            && workloads.iter().all(|w| w.database().is_none())
             && helm.is_empty()
-            && objects.is_empty()
             && variables.is_empty()
             && tfvars.is_empty()
             && job_needs.is_empty()
             && notices.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::classify::FileKind;
+    use crate::levels::Context;
+    use crate::model::FileFacts;
+    use crate::source::SourceFile;
+
+    fn compacted(path: &str, kind: FileKind, text: &str) -> FileFacts {
+        let mut f = FileFacts::extract(SourceFile::new(path, text), kind, Context::Production);
+        f.compact();
+        f
+    }
+
+    #[test]
+    fn text_stays_only_where_a_finding_can_point() {
+        // A manifest of an application and its Service: objects are read by kind and name, the
+        // workload runs no database; nothing in it is ever quoted.
+        let app = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n          image: nginx:1.27\n---\nkind: PersistentVolumeClaim\nmetadata:\n  name: uploads\n";
+        let f = compacted("k8s/web.yaml", FileKind::Yaml, app);
+        assert_eq!(f.infra.objects.len(), 2);
+        assert!(f.file.text.is_empty());
+        // A database workload can be reported (no volume at its data directory): kept.
+        let db = app.replace("nginx:1.27", "postgres:16");
+        let f = compacted("k8s/db.yaml", FileKind::Yaml, &db);
+        assert_eq!(f.file.text, db);
+        // A README whose code block runs nothing gives up its text and its regions; one that
+        // runs a command keeps both.
+        let quiet = "# App\n\n```sh\n# nothing here\n```\n";
+        let f = compacted("README.md", FileKind::Markdown, quiet);
+        assert!(f.file.text.is_empty() && f.regions.is_empty());
+        let loud = "# App\n\n```sh\ndocker compose down -v\n```\n";
+        let f = compacted("README.md", FileKind::Markdown, loud);
+        assert_eq!(f.file.text, loud);
+        assert!(!f.regions.is_empty());
     }
 }
