@@ -338,6 +338,14 @@ fn extract_all<'c>(
         .unzip()
 }
 
+/// The facts of the files read, in the vector that held them: `Option<FileFacts>` has the size of
+/// `FileFacts`, so collecting through `filter_map` reuses the allocation (`flatten` builds a
+/// second vector, a copy of every file's facts at the peak of the scan).
+#[allow(clippy::filter_map_identity)]
+fn present(facts: Vec<Option<FileFacts>>) -> Vec<FileFacts> {
+    facts.into_iter().filter_map(|f| f).collect()
+}
+
 fn scan_root(path: &Path, setup: &Resolved) -> Result<ScanOutcome, Error> {
     let Found {
         root,
@@ -358,7 +366,7 @@ fn scan_root(path: &Path, setup: &Resolved) -> Result<ScanOutcome, Error> {
     // The walk's list is not read again: give it back before the cross-file passes.
     drop(candidates);
     notices.extend(file_notices.into_iter().flatten());
-    let mut files: Vec<FileFacts> = facts.into_iter().flatten().collect();
+    let mut files = present(facts);
     read_programs_run(&mut files, deferred, setup, &mut notices);
     for facts in &mut files {
         notices.append(&mut facts.notices);

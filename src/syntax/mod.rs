@@ -119,6 +119,12 @@ pub fn first_error(node: Node) -> Option<Node> {
 
 /// Parse `text` with `grammar`. `None` only if the grammar could not be loaded (a build problem).
 pub fn parse_tree(grammar: Grammar, text: &str) -> Option<Tree> {
+    reparse_tree(grammar, text, None)
+}
+
+/// [`parse_tree`], reusing the subtrees of `old` that an edit (already applied to it with
+/// `Tree::edit`) left unchanged: tree-sitter's incremental parsing.
+pub fn reparse_tree(grammar: Grammar, text: &str, old: Option<&Tree>) -> Option<Tree> {
     PARSERS.with(|cell| {
         let mut parsers = cell.borrow_mut();
         if parsers.len() < Grammar::ALL.len() {
@@ -132,6 +138,6 @@ pub fn parse_tree(grammar: Grammar, text: &str) -> Option<Tree> {
         }
         let parser = slot.as_mut()?;
         parser.reset();
-        parser.parse(text, None)
+        parser.parse(text, old)
     })
 }

@@ -31,7 +31,7 @@ use std::collections::HashMap;
 use tree_sitter::Node as TsNode;
 
 use crate::source::{OffsetMap, Span};
-use crate::syntax::{Grammar, parse_tree};
+use crate::syntax::{Grammar, parse_tree, reparse_tree};
 
 /// Nesting deeper than this is not followed (a problem says so).
 const MAX_DEPTH: usize = 200;
@@ -261,7 +261,19 @@ pub fn parse(text: &str) -> Yaml {
         let blank = " ".repeat(end - start);
         work.to_mut().replace_range(start..end, &blank);
         skipped.push(start);
-        match parse_tree(Grammar::Yaml, &work) {
+        // The rest of the text is as it was: parse again reusing the tree (a Helm template
+        // can take several rounds, each a whole parse before).
+        let row = memchr::memchr_iter(b'\n', &work.as_bytes()[..start]).count();
+        let at = |byte: usize| tree_sitter::Point::new(row, byte - start);
+        tree.edit(&tree_sitter::InputEdit {
+            start_byte: start,
+            old_end_byte: end,
+            new_end_byte: end,
+            start_position: at(start),
+            old_end_position: at(end),
+            new_end_position: at(end),
+        });
+        match reparse_tree(Grammar::Yaml, &work, Some(&tree)) {
             Some(t) => tree = t,
             None => break,
         }
@@ -1121,6 +1133,35 @@ mod tests {
             services.get("cache").and_then(|c| c.get_str("image")),
             Some("redis")
         );
+    }
+
+    #[test]
+    fn lines_skipped_in_rounds_give_the_tree_of_the_text_without_them() {
+        // A Helm template after blanking: lines the grammar gives up at, one round each (each
+        // round re-parses incrementally). The tree must be the one a fresh parse of the text
+        // with those lines blank gives.
+        let text = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n   labels: [\nspec:\n  template:\n    spec:\n      containers:\n        - name: web\n         env: {\n          image: nginx\n      volumes:\n       - x: ]\n        - name: data\n          emptyDir: {}\n";
+        let yaml = parse(text);
+        let skipped: Vec<usize> = yaml
+            .problems
+            .iter()
+            .filter(|p| p.message.contains("was skipped"))
+            .map(|p| p.offset)
+            .collect();
+        assert!(skipped.len() >= 2, "{:?}", yaml.problems);
+        let mut blanked = text.to_string();
+        for &at in &skipped {
+            let (start, end) = line_bounds(&blanked, at);
+            blanked.replace_range(start..end, &" ".repeat(end - start));
+        }
+        let fresh = parse(&blanked);
+        assert!(
+            fresh
+                .problems
+                .iter()
+                .all(|p| !p.message.contains("was skipped"))
+        );
+        assert_eq!(yaml.documents, fresh.documents);
     }
 
     #[test]
