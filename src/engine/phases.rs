@@ -1,5 +1,5 @@
-//! Phases of the rules: per-file rules in parallel, whole-repository rules, then the rules that
-//! read the other rules' findings. Each rule runs with its panic caught: a rule that fails says
+//! Phases of the rules: per-file rules and whole-repository rules, all in parallel, then the
+//! rules that read the other rules' findings. Each rule runs with its panic caught: a rule that fails says
 //! so in a notice, and the scan goes on without its findings.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};

@@ -33,9 +33,8 @@ const TEMPLATED: &[&str] = &[
 ];
 
 /// Kinds whose documents give facts besides the workloads above: a `Pod`, credentials (`Secret`,
-/// `ConfigMap`) and what deleting loses (claims, volumes, namespaces). Every other object is
-/// recorded by kind and name only, and no rule reads those: a Helm template that names none of
-/// these kinds is not parsed.
+/// `ConfigMap`) and what deleting loses (claims, volumes, namespaces). Documents of other kinds
+/// are not parsed unless `kubectl delete` can lose data through them (see [`unread_kind`]).
 const OTHER_READ_KINDS: &[&str] = &[
     "Pod",
     "Secret",

@@ -1,6 +1,7 @@
-//! Skipping whole documents of a multi-document YAML stream before parsing: a release manifest
-//! of an operator is mostly `CustomResourceDefinition`s (megabytes of OpenAPI schema that hold no
-//! workload, volume or credential), and parsing them dominated the scan of such repositories.
+//! Skipping whole documents of a multi-document YAML stream before parsing, by their top-level
+//! `kind:` (the caller says which kinds no reader uses): a release manifest of an operator is
+//! mostly `CustomResourceDefinition`s (megabytes of OpenAPI schema that hold no workload, volume
+//! or credential) and RBAC, and parsing them dominated the scan of such repositories.
 //! The documents kept are parsed as one shorter stream and every span is moved back to where it
 //! is in the file (blanking them to spaces kept offsets but left the grammar megabytes of
 //! whitespace to scan: 12 ms against 3 ms for a 1.2 MB cloudnative-pg release).
