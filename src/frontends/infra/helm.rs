@@ -40,7 +40,14 @@ pub fn extract(facts: &mut FileFacts, table: &StatefulTable) {
     {
         return;
     }
-    let parsed = yaml::parse(&facts.file.text);
+    // Another chart's values: only the sections of its database subcharts are read.
+    let parsed = match &own_chart {
+        Some(_) => yaml::parse(&facts.file.text),
+        None => match other_sections(&facts.file.text, &|k| chart_family(k, table).is_some()) {
+            Some(skipped) => yaml::parse_skipping(&facts.file.text, skipped),
+            None => yaml::parse(&facts.file.text),
+        },
+    };
     for doc in &parsed.documents {
         let Some(root) = &doc.root else { continue };
         let mut roots: Vec<(String, String, &Node, String, bool)> = Vec::new();
@@ -68,6 +75,47 @@ pub fn extract(facts: &mut FileFacts, table: &StatefulTable) {
             read_chart(facts, table, &chart, &family, node, &prefix, defaults);
         }
     }
+}
+
+/// The byte ranges of the top-level sections of a block mapping whose key `wanted` does not
+/// accept (each from its `key:` line to the next top-level key), when the text is plainly one
+/// such mapping: `None` (parse it whole) for anything else at the first column (a sequence, a
+/// flow mapping, a second document, a continuation line) and for anchors or aliases, which may
+/// reach across sections.
+fn other_sections(text: &str, wanted: &dyn Fn(&str) -> bool) -> Option<Vec<(usize, usize)>> {
+    if ["&", "*", "<<"]
+        .iter()
+        .any(|m| text.contains(&format!(": {m}")) || text.contains(&format!("- {m}")))
+    {
+        return None;
+    }
+    let mut skipped: Vec<(usize, usize)> = Vec::new();
+    // The section being read: its start, and whether it is skipped.
+    let mut open: Option<(usize, bool)> = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let at = offset;
+        offset += line.len();
+        let bare = line.trim_end_matches(['\n', '\r']);
+        if bare.is_empty() || bare.starts_with([' ', '\t', '#']) {
+            continue;
+        }
+        let key = bare
+            .split_once(':')
+            .map(|(k, _)| k.trim().trim_matches(['"', '\'']))
+            .filter(|k| !k.is_empty() && !k.starts_with(['-', '{', '[', '?', '%', '.']))?;
+        match (open, skipped.last_mut()) {
+            // Next to the section skipped before it: one range.
+            (Some((start, true)), Some(last)) if last.1 == start => last.1 = at,
+            (Some((start, true)), _) => skipped.push((start, at)),
+            _ => {}
+        }
+        open = Some((at, !wanted(key)));
+    }
+    if let Some((start, true)) = open {
+        skipped.push((start, text.len()));
+    }
+    Some(skipped)
 }
 
 /// The keys of the lines that start at the first column (`postgresql:`), quotes removed: a
@@ -205,6 +253,35 @@ mod tests {
             FileKind::HelmValues,
             Context::Production,
         )
+    }
+
+    #[test]
+    fn only_the_database_subcharts_sections_of_other_values_are_parsed() {
+        let wanted = |k: &str| k == "postgresql";
+        let text = "# app\nimage: x\nweb:\n  env: [a,\n    b]\n\n# the database\npostgresql:\n  auth:\n    password: pg-pw-1234\n# more\nworkers: 2\n";
+        let db = text.find("postgresql:").expect("section");
+        let workers = text.find("workers:").expect("section");
+        assert_eq!(
+            super::other_sections(text, &wanted),
+            Some(vec![
+                (text.find("image").expect("key"), db),
+                (workers, text.len())
+            ])
+        );
+        // The password is found at its own offset, as in a whole parse.
+        let f = facts("charts/app/values.yaml", text);
+        assert_eq!(f.credentials.len(), 1);
+        let at = text.find("pg-pw-1234").expect("value");
+        assert_eq!(f.credentials[0].span.start(), at);
+        // Anchors may reach across sections, and a sequence or a second document is no block
+        // mapping: such files are parsed whole.
+        for whole in [
+            "base: &b {a: 1}\npostgresql:\n  <<: *b\n",
+            "- a\n- b\n",
+            "a: 1\n---\npostgresql: {}\n",
+        ] {
+            assert_eq!(super::other_sections(whole, &wanted), None, "{whole}");
+        }
     }
 
     #[test]

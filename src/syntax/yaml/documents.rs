@@ -12,7 +12,12 @@ use super::{Node, Value, Yaml, parse};
 /// accepts: as if they were blank, with every span, scalar map and problem offset in `text`'s
 /// coordinates. A document whose `kind:` is empty (a blanked template action) is kept.
 pub fn parse_skipping_kinds(text: &str, skip: &dyn Fn(&str) -> bool) -> Yaml {
-    let skipped = skipped_ranges(text, skip);
+    parse_skipping(text, skipped_ranges(text, skip))
+}
+
+/// Parse `text` as if the byte ranges `skipped` (sorted, apart, on line boundaries) were blank,
+/// with every span, scalar map and problem offset in `text`'s coordinates.
+pub fn parse_skipping(text: &str, skipped: Vec<(usize, usize)>) -> Yaml {
     if skipped.is_empty() {
         return parse(text);
     }
