@@ -485,39 +485,15 @@ fn lasting_verbs_are_found_as_words_in_any_case() {
 /// under `$DLS_SQL_CORPUS`, when set), each read at its path below `fixtures/`.
 #[test]
 fn files_not_split_lose_nothing_a_rule_reads() {
-    fn sql_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                sql_files(&p, out);
-            } else if p.extension().is_some_and(|x| x == "sql") {
-                out.push(p);
-            }
-        }
-    }
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    let mut files = Vec::new();
-    sql_files(&root, &mut files);
-    let extra = std::env::var_os("DLS_SQL_CORPUS").map(std::path::PathBuf::from);
-    if let Some(extra) = &extra {
-        sql_files(extra, &mut files);
-    }
+    let files = crate::syntax::sql::corpus();
     assert!(files.len() > 50);
     let mut skipped = 0;
-    for path in &files {
+    for (path, rel) in &files {
         let Ok(text) = std::fs::read_to_string(path) else {
             continue;
         };
-        let rel = [Some(&root), extra.as_ref()]
-            .into_iter()
-            .flatten()
-            .find_map(|r| path.strip_prefix(r).ok())
-            .map_or_else(|| path.display().to_string(), |p| p.display().to_string());
         let read = |every_file: bool| {
-            let mut f = facts(&rel, "");
+            let mut f = facts(rel, "");
             f.file = SourceFile::new(rel.as_str(), text.as_str());
             extract_file_reading(&mut f, every_file);
             f.compact();

@@ -57,6 +57,38 @@ pub fn detect_dialect(path: &str, text: &str) -> SqlDialect {
     SqlDialect::Postgres
 }
 
+/// The `.sql` files the differential tests read: every fixture, and the files under
+/// `$DLS_SQL_CORPUS` when it is set, each with its path below the folder it was found in.
+#[cfg(test)]
+pub(crate) fn corpus() -> Vec<(std::path::PathBuf, String)> {
+    fn sql_files(
+        root: &std::path::Path,
+        dir: &std::path::Path,
+        out: &mut Vec<(std::path::PathBuf, String)>,
+    ) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                sql_files(root, &p, out);
+            } else if p.extension().is_some_and(|x| x == "sql") {
+                let rel = p.strip_prefix(root).unwrap_or(&p).display().to_string();
+                out.push((p, rel));
+            }
+        }
+    }
+    let mut files = Vec::new();
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    sql_files(&fixtures, &fixtures, &mut files);
+    if let Some(extra) = std::env::var_os("DLS_SQL_CORPUS") {
+        let extra = std::path::PathBuf::from(extra);
+        sql_files(&extra, &extra, &mut files);
+    }
+    files
+}
+
 /// The first `max` bytes of `text`, cut back to a character boundary.
 fn prefix(text: &str, max: usize) -> &str {
     let mut end = max.min(text.len());

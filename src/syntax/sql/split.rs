@@ -748,30 +748,10 @@ mod tests {
     /// set), in every dialect.
     #[test]
     fn row_skip_keeps_every_boundary() {
-        fn sql_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-            let Ok(entries) = std::fs::read_dir(dir) else {
-                return;
-            };
-            for e in entries.flatten() {
-                let p = e.path();
-                if p.is_dir() {
-                    sql_files(&p, out);
-                } else if p.extension().is_some_and(|x| x == "sql") {
-                    out.push(p);
-                }
-            }
-        }
-        let mut files = Vec::new();
-        sql_files(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
-            &mut files,
-        );
-        if let Some(extra) = std::env::var_os("DLS_SQL_CORPUS") {
-            sql_files(std::path::Path::new(&extra), &mut files);
-        }
+        let files = crate::syntax::sql::corpus();
         assert!(files.len() > 50);
         let shape = |p: Piece| (p.kind, p.start, p.end);
-        for path in &files {
+        for (path, _) in &files {
             let Ok(text) = std::fs::read_to_string(path) else {
                 continue;
             };
