@@ -88,6 +88,14 @@ impl FrameworkTable {
     }
 
     /// The index of the tool's program in `words` once runners are peeled (`npx prisma …` → 1).
+    /// Whether [`FrameworkTable::peel`] can move past a command whose first word is `first`
+    /// (a runner or an interpreter): for any other, it returns 0 without reading further.
+    pub fn peels(&self, first: &str) -> bool {
+        let program = basename(first);
+        self.interpreters.iter().any(|i| i == program)
+            || self.runners.iter().any(|r| r.program == program)
+    }
+
     pub fn peel(&self, words: &[String]) -> usize {
         let mut at = 0;
         // Each step moves forward, so this ends; the bound keeps a pathological line cheap.
@@ -224,6 +232,26 @@ fn basename(word: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn peels_says_whether_peel_can_move() {
+        let table = FrameworkTable::builtin();
+        for line in [
+            "npx cdk destroy",
+            "/usr/local/bin/npx prisma db push",
+            "python3 -m alembic downgrade base",
+            "kubectl delete pvc data",
+            "psql -f x.sql",
+            "",
+        ] {
+            let words: Vec<String> = line.split_whitespace().map(str::to_string).collect();
+            let first = words.first().map_or("", String::as_str);
+            // When `peels` is false, `peel` stays at the first word.
+            assert!(table.peels(first) || table.peel(&words) == 0, "{line}");
+        }
+        assert!(table.peels("npx") && table.peels("/usr/bin/python3"));
+        assert!(!table.peels("kubectl") && !table.peels("psql"));
+    }
 
     fn m(line: &str) -> Option<(String, Option<String>)> {
         let words: Vec<String> = line.split_whitespace().map(str::to_string).collect();

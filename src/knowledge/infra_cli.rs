@@ -224,14 +224,18 @@ pub fn parse_args<'c>(words: &'c [Word], value_flags: &[String]) -> Args<'c> {
 
 /// The command's words after runners (`npx`, `yarn`) are peeled: the tool's own words.
 fn tool_words(command: &Command) -> (String, &[Word]) {
-    let texts: Vec<String> = command.argv.iter().map(Word::display).collect();
-    let at = FrameworkTable::builtin()
-        .peel(&texts)
-        .min(command.argv.len());
-    let program = texts
-        .get(at)
-        .map(|p| p.rsplit('/').next().unwrap_or(p).to_string())
-        .unwrap_or_default();
+    let table = FrameworkTable::builtin();
+    let first = command.argv.first().map(Word::display).unwrap_or_default();
+    // Most commands run their program directly: the whole line is displayed only when a runner
+    // or an interpreter has to be peeled (every rule asks this of every command).
+    let (at, program) = if table.peels(&first) {
+        let texts: Vec<String> = command.argv.iter().map(Word::display).collect();
+        let at = table.peel(&texts).min(command.argv.len());
+        (at, texts.get(at).cloned().unwrap_or_default())
+    } else {
+        (0, first)
+    };
+    let program = program.rsplit('/').next().unwrap_or(&program).to_string();
     let rest = command.argv.get(at + 1..).unwrap_or(&[]);
     (program, rest)
 }
