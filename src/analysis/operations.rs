@@ -98,6 +98,14 @@ pub fn operations<'a>(
 ) -> Vec<Operation<'a>> {
     let mut out = Vec::new();
     for command in &file.shell.commands {
+        // Most commands run a program no entry names: no need to display their whole line.
+        if !command
+            .argv
+            .first()
+            .is_some_and(|w| table.may_match(&w.display()))
+        {
+            continue;
+        }
         let Some(words) = literal_words(command) else {
             continue;
         };

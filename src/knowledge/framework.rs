@@ -96,6 +96,17 @@ impl FrameworkTable {
             || self.runners.iter().any(|r| r.program == program)
     }
 
+    /// Whether [`FrameworkTable::match_words`] can match a command whose first word is `first`:
+    /// a runner or an interpreter to peel, or a program some entry names.
+    pub fn may_match(&self, first: &str) -> bool {
+        let program = basename(first);
+        self.peels(first)
+            || self
+                .commands
+                .iter()
+                .any(|e| e.programs.iter().any(|p| p == program))
+    }
+
     pub fn peel(&self, words: &[String]) -> usize {
         let mut at = 0;
         // Each step moves forward, so this ends; the bound keeps a pathological line cheap.
@@ -251,6 +262,14 @@ mod tests {
         }
         assert!(table.peels("npx") && table.peels("/usr/bin/python3"));
         assert!(!table.peels("kubectl") && !table.peels("psql"));
+        // A program some entry names may match without peeling; another never does.
+        assert!(table.may_match("prisma") && table.may_match("npx"));
+        assert!(!table.may_match("psql"));
+        assert!(
+            table
+                .match_words(&["psql".into(), "-f".into(), "x".into()], &[])
+                .is_none()
+        );
     }
 
     fn m(line: &str) -> Option<(String, Option<String>)> {
