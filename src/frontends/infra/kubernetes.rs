@@ -71,12 +71,8 @@ pub fn is_manifest(parsed: &Yaml) -> bool {
 /// computes (`{{ … }}`).
 fn names_a_read_kind(text: &str) -> bool {
     text.lines()
-        .filter_map(|l| l.strip_prefix("kind:"))
-        .any(|value| {
-            let value = value.split(" #").next().unwrap_or("").trim();
-            let value = value.trim_matches(['"', '\'']);
-            value.is_empty() || value.contains("{{") || !unread_kind(value)
-        })
+        .filter_map(yaml::top_level_kind)
+        .any(|value| value.is_empty() || value.contains("{{") || !unread_kind(value))
 }
 
 /// Read a Helm template: `{{ … }}` blanked, then read as a manifest.

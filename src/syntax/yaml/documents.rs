@@ -81,6 +81,14 @@ fn shift_node(node: &mut Node, delta: usize, depth: usize) {
     }
 }
 
+/// The value of a top-level `kind: X` line (comment and quotes removed; empty when a blanked
+/// template wrote it), or `None` for any other line.
+pub fn top_level_kind(line: &str) -> Option<&str> {
+    let value = line.strip_prefix("kind:")?;
+    let value = value.split(" #").next().unwrap_or("").trim();
+    Some(value.trim_matches(['"', '\'']))
+}
+
 /// The byte ranges of the documents whose top-level `kind:` is a name `skip` accepts (without
 /// the separator line that ends them).
 fn skipped_ranges(text: &str, skip: &dyn Fn(&str) -> bool) -> Vec<(usize, usize)> {
@@ -101,9 +109,7 @@ fn skipped_ranges(text: &str, skip: &dyn Fn(&str) -> bool) -> Vec<(usize, usize)
             }
             doc_start = offset + line.len();
             skip = false;
-        } else if let Some(value) = bare.strip_prefix("kind:") {
-            let value = value.split(" #").next().unwrap_or("").trim();
-            let value = value.trim_matches(['"', '\'']);
+        } else if let Some(value) = top_level_kind(bare) {
             skip = !value.is_empty() && skip_kind(value);
         }
         offset += line.len();

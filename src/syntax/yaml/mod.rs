@@ -24,7 +24,7 @@
 
 mod depth;
 mod documents;
-pub use documents::{parse_skipping, parse_skipping_kinds};
+pub use documents::{parse_skipping, parse_skipping_kinds, top_level_kind};
 
 use std::collections::HashMap;
 
